@@ -452,7 +452,8 @@ public final class TcpConnection implements EventHandler {
     if (!state.isSynchronized() || rcvShutdown) {
       return;
     }
-    boolean timeToAck = ackScheduled && SeqNum.distance(rcvWup, rcvNxt) > rcvMss && !pingpong;
+    // "Once-per-two-segments ACK was not sent by tcp_input.c": send it now.
+    boolean timeToAck = ackScheduled && SeqNum.distance(rcvWup, rcvNxt) > rcvMss;
     int rcvWindowNow = currentReceiveWindow();
     if (!timeToAck && 2L * rcvWindowNow <= windowClamp) {
       int newWindow = selectWindowRaw();
@@ -966,7 +967,8 @@ public final class TcpConnection implements EventHandler {
       if (txCount == 0) {
         clearXmitTimer();
       } else {
-        resetXmitTimer(XMIT_RTO, currentRto());
+        // tcp_set_xmit_timer: a loss probe if one is allowed, else the RTO, from now.
+        scheduleLossProbeOrRto(true);
       }
       notifyApp();
     } else if (ack == sndUna && seg.payloadLength() == 0 && !windowChanged
@@ -1353,17 +1355,21 @@ public final class TcpConnection implements EventHandler {
         return;
       }
       force = false;
-      retransmitEntry(i);
+      retransmitEntry(i, true);
     }
   }
 
-  private void retransmitEntry(int i) {
+  /**
+   * tcp_retransmit_skb: resend one scoreboard entry. The first retransmission starts the give-up
+   * clock (tp->retrans_stamp); a loss probe does not.
+   */
+  private void retransmitEntry(int i, boolean stamp) {
     int start = txStart[i];
     int end = txEnd[i];
     boolean fin = finSent && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
-    if (retransStampNanos == 0) {
-      retransStampNanos = txTime[i];
+    if (stamp && retransStampNanos == 0) {
+      retransStampNanos = sim.now();
     }
     txFlags[i] |= RETRANS | EVER_RETRANS;
     txTime[i] = sim.now();
@@ -1423,7 +1429,7 @@ public final class TcpConnection implements EventHandler {
       sentNew = true;
     }
     if (sentNew) {
-      scheduleLossProbeOrRto();
+      scheduleLossProbeOrRto(false);
     }
   }
 
@@ -1643,9 +1649,10 @@ public final class TcpConnection implements EventHandler {
     // In order (possibly overlapping what we have): trim the old part.
     int skip = SeqNum.distance(seq, rcvNxt);
     int fresh = len - skip;
-    int room = fullSpace() - bufferedBytes();
-    if (fresh > room && room >= 0 && fresh - room > 0 && room < fresh) {
-      // The receive buffer is full: drop what does not fit (tcp_try_rmem_schedule failing).
+    // In-window data is taken while the buffer (twice the window, sk_rcvbuf) has room; what
+    // does not fit is dropped (tcp_try_rmem_schedule failing).
+    int room = rcvBuf - bufferedBytes();
+    if (fresh > room) {
       if (room <= 0) {
         stack.drop(seg, DropReason.TCP_ZEROWINDOW);
         sendAck();
@@ -1707,7 +1714,7 @@ public final class TcpConnection implements EventHandler {
       return; // a bare FIN beyond a hole: the peer retransmits it with the hole filled
     }
     // Merge into the sorted, non-overlapping ofo list (tcp_data_queue_ofo coalescing).
-    int room = fullSpace() - bufferedBytes();
+    int room = rcvBuf - bufferedBytes();
     if (SeqNum.distance(seq, end) > room) {
       stack.drop(null, DropReason.TCP_OFO_DROP);
       return;
@@ -1915,7 +1922,7 @@ public final class TcpConnection implements EventHandler {
    * tcp_schedule_loss_probe (RFC 8985 §7.2): with SACK, in the Open state, arm a probe timeout of
    * 2 SRTT (plus 200 ms with one segment out, else 2 jiffies), never later than the RTO.
    */
-  private void scheduleLossProbeOrRto() {
+  private void scheduleLossProbeOrRto(boolean advancingRto) {
     if (txCount == 0) {
       return;
     }
@@ -1925,13 +1932,13 @@ public final class TcpConnection implements EventHandler {
         || (early == 3 || early == 4) && sackOk && ca == CaState.OPEN && tlpHighSeq == 0
         && srttNanos > 0 && state == CLOSE_WAIT;
     if (!tlp) {
-      if (xmitKind != XMIT_RTO) {
+      if (advancingRto || xmitKind != XMIT_RTO) {
         resetXmitTimer(XMIT_RTO, currentRto());
       }
       return;
     }
     long pto = 2 * srttNanos + (txCount == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
-    long rtoDelta = txTime[txHead] + currentRto() - sim.now();
+    long rtoDelta = advancingRto ? currentRto() : txTime[txHead] + currentRto() - sim.now();
     if (rtoDelta > 0) {
       pto = Math.min(pto, rtoDelta);
     }
@@ -1954,7 +1961,7 @@ public final class TcpConnection implements EventHandler {
     } else {
       int i = txIndex(txCount - 1);
       if ((txFlags[i] & SACKED) == 0) {
-        retransmitEntry(i);
+        retransmitEntry(i, false); // __tcp_retransmit_skb: no retrans_stamp for a probe
       }
     }
     stack.count("TcpExtTCPLossProbes");
@@ -1981,7 +1988,7 @@ public final class TcpConnection implements EventHandler {
     stack.count("TcpExtTCPTimeouts");
     enterLoss();
     int i = txHead;
-    retransmitEntry(i);
+    retransmitEntry(i, true);
     retransmits++;
     totalRto++;
     backoff++;
@@ -2025,7 +2032,7 @@ public final class TcpConnection implements EventHandler {
    */
   private boolean writeTimedOut() {
     if (retransStampNanos == 0) {
-      retransStampNanos = txTime[txHead];
+      return false; // nothing retransmitted by timeout yet
     }
     long elapsed = sim.now() - retransStampNanos;
     if (userTimeoutMs > 0) {

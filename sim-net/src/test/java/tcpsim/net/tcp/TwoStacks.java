@@ -29,6 +29,9 @@ final class TwoStacks {
   final List<String> wire = new ArrayList<>();
   final List<Segment> segments = new ArrayList<>();
   long oneWayNanos = Nanos.millis(10);
+  /** Link rate in bits per second; 0 means segments take no time to serialize. */
+  long rateBitsPerSecond;
+  private final long[] linkFreeAt = new long[2];
   private final List<Rule> rules = new ArrayList<>();
   private final Integer[] isn = new Integer[2];
   private final Integer[] firstTs = new Integer[2];
@@ -94,7 +97,13 @@ final class TwoStacks {
       }
     }
     TcpStack to = side == 0 ? b : a;
-    sim.scheduleAfter(oneWayNanos, (now, arg) -> to.input(seg), 0);
+    long departs = sim.now();
+    if (rateBitsPerSecond > 0) {
+      long start = Math.max(sim.now(), linkFreeAt[side]);
+      departs = start + seg.wireLength() * 8L * 1_000_000_000L / rateBitsPerSecond;
+      linkFreeAt[side] = departs;
+    }
+    sim.schedule(departs + oneWayNanos, (now, arg) -> to.input(seg), 0);
   }
 
   int relSeq(int side, int seq) {
