@@ -2,6 +2,7 @@ package tcpsim.net.tcp;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.socket.Errno;
@@ -138,7 +139,13 @@ class DataTransferTest {
     t.drop("a", TwoStacks.dataAt(1449, t, "a"), 1);
     cs[0].send(null, 0, 2 * 1448);
     t.runFor(Nanos.seconds(1));
-    t.wireWithoutOptions().forEach(System.out::println);
+    // The ACK of the first segment re-arms the probe: min(2 SRTT + 200 ms, RTO) = 220 ms later.
+    assertEquals(List.of(
+        "0.100000 a > . 1:1449(1448) ack 1 win 502",
+        "0.100000 a > P. 1449:2897(1448) ack 1 win 502 (dropped)",
+        "0.110000 b > . 1:1(0) ack 1449 win 501",
+        "0.340000 a > P. 1449:2897(1448) ack 1 win 502",
+        "0.350000 b > . 1:1(0) ack 2897 win 501"), t.wireWithoutOptions());
     assertEquals(1, t.a.counter("TcpExtTCPLossProbes"));
     assertEquals(0, t.a.counter("TcpExtTCPTimeouts"));
     assertEquals(2 * 1448, cs[1].bytesReceived);
@@ -150,14 +157,22 @@ class DataTransferTest {
     TcpConnection[] cs = established(t);
     t.dropAll("a", s -> true);
     cs[0].send(null, 0, 100);
-    t.runFor(Nanos.seconds(1000));
+    t.runFor(Nanos.seconds(945) - Nanos.millis(100) + Nanos.millis(370));
+    assertEquals(TcpState.ESTABLISHED, cs[0].state());
+    t.runFor(Nanos.millis(20));
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
     StringBuilder times = new StringBuilder();
     for (String w : t.wire) {
       times.append(w, 0, w.indexOf(' ')).append(' ');
     }
-    System.out.println(times);
+    // Sent at 0.1; a tail loss probe at the RTO (220 ms: SRTT 20 ms + 200 ms); then RTOs doubling
+    // from 220 ms to the 120 s cap. The budget of tcp_retries2 = 15 (924.6 s, tcp_model_timeout)
+    // runs from the first RTO retransmission (0.54 s), so the timer at 945.38 s gives up.
+    assertEquals("0.100000 0.320000 0.540000 0.980000 1.860000 3.620000 7.140000 14.180000 "
+        + "28.260000 56.420000 112.740000 225.380000 345.380000 465.380000 585.380000 705.380000 "
+        + "825.380000 ", times.toString());
+    assertEquals(Nanos.seconds(924) + Nanos.millis(600), TcpConnection.modelTimeout(15));
   }
 
   @Test
@@ -168,8 +183,16 @@ class DataTransferTest {
     cs[0].sndBuf = 8 << 20;
     cs[0].send(null, 0, 200_000);
     t.runFor(Nanos.seconds(10));
-    t.wireWithoutOptions().stream().skip(40).forEach(System.out::println);
     assertEquals(0, cs[0].sndWnd);
-    assertTrue(cs[0].probesOut > 2);
+    // Window probes carry SND.UNA - 1 and no data (tcp_xmit_probe_skb), their gaps doubling.
+    List<String> probes = t.wireWithoutOptions().stream()
+        .filter(w -> w.contains(" a > . 66312:66312(0)")).toList();
+    assertEquals(List.of(
+        "0.739796 a > . 66312:66312(0) ack 1 win 502",
+        "1.200140 a > . 66312:66312(0) ack 1 win 502",
+        "2.120828 a > . 66312:66312(0) ack 1 win 502",
+        "3.962203 a > . 66312:66312(0) ack 1 win 502",
+        "7.644953 a > . 66312:66312(0) ack 1 win 502"), probes);
+    assertEquals(TcpState.ESTABLISHED, cs[0].state());
   }
 }

@@ -33,6 +33,11 @@ final class TwoStacks {
   long rateBitsPerSecond;
   private final long[] linkFreeAt = new long[2];
   private final List<Rule> rules = new ArrayList<>();
+  /** Random faults, netem-style, in parts per million, the same both ways. */
+  int lossPpm;
+  int duplicatePpm;
+  int reorderPpm;
+  private tcpsim.core.random.SimRandom[] faults;
   private final Integer[] isn = new Integer[2];
   private final Integer[] firstTs = new Integer[2];
 
@@ -97,6 +102,23 @@ final class TwoStacks {
       }
     }
     TcpStack to = side == 0 ? b : a;
+    if (faults == null) {
+      faults = new tcpsim.core.random.SimRandom[] {sim.random().split("link:a->b"),
+          sim.random().split("link:b->a")};
+    }
+    tcpsim.core.random.SimRandom r = faults[side];
+    if (r.chancePpm(lossPpm)) {
+      wire.set(wire.size() - 1, wire.get(wire.size() - 1) + " (lost)");
+      return;
+    }
+    if (r.chancePpm(reorderPpm)) {
+      // A reordered segment skips the queue and the delay's last half.
+      sim.scheduleAfter(oneWayNanos / 2, (now, arg) -> to.input(seg), 0);
+      return;
+    }
+    if (r.chancePpm(duplicatePpm)) {
+      sim.scheduleAfter(oneWayNanos + oneWayNanos / 4, (now, arg) -> to.input(seg), 0);
+    }
     long departs = sim.now();
     if (rateBitsPerSecond > 0) {
       long start = Math.max(sim.now(), linkFreeAt[side]);
