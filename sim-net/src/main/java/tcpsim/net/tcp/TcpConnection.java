@@ -82,6 +82,8 @@ public final class TcpConnection implements EventHandler {
   public static final int ETHERNET_MSS = 1460;
   /** TCP_MIN_MSS. */
   static final int MIN_MSS = 88;
+  /** One tick of a CONFIG_HZ=250 kernel: the least a timer set for "now" waits. */
+  static final long JIFFY_NANOS = Nanos.millis(4);
   /** Two ticks of a 250 Hz kernel: TCP_TIMEOUT_MIN, the least delay Linux adds to a probe timer. */
   static final long TIMEOUT_MIN_NANOS = Nanos.millis(8);
 
@@ -1862,16 +1864,29 @@ public final class TcpConnection implements EventHandler {
     sendDelayedAck();
   }
 
-  /** tcp_send_delayed_ack: arm the delayed-ACK timer for ato (never later than one pending). */
+  /**
+   * tcp_send_delayed_ack: arm the delayed-ACK timer for ato, bounded by 200 ms in pingpong mode
+   * (else 500 ms) and by the smoothed RTT (at least 40 ms). Before any data arrived ato is 0 and
+   * the timer fires at the next tick (one jiffy, 4 ms at CONFIG_HZ=250), as for the ACK of a
+   * FIN on a connection that never carried data. An earlier pending deadline stands.
+   */
   private void sendDelayedAck() {
-    long ato = Math.max(atoNanos, ATO_MIN_NANOS);
-    long maxAto = pingpong ? DELACK_MAX_NANOS : Nanos.millis(500);
-    ato = Math.min(ato, maxAto);
-    long at = sim.now() + ato;
-    if (sim.isPending(delackTimer)) {
-      return; // an earlier deadline stands (Linux keeps the sooner of the two)
+    long ato = atoNanos;
+    if (ato > ATO_MIN_NANOS) {
+      long maxAto = pingpong ? DELACK_MAX_NANOS : Nanos.millis(500);
+      if (srttNanos > 0) {
+        maxAto = Math.min(maxAto, Math.max(srttNanos, ATO_MIN_NANOS));
+      }
+      ato = Math.min(ato, maxAto);
     }
-    delackTimer = sim.schedule(at, this, TIMER_DELACK);
+    ato = Math.min(ato, DELACK_MAX_NANOS);
+    if (ato < JIFFY_NANOS) {
+      ato = JIFFY_NANOS;
+    }
+    if (sim.isPending(delackTimer)) {
+      return;
+    }
+    delackTimer = sim.scheduleAfter(ato, this, TIMER_DELACK);
   }
 
   // =========================================================================================
@@ -1928,9 +1943,7 @@ public final class TcpConnection implements EventHandler {
     }
     int early = stack.sysctls().earlyRetrans();
     boolean tlp = (early == 3 || early == 4) && sackOk && ca == CaState.OPEN
-        && tlpHighSeq == 0 && srttNanos > 0 && state == ESTABLISHED
-        || (early == 3 || early == 4) && sackOk && ca == CaState.OPEN && tlpHighSeq == 0
-        && srttNanos > 0 && state == CLOSE_WAIT;
+        && tlpHighSeq == 0 && srttNanos > 0;
     if (!tlp) {
       if (advancingRto || xmitKind != XMIT_RTO) {
         resetXmitTimer(XMIT_RTO, currentRto());

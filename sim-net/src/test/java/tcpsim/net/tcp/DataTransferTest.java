@@ -188,11 +188,11 @@ class DataTransferTest {
     List<String> probes = t.wireWithoutOptions().stream()
         .filter(w -> w.contains(" a > . 66312:66312(0)")).toList();
     assertEquals(List.of(
-        "0.739796 a > . 66312:66312(0) ack 1 win 502",
-        "1.200140 a > . 66312:66312(0) ack 1 win 502",
-        "2.120828 a > . 66312:66312(0) ack 1 win 502",
-        "3.962203 a > . 66312:66312(0) ack 1 win 502",
-        "7.644953 a > . 66312:66312(0) ack 1 win 502"), probes);
+        "0.717578 a > . 66312:66312(0) ack 1 win 502",
+        "1.173984 a > . 66312:66312(0) ack 1 win 502",
+        "2.086796 a > . 66312:66312(0) ack 1 win 502",
+        "3.912421 a > . 66312:66312(0) ack 1 win 502",
+        "7.563671 a > . 66312:66312(0) ack 1 win 502"), probes);
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
   }
 }
