@@ -141,6 +141,7 @@ public final class TcpConnection implements EventHandler {
   boolean rcvShutdown;
   /** The peer's FIN arrived (so a read at the end returns 0). */
   boolean peerFin;
+  boolean everConnected;
   /** The application closed the socket; the connection, if any, is an orphan (SOCK_DEAD). */
   boolean orphan;
   SocketEvents events;
@@ -297,6 +298,97 @@ public final class TcpConnection implements EventHandler {
     return stack;
   }
 
+  /** The connection reached ESTABLISHED at some point (Linux's SOCK_DONE-like "was connected"). */
+  public boolean everConnected() {
+    return everConnected;
+  }
+
+  public boolean receiveShutdown() {
+    return rcvShutdown;
+  }
+
+  // ---- socket options (sock_setsockopt / do_tcp_setsockopt) ----
+
+  public boolean reuseAddr() { return reuseAddr; }
+  public void setReuseAddr(boolean on) { reuseAddr = on; }
+  public boolean keepAlive() { return keepAlive; }
+
+  /** SO_KEEPALIVE: arms or stops the keepalive timer (tcp_set_keepalive). */
+  public void setKeepAlive(boolean on) {
+    keepAlive = on;
+    keepaliveChanged();
+  }
+
+  public boolean noDelay() { return noDelay; }
+
+  /** TCP_NODELAY: turning it on pushes what Nagle was holding (tcp_push_pending_frames). */
+  public void setNoDelay(boolean on) {
+    noDelay = on;
+    if (on) {
+      pushPendingFrames();
+    }
+  }
+
+  public int keepIdleSeconds() {
+    return keepIdleSeconds > 0 ? keepIdleSeconds : stack.sysctls().keepaliveTimeSeconds();
+  }
+
+  public int keepIntvlSeconds() {
+    return keepIntvlSeconds > 0 ? keepIntvlSeconds : stack.sysctls().keepaliveIntvlSeconds();
+  }
+
+  public int keepCount() {
+    return keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
+  }
+
+  public void setKeepIdleSeconds(int s) {
+    keepIdleSeconds = s;
+    keepaliveChanged();
+  }
+
+  public void setKeepIntvlSeconds(int s) { keepIntvlSeconds = s; }
+  public void setKeepCount(int n) { keepCnt = n; }
+  public int userTimeoutMs() { return userTimeoutMs; }
+  public void setUserTimeoutMs(int ms) { userTimeoutMs = ms; }
+
+  /** TCP_MAXSEG as getsockopt reports it: the user's value before connecting, else mss_cache. */
+  public int maxSegment() {
+    if (userMss > 0 && (state == CLOSE || state == LISTEN)) {
+      return userMss;
+    }
+    return state == CLOSE || state == LISTEN ? 536 : mssCache;
+  }
+
+  public void setUserMss(int mss) { userMss = mss; }
+
+  /** sk_sndbuf (SO_SNDBUF reads back the doubled value). */
+  public int sendBufferBytes() {
+    return sndBufLocked ? sndBuf : Math.max(sndBuf, sendCapacity());
+  }
+
+  /** SO_SNDBUF: Linux doubles the value (room for bookkeeping) and locks the size. */
+  public void setSendBufferBytes(int doubled) {
+    sndBuf = doubled;
+    sndBufLocked = true;
+    notifyApp();
+  }
+
+  public int receiveBufferBytes() { return rcvBuf; }
+
+  /** SO_RCVBUF: doubled by the caller as Linux does; locks the size (no auto-tuning). */
+  public void setReceiveBufferBytes(int doubled) {
+    rcvBuf = doubled;
+    rcvBufLocked = true;
+  }
+
+  public boolean lingerOn() { return lingerOn; }
+  public int lingerSeconds() { return lingerSeconds; }
+
+  public void setLinger(boolean on, int seconds) {
+    lingerOn = on;
+    lingerSeconds = seconds;
+  }
+
   public void setEvents(SocketEvents events) {
     this.events = events;
   }
@@ -420,7 +512,7 @@ public final class TcpConnection implements EventHandler {
    * and Nagle allow. Returns the bytes taken (0 when the buffer is full), or -1 with
    * {@link #pendingError} / the errno the socket layer decides.
    */
-  int send(byte[] data, int offset, int length) {
+  public int send(byte[] data, int offset, int length) {
     int n = Math.min(length, sendSpace());
     if (n <= 0) {
       return 0;
@@ -436,7 +528,7 @@ public final class TcpConnection implements EventHandler {
    * RECEIVE (§3.10.3; tcp_recvmsg): takes up to {@code length} in-order bytes. Reading may open
    * the window enough to warrant an update (tcp_cleanup_rbuf).
    */
-  int receive(byte[] into, int offset, int length) {
+  public int receive(byte[] into, int offset, int length) {
     int n = Math.min(length, readableBytes());
     if (n <= 0) {
       return 0;
@@ -534,6 +626,16 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
+  /** close(): the application lets go of the socket. */
+  public void close() {
+    close(false);
+  }
+
+  /** shutdown(SHUT_WR): FIN after the queued data; reading goes on. */
+  public void shutdownWrite() {
+    close(true);
+  }
+
   /** An orphan already in FIN-WAIT-2 gets the tcp_fin_timeout timer (tcp_close). */
   private void maybeOrphanFinWait2() {
     if (orphan && state == FIN_WAIT2) {
@@ -542,7 +644,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   /** SHUT_RD (tcp_shutdown): nothing is sent; reads return 0 from now on. */
-  void shutdownRead() {
+  public void shutdownRead() {
     rcvShutdown = true;
   }
 
@@ -550,7 +652,7 @@ public final class TcpConnection implements EventHandler {
    * ABORT (§3.10.5; tcp_disconnect): RST to the peer in a synchronized state, then CLOSED at once,
    * without TIME-WAIT.
    */
-  void abort() {
+  public void abort() {
     if (state == SYN_RECV || state.isSynchronized() && state != TIME_WAIT) {
       sendActiveReset();
     }
@@ -2254,6 +2356,7 @@ public final class TcpConnection implements EventHandler {
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
   void initTransfer() {
+    everConnected = true;
     lastRecvNanos = sim.now();
     if (keepAlive) {
       keepaliveChanged();
@@ -2307,11 +2410,16 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
-  /** tcp_done: to CLOSE, timers off, unhashed; the socket survives while the application holds it. */
+  /**
+   * tcp_done: to CLOSE, timers off, unhashed, both directions shut (SHUTDOWN_MASK); the socket
+   * survives while the application holds it.
+   */
   void destroy(String cause, Errno err) {
     if (state != CLOSE) {
       setState(CLOSE, cause);
     }
+    rcvShutdown = true;
+    sendShutdown = true;
     cancelAllTimers();
     releaseBuffers();
     stack.unhash(this);
