@@ -5,7 +5,7 @@ import tcpsim.net.wire.Segment;
 /**
  * A decoded IPv4 TCP packet: the segment and the IPv4 fields a {@link Segment} does not hold.
  *
- * @param segment the TCP segment, its payload always present as bytes
+ * @param segment the TCP segment; its payload bytes are present when its length is not 0
  * @param ipId the IPv4 identification field
  * @param ttl time to live
  * @param tos the type-of-service byte (DSCP and ECN)

@@ -95,8 +95,11 @@ public final class PacketDecoder {
     TcpOptions options = readOptions(packet, tcp + PacketEncoder.TCP_HEADER_LENGTH,
         dataOffset - PacketEncoder.TCP_HEADER_LENGTH, ihl + PacketEncoder.TCP_HEADER_LENGTH);
     int payloadLength = tcpLength - dataOffset;
-    byte[] payload = new byte[payloadLength];
-    System.arraycopy(packet, tcp + dataOffset, payload, 0, payloadLength);
+    byte[] payload = null; // an empty segment carries none, as the stack builds it
+    if (payloadLength > 0) {
+      payload = new byte[payloadLength];
+      System.arraycopy(packet, tcp + dataOffset, payload, 0, payloadLength);
+    }
     Segment segment = new Segment(srcAddr, u16(packet, tcp), dstAddr, u16(packet, tcp + 2),
         s32(packet, tcp + 4), s32(packet, tcp + 8), packet[tcp + 13] & 0xff, u16(packet, tcp + 14),
         u16(packet, tcp + 18), options, payloadLength, payload);

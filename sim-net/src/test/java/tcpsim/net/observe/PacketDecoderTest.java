@@ -38,8 +38,12 @@ class PacketDecoderTest {
       DecodedPacket d = PacketDecoder.decodePacket(packet, 0, packet.length);
       Segment back = d.segment();
       assertEquals(s.withoutPayload(), back.withoutPayload(), s.toString());
-      assertArrayEquals(java.util.Arrays.copyOfRange(packet, packet.length - s.payloadLength(),
-          packet.length), back.payload());
+      if (s.payloadLength() > 0) {
+        assertArrayEquals(java.util.Arrays.copyOfRange(packet,
+            packet.length - s.payloadLength(), packet.length), back.payload());
+      } else {
+        assertEquals(null, back.payload(), "an empty segment carries no payload array");
+      }
       assertEquals(4321, d.ipId());
       assertEquals(64, d.ttl());
       assertTrue(d.dontFragment());
