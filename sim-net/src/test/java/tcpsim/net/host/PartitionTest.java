@@ -58,6 +58,25 @@ class PartitionTest {
   }
 
   @Test
+  void aPartitionBetweenSetsOfHostsLeavesPathsInsideEachSideAlone() {
+    World w = new World(SEED, "delay 1ms");
+    Host backup = w.net.host("backup", "10.0.0.3");
+    RecordingTransport atBackup = new RecordingTransport(w.sim);
+    backup.attach(atBackup);
+    w.net.duplex("client", "backup", "delay 1ms");
+    w.net.duplex("server", "backup", "delay 1ms");
+    w.net.partition(Partition.between(List.of("client", "backup"), List.of("server")));
+    w.client.ip().output(World.data(w.client, w.server, 1, 10));
+    w.server.ip().output(World.data(w.server, backup, 2, 10));
+    w.client.ip().output(World.data(w.client, backup, 3, 10));
+    w.sim.run();
+
+    assertEquals(List.of(), w.atServer.seqs());
+    assertEquals(List.of(3), atBackup.seqs());
+    assertEquals(2, w.tap.count("PARTITION"));
+  }
+
+  @Test
   void partitionNowThenHeal() {
     World w = new World(SEED, "delay 1ms");
     w.net.partition("client", "server");
