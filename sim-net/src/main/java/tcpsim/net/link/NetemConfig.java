@@ -27,8 +27,8 @@ import java.util.Locale;
  *       reordering and its own jitter, but never duplicated again).
  *   <li>{@code reorder P% [gap N]}: with gap N (1 when unset, as tc sets it), after N-1 segments
  *       went the normal way, the next one is, with probability P, sent at once: it skips the
- *       delay and the rate queue, overtaking everything in flight. tc refuses reorder without a
- *       delay and so does this parser; {@code gap} alone means reorder 100%, as the kernel reads it.
+ *       delay and the rate queue, overtaking everything in flight. Like tc (iproute2's q_netem.c), the parser
+ *       refuses reorder without a delay and gap without reorder.
  *   <li>{@code corrupt P%}: delivered, but the receiver drops it on checksum ({@code TCP_CSUM}).
  *   <li>{@code rate RATE}: each segment takes wireLength * 8 / RATE to serialize, one after another.
  *   <li>{@code limit N}: the most segments the link holds at once (default 1000, netem's); like
@@ -219,7 +219,8 @@ public record NetemConfig(
       }
     }
     if (gapSeen && !reorderSeen) {
-      c = c.withReorderPpm(PPM); // sch_netem.c netem_change: "if gap is set, need to assume 100%"
+      throw new IllegalArgumentException(
+          "netem: 'gap' needs 'reorder P%' (tc: gap specified without reorder probability)");
     }
     if (c.reorderPpm > 0 && c.delayNanos == 0) {
       throw new IllegalArgumentException(

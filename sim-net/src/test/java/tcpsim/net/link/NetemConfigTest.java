@@ -112,9 +112,8 @@ class NetemConfigTest {
   }
 
   @Test
-  void aGapAloneMeansReorderEveryGapthSegment() {
-    NetemConfig c = NetemConfig.parse("delay 10ms gap 5");
-    assertEquals(1_000_000, c.reorderPpm());
-    assertEquals(5, c.gap());
+  void aGapWithoutReorderIsRefusedAsTcRefusesIt() {
+    assertEquals("netem: 'gap' needs 'reorder P%' (tc: gap specified without reorder probability)",
+        error("delay 10ms gap 5"));
   }
 }
