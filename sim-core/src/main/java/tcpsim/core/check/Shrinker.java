@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * <p>The passes, after Hypothesis's: delete spans of choices (large spans first, also with the
  * choice before the span lowered by one, for size-prefixed data), zero spans, lower each choice
  * by binary search, lower equal choices together, swap out-of-order pairs, and move value from
- * an earlier choice to a later one.
+ * an earlier choice to a later one, swap neighbouring spans (reorders chain steps).
  */
 final class Shrinker {
   private final CaseBody body;
@@ -70,6 +70,7 @@ final class Shrinker {
       lowerEach();
       lowerDuplicates();
       swapPairs();
+      swapAdjacentSpans();
       redistribute();
       improved = steps > before;
     }
@@ -153,6 +154,29 @@ final class Shrinker {
           cand[i] = best[j];
           cand[j] = best[i];
           tryCandidate(cand);
+        }
+      }
+    }
+  }
+
+  /**
+   * Swaps two neighbouring spans of up to four choices each, when that makes the sequence
+   * smaller: this reorders steps of an action chain (a poll drawn before an offer becomes the
+   * offer first), which no pass on single choices can do.
+   */
+  private void swapAdjacentSpans() {
+    for (int i = 0; i < best.length; i++) {
+      for (int a = 1; a <= 4; a++) {
+        for (int b = 1; b <= 4; b++) {
+          if (i + a + b > best.length) {
+            continue;
+          }
+          long[] cand = best.clone();
+          System.arraycopy(best, i + a, cand, i, b);
+          System.arraycopy(best, i, cand, i + b, a);
+          if (shortlexLess(cand, best)) {
+            tryCandidate(cand);
+          }
         }
       }
     }
