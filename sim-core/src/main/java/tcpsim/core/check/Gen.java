@@ -109,7 +109,11 @@ public interface Gen<T> {
   /** One of {@code values}, evenly; shrinks towards the first. */
   @SafeVarargs
   static <T> Gen<T> elementOf(T... values) {
-    return elementOf(List.of(values));
+    List<T> list = new ArrayList<>(values.length);
+    for (T v : values) {
+      list.add(v);
+    }
+    return elementOf(list);
   }
 
   /** One of {@code values}, evenly; shrinks towards the first. The list is copied. */
@@ -127,8 +131,12 @@ public interface Gen<T> {
     if (gens.length == 0) {
       throw new IllegalArgumentException("oneOf: no generators to choose from");
     }
-    List<Gen<? extends T>> copy = List.of(gens);
-    return c -> copy.get((int) c.draw(copy.size() - 1)).generate(c);
+    List<Gen<? extends T>> copy = new ArrayList<>(gens.length);
+    for (Gen<? extends T> g : gens) {
+      copy.add(g);
+    }
+    List<Gen<? extends T>> frozen = List.copyOf(copy);
+    return c -> frozen.get((int) c.draw(frozen.size() - 1)).generate(c);
   }
 
   /** A generator with a relative weight, for {@link #frequency}. */
