@@ -186,7 +186,7 @@ public final class ActionChain<S> {
           if (candidate.precondition(state)) {
             action = candidate;
           }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
           done.add(candidate.name());
           return failed(done, new AssertionError("precondition of " + candidate.name() + " threw " + e, e));
         }
@@ -199,6 +199,11 @@ public final class ActionChain<S> {
         action.run(state);
       } catch (Choices.Rejected r) {
         throw r;
+      } catch (VirtualMachineError e) {
+        if (!(e instanceof StackOverflowError)) {
+          throw e; // out of memory is not a counterexample
+        }
+        return failed(done, e);
       } catch (Throwable t) {
         return failed(done, t);
       }
@@ -217,7 +222,7 @@ public final class ActionChain<S> {
         if (!inv.holds().test(state)) {
           return new InvariantViolation(inv.name(), after, actionName, null);
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | AssertionError e) {
         return new InvariantViolation(inv.name(), after, actionName, e);
       }
     }

@@ -134,6 +134,11 @@ public final class Property<T> {
         return Outcome.passed();
       } catch (Choices.Rejected r) {
         throw r;
+      } catch (VirtualMachineError e) {
+        if (!(e instanceof StackOverflowError)) {
+          throw e; // out of memory is not a counterexample
+        }
+        return new Outcome(e, () -> show.apply(value));
       } catch (Throwable t) {
         return new Outcome(t, () -> show.apply(value));
       }

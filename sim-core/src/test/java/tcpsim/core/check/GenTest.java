@@ -34,6 +34,16 @@ class GenTest {
   }
 
   @Test
+  void aRecordedChoiceAboveItsBoundIsClampedAndRecordedClamped() {
+    Choices replay = Choices.replaying(new long[] {7, 99});
+
+    assertEquals(7L, replay.draw(10));
+    assertEquals(3L, replay.draw(3));
+    assertEquals(0L, replay.draw(5)); // past the end
+    assertEquals(List.of(7L, 3L, 0L), java.util.Arrays.stream(replay.recorded()).boxed().toList());
+  }
+
+  @Test
   void aRecordedSequenceReplaysToTheSameValue() {
     Gen<List<Pair<Long, Integer>>> gen = Gen.pairs(Gen.longs(Long.MIN_VALUE, Long.MAX_VALUE), Gen.ints(-3, 1000)).list(0, 40);
     Choices fresh = Choices.generating(new SimRandom(7));
