@@ -67,6 +67,16 @@ class GenTest {
   }
 
   @Test
+  void numbersFavourTheEndsOfTheirRange() {
+    // 1 in 16 draws lands on each end; over 2,000 draws both ends appear, as they would not uniformly.
+    List<Long> seen = new java.util.ArrayList<>();
+    Property.forAll(Gen.longs(-1_000_000_000L, 1_000_000_000L)).seed(1).cases(2_000).check(seen::add);
+
+    assertTrue(seen.contains(-1_000_000_000L) && seen.contains(1_000_000_000L), "both bounds drawn");
+    assertTrue(seen.contains(0L) && seen.contains(-1L), "0 and -1 drawn");
+  }
+
+  @Test
   void aPermutationHoldsEveryElementOnce() {
     List<String> steps = List.of("close(a)", "close(b)", "rst(a)", "fin(b)", "ack(a)");
     Property.forAll(Gen.permutation(steps))
