@@ -101,7 +101,7 @@ final class Assertions {
       operands.add(operand());
     }
     if (ops.isEmpty()) {
-      throw new NotSimple("an assert without a comparison at " + pos);
+      throw new NotSimple("'" + peek().text().strip() + "' where a comparison was expected at " + peek().pos());
     }
     return new Assertion(pos, operands, ops);
   }

@@ -74,7 +74,9 @@ final class Lexer {
         token(c);
       }
     }
-    add(TokenKind.NEWLINE, "\n", pos());
+    if (depth == 0) {
+      add(TokenKind.NEWLINE, "\n", pos());
+    }
     add(TokenKind.EOF, "", pos());
     return out;
   }
