@@ -106,8 +106,12 @@ public final class Parser {
     String n = name.text().replace('-', '_');
     switch (n) {
       case "tolerance_usecs" -> toleranceUsecs = optionInt(name, value, 0, Integer.MAX_VALUE);
-      case "tolerance_percent" -> tolerancePpm = decimalMillionths(name.pos(), required(name, value),
-          "--tolerance_percent") / 100;
+      case "tolerance_percent" -> {
+        tolerancePpm = decimalMillionths(name.pos(), required(name, value), "--tolerance_percent") / 100;
+        if (tolerancePpm > 1_000_000) {
+          throw new ScriptError(name.pos(), "--tolerance_percent must be at most 100, was " + value);
+        }
+      }
       case "tcp_ts_tick_usecs" -> tsTickUsecs = optionInt(name, value, 0, 1_000_000_000);
       case "mss" -> mss = (int) optionInt(name, value, 1, 65535);
       case "strict_segments" -> {

@@ -570,7 +570,9 @@ public final class ScriptRunner {
       blockedEndUs = end;
       blockedTolUs = tol;
     } else {
-      backend.advanceTo(nanos(start + tol));
+      if (nanos(start + tol) > backend.nowNanos()) {
+        backend.advanceTo(nanos(start + tol));
+      }
       SyscallCompletion c = backend.takeCompletion();
       if (c == null) {
         throw fail(s, s.name() + "() blocked; the script expects it to return at once (write T...E"
