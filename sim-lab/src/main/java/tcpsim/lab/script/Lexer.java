@@ -15,7 +15,6 @@ final class Lexer {
   private final String file;
   private final String src;
   private final int lineOffset;
-  private final int firstColumn;
   private int i;
   private int line = 1;
   private int col = 1;
@@ -33,7 +32,6 @@ final class Lexer {
     this.file = file;
     this.src = src;
     this.lineOffset = startLine - 1;
-    this.firstColumn = startColumn;
     this.col = startColumn;
   }
 
@@ -240,10 +238,6 @@ final class Lexer {
   private char peek(int ahead) {
     int k = i + ahead;
     return k < src.length() ? src.charAt(k) : '\0';
-  }
-
-  int firstColumn() {
-    return firstColumn;
   }
 
   private static boolean isDigit(char c) {

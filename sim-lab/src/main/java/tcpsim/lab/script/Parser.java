@@ -333,6 +333,9 @@ public final class Parser {
       expect(TokenKind.GT, "',' or '>' in the option list");
       checkOptionSpace(open.pos(), options);
     }
+    if (inbound && any) {
+      throw new ScriptError(start, "an inbound packet needs its options spelled out, not <...>");
+    }
     if (inbound && win == ScriptLine.ABSENT) {
       throw new ScriptError(start, "an inbound packet needs 'win N' (the raw window field)");
     }

@@ -83,6 +83,9 @@ public interface ScriptBackend {
     record Returned(SyscallResult result) implements SyscallOutcome {}
 
     record Blocked() implements SyscallOutcome {}
+
+    /** The stack does not model this call or argument form; the script is UNSUPPORTED. */
+    record Unsupported(String feature) implements SyscallOutcome {}
   }
 
   /** A blocked call's return and its time. */

@@ -560,6 +560,9 @@ public final class ScriptRunner {
     }
     long tol = tolerance(end);
     SyscallOutcome out = backend.syscall(new SyscallRequest(s.name(), s.args(), s.pos()));
+    if (out instanceof SyscallOutcome.Unsupported u) {
+      throw new Stop(new ScriptResult.Unsupported(script.file(), s.pos().line(), u.feature()));
+    }
     if (out instanceof SyscallOutcome.Returned r) {
       if (blocking && end - start > tol) {
         throw fail(s, s.name() + "() returned at once, expected it to block until " + us(end));

@@ -38,7 +38,11 @@ public sealed interface Timing {
     }
   }
 
-  /** {@code T...E name(args) = r}: a call that starts at T and must return at E. */
+  /**
+   * {@code T...E name(args) = r}: a call that starts at T and must return at E; a relative E
+   * ({@code +0...+0.5}) counts from T. Events after it count from T, so they may happen while the
+   * call blocks.
+   */
   record Blocking(Point start, Point end) implements Timing {
     @Override
     public String toString() {

@@ -47,6 +47,12 @@ class ParseErrorTest {
   }
 
   @Test
+  void anInboundPacketWithUncheckedOptions() {
+    assertEquals("s.pkt:1:1: error: an inbound packet needs its options spelled out, not <...>",
+        error("0 < S 0:0(0) win 1 <...>\n"));
+  }
+
+  @Test
   void aWindowTooLargeForTheField() {
     assertEquals("s.pkt:1:18: error: win is the raw 16-bit window field: expected 0 to 65535, was 70000",
         error("0 < S 0:0(0) win 70000\n"));

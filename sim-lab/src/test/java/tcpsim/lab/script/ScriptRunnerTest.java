@@ -180,6 +180,23 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void inboundSackBlocksCountFromTheLocalIsn() {
+      FakeBackend b = listener(0);
+      run(OPEN + "+.1 < . 1:1(0) ack 1 win 1050 <sack 1001:2001,nop,nop>\n", b);
+      Segment dupAck = b.injected.get(2);
+      assertEquals(ISN + 1001, dupAck.options().sackStart(0));
+      assertEquals(ISN + 2001, dupAck.options().sackEnd(0));
+    }
+
+    @Test
+    void theUrgentPointerIsCompared() {
+      String script = OPEN + "+0 write(4, ..., 10) = 10\n+0 > P. 1:11(10) ack 1 urg 3 <...>\n";
+      FakeBackend b = listener(0);
+      b.send(10_000, local(P | A, 1, 1, 1050, ts(1, 1), 10));
+      assertTrue(fails(script, b).message().startsWith("urgent pointer 0, expected 3"));
+    }
+
+    @Test
     void theAckIsCompared() {
       ScriptResult.Fail f = fails(OPEN, replying(local(S | A, 0, 2, 65535, synAckOptions(1), 0)));
       assertTrue(f.message().startsWith("ack 2, expected 1"), f.message());
@@ -300,6 +317,14 @@ class ScriptRunnerTest {
       assertEquals(new ScriptResult.Pass("r.pkt"),
           run("0...0.05 read(4, ..., 1000) = 10\n+.05 < P. 1:11(10) ack 1 win 1000\n", b));
       assertEquals(1, b.injected.size());
+    }
+
+    @Test
+    void aCallTheStackDoesNotModelIsUnsupported() {
+      FakeBackend b = new FakeBackend();
+      b.onCall = c -> new SyscallOutcome.Unsupported("epoll_create()");
+      assertEquals(new ScriptResult.Unsupported("r.pkt", 1, "epoll_create()"),
+          run("0 epoll_create(1) = 3\n", b));
     }
 
     @Test
