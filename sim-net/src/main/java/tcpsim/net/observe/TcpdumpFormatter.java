@@ -73,16 +73,7 @@ public final class TcpdumpFormatter {
 
   /** tcpdump's flag letters: {@code F S R P . U E W} in that order, {@code none} when empty. */
   public static String flags(int flags) {
-    StringBuilder b = new StringBuilder(8);
-    if (TcpFlags.has(flags, TcpFlags.FIN)) b.append('F');
-    if (TcpFlags.has(flags, TcpFlags.SYN)) b.append('S');
-    if (TcpFlags.has(flags, TcpFlags.RST)) b.append('R');
-    if (TcpFlags.has(flags, TcpFlags.PSH)) b.append('P');
-    if (TcpFlags.has(flags, TcpFlags.ACK)) b.append('.');
-    if (TcpFlags.has(flags, TcpFlags.URG)) b.append('U');
-    if (TcpFlags.has(flags, TcpFlags.ECE)) b.append('E');
-    if (TcpFlags.has(flags, TcpFlags.CWR)) b.append('W');
-    return b.length() == 0 ? "none" : b.toString();
+    return TcpFlags.tcpdump(flags);
   }
 
   /** The text inside {@code options [...]}, as tcpdump prints the encoded option bytes. */
