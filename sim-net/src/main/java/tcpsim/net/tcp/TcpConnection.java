@@ -201,10 +201,12 @@ public final class TcpConnection implements EventHandler {
   int tsRecent;
 
   // ---- RTT and RTO (RFC 6298, tcp_rtt_estimator / tcp_set_rto) ----
-  long srttNanos;
-  long rttvarNanos;
-  long rtoNanos = TIMEOUT_INIT_NANOS;
-  int backoff;
+  /** SRTT, RTTVAR, the RTO (icsk_rto, doubled by backoff) and the backoff count. */
+  final RttEstimator rtt = new RttEstimator();
+  /** When the first SYN went out (retrans_stamp in tcp_connect), for the SYN give-up budget. */
+  long firstSynNanos;
+  /** When the first zero-window probe timer fired without an answer (icsk_probes_tstamp). */
+  long probesStampNanos;
   /** Consecutive timeouts without progress (icsk_retransmits). */
   int retransmits;
   /** Timeouts since the connect began, for the SYN schedule (tp->total_rto). */
@@ -213,7 +215,6 @@ public final class TcpConnection implements EventHandler {
   /** Send time of the first retransmitted segment still unacknowledged (tp->retrans_stamp); 0 none. */
   long retransStampNanos;
   int probesOut;
-  long lastRttNanos;
 
   // ---- congestion control ----
   int cwnd = INIT_CWND;
@@ -477,9 +478,9 @@ public final class TcpConnection implements EventHandler {
     stack.hash(this);
     totalRto = 0;
     retransmits = 0;
-    rtoNanos = TIMEOUT_INIT_NANOS;
+    firstSynNanos = sim.now();
     sendSyn(false);
-    resetXmitTimer(XMIT_RTO, rtoNanos);
+    resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
   }
 
   /** Sizes the receive window as tcp_select_initial_window does. */
@@ -718,7 +719,6 @@ public final class TcpConnection implements EventHandler {
       sampleRttFromHandshake(seg);
       clearXmitTimer();
       retransmits = 0;
-      backoff = 0;
       retransStampNanos = 0;
       setState(ESTABLISHED, "SYN-ACK in SYN-SENT");
       initTransfer();
@@ -732,7 +732,7 @@ public final class TcpConnection implements EventHandler {
       sndWl1 = seg.seq();
       setState(SYN_RECV, "SYN in SYN-SENT (simultaneous open)");
       sendSyn(true);
-      resetXmitTimer(XMIT_RTO, rtoNanos);
+      resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
     }
   }
 
@@ -1057,8 +1057,7 @@ public final class TcpConnection implements EventHandler {
       if (SeqNum.lt(sndSml, sndUna)) {
         sndSml = sndUna;
       }
-      retransmits = 0;
-      backoff = 0;
+      retransmits = 0; // icsk_retransmits: progress (the backoff clears with a valid sample)
       probesOut = 0;
       if (tlpHighSeq != 0 && SeqNum.ge(ack, tlpHighSeq)) {
         tlpHighSeq = 0;
@@ -1081,7 +1080,7 @@ public final class TcpConnection implements EventHandler {
       duplicateAck();
     } else if (windowChanged && xmitKind == XMIT_PROBE0 && sndWnd > 0) {
       clearXmitTimer(); // tcp_ack_probe: the window opened
-      backoff = 0;
+      rtt.resetBackoff();
       probesOut = 0;
     }
     if (sndWnd == 0 && txCount == 0 && SeqNum.lt(sndNxt, writeSeq)) {
@@ -1128,57 +1127,42 @@ public final class TcpConnection implements EventHandler {
       }
     }
     if (oldestSent >= 0 && !retransAcked) {
-      rttSample(sim.now() - oldestSent);
+      rtt.sample(sim.now() - oldestSent, ack, sndNxt);
     } else if (tsOk && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
       // tcp_rtt_tsopt_us: with retransmissions acknowledged, the echo still times the round trip.
       long ms = tsNow() - seg.options().tsEcr();
       if (ms >= 0) {
-        rttSample(Math.max(ms, 1) * Nanos.PER_MILLI);
+        rtt.sample(Math.max(ms, 1) * Nanos.PER_MILLI, ack, sndNxt);
       }
     }
   }
 
+  /**
+   * The handshake's RTT sample (tcp_synack_rtt_meas / tcp_ack_update_rtt): the SYN's (or
+   * SYN-ACK's) round trip unless it was retransmitted (Karn), else the timestamp echo; with
+   * neither, the RTO becomes 3 s (RFC 6298 §5.7).
+   */
   private void sampleRttFromHandshake(Segment seg) {
-    if (retransmits == 0 && totalRto == 0 && synSentNanos >= 0) {
-      rttSample(sim.now() - synSentNanos);
+    boolean sampled = false;
+    if (synSentNanos >= 0) {
+      sampled = rtt.sample(sim.now() - synSentNanos, seg.ack(), sndNxt);
     } else if (tsOk && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
       long ms = tsNow() - seg.options().tsEcr();
       if (ms >= 0) {
-        rttSample(Math.max(ms, 1) * Nanos.PER_MILLI);
+        sampled = rtt.sample(Math.max(ms, 1) * Nanos.PER_MILLI, seg.ack(), sndNxt);
       }
+    }
+    if (!sampled) {
+      rtt.handshakeWithoutSample();
     }
   }
 
   /** When our SYN or SYN-ACK was (last) sent, to time the handshake. */
   long synSentNanos = -1;
 
-  /**
-   * RFC 6298 §2 with Linux's clamps (tcp_rtt_estimator, tcp_set_rto, tcp_bound_rto): the RTO is
-   * SRTT + max(4 RTTVAR, 200 ms), at most 120 s. Placeholder for RttEstimator.
-   */
-  void rttSample(long rttNanos) {
-    if (rttNanos <= 0) {
-      rttNanos = 1000; // a sample of zero would look like no sample
-    }
-    lastRttNanos = rttNanos;
-    if (srttNanos == 0) {
-      srttNanos = rttNanos;
-      rttvarNanos = rttNanos / 2;
-    } else {
-      long delta = Math.abs(srttNanos - rttNanos);
-      rttvarNanos = (3 * rttvarNanos + delta) / 4;
-      srttNanos = (7 * srttNanos + rttNanos) / 8;
-    }
-    rtoNanos = Math.min(RTO_MAX_NANOS, srttNanos + Math.max(4 * rttvarNanos, RTO_MIN_NANOS));
-  }
-
-  /** The RTO with backoff applied (inet_csk_rto_backoff), at most TCP_RTO_MAX. */
+  /** The retransmission timeout now: icsk_rto, already doubled by each backoff. */
   long currentRto() {
-    long r = rtoNanos;
-    for (int i = 0; i < backoff && r < RTO_MAX_NANOS; i++) {
-      r <<= 1;
-    }
-    return Math.min(r, RTO_MAX_NANOS);
+    return rtt.rtoNanos();
   }
 
   private void congestionOnAck(int priorUna, int ack, int priorInFlight) {
@@ -1790,10 +1774,10 @@ public final class TcpConnection implements EventHandler {
         atoNanos = atoNanos / 2 + ATO_MIN_NANOS / 2;
       } else if (m < atoNanos) {
         atoNanos = atoNanos / 2 + m;
-        if (atoNanos > rtoNanos) {
-          atoNanos = rtoNanos;
+        if (atoNanos > rtt.rtoNanos()) {
+          atoNanos = rtt.rtoNanos();
         }
-      } else if (m > rtoNanos) {
+      } else if (m > rtt.rtoNanos()) {
         enterQuickAckCount();
       }
     }
@@ -1976,8 +1960,8 @@ public final class TcpConnection implements EventHandler {
     long ato = atoNanos;
     if (ato > ATO_MIN_NANOS) {
       long maxAto = pingpong ? DELACK_MAX_NANOS : Nanos.millis(500);
-      if (srttNanos > 0) {
-        maxAto = Math.min(maxAto, Math.max(srttNanos, ATO_MIN_NANOS));
+      if (rtt.hasSample()) {
+        maxAto = Math.min(maxAto, Math.max(rtt.srttNanos(), ATO_MIN_NANOS));
       }
       ato = Math.min(ato, maxAto);
     }
@@ -2045,14 +2029,14 @@ public final class TcpConnection implements EventHandler {
     }
     int early = stack.sysctls().earlyRetrans();
     boolean tlp = (early == 3 || early == 4) && sackOk && ca == CaState.OPEN
-        && tlpHighSeq == 0 && srttNanos > 0;
+        && tlpHighSeq == 0 && rtt.hasSample();
     if (!tlp) {
       if (advancingRto || xmitKind != XMIT_RTO) {
         resetXmitTimer(XMIT_RTO, currentRto());
       }
       return;
     }
-    long pto = 2 * srttNanos + (txCount == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
+    long pto = 2 * rtt.srttNanos() + (txCount == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
     long rtoDelta = advancingRto ? currentRto() : txTime[txHead] + currentRto() - sim.now();
     if (rtoDelta > 0) {
       pto = Math.min(pto, rtoDelta);
@@ -2106,8 +2090,9 @@ public final class TcpConnection implements EventHandler {
     retransmitEntry(i, true);
     retransmits++;
     totalRto++;
-    backoff++;
-    resetXmitTimer(XMIT_RTO, currentRto());
+    rtt.backoff();
+    resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
+        retransStampNanos, Nanos.millis(userTimeoutMs), JIFFY_NANOS));
   }
 
   /**
@@ -2118,8 +2103,9 @@ public final class TcpConnection implements EventHandler {
    */
   private void synRetransmitTimeout() {
     TcpSysctls s = stack.sysctls();
-    int maxRetransmits = s.synRetries() + (state == SYN_SENT ? s.synLinearTimeouts() : 0);
-    if (retransmits >= maxRetransmits || userTimeoutExpired()) {
+    boolean synSent = state == SYN_SENT;
+    if (TcpTimeouts.synTimedOut(sim.now(), firstSynNanos, retransmits, s.synRetries(),
+        s.synLinearTimeouts(), synSent, Nanos.millis(userTimeoutMs))) {
       timedOut();
       return;
     }
@@ -2127,53 +2113,27 @@ public final class TcpConnection implements EventHandler {
     retransmits++;
     totalRto++;
     totalRetrans++;
-    if (state != SYN_SENT || totalRto > s.synLinearTimeouts()) {
-      backoff++;
-      rtoNanos = Math.min(rtoNanos << 1, RTO_MAX_NANOS);
+    if (!synSent || TcpTimeouts.synTimeoutBacksOff(totalRto, s.synLinearTimeouts())) {
+      rtt.backoff();
     }
     synSentNanos = -1; // Karn: no RTT sample from a retransmitted SYN
-    resetXmitTimer(XMIT_RTO, rtoNanos);
-  }
-
-  private boolean userTimeoutExpired() {
-    return userTimeoutMs > 0 && retransStampNanos != 0
-        && sim.now() - retransStampNanos >= Nanos.millis(userTimeoutMs);
+    resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
   }
 
   /**
-   * tcp_write_timeout / retransmits_timed_out: the time since the first timed-out transmission
-   * exceeds what tcp_retries2 doublings of TCP_RTO_MIN would take (or TCP_USER_TIMEOUT). Placeholder
-   * for TcpTimeouts.
+   * tcp_write_timeout for a synchronized connection: the retransmission budget of tcp_retries2
+   * (or of the orphan retries, or TCP_USER_TIMEOUT) counted from the first retransmission.
    */
   private boolean writeTimedOut() {
-    if (retransStampNanos == 0) {
-      return false; // nothing retransmitted by timeout yet
-    }
-    long elapsed = sim.now() - retransStampNanos;
-    if (userTimeoutMs > 0) {
-      return retransmits > 0 && elapsed >= Nanos.millis(userTimeoutMs);
-    }
     int boundary = orphan ? orphanRetries() : stack.sysctls().retries2();
-    if (retransmits < boundary) {
-      return elapsed >= modelTimeout(boundary) && retransmits > 0;
-    }
-    return elapsed >= modelTimeout(boundary);
+    return TcpTimeouts.retransmitsTimedOut(sim.now(), retransStampNanos, retransmits, boundary,
+        Nanos.millis(userTimeoutMs), TcpTimeouts.RTO_MIN_NANOS);
   }
 
-  /** tcp_orphan_retries: 0 means 8. */
+  /** tcp_orphan_retries: 0 means 8 while the RTO is below its maximum. */
   private int orphanRetries() {
-    int r = stack.sysctls().orphanRetries();
-    return r == 0 ? 8 : r;
-  }
-
-  /** tcp_model_timeout: the time `boundary` doubling timeouts from TCP_RTO_MIN take, capped at 120 s each. */
-  static long modelTimeout(int boundary) {
-    long base = RTO_MIN_NANOS;
-    int thresh = 63 - Long.numberOfLeadingZeros(RTO_MAX_NANOS / base); // ilog2(600) = 9
-    if (boundary <= thresh) {
-      return ((2L << boundary) - 1) * base;
-    }
-    return ((2L << thresh) - 1) * base + (long) (boundary - thresh) * RTO_MAX_NANOS;
+    return TcpTimeouts.orphanRetries(stack.sysctls().orphanRetries(),
+        rtt.rtoNanos() < RTO_MAX_NANOS, false);
   }
 
   /** tcp_write_err: the connection timed out (ETIMEDOUT, or the soft error seen before). */
@@ -2194,8 +2154,11 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     int maxProbes = orphan ? orphanRetries() : stack.sysctls().retries2();
-    if (userTimeoutMs > 0 ? sim.now() - lastRecvNanos >= Nanos.millis(userTimeoutMs)
-        : probesOut >= maxProbes) {
+    if (probesOut == 0) {
+      probesStampNanos = sim.now();
+    }
+    if (TcpTimeouts.probeTimerExpired(probesOut, maxProbes, sim.now() - probesStampNanos,
+        Nanos.millis(userTimeoutMs))) {
       timedOut();
       return;
     }
@@ -2207,7 +2170,7 @@ public final class TcpConnection implements EventHandler {
     } else {
       output(sndUna - 1, ACK, 0, null);
     }
-    backoff++;
+    rtt.countProbeBackoff(maxProbes); // tcp_send_probe0
     armProbeTimer();
   }
 
@@ -2216,12 +2179,8 @@ public final class TcpConnection implements EventHandler {
     if (xmitKind == XMIT_PROBE0 && sim.isPending(xmitTimer)) {
       return;
     }
-    long base = Math.max(rtoNanos, RTO_MIN_NANOS);
-    long when = base;
-    for (int i = 0; i < backoff && when < RTO_MAX_NANOS; i++) {
-      when <<= 1;
-    }
-    resetXmitTimer(XMIT_PROBE0, Math.min(when, RTO_MAX_NANOS));
+    resetXmitTimer(XMIT_PROBE0,
+        TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS));
   }
 
   /**
@@ -2233,7 +2192,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     if (!pingpong) {
-      atoNanos = Math.min(atoNanos << 1, rtoNanos);
+      atoNanos = Math.min(atoNanos << 1, rtt.rtoNanos());
     } else {
       pingpong = false;
       atoNanos = ATO_MIN_NANOS;
@@ -2263,8 +2222,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     if (idle >= keepIdle) {
-      if (userTimeoutMs > 0 && idle >= Nanos.millis(userTimeoutMs) && probesOut > 0
-          || userTimeoutMs == 0 && probesOut >= cnt) {
+      if (TcpTimeouts.keepaliveExpired(idle, keepIdle, probesOut, cnt, Nanos.millis(userTimeoutMs))) {
         timedOut();
         return;
       }
@@ -2478,10 +2436,10 @@ public final class TcpConnection implements EventHandler {
   /** A TCP_INFO snapshot (tcp_get_info). */
   public TcpInfo info() {
     int unacked = txCount;
-    return new TcpInfo(state, ca, retransmits, probesOut, backoff,
-        (state == SYN_SENT || state == SYN_RECV ? rtoNanos : currentRto()) / 1000,
+    return new TcpInfo(state, ca, retransmits, probesOut, rtt.backoffCount(),
+        rtt.rtoNanos() / 1000,
         atoNanos / 1000, mssCache, rcvMss, unacked, countFlag(SACKED), countFlag(LOST),
-        countFlag(RETRANS), srttNanos / 1000, rttvarNanos / 1000,
+        countFlag(RETRANS), rtt.srttNanos() / 1000, rtt.rttvarNanos() / 1000,
         ssthresh, cwnd, stack.sysctls().value(Sysctl.TCP_REORDERING), totalRetrans, sndWnd,
         rcvWnd, Math.max(0, SeqNum.distance(sndNxt, writeSeq)), bytesAcked, bytesReceived,
         segsOut, segsIn);

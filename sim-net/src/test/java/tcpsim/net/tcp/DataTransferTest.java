@@ -172,7 +172,8 @@ class DataTransferTest {
     assertEquals("0.100000 0.320000 0.540000 0.980000 1.860000 3.620000 7.140000 14.180000 "
         + "28.260000 56.420000 112.740000 225.380000 345.380000 465.380000 585.380000 705.380000 "
         + "825.380000 ", times.toString());
-    assertEquals(Nanos.seconds(924) + Nanos.millis(600), TcpConnection.modelTimeout(15));
+    assertEquals(Nanos.seconds(924) + Nanos.millis(600),
+        TcpTimeouts.modelTimeoutNanos(15, TcpTimeouts.RTO_MIN_NANOS));
   }
 
   @Test
@@ -188,11 +189,11 @@ class DataTransferTest {
     List<String> probes = t.wireWithoutOptions().stream()
         .filter(w -> w.contains(" a > . 66312:66312(0)")).toList();
     assertEquals(List.of(
-        "0.717578 a > . 66312:66312(0) ack 1 win 502",
-        "1.173984 a > . 66312:66312(0) ack 1 win 502",
-        "2.086796 a > . 66312:66312(0) ack 1 win 502",
-        "3.912421 a > . 66312:66312(0) ack 1 win 502",
-        "7.563671 a > . 66312:66312(0) ack 1 win 502"), probes);
+        "0.724000 a > . 66312:66312(0) ack 1 win 502",
+        "1.188000 a > . 66312:66312(0) ack 1 win 502",
+        "2.116000 a > . 66312:66312(0) ack 1 win 502",
+        "3.972000 a > . 66312:66312(0) ack 1 win 502",
+        "7.684000 a > . 66312:66312(0) ack 1 win 502"), probes);
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
   }
 }
