@@ -80,6 +80,8 @@ public final class TcpConnection implements EventHandler {
   static final int TS_ALIGNED = 12;
   /** The MSS a host with a 1500-byte MTU announces: 1500 - 20 (IP) - 20 (TCP). */
   public static final int ETHERNET_MSS = 1460;
+  /** Per-segment memory beyond the payload in tcp_sndbuf_expand (skb, shared info, headers). */
+  static final int SKB_OVERHEAD_BYTES = 2008;
   /** TCP_MIN_MSS. */
   static final int MIN_MSS = 88;
   /** One tick of a CONFIG_HZ=250 kernel: the least a timer set for "now" waits. */
@@ -174,7 +176,8 @@ public final class TcpConnection implements EventHandler {
   boolean wscaleOk;
   boolean sackOk;
   boolean tsOk;
-  ByteQueue sendQueue;
+  /** Written and unacknowledged data, [snd_una, write_seq); made at the first write. */
+  SendBuffer sendBuf;
 
   // ---- receive sequence space ----
   int irs;
@@ -401,7 +404,7 @@ public final class TcpConnection implements EventHandler {
 
   /** Bytes queued and not yet acknowledged (SIOCOUTQ). */
   public int unackedBytes() {
-    return sendQueue == null ? 0 : sendQueue.size();
+    return sendBuf == null ? 0 : sendBuf.size();
   }
 
   /** Free send-buffer space for new data. */
@@ -443,8 +446,11 @@ public final class TcpConnection implements EventHandler {
 
   /** The writable test of sk_stream_is_writeable: free space at least a third of what is queued. */
   public boolean writable() {
-    int free = sendSpace();
-    return free > 0 && free >= unackedBytes() / 2;
+    if (sendBuf == null) {
+      return sendCapacity() > 0;
+    }
+    sendBuf.setCapacity(sendCapacity());
+    return sendBuf.isWritable();
   }
 
   /** The virtual time in ms on this connection's timestamp clock (tcp_clock_ms + ts_offset). */
@@ -519,8 +525,16 @@ public final class TcpConnection implements EventHandler {
       return 0;
     }
     ensureBuffers();
-    sendQueue.append(data, offset, n);
-    writeSeq += n;
+    if (sendBuf == null) {
+      sendBuf = new SendBuffer(writeSeq, sendCapacity(), stack.keepPayload());
+    }
+    sendBuf.setCapacity(sendCapacity());
+    if (data == null && sendBuf.carriesContent()) {
+      data = new byte[n]; // a write without content carries zeros
+      offset = 0;
+    }
+    n = data == null ? sendBuf.write(n) : sendBuf.write(data, offset, n);
+    writeSeq = sendBuf.writeEnd();
     pushPendingFrames();
     return n;
   }
@@ -1049,8 +1063,8 @@ public final class TcpConnection implements EventHandler {
       int dataAcked = acked - (finNowAcked ? 1 : 0)
           - (SeqNum.le(sndUna, iss) ? 1 : 0); // our SYN, when a SYN-RECV child's ACK lands here
       cleanRtxQueue(ack, seg);
-      if (sendQueue != null && dataAcked > 0) {
-        sendQueue.take(Math.min(dataAcked, sendQueue.size()), null, 0);
+      if (sendBuf != null && dataAcked > 0) {
+        sendBuf.ack(finNowAcked ? ack - 1 : ack);
       }
       bytesAcked += Math.max(0, dataAcked);
       sndUna = ack;
@@ -1554,8 +1568,8 @@ public final class TcpConnection implements EventHandler {
   /** Builds and sends a data (or FIN) segment for [start, start+len) of the send queue. */
   private void transmitData(int start, int len, boolean fin) {
     byte[] payload = null;
-    if (len > 0 && sendQueue != null && sendQueue.keepsContent()) {
-      payload = sendQueue.copy(SeqNum.distance(sndUna, start), len);
+    if (len > 0 && sendBuf != null && sendBuf.carriesContent()) {
+      payload = sendBuf.payload(start, len);
     }
     int flags = ACK;
     if (len > 0 && start + len == writeSeq) {
@@ -2323,17 +2337,15 @@ public final class TcpConnection implements EventHandler {
 
   private void ensureBuffers() {
     boolean keep = stack.keepPayload();
-    if (sendQueue == null) {
-      sendQueue = new ByteQueue(keep);
-    }
+
     if (recvQueue == null) {
       recvQueue = new ByteQueue(keep);
     }
   }
 
   private void releaseBuffers() {
-    if (sendQueue != null && sendQueue.size() == 0) {
-      sendQueue = null;
+    if (sendBuf != null && sendBuf.size() == 0) {
+      sendBuf = null;
     }
     ofoStart = NO_INTS;
     ofoEnd = NO_INTS;
@@ -2348,16 +2360,21 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * The payload bytes the send buffer holds: SO_SNDBUF's value (Linux doubles it for overhead,
-   * which this model does not count), or, unlocked, tcp_wmem[1] grown with the window as
-   * tcp_sndbuf_expand does, at most tcp_wmem[2].
+   * sk_sndbuf, the payload the send buffer may hold: SO_SNDBUF's doubled value when set;
+   * otherwise tcp_wmem[1] grown as tcp_sndbuf_expand does once the window is known (2 x
+   * max(IW10, cwnd) x per-segment memory, MSS + ~2 KB of skb overhead: 69120 bytes at MSS 1448),
+   * at most tcp_wmem[2].
    */
   int sendCapacity() {
     if (sndBufLocked) {
-      return sndBuf / 2;
+      return sndBuf;
     }
-    int expand = 2 * Math.max(cwnd, INIT_CWND) * Math.max(mssCache, MIN_MSS);
-    return Math.min(Math.max(sndBuf, expand), stack.sysctls().wmemMax());
+    if (!everConnected) {
+      return sndBuf;
+    }
+    long perMss = Math.max(mssCache, MIN_MSS) + SKB_OVERHEAD_BYTES;
+    long expand = 2L * Math.max(cwnd, INIT_CWND) * perMss;
+    return (int) Math.min(Math.max(sndBuf, expand), stack.sysctls().wmemMax());
   }
 
   private void queueFin() {
