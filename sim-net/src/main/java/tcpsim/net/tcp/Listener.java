@@ -114,16 +114,11 @@ public final class Listener {
     int iss = stack.initialSequence(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort());
     int tsOffset = stack.tsOffset(seg.dstAddr(), seg.srcAddr());
     // tcp_openreq_init_rwin: the window as for a SYN, on the MSS less the timestamp option.
-    TcpConnection probe = owner;
-    int mssForWindow = TcpConnection.ETHERNET_MSS - (ts ? TcpConnection.TS_ALIGNED : 0);
-    int full = probe.fullSpace();
-    int space = full > mssForWindow ? full / mssForWindow * mssForWindow : full;
-    int rcvWnd = Math.min(space, 65535);
-    int rcvWscale = 0;
-    if (ws) {
-      long wsSpace = owner.rcvBufLocked ? full : Math.max(full, Math.max(s.rmemMax(), s.coreRmemMax()));
-      rcvWscale = Math.max(0, Math.min(14, 63 - Long.numberOfLeadingZeros(wsSpace) - 15));
-    }
+    ReceiveBuffer window = new ReceiveBuffer(seg.seq(), owner.rcvBuf, false);
+    int rcvWnd = window.chooseInitialWindow(
+        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws, owner.rcvBufLocked,
+        s.rmemMax(), s.coreRmemMax());
+    int rcvWscale = window.rcvWscale();
     RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), iss, seg.seq(),
         o.mss() > 0 ? o.mss() : 536, ws ? Math.min(o.windowScale(), 14) : -1, sack, ts,
         ts ? o.tsVal() : 0, tsOffset, rcvWnd, ws ? rcvWscale : 0);

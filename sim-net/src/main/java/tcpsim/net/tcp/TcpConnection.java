@@ -7,7 +7,6 @@ import static tcpsim.net.wire.TcpFlags.PSH;
 import static tcpsim.net.wire.TcpFlags.RST;
 import static tcpsim.net.wire.TcpFlags.SYN;
 
-import java.util.Arrays;
 import tcpsim.core.event.EventHandler;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.time.Nanos;
@@ -181,23 +180,15 @@ public final class TcpConnection implements EventHandler {
 
   // ---- receive sequence space ----
   int irs;
-  int rcvNxt;
-  /** The window last advertised, in bytes (Linux rcv_wnd), and where it started (rcv_wup). */
-  int rcvWnd;
-  int rcvWup;
-  int rcvWscale;
-  int rcvSsthresh;
-  int windowClamp;
-  int rcvMss = 536;
-  ByteQueue recvQueue;
-  /** Out-of-order segments, sorted by start, non-overlapping: starts, ends, contents. */
-  int[] ofoStart = NO_INTS;
-  int[] ofoEnd = NO_INTS;
-  byte[][] ofoData;
-  int ofoCount;
-  /** SACK blocks to send, most recent first ((start, end) pairs) (tp->selective_acks). */
-  int[] sackBlocks = NO_INTS;
-  int sackBlockCount;
+  /**
+   * The receive side: data in order and out of order, SACK and D-SACK blocks, and the receive
+   * window (rcv_nxt, rcv_wup, rcv_wnd, rcv_ssthresh, window_clamp, the window scale, rcv_mss).
+   */
+  ReceiveBuffer rcv;
+  /** The window field of our SYN (tcp_select_initial_window), unscaled. */
+  int synWindow;
+  /** The gap in the out-of-order queue was just filled: ACK now (RFC 5681 §4.2, ICSK_ACK_NOW). */
+  boolean ackNow;
 
   // ---- timestamps (RFC 7323) ----
   int tsOffset;
@@ -399,7 +390,7 @@ public final class TcpConnection implements EventHandler {
 
   /** Bytes ready to read in order (SIOCINQ). */
   public int readableBytes() {
-    return recvQueue == null ? 0 : recvQueue.size();
+    return rcv == null ? 0 : rcv.readable();
   }
 
   /** Bytes queued and not yet acknowledged (SIOCOUTQ). */
@@ -476,7 +467,9 @@ public final class TcpConnection implements EventHandler {
     sndNxt = iss + 1;
     writeSeq = iss + 1;
     sndSml = iss;
-    setupInitialWindow(ETHERNET_MSS, s.windowScaling());
+    rcv = new ReceiveBuffer(0, rcvBuf, stack.keepPayload()); // the peer's ISN comes with its SYN
+    synWindow = rcv.chooseInitialWindow(advertisedMss(), s.windowScaling(), rcvBufLocked,
+        s.rmemMax(), s.coreRmemMax());
     wscaleOk = s.windowScaling();
     sackOk = s.sack();
     tsOk = s.timestamps();
@@ -489,30 +482,6 @@ public final class TcpConnection implements EventHandler {
     resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
   }
 
-  /** Sizes the receive window as tcp_select_initial_window does. */
-  void setupInitialWindow(int mss, boolean scaling) {
-    int fullSpace = fullSpace();
-    int clamp = rcvBufLocked ? fullSpace : 65535 << 14;
-    int space = Math.min(fullSpace, clamp);
-    if (space > mss) {
-      space = space / mss * mss; // quantize to whole segments
-    }
-    rcvWnd = Math.min(space, 65535);
-    rcvWscale = 0;
-    if (scaling) {
-      long wsSpace = rcvBufLocked ? fullSpace
-          : Math.max(fullSpace, Math.max(stack.sysctls().rmemMax(), stack.sysctls().coreRmemMax()));
-      wsSpace = Math.min(wsSpace, clamp);
-      rcvWscale = Math.max(0, Math.min(14, 63 - Long.numberOfLeadingZeros(wsSpace) - 15));
-    }
-    windowClamp = rcvBufLocked ? fullSpace : Math.max(fullSpace, 65535);
-    rcvSsthresh = rcvWnd;
-  }
-
-  /** tcp_full_space: the window a full receive buffer allows (half of sk_rcvbuf, scaling_ratio). */
-  int fullSpace() {
-    return rcvBuf / 2;
-  }
 
   /**
    * SEND (§3.10.2; tcp_sendmsg): queues up to the free buffer space and transmits what windows
@@ -548,7 +517,11 @@ public final class TcpConnection implements EventHandler {
     if (n <= 0) {
       return 0;
     }
-    recvQueue.take(n, into, offset);
+    if (into == null) {
+      rcv.read(n);
+    } else {
+      rcv.read(into, offset, n);
+    }
     cleanupRbuf();
     return n;
   }
@@ -562,13 +535,9 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     // "Once-per-two-segments ACK was not sent by tcp_input.c": send it now.
-    boolean timeToAck = ackScheduled && SeqNum.distance(rcvWup, rcvNxt) > rcvMss;
-    int rcvWindowNow = currentReceiveWindow();
-    if (!timeToAck && 2L * rcvWindowNow <= windowClamp) {
-      int newWindow = selectWindowRaw();
-      if (newWindow != 0 && newWindow >= 2 * rcvWindowNow) {
-        timeToAck = true;
-      }
+    boolean timeToAck = ackScheduled && SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss();
+    if (!timeToAck && rcv.windowUpdateWorthSending()) {
+      timeToAck = true;
     }
     if (timeToAck) {
       sendAck();
@@ -717,8 +686,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     irs = seg.seq();
-    rcvNxt = irs + 1;
-    rcvWup = rcvNxt;
+    rcv.startAt(irs);
     negotiateOptions(seg.options());
     if (tsOk && seg.options().hasTimestamp()) {
       tsRecent = seg.options().tsVal();
@@ -795,21 +763,19 @@ public final class TcpConnection implements EventHandler {
       sendAck();
       return false;
     }
-    int wnd = currentReceiveWindow();
     // tcp_sequence: !before(end_seq, rcv_wup) && !after(seq, rcv_nxt + window)
-    boolean acceptable = !SeqNum.lt(seg.end(), rcvWup)
-        && !SeqNum.gt(seg.seq(), rcvNxt + wnd);
+    boolean old = rcv.isOldSequence(seg.end());
+    boolean acceptable = !old && !rcv.isBeyondWindow(seg.seq());
     if (!acceptable) {
       if (!seg.has(RST)) {
         stack.count("TcpExtTCPOutOfWindow");
         enterQuickAck();
         sendAck();
       }
-      stack.drop(seg, SeqNum.lt(seg.end(), rcvWup) ? DropReason.TCP_OLD_SEQUENCE
-          : DropReason.TCP_INVALID_SEQUENCE);
+      stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
     }
-    if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcvWup)) {
+    if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())) {
       tsRecent = seg.options().tsVal(); // tcp_store_ts_recent (RFC 7323 §4.3)
     }
     return true;
@@ -824,7 +790,7 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(RST)) {
       return true;
     }
-    if (seg.seq() != rcvNxt) {
+    if (seg.seq() != rcv.rcvNxt()) {
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_RESET);
       return false;
@@ -858,7 +824,7 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(SYN)) {
       return true;
     }
-    if (state == SYN_RECV && seg.has(ACK) && seg.seq() + 1 == rcvNxt && seg.ack() == sndNxt) {
+    if (state == SYN_RECV && seg.has(ACK) && seg.seq() + 1 == rcv.rcvNxt() && seg.ack() == sndNxt) {
       return true;
     }
     stack.count("TcpExtTCPSYNChallenge");
@@ -934,17 +900,24 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * Seventh, process the segment text (§3.10.7.4 "seventh"; tcp_data_queue). Only ESTABLISHED,
-   * FIN-WAIT-1 and FIN-WAIT-2 take data; after the peer's FIN, text is ignored.
+   * Seventh, process the segment text (§3.10.7.4 "seventh"; tcp_data_queue), with the FIN's
+   * place in the sequence space. Only ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 take data; after the
+   * peer's FIN, text is ignored (a retransmitted FIN is ACKed).
    */
   private void processText(Segment seg) {
-    if (seg.payloadLength() == 0) {
+    int len = seg.payloadLength();
+    if (len == 0 && !seg.has(FIN)) {
       return;
     }
-    if (state != ESTABLISHED && state != FIN_WAIT1 && state != FIN_WAIT2) {
+    if (state != ESTABLISHED && state != FIN_WAIT1 && state != FIN_WAIT2
+        && state != SYN_RECV) {
+      if (SeqNum.lt(seg.seq(), rcv.rcvNxt()) || len > 0) {
+        enterQuickAck(); // a retransmission of what we hold: ACK it at once
+        ackScheduled = true;
+      }
       return;
     }
-    if (orphan && SeqNum.gt(seg.seq() + seg.payloadLength(), rcvNxt)) {
+    if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
       // tcp_rcv_state_process: new data for a socket the application closed: RST
       // (TcpExtTCPAbortOnData).
       stack.count("TcpExtTCPAbortOnData");
@@ -952,23 +925,54 @@ public final class TcpConnection implements EventHandler {
       destroy("data after close", null);
       return;
     }
-    ensureBuffers();
-    dataQueue(seg);
+    int before = rcv.rcvNxt();
+    ReceiveBuffer.Outcome out = rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0);
+    int advanced = SeqNum.distance(before, rcv.rcvNxt()) - (rcv.finReceived() && !peerFin ? 1 : 0);
+    switch (out) {
+      case NO_DATA -> {}
+      case IN_ORDER, IN_ORDER_GAP_FILLED -> {
+        if (advanced > 0) {
+          bytesReceived += advanced;
+          eventDataRecv();
+          notifyApp();
+        }
+        ackScheduled = true;
+        if (out == ReceiveBuffer.Outcome.IN_ORDER_GAP_FILLED) {
+          ackNow = true; // RFC 5681 §4.2: the gap is filled
+        }
+      }
+      case OUT_OF_ORDER -> {
+        // tcp_data_queue_ofo: ACK at once, with SACK (RFC 5681 §4.2, RFC 2018).
+        enterQuickAck();
+        ackScheduled = true;
+      }
+      case DUPLICATE -> {
+        // tcp_data_queue: a retransmission of data held: immediate ACK with D-SACK.
+        stack.count("TcpExtDelayedACKLost");
+        enterQuickAck();
+        sendAck();
+      }
+      case DROPPED_OUT_OF_WINDOW -> {
+        stack.drop(seg, DropReason.TCP_OVERWINDOW);
+        sendAck();
+      }
+      case DROPPED_ZERO_WINDOW -> {
+        stack.drop(seg, DropReason.TCP_ZEROWINDOW);
+        sendAck();
+      }
+      case DROPPED_NO_MEMORY -> {
+        stack.drop(seg, DropReason.PROTO_MEM);
+        sendAck();
+      }
+    }
   }
 
   /**
-   * Eighth, check the FIN bit (§3.10.7.4 "eighth"; tcp_fin). Only a FIN at RCV.NXT counts; one
-   * past a hole waits in the out-of-order queue with its data.
+   * Eighth, check the FIN bit (§3.10.7.4 "eighth"; tcp_fin). A FIN counts once RCV.NXT reaches
+   * it; one past a hole waits in the out-of-order queue with its data.
    */
   private void checkFin(Segment seg) {
-    if (!seg.has(FIN) || state == CLOSE) {
-      return;
-    }
-    int finAt = seg.seq() + seg.payloadLength();
-    if (finAt != rcvNxt) {
-      if (SeqNum.gt(finAt, rcvNxt) && seg.payloadLength() == 0) {
-        stashOfo(finAt, finAt, null, true);
-      }
+    if (state == CLOSE || peerFin || !rcv.finReceived()) {
       return;
     }
     finArrived();
@@ -979,7 +983,6 @@ public final class TcpConnection implements EventHandler {
     if (peerFin) {
       return;
     }
-    rcvNxt += 1;
     peerFin = true;
     rcvShutdown = true;
     ackScheduled = true;
@@ -1014,19 +1017,19 @@ public final class TcpConnection implements EventHandler {
    */
   private void timeWaitArrives(Segment seg) {
     if (seg.has(RST)) {
-      if (!stack.sysctls().rfc1337() && seg.seq() == rcvNxt) {
+      if (!stack.sysctls().rfc1337() && seg.seq() == rcv.rcvNxt()) {
         destroy("RST in TIME-WAIT", null);
       } else {
         stack.drop(seg, DropReason.TCP_RESET);
       }
       return;
     }
-    if (seg.has(FIN) && seg.end() == rcvNxt) {
+    if (seg.has(FIN) && seg.end() == rcv.rcvNxt()) {
       sendAck();
       armTimeWaitTimer();
       return;
     }
-    if (seg.has(SYN) && !seg.has(ACK) && SeqNum.gt(seg.seq(), rcvNxt)) {
+    if (seg.has(SYN) && !seg.has(ACK) && SeqNum.gt(seg.seq(), rcv.rcvNxt())) {
       // TCP_TW_SYN: a new incarnation may start; the teardown work models it fully.
       destroy("SYN reopens TIME-WAIT", null);
       stack.input(seg);
@@ -1600,7 +1603,7 @@ public final class TcpConnection implements EventHandler {
   /** A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. */
   private void sendActiveReset() {
     stack.count("TcpOutRsts");
-    Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcvNxt,
+    Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
         RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
     stack.transmit(rst);
   }
@@ -1609,10 +1612,10 @@ public final class TcpConnection implements EventHandler {
   private void sendSyn(boolean withAck) {
     int flags = withAck ? SYN | ACK : SYN;
     TcpOptions o = TcpOptionLayout.syn(advertisedMss(), sackOk, tsOk, tsNow(),
-        withAck && tsOk ? tsRecent : 0, wscaleOk ? rcvWscale : -1);
+        withAck && tsOk ? tsRecent : 0, wscaleOk ? rcv.rcvWscale() : -1);
     synSentNanos = sim.now();
     Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, iss,
-        withAck ? rcvNxt : 0, flags, Math.min(rcvWnd, 65535), 0, o, 0, null);
+        withAck ? rcv.rcvNxt() : 0, flags, synWindow, 0, o, 0, null);
     segsOut++;
     stack.transmit(s);
   }
@@ -1626,13 +1629,45 @@ public final class TcpConnection implements EventHandler {
    * segment carries an ACK, so a pending delayed ACK is satisfied (tcp_event_ack_sent).
    */
   private void output(int seq, int flags, int len, byte[] payload) {
-    int window = selectWindow();
-    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sackBlocks, sackBlockCount);
-    Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcvNxt, flags,
+    int window = rcv.selectWindow();
+    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sackBlocksToSend(),
+        sackPairs);
+    Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(), flags,
         window, 0, o, len, payload);
     segsOut++;
     ackSent();
     stack.transmit(s);
+  }
+
+  private int sackPairs;
+
+  /**
+   * The SACK blocks for the next segment (tcp_established_options): a pending D-SACK first
+   * (RFC 2883, reported once, when tcp_dsack is on), then the receiver's blocks, most recent first.
+   */
+  private int[] sackBlocksToSend() {
+    sackPairs = 0;
+    if (!sackOk) {
+      return NO_INTS;
+    }
+    boolean dsack = rcv.hasDsack() && stack.sysctls().value(Sysctl.TCP_DSACK) != 0;
+    int n = rcv.sackCount() + (dsack ? 1 : 0);
+    if (n == 0) {
+      return NO_INTS;
+    }
+    int[] pairs = new int[2 * n];
+    int k = 0;
+    if (dsack) {
+      pairs[k++] = rcv.dsackStart();
+      pairs[k++] = rcv.dsackEnd();
+    }
+    rcv.clearDsack();
+    for (int i = 0; i < rcv.sackCount(); i++) {
+      pairs[k++] = rcv.sackStart(i);
+      pairs[k++] = rcv.sackEnd(i);
+    }
+    sackPairs = n;
+    return pairs;
   }
 
   /** tcp_event_ack_sent: the pending ACK is done; a quick ACK is used up. */
@@ -1644,6 +1679,7 @@ public final class TcpConnection implements EventHandler {
       }
     }
     ackScheduled = false;
+    ackNow = false;
     if (delackTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(delackTimer);
       delackTimer = Simulation.NO_EVENT;
@@ -1651,127 +1687,8 @@ public final class TcpConnection implements EventHandler {
   }
 
   // =========================================================================================
-  // Receive window (tcp_select_window, __tcp_select_window)
-  // =========================================================================================
-
-  /** What is left of the window last advertised (tcp_receive_window). */
-  int currentReceiveWindow() {
-    int w = SeqNum.distance(rcvNxt, rcvWup + rcvWnd);
-    return Math.max(w, 0);
-  }
-
-  private int bufferedBytes() {
-    int n = readableBytes();
-    for (int i = 0; i < ofoCount; i++) {
-      n += SeqNum.distance(ofoStart[i], ofoEnd[i]);
-    }
-    return n;
-  }
-
-  /** __tcp_select_window: the window to offer now, in bytes, before the no-shrink rule. */
-  int selectWindowRaw() {
-    int mss = Math.max(rcvMss, MIN_MSS);
-    int allowed = fullSpace();
-    int free = Math.max(0, allowed - bufferedBytes());
-    if (free < allowed / 2) {
-      if (rcvWscale > 0) {
-        free = free >> rcvWscale << rcvWscale;
-      }
-      if (free < mss) {
-        return 0; // receiver-side silly window avoidance (RFC 1122 §4.2.3.3)
-      }
-    }
-    if (free > rcvSsthresh) {
-      free = rcvSsthresh;
-    }
-    int window;
-    if (rcvWscale > 0) {
-      int unit = 1 << rcvWscale;
-      window = (free + unit - 1) / unit * unit; // ALIGN: never scaled away to zero
-    } else {
-      window = free;
-      if (window > mss) {
-        window = window / mss * mss;
-      }
-    }
-    return window;
-  }
-
-  /** tcp_select_window: never shrink what was offered; record rcv_wnd/rcv_wup; return the field. */
-  int selectWindow() {
-    int cur = currentReceiveWindow();
-    int win = selectWindowRaw();
-    if (win < cur) {
-      int unit = 1 << rcvWscale;
-      win = (cur + unit - 1) / unit * unit;
-    }
-    int max = 65535 << rcvWscale;
-    if (win > max) {
-      win = max;
-    }
-    rcvWnd = win;
-    rcvWup = rcvNxt;
-    return win >> rcvWscale;
-  }
-
-  /** tcp_grow_window: a well-behaved sender earns a larger window, two segments at a time. */
-  private void growWindow(int len) {
-    if (rcvSsthresh < windowClamp && len >= Math.min(rcvMss, 536)) {
-      rcvSsthresh = Math.min(rcvSsthresh + 2 * rcvMss, Math.min(windowClamp, fullSpace()));
-    }
-  }
-
-  // =========================================================================================
   // Receiving data (tcp_data_queue, out-of-order queue, SACK blocks)
   // =========================================================================================
-
-  private void dataQueue(Segment seg) {
-    int seq = seg.seq();
-    int len = seg.payloadLength();
-    int end = seq + len;
-    byte[] payload = seg.payload();
-    if (len > rcvMss) {
-      rcvMss = Math.min(len, ETHERNET_MSS); // tcp_measure_rcv_mss
-    }
-    if (SeqNum.le(end, rcvNxt)) {
-      // A full duplicate: ACK at once (tcp_send_dupack, with quick ACKs re-armed).
-      stack.count("TcpExtDelayedACKLost");
-      enterQuickAck();
-      sendAck();
-      return;
-    }
-    if (SeqNum.gt(seq, rcvNxt)) {
-      stashOfo(seq, end, payload, false);
-      addSackBlock(seq, end);
-      // An out-of-order segment is ACKed at once with SACK (tcp_data_queue_ofo, __tcp_ack_snd_check).
-      enterQuickAck();
-      ackScheduled = true;
-      return;
-    }
-    // In order (possibly overlapping what we have): trim the old part.
-    int skip = SeqNum.distance(seq, rcvNxt);
-    int fresh = len - skip;
-    // In-window data is taken while the buffer (twice the window, sk_rcvbuf) has room; what
-    // does not fit is dropped (tcp_try_rmem_schedule failing).
-    int room = rcvBuf - bufferedBytes();
-    if (fresh > room) {
-      if (room <= 0) {
-        stack.drop(seg, DropReason.TCP_ZEROWINDOW);
-        sendAck();
-        return;
-      }
-      fresh = room;
-    }
-    recvQueue.append(payload, skip, fresh);
-    rcvNxt += fresh;
-    bytesReceived += fresh;
-    growWindow(fresh);
-    eventDataRecv();
-    pullOfo();
-    trimSackBlocks();
-    ackScheduled = true;
-    notifyApp();
-  }
 
   /**
    * tcp_event_data_recv: the first data starts the delayed-ACK engine with quick ACKs
@@ -1800,7 +1717,7 @@ public final class TcpConnection implements EventHandler {
 
   /** tcp_incr_quickack: up to rcv_wnd / (2 rcv_mss) quick ACKs, at most 16. */
   private void enterQuickAckCount() {
-    int quick = Math.max(2, rcvWnd / (2 * Math.max(rcvMss, MIN_MSS)));
+    int quick = Math.max(2, rcv.rcvWnd() / (2 * Math.max(rcv.rcvMss(), MIN_MSS)));
     quickAcks = Math.max(quickAcks, Math.min(quick, MAX_QUICKACKS));
   }
 
@@ -1811,141 +1728,6 @@ public final class TcpConnection implements EventHandler {
     atoNanos = ATO_MIN_NANOS;
   }
 
-  private void stashOfo(int seq, int end, byte[] payload, boolean finOnly) {
-    if (finOnly) {
-      return; // a bare FIN beyond a hole: the peer retransmits it with the hole filled
-    }
-    // Merge into the sorted, non-overlapping ofo list (tcp_data_queue_ofo coalescing).
-    int room = rcvBuf - bufferedBytes();
-    if (SeqNum.distance(seq, end) > room) {
-      stack.drop(null, DropReason.TCP_OFO_DROP);
-      return;
-    }
-    if (ofoData == null) {
-      ofoData = new byte[4][];
-      ofoStart = new int[4];
-      ofoEnd = new int[4];
-    }
-    // Build the new range's content by merging with overlapping neighbours.
-    int s = seq;
-    int e = end;
-    byte[] data = payload;
-    int first = 0;
-    while (first < ofoCount && SeqNum.lt(ofoEnd[first], s)) {
-      first++;
-    }
-    int last = first;
-    while (last < ofoCount && SeqNum.le(ofoStart[last], e)) {
-      last++;
-    }
-    if (last > first) {
-      int ns = SeqNum.min(s, ofoStart[first]);
-      int ne = SeqNum.max(e, ofoEnd[last - 1]);
-      byte[] merged = null;
-      if (recvQueue.keepsContent()) {
-        merged = new byte[SeqNum.distance(ns, ne)];
-        for (int k = first; k < last; k++) {
-          if (ofoData[k] != null) {
-            System.arraycopy(ofoData[k], 0, merged, SeqNum.distance(ns, ofoStart[k]),
-                ofoData[k].length);
-          }
-        }
-        if (data != null) {
-          System.arraycopy(data, 0, merged, SeqNum.distance(ns, s), data.length);
-        }
-      }
-      s = ns;
-      e = ne;
-      data = merged;
-      int removed = last - first;
-      System.arraycopy(ofoStart, last, ofoStart, first + 1, ofoCount - last);
-      System.arraycopy(ofoEnd, last, ofoEnd, first + 1, ofoCount - last);
-      System.arraycopy(ofoData, last, ofoData, first + 1, ofoCount - last);
-      ofoCount -= removed - 1;
-      ofoStart[first] = s;
-      ofoEnd[first] = e;
-      ofoData[first] = data;
-      return;
-    }
-    if (ofoCount == ofoStart.length) {
-      ofoStart = Arrays.copyOf(ofoStart, ofoCount * 2);
-      ofoEnd = Arrays.copyOf(ofoEnd, ofoCount * 2);
-      ofoData = Arrays.copyOf(ofoData, ofoCount * 2);
-    }
-    System.arraycopy(ofoStart, first, ofoStart, first + 1, ofoCount - first);
-    System.arraycopy(ofoEnd, first, ofoEnd, first + 1, ofoCount - first);
-    System.arraycopy(ofoData, first, ofoData, first + 1, ofoCount - first);
-    ofoStart[first] = s;
-    ofoEnd[first] = e;
-    ofoData[first] = recvQueue.keepsContent() ? (data == null ? new byte[SeqNum.distance(s, e)] : data)
-        : null;
-    ofoCount++;
-  }
-
-  /** tcp_ofo_queue: move what the hole-filling segment made contiguous into the receive queue. */
-  private void pullOfo() {
-    while (ofoCount > 0 && SeqNum.le(ofoStart[0], rcvNxt)) {
-      if (SeqNum.gt(ofoEnd[0], rcvNxt)) {
-        int skip = SeqNum.distance(ofoStart[0], rcvNxt);
-        int n = SeqNum.distance(rcvNxt, ofoEnd[0]);
-        recvQueue.append(ofoData[0], skip, n);
-        rcvNxt += n;
-        bytesReceived += n;
-      }
-      System.arraycopy(ofoStart, 1, ofoStart, 0, ofoCount - 1);
-      System.arraycopy(ofoEnd, 1, ofoEnd, 0, ofoCount - 1);
-      System.arraycopy(ofoData, 1, ofoData, 0, ofoCount - 1);
-      ofoCount--;
-      ofoData[ofoCount] = null;
-    }
-  }
-
-  /** tcp_sack_new_ofo_skb: the block holding the newest segment goes first; at most 4 kept. */
-  private void addSackBlock(int s, int e) {
-    if (!sackOk) {
-      return;
-    }
-    if (sackBlocks.length == 0) {
-      sackBlocks = new int[8];
-    }
-    // Merge with any block it touches, then move to the front.
-    int ns = s;
-    int ne = e;
-    int[] kept = new int[8];
-    int keptCount = 0;
-    for (int b = 0; b < sackBlockCount; b++) {
-      int bs = sackBlocks[2 * b];
-      int be = sackBlocks[2 * b + 1];
-      if (SeqNum.le(bs, ne) && SeqNum.ge(be, ns)) {
-        ns = SeqNum.min(ns, bs);
-        ne = SeqNum.max(ne, be);
-      } else if (keptCount < 3) {
-        kept[2 * keptCount] = bs;
-        kept[2 * keptCount + 1] = be;
-        keptCount++;
-      }
-    }
-    sackBlocks[0] = ns;
-    sackBlocks[1] = ne;
-    System.arraycopy(kept, 0, sackBlocks, 2, 2 * keptCount);
-    sackBlockCount = 1 + keptCount;
-  }
-
-  /** tcp_sack_remove: blocks at or below RCV.NXT are gone. */
-  private void trimSackBlocks() {
-    int n = 0;
-    for (int b = 0; b < sackBlockCount; b++) {
-      int bs = sackBlocks[2 * b];
-      int be = sackBlocks[2 * b + 1];
-      if (SeqNum.gt(be, rcvNxt)) {
-        sackBlocks[2 * n] = SeqNum.max(bs, rcvNxt);
-        sackBlocks[2 * n + 1] = be;
-        n++;
-      }
-    }
-    sackBlockCount = n;
-  }
-
   /**
    * __tcp_ack_snd_check: ACK now when more than one full segment is unacknowledged and the window
    * would not shrink, in quick-ACK mode, or with out-of-order data; otherwise delay it.
@@ -1954,10 +1736,10 @@ public final class TcpConnection implements EventHandler {
     if (!ackScheduled) {
       return;
     }
-    boolean moreThanOneMss = SeqNum.distance(rcvWup, rcvNxt) > rcvMss
-        && selectWindowRaw() >= rcvWnd;
+    boolean moreThanOneMss = SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss()
+        && rcv.selectableWindow() >= rcv.rcvWnd();
     boolean quick = quickAcks > 0 && !pingpong;
-    if (moreThanOneMss || quick || ofoCount > 0) {
+    if (moreThanOneMss || quick || ackNow || rcv.outOfOrderRanges() > 0) {
       sendAck();
       return;
     }
@@ -2303,7 +2085,7 @@ public final class TcpConnection implements EventHandler {
       sndWscale = Math.min(o.windowScale(), 14);
     } else {
       sndWscale = 0;
-      rcvWscale = 0;
+      rcv.disableWindowScaling();
     }
     sackOk = sackOk && o.sackPermitted();
     tsOk = tsOk && o.hasTimestamp();
@@ -2312,7 +2094,7 @@ public final class TcpConnection implements EventHandler {
       mss = Math.min(mss, userMss);
     }
     mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
-    rcvMss = Math.min(mssCache, Math.max(rcvWnd / 2, MIN_MSS)); // tcp_initialize_rcv_mss
+    rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
   }
 
   /** The options a request socket negotiated, applied to its child (tcp_create_openreq_child). */
@@ -2323,7 +2105,7 @@ public final class TcpConnection implements EventHandler {
       mss = Math.min(mss, userMss);
     }
     mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
-    rcvMss = Math.min(mssCache, Math.max(rcvWnd / 2, MIN_MSS));
+    rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
   }
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
@@ -2338,19 +2120,13 @@ public final class TcpConnection implements EventHandler {
   private void ensureBuffers() {
     boolean keep = stack.keepPayload();
 
-    if (recvQueue == null) {
-      recvQueue = new ByteQueue(keep);
-    }
+
   }
 
   private void releaseBuffers() {
     if (sendBuf != null && sendBuf.size() == 0) {
       sendBuf = null;
     }
-    ofoStart = NO_INTS;
-    ofoEnd = NO_INTS;
-    ofoData = null;
-    ofoCount = 0;
     txStart = NO_INTS;
     txEnd = NO_INTS;
     txTime = NO_LONGS;
@@ -2455,10 +2231,10 @@ public final class TcpConnection implements EventHandler {
     int unacked = txCount;
     return new TcpInfo(state, ca, retransmits, probesOut, rtt.backoffCount(),
         rtt.rtoNanos() / 1000,
-        atoNanos / 1000, mssCache, rcvMss, unacked, countFlag(SACKED), countFlag(LOST),
+        atoNanos / 1000, mssCache, rcv == null ? 536 : rcv.rcvMss(), unacked, countFlag(SACKED), countFlag(LOST),
         countFlag(RETRANS), rtt.srttNanos() / 1000, rtt.rttvarNanos() / 1000,
         ssthresh, cwnd, stack.sysctls().value(Sysctl.TCP_REORDERING), totalRetrans, sndWnd,
-        rcvWnd, Math.max(0, SeqNum.distance(sndNxt, writeSeq)), bytesAcked, bytesReceived,
+        rcv == null ? 0 : rcv.rcvWnd(), Math.max(0, SeqNum.distance(sndNxt, writeSeq)), bytesAcked, bytesReceived,
         segsOut, segsIn);
   }
 

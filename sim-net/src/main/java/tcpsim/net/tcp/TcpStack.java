@@ -500,18 +500,19 @@ public final class TcpStack implements Transport {
     c.writeSeq = req.iss + 1;
     c.sndSml = req.iss;
     c.irs = req.irs;
-    c.rcvNxt = req.irs + 1;
-    c.rcvWup = c.rcvNxt;
-    c.rcvWnd = req.rcvWnd;
-    c.rcvSsthresh = req.rcvWnd;
-    c.rcvWscale = req.rcvWscale;
-    c.windowClamp = Math.max(c.fullSpace(), 65535);
+    c.rcv = new ReceiveBuffer(req.irs, c.rcvBuf, keepPayload);
+    c.synWindow = c.rcv.chooseInitialWindow(
+        c.advertisedMss() - (req.tsOk ? TcpConnection.TS_ALIGNED : 0), req.peerWscale >= 0,
+        c.rcvBufLocked, sysctls.rmemMax(), sysctls.coreRmemMax());
     c.tsOffset = req.tsOffset;
     c.tsRecent = req.tsRecent;
     c.wscaleOk = req.peerWscale >= 0;
     c.sndWscale = Math.max(req.peerWscale, 0);
     c.sackOk = req.sackOk;
     c.tsOk = req.tsOk;
+    if (!c.wscaleOk) {
+      c.rcv.disableWindowScaling();
+    }
     c.negotiateFromRequest(req.peerMss);
     // Karn: only a SYN-ACK sent once times the handshake.
     c.synSentNanos = req.numRetrans == 0 ? req.synAckSentNanos : -1;

@@ -47,7 +47,7 @@ class CloseTest {
     t.runFor(Nanos.millis(100));
     assertEquals(List.of(
         "0.200000 a > F. 101:101(0) ack 1 win 502",
-        "0.250000 b > . 1:1(0) ack 102 win 510"), t.wireWithoutOptions());
+        "0.250000 b > . 1:1(0) ack 102 win 509"), t.wireWithoutOptions());
   }
 
   @Test
@@ -80,9 +80,9 @@ class CloseTest {
     assertEquals(List.of(
         "0.100000 a > P. 1:101(100) ack 1 win 502",
         "0.100000 a > F. 101:101(0) ack 1 win 502 (dropped)",
-        "0.110000 b > . 1:1(0) ack 101 win 510",
+        "0.110000 b > . 1:1(0) ack 101 win 509",
         "0.340000 a > F. 101:101(0) ack 1 win 502",
-        "0.390000 b > . 1:1(0) ack 102 win 510"), w);
+        "0.390000 b > . 1:1(0) ack 102 win 509"), w);
     assertEquals(1, t.a.counter("TcpExtTCPLossProbes"));
     assertEquals(TcpState.FIN_WAIT2, cs[0].state());
     assertEquals(TcpState.CLOSE_WAIT, cs[1].state());
