@@ -1,0 +1,135 @@
+package tcpsim.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TcpTimeoutsTest {
+  private static final long MS = 1_000_000L;
+  private static final long S = 1_000_000_000L;
+
+  private static long[] millis(long... ms) {
+    long[] out = new long[ms.length];
+    for (int i = 0; i < ms.length; i++) {
+      out[i] = ms[i] * MS;
+    }
+    return out;
+  }
+
+  private static long[] seconds(long... s) {
+    long[] out = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      out[i] = s[i] * S;
+    }
+    return out;
+  }
+
+  @Test
+  void retriesBudgetsAreTheKnownFigures() {
+    assertEquals(924_600 * MS, TcpTimeouts.modelTimeoutNanos(15, TcpTimeouts.RTO_MIN_NANOS));
+    assertEquals(3_000 * MS, TcpTimeouts.modelTimeoutNanos(3, TcpTimeouts.RTO_MIN_NANOS));
+    assertEquals(102_200 * MS, TcpTimeouts.modelTimeoutNanos(8, TcpTimeouts.RTO_MIN_NANOS));
+    assertEquals(127 * S, TcpTimeouts.modelTimeoutNanos(6, TcpTimeouts.TIMEOUT_INIT_NANOS));
+    // ilog2(120 s / 200 ms) = 9 doublings, then 120 s per retry.
+    assertEquals(204_600 * MS, TcpTimeouts.modelTimeoutNanos(9, TcpTimeouts.RTO_MIN_NANOS));
+    assertEquals(324_600 * MS, TcpTimeouts.modelTimeoutNanos(10, TcpTimeouts.RTO_MIN_NANOS));
+  }
+
+  @Test
+  void aSilentPeerAt200msRtoCostsSixteenRetransmissionsAndEtimedoutAt1044s() {
+    // The budget starts at the first retransmission (0.2 s), so at 924.6 s only 924.4 s have
+    // passed: one more retransmission goes out and the connection fails at the next timeout.
+    long[] story = TcpTimeouts.silentPeerScheduleNanos(200 * MS, 15, 0);
+    assertArrayEquals(
+        millis(0, 200, 600, 1_400, 3_000, 6_200, 12_600, 25_400, 51_000, 102_200, 204_600,
+            324_600, 444_600, 564_600, 684_600, 804_600, 924_600, 1_044_600),
+        story);
+  }
+
+  @Test
+  void aSilentPeerAtLoopbacksRtoOf204msGivesUpAfterFifteenRetransmissions() {
+    long[] story = TcpTimeouts.silentPeerScheduleNanos(204 * MS, 15, 0);
+    assertEquals(17, story.length); // send, 15 retransmissions, ETIMEDOUT
+    assertEquals(208_692 * MS, story[10]);
+    assertEquals(928_692 * MS, story[16]);
+  }
+
+  @Test
+  void userTimeoutReplacesTheRetriesBudgetAndClampsTheTimer() {
+    // TCP_USER_TIMEOUT = 5 s, RTO 1 s: retransmissions at 1, 3, 7 would overshoot; the timer is
+    // clamped so the connection fails exactly 5 s after the first retransmission.
+    long[] story = TcpTimeouts.silentPeerScheduleNanos(1 * S, 15, 5 * S);
+    assertArrayEquals(seconds(0, 1, 3, 6), story);
+    assertTrue(TcpTimeouts.retransmitsTimedOut(6 * S, 1 * S, 2, 15, 5 * S, TcpTimeouts.RTO_MIN_NANOS));
+    assertEquals(1 * S, TcpTimeouts.clampRtoToUserTimeoutNanos(4 * S, 5 * S, 1 * S, 5 * S, 4 * MS));
+    assertEquals(4 * MS, TcpTimeouts.clampRtoToUserTimeoutNanos(4 * S, 7 * S, 1 * S, 5 * S, 4 * MS));
+  }
+
+  @Test
+  void noRetransmissionYetMeansNotTimedOutWhateverTheClockSays() {
+    assertFalse(TcpTimeouts.retransmitsTimedOut(10_000 * S, 0, 0, 15, 0, TcpTimeouts.RTO_MIN_NANOS));
+  }
+
+  @Test
+  void orphansRetryEightTimesWhileAliveUnlessConfigured() {
+    assertEquals(8, TcpTimeouts.orphanRetries(0, true, false));
+    assertEquals(0, TcpTimeouts.orphanRetries(0, false, false));
+    assertEquals(0, TcpTimeouts.orphanRetries(3, false, true));
+    assertEquals(3, TcpTimeouts.orphanRetries(3, true, true));
+  }
+
+  @Test
+  void synSentWithDefaultsSendsElevenSynsAndFailsAt131s() {
+    // tcp_syn_retries 6, tcp_syn_linear_timeouts 4. Checked against a 6.18 kernel: SYNs at
+    // 0, 1.02, 2.04, 3.06, 4.09, 5.11, 7.13, 11.16, 19.35, 35.48, 68.76 and ETIMEDOUT at 134.3 s.
+    assertArrayEquals(
+        seconds(0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67, 131), TcpTimeouts.synScheduleNanos(6, 4, 0));
+  }
+
+  @Test
+  void withoutLinearTimeoutsTheClassic127sScheduleReturns() {
+    assertArrayEquals(seconds(0, 1, 3, 7, 15, 31, 63, 127), TcpTimeouts.synScheduleNanos(6, 0, 0));
+  }
+
+  @Test
+  void fewSynRetriesEndOnTheTimeBudgetBeforeTheCount() {
+    // syn_retries 2: the count allows 6 retransmissions, but 2 doublings of 1 s budget 7 s.
+    assertArrayEquals(seconds(0, 1, 2, 3, 4, 5, 7), TcpTimeouts.synScheduleNanos(2, 4, 0));
+    assertEquals(6, TcpTimeouts.synMaxRetransmits(2, 4, true));
+    assertEquals(2, TcpTimeouts.synMaxRetransmits(2, 4, false));
+  }
+
+  @Test
+  void synAckRetransmissionsDoubleFromOneSecondAndTheRequestDiesAt63s() {
+    assertArrayEquals(seconds(0, 1, 3, 7, 15, 31, 63), TcpTimeouts.synAckScheduleNanos(5));
+    assertEquals(120 * S, TcpTimeouts.synAckTimeoutNanos(7));
+    assertEquals(120 * S, TcpTimeouts.synAckTimeoutNanos(200));
+  }
+
+  @Test
+  void keepaliveWithDefaultsResetsAfter7875sOfSilence() {
+    assertEquals(7_875 * S, TcpTimeouts.keepaliveGiveUpNanos(7_200 * S, 75 * S, 9));
+    assertFalse(TcpTimeouts.keepaliveExpired(7_800 * S, 7_200 * S, 8, 9, 0)); // 9th probe goes out
+    assertTrue(TcpTimeouts.keepaliveExpired(7_875 * S, 7_200 * S, 9, 9, 0));
+    assertFalse(TcpTimeouts.keepaliveExpired(100 * S, 7_200 * S, 9, 9, 0)); // not idle long enough
+    // TCP_USER_TIMEOUT 7300 s: the count no longer matters, the idle time does (after a probe).
+    assertTrue(TcpTimeouts.keepaliveExpired(7_300 * S, 7_200 * S, 2, 9, 7_300 * S));
+    assertFalse(TcpTimeouts.keepaliveExpired(7_300 * S, 7_200 * S, 0, 9, 7_300 * S));
+  }
+
+  @Test
+  void zeroWindowProbesBackOffTo120sAndASilentPeerIsDroppedAfterRetries2Probes() {
+    long[] story = TcpTimeouts.silentPeerPersistScheduleNanos(200 * MS, 15);
+    assertArrayEquals(
+        millis(200, 600, 1_400, 3_000, 6_200, 12_600, 25_400, 51_000, 102_200, 204_600, 324_600,
+            444_600, 564_600, 684_600, 804_600, 924_600),
+        story);
+    assertEquals(300 * MS, TcpTimeouts.probe0WhenNanos(300 * MS, 0, TcpTimeouts.RTO_MAX_NANOS));
+    assertEquals(200 * MS, TcpTimeouts.probe0BaseNanos(50 * MS));
+    assertTrue(TcpTimeouts.probeTimerExpired(1, 15, 10 * S, 10 * S));
+    assertFalse(TcpTimeouts.probeTimerExpired(14, 15, 10 * S, 0));
+  }
+}
