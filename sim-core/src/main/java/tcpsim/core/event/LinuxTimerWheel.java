@@ -18,8 +18,15 @@ import java.util.Arrays;
  * timer then fires at {@code ((expires >> 3n) + 1) << 3n}: the next multiple of the level's
  * granularity {@code 8^n} strictly after {@code expires} ({@code calc_index}). Deltas of
  * {@code WHEEL_TIMEOUT_CUTOFF} or more are clamped to {@code clk + WHEEL_TIMEOUT_MAX} on the last
- * level, as the kernel clamps them. The wheel has {@code LVL_DEPTH} levels: 9 when HZ > 100, else
- * 8.
+ * level, as the kernel clamps them (about 12 days at HZ=1000, 49 days at HZ=250, 15 days at
+ * HZ=100). The wheel has {@code LVL_DEPTH} levels: 9 when HZ > 100, else 8.
+ *
+ * <p>A clamped kernel timer fires early, at the clamp, and its owner re-arms it for the rest
+ * (TCP's timer handlers do: {@code tcp_write_timer_handler} re-arms with
+ * {@code sk_reset_timer} while {@code icsk_timeout} is still ahead). This wheel folds that re-arm
+ * in: a clamped timer fires where the re-armed one would, the remainder rounded from the clamp
+ * point (clamped again if need be), so no entry ever fires before its deadline. Such far timers
+ * wait in a small overflow heap rather than in the buckets.
  *
  * <h2>Worked example</h2>
  *
@@ -75,6 +82,7 @@ public final class LinuxTimerWheel implements PendingEventSet {
   private static final int LVL_SIZE = 1 << LVL_BITS;
   private static final int LVL_MASK = LVL_SIZE - 1;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  private static final int OVERFLOW = -2;
 
   private final int hz;
   private final long jiffyNanos;
@@ -87,9 +95,11 @@ public final class LinuxTimerWheel implements PendingEventSet {
   private final int[] bucketTail;
   /** The fire jiffy shared by every timer of a bucket (kernel: the bucket_expiry). */
   private final long[] bucketExpiry;
+  /** Timers beyond the wheel's range, keyed by their fire time after the modelled re-arms. */
+  private final HeapEventSet overflow = new HeapEventSet();
 
   // Per-slot state.
-  /** Bucket index (level * 64 + index) or -1 when the slot is not pending. */
+  /** Bucket index (level * 64 + index), {@link #OVERFLOW}, or -1 when the slot is not pending. */
   private int[] where;
   private int[] next;
   private int[] prev;
@@ -169,10 +179,24 @@ public final class LinuxTimerWheel implements PendingEventSet {
   @Override
   public void add(int slot, long deadlineNanos, long sequence) {
     ensureSlot(slot);
-    if (where[slot] >= 0) {
+    if (where[slot] != -1) {
       throw new IllegalStateException("slot " + slot + " is already pending");
     }
     long expires = deadlineNanos / jiffyNanos + (deadlineNanos % jiffyNanos > 0 ? 1 : 0);
+    long base = clk;
+    int lastShift = (depth - 1) * LVL_CLK_SHIFT;
+    while (expires - base >= timeoutCutoff) {
+      // Clamped: fires at the end of the range, where its owner re-arms it for the rest.
+      base = (((base + timeoutMax) >>> lastShift) + 1) << lastShift;
+    }
+    if (base != clk) {
+      seq[slot] = sequence;
+      fireJiffy[slot] = fireJiffy(expires, base);
+      where[slot] = OVERFLOW;
+      size++;
+      overflow.add(slot, fireJiffy[slot], sequence);
+      return;
+    }
     long delta = expires - clk;
     int level;
     long fire;
@@ -189,9 +213,6 @@ public final class LinuxTimerWheel implements PendingEventSet {
           level = n;
           break;
         }
-      }
-      if (level == depth - 1 && delta >= timeoutCutoff) {
-        expires = clk + timeoutMax;
       }
       // calc_index: round up to the level's granularity, strictly after expires.
       long e = (expires >>> (level * LVL_CLK_SHIFT)) + 1;
@@ -229,10 +250,16 @@ public final class LinuxTimerWheel implements PendingEventSet {
 
   @Override
   public boolean remove(int slot) {
-    if (slot < 0 || slot >= where.length || where[slot] < 0) {
+    if (slot < 0 || slot >= where.length || where[slot] == -1) {
       return false;
     }
     int b = where[slot];
+    if (b == OVERFLOW) {
+      overflow.remove(slot);
+      where[slot] = -1;
+      size--;
+      return true;
+    }
     unlink(slot, b);
     if (nextSlot >= 0 && bucketExpiry[b] == nextExpiry) {
       nextSlot = -1;
@@ -242,10 +269,19 @@ public final class LinuxTimerWheel implements PendingEventSet {
 
   @Override
   public int peek() {
-    if (nextSlot < 0 && size > 0) {
+    if (nextSlot < 0 && size > overflow.size()) {
       findNext();
     }
-    return nextSlot;
+    if (overflow.size() == 0) {
+      return nextSlot;
+    }
+    int far = overflow.peek();
+    if (nextSlot < 0) {
+      return far;
+    }
+    long a = fireJiffy[far];
+    long b = fireJiffy[nextSlot];
+    return a < b || (a == b && seq[far] < seq[nextSlot]) ? far : nextSlot;
   }
 
   @Override
@@ -260,9 +296,15 @@ public final class LinuxTimerWheel implements PendingEventSet {
     if (s < 0) {
       return -1;
     }
-    int b = where[s];
-    unlink(s, b);
     clk = fireJiffy[s];
+    int b = where[s];
+    if (b == OVERFLOW) {
+      overflow.poll();
+      where[s] = -1;
+      size--;
+      return s;
+    }
+    unlink(s, b);
     int level = b / LVL_SIZE;
     if (bucketHead[b] < 0) {
       nextLevels &= ~(1 << level);
@@ -281,8 +323,9 @@ public final class LinuxTimerWheel implements PendingEventSet {
     if (j <= clk) {
       return;
     }
-    if (peek() >= 0 && nextExpiry < j) {
-      j = nextExpiry;
+    int first = peek();
+    if (first >= 0 && fireJiffy[first] < j) {
+      j = fireJiffy[first];
     }
     clk = Math.max(clk, j);
   }
@@ -295,6 +338,22 @@ public final class LinuxTimerWheel implements PendingEventSet {
   @Override
   public String name() {
     return "linux-wheel-hz" + hz;
+  }
+
+  /** The jiffy a timer due at {@code expires} fires at with the clock at {@code base}. */
+  private long fireJiffy(long expires, long base) {
+    long delta = expires - base;
+    if (delta < 0) {
+      return base;
+    }
+    int level = depth - 1;
+    for (int n = 0; n < depth - 1; n++) {
+      if (delta < levelStart(n + 1)) {
+        level = n;
+        break;
+      }
+    }
+    return ((expires >>> (level * LVL_CLK_SHIFT)) + 1) << (level * LVL_CLK_SHIFT);
   }
 
   /** LVL_START(n): the smallest delta that level n holds. */
