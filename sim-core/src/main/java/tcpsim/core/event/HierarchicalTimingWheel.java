@@ -27,7 +27,9 @@ import java.util.Arrays;
  * <p>When the clock lands on a tick, that tick's entries move into a small <em>ready run</em>
  * sorted by (deadline, sequence). The sort is skipped when the run is already in order, which is
  * the common case: bucket lists keep insertion (= sequence) order and most entries of a tick share
- * one deadline. An entry added for the current tick, or earlier, joins the ready run at its sorted
+ * one deadline. Otherwise a stable sort by deadline does (insertion sort for short runs, a radix
+ * sort on the offset within the tick for long ones), so no per-operation allocation and no
+ * comparison sort of a large storm. An entry added for the current tick, or earlier, joins the ready run at its sorted
  * place.
  *
  * <h2>Range: no overflow list</h2>
@@ -52,9 +54,9 @@ import java.util.Arrays;
  *   <li>{@link #peek()} does not move the wheel's clock (a later {@link #add} may still be
  *       earlier than the peeked entry); when the next entry sits in a coarse bucket, peek scans
  *       that bucket once and caches the answer until the set changes.
- *   <li>A tick with thousands of distinct deadlines (a coarse tick over fine-grained deadlines)
- *       pays an O(n log n) sort when it comes due; pick {@code tickNanos} near the resolution of
- *       the deadlines in use.
+ *   <li>A tick holding many distinct deadlines (a coarse tick over fine-grained deadlines) is
+ *       radix-sorted when it comes due, three byte passes at 1 ms ticks; a tick near the spacing
+ *       of the deadlines in use avoids that, at the price of more cascading.
  *   <li>Not thread-safe; it belongs to one {@link Simulation}.
  * </ul>
  */
@@ -69,6 +71,8 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   private static final int FREE = -1;
   /** {@code where[slot]} when the slot sits in the ready run. */
   private static final int READY = -2;
+  /** Ready runs up to this long are insertion-sorted; longer ones radix-sorted. */
+  private static final int INSERTION_SORT_MAX = 24;
 
   private final long tickNanos;
   private final int levels;
@@ -89,6 +93,9 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
 
   /** Entries due at or before {@link #cur}, sorted; {@code [readyHead, readyTail)} is live. */
   private int[] ready = new int[64];
+  /** Scratch for the radix sort, as long as {@link #ready}. */
+  private int[] sortSpare = new int[64];
+  private final int[] radixCount = new int[256];
   private int readyHead;
   private int readyTail;
 
@@ -427,51 +434,85 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     where[slot] = READY;
   }
 
+  /**
+   * Orders a freshly filled ready run (all of one tick, starting at index 0) by (deadline, seq).
+   * The run arrives in sequence order (bucket lists keep it), so a stable sort by deadline is
+   * enough: insertion sort for short runs, else a least-significant-digit radix sort on the
+   * offset within the tick, a byte per pass, skipping passes where every entry has the same byte.
+   */
   private void sortReadyIfNeeded() {
-    for (int i = readyHead + 1; i < readyTail; i++) {
-      if (before(ready[i], ready[i - 1])) {
-        heapSortReady();
-        for (int j = readyHead; j < readyTail; j++) {
-          readyPos[ready[j]] = j;
-        }
-        return;
+    int n = readyTail;
+    boolean sorted = true;
+    for (int i = 1; i < n; i++) {
+      if (deadline[ready[i]] < deadline[ready[i - 1]]) {
+        sorted = false;
+        break;
       }
+    }
+    if (sorted) {
+      return;
+    }
+    if (n <= INSERTION_SORT_MAX) {
+      insertionSortReady(n);
+    } else {
+      radixSortReady(n, cur * tickNanos);
+    }
+    for (int j = 0; j < n; j++) {
+      readyPos[ready[j]] = j;
     }
   }
 
-  /** In-place heap sort of the ready run by (deadline, seq): no allocation, O(n log n). */
-  private void heapSortReady() {
-    int base = readyHead;
-    int n = readyTail - readyHead;
-    for (int i = n / 2 - 1; i >= 0; i--) {
-      siftDown(base, i, n);
-    }
-    for (int end = n - 1; end > 0; end--) {
-      int top = ready[base];
-      ready[base] = ready[base + end];
-      ready[base + end] = top;
-      siftDown(base, 0, end);
+  private void insertionSortReady(int n) {
+    for (int i = 1; i < n; i++) {
+      int s = ready[i];
+      long d = deadline[s];
+      int j = i;
+      while (j > 0 && deadline[ready[j - 1]] > d) {
+        ready[j] = ready[j - 1];
+        j--;
+      }
+      ready[j] = s;
     }
   }
 
-  private void siftDown(int base, int at, int n) {
-    int s = ready[base + at];
-    while (true) {
-      int child = 2 * at + 1;
-      if (child >= n) {
-        break;
-      }
-      if (child + 1 < n && before(ready[base + child], ready[base + child + 1])) {
-        child++;
-      }
-      int c = ready[base + child];
-      if (!before(s, c)) {
-        break;
-      }
-      ready[base + at] = c;
-      at = child;
+  private void radixSortReady(int n, long tickStartNanos) {
+    if (sortSpare.length < ready.length) {
+      sortSpare = new int[ready.length];
     }
-    ready[base + at] = s;
+    long maxOffset = 0;
+    for (int i = 0; i < n; i++) {
+      maxOffset = Math.max(maxOffset, deadline[ready[i]] - tickStartNanos);
+    }
+    int[] src = ready;
+    int[] dst = sortSpare;
+    int[] count = radixCount;
+    for (int shift = 0; shift < 64 && (maxOffset >>> shift) != 0; shift += 8) {
+      Arrays.fill(count, 0);
+      for (int i = 0; i < n; i++) {
+        count[(int) ((deadline[src[i]] - tickStartNanos) >>> shift) & 0xff]++;
+      }
+      if (count[(int) ((deadline[src[0]] - tickStartNanos) >>> shift) & 0xff] == n) {
+        continue; // every entry has this byte: the pass would change nothing
+      }
+      int sum = 0;
+      for (int b = 0; b < 256; b++) {
+        int c = count[b];
+        count[b] = sum;
+        sum += c;
+      }
+      for (int i = 0; i < n; i++) {
+        int s = src[i];
+        dst[count[(int) ((deadline[s] - tickStartNanos) >>> shift) & 0xff]++] = s;
+      }
+      int[] t = src;
+      src = dst;
+      dst = t;
+    }
+    if (src != ready) {
+      // The sorted run ended in the spare array: swap the two rather than copy.
+      sortSpare = ready;
+      ready = src;
+    }
   }
 
   private boolean before(int a, int b) {

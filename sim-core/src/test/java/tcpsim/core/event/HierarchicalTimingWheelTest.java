@@ -7,6 +7,7 @@ import static tcpsim.core.time.Nanos.millis;
 import static tcpsim.core.time.Nanos.seconds;
 
 import org.junit.jupiter.api.Test;
+import tcpsim.core.random.SimRandom;
 
 /** The exact wheel's own stories: ticks shared by several deadlines, jumps, range. */
 class HierarchicalTimingWheelTest {
@@ -23,6 +24,26 @@ class HierarchicalTimingWheelTest {
     assertEquals(3, wheel.poll());
     assertEquals(2, wheel.poll());
     assertEquals(0, wheel.poll());
+  }
+
+  @Test
+  void aCrowdedTickOfDistinctDeadlinesLeavesInTheHeapsOrder() {
+    // Thousands of deadlines in one tick, some equal, most not: the due tick is radix-sorted.
+    for (long tick : new long[] {1_000_000, 1_000_000_000, 7}) {
+      HierarchicalTimingWheel wheel = new HierarchicalTimingWheel(tick, 0);
+      HeapEventSet heap = new HeapEventSet();
+      SimRandom random = new SimRandom(tick);
+      long tickStart = 5 * tick;
+      for (int slot = 0; slot < 3_000; slot++) {
+        long at = tickStart + (random.chancePpm(200_000) ? 0 : random.nextLong(tick));
+        wheel.add(slot, at, slot + 1);
+        heap.add(slot, at, slot + 1);
+      }
+      while (heap.size() > 0) {
+        assertEquals(heap.peekTime(), wheel.peekTime(), "tick " + tick);
+        assertEquals(heap.poll(), wheel.poll(), "tick " + tick);
+      }
+    }
   }
 
   @Test
