@@ -26,9 +26,9 @@ package tcpsim.net.tcp;
  * near the previous maximum, then probing beyond it), keeps a Reno-equivalent estimate so it is
  * never slower than Reno ("TCP friendliness"), lowers its remembered maximum further when losses
  * come in quick succession (fast convergence), and leaves slow start early on rising delay
- * (HyStart++). So on a long fat pipe a Linux sender recovers from a loss much faster than this
- * class, and on short, shallow paths the two behave alike. Also not modelled: the Disorder and
- * CWR state (no ECN), undo of spurious reductions (D-SACK, timestamps, F-RTO, tcp_frto = 2),
+ * (HyStart). So on a long fat pipe a Linux sender recovers from a loss much faster than this
+ * class, and on short, shallow paths the two behave alike. Also not modelled: the CWR state (no
+ * ECN), undo of spurious reductions (D-SACK, timestamps, F-RTO, tcp_frto = 2),
  * the route's initcwnd metric, and snd_cwnd_clamp.
  *
  * <p>Where RFC 5681 and Linux differ, Linux is the default: on a loss Linux sets ssthresh to half
@@ -65,9 +65,9 @@ public final class RenoCongestion {
 
   /**
    * The handshake completed ({@code tcp_init_transfer}): the initial window is {@link #INIT_CWND}
-   * segments, or 1 when the SYN or SYN-ACK had to be retransmitted more than once (RFC 6298 §5.7,
-   * RFC 5681 §3.1: "the initial window MUST be set to one segment" after a lost SYN; Linux forgives
-   * one retransmission given the 1 s initial RTO).
+   * segments, or 1 when the SYN or SYN-ACK had to be retransmitted more than once (RFC 5681 §3.1
+   * asks for a one-segment initial window after a lost SYN; Linux forgives one retransmission
+   * because its initial RTO is the aggressive 1 s of RFC 6298 §2.1).
    */
   public void onEstablished(int handshakeRetransmits) {
     cwnd = handshakeRetransmits > 1 ? 1 : INIT_CWND;

@@ -107,6 +107,7 @@ class TcpTimeoutsTest {
 
   @Test
   void synAckRetransmissionsDoubleFromOneSecondAndTheRequestDiesAt63s() {
+    // A 6.18 kernel: SYN-ACKs at 0, 1.02, 3.04, 7.07, 15.26, 31.39 s, none after, request gone.
     assertArrayEquals(seconds(0, 1, 3, 7, 15, 31, 63), TcpTimeouts.synAckScheduleNanos(5));
     assertEquals(120 * S, TcpTimeouts.synAckTimeoutNanos(7));
     assertEquals(120 * S, TcpTimeouts.synAckTimeoutNanos(200));
