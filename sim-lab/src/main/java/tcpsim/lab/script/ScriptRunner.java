@@ -617,8 +617,10 @@ public final class ScriptRunner {
 
   private void command(ScriptLine.CommandLine line, Command cmd) {
     if (cmd instanceof Command.Defaults) {
+      // A setting the stack does not model is taken as its fixed behaviour here, or no script
+      // starting with defaults.sh could run; a sysctl line of the script's own must be modelled.
       for (String[] kv : DEFAULT_SYSCTLS) {
-        setSysctl(line, kv[0], kv[1]);
+        backend.setSysctl(kv[0], kv[1]);
       }
       backend.setQueueDropsAll(false);
     } else if (cmd instanceof Command.SetSysctl s) {
