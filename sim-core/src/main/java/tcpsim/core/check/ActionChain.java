@@ -13,10 +13,10 @@ import tcpsim.core.random.SimRandom;
  * per line:
  * <pre>
  * minimal action list:
- *   1. offer(0)
- *   2. offer(0)
- *   3. poll()
- *   invariant "size matches model" broken after action 3. poll()
+ *   1. push(0)
+ *   2. push(0)
+ *   3. push(0)
+ *   invariant "holds at most two" broken after action 3. push(0)
  * </pre>
  *
  * <p>Each step draws "one more action?" (so chains are of uniform length up to
@@ -117,7 +117,7 @@ public final class ActionChain<S> {
     return this;
   }
 
-  /** The run seed, unless {@code -Dtcpsim.seed} is given. */
+  /** Pins the run seed (it wins over {@code -Dtcpsim.seed}). */
   public ActionChain<S> seed(long seed) {
     this.seed = seed;
     return this;
@@ -186,7 +186,7 @@ public final class ActionChain<S> {
           if (candidate.precondition(state)) {
             action = candidate;
           }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
           done.add(candidate.name());
           return failed(done, new AssertionError("precondition of " + candidate.name() + " threw " + e, e));
         }
@@ -199,6 +199,11 @@ public final class ActionChain<S> {
         action.run(state);
       } catch (Choices.Rejected r) {
         throw r;
+      } catch (VirtualMachineError e) {
+        if (!(e instanceof StackOverflowError)) {
+          throw e; // out of memory is not a counterexample
+        }
+        return failed(done, e);
       } catch (Throwable t) {
         return failed(done, t);
       }
@@ -217,7 +222,7 @@ public final class ActionChain<S> {
         if (!inv.holds().test(state)) {
           return new InvariantViolation(inv.name(), after, actionName, null);
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | AssertionError e) {
         return new InvariantViolation(inv.name(), after, actionName, e);
       }
     }

@@ -13,7 +13,7 @@ interface CaseBody {
     } catch (Choices.Rejected r) {
       throw r;
     } catch (RuntimeException | AssertionError | StackOverflowError e) {
-      return new Outcome(e, () -> "(the case threw while drawing its input: " + e + ")");
+      return new Outcome(e, () -> "(the case threw outside its checks: " + e + ")");
     }
   }
 }

@@ -20,6 +20,8 @@ import tcpsim.core.random.SimRandom;
 public final class Choices {
   /** Choices one case may draw by default; a generator that draws more is cut off (see {@link #draw}). */
   public static final int DEFAULT_MAX_CHOICES = 100_000;
+  /** How often, in ppm, {@link #drawFavouringEnds} gives each end of its range in generation: 1 in 16. */
+  public static final int END_PPM = SimRandom.PPM / 16;
 
   private final SimRandom random;
   private final long[] replay;
@@ -84,6 +86,28 @@ public final class Choices {
       value = max == Long.MAX_VALUE ? random.nextLong() >>> 1 : random.nextLong(max + 1);
     }
     return record(value);
+  }
+
+  /**
+   * Like {@link #draw(long)}, but generation favours the ends of the range: 0 and {@code max}
+   * each come {@link #END_PPM} parts per million of the time, since bugs live at boundaries
+   * (a zero window, a sequence number about to wrap). Replay is the same as {@code draw}.
+   */
+  public long drawFavouringEnds(long max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max must be >= 0, was " + max);
+    }
+    if (random == null || max == 0) {
+      return draw(max);
+    }
+    long r = random.nextLong(SimRandom.PPM);
+    if (r < END_PPM) {
+      return record(0);
+    }
+    if (r < 2 * END_PPM) {
+      return record(max);
+    }
+    return draw(max);
   }
 
   /**

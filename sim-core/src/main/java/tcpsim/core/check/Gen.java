@@ -70,7 +70,11 @@ public interface Gen<T> {
 
   // ---- numbers and booleans ----------------------------------------------------------------
 
-  /** Longs in {@code [min, max]}, uniform; shrinks towards 0 if in range, else towards the bound nearest 0. */
+  /**
+   * Longs in {@code [min, max]}: uniform, except that {@code min}, {@code max}, 0 and -1 (where
+   * in range) come more often (see {@link Choices#drawFavouringEnds}); shrinks towards 0 if in
+   * range, else towards the bound nearest 0.
+   */
   static Gen<Long> longs(long min, long max) {
     if (max < min) {
       throw new IllegalArgumentException("longs: max " + max + " < min " + min);
@@ -78,7 +82,7 @@ public interface Gen<T> {
     return c -> drawLong(c, min, max);
   }
 
-  /** Ints in {@code [min, max]}, uniform; shrinks towards 0 if in range, else towards the bound nearest 0. */
+  /** Ints in {@code [min, max]}, drawn and shrunk as {@link #longs(long, long)} draws longs. */
   static Gen<Integer> ints(int min, int max) {
     if (max < min) {
       throw new IllegalArgumentException("ints: max " + max + " < min " + min);
@@ -109,7 +113,11 @@ public interface Gen<T> {
   /** One of {@code values}, evenly; shrinks towards the first. */
   @SafeVarargs
   static <T> Gen<T> elementOf(T... values) {
-    return elementOf(List.of(values));
+    List<T> list = new ArrayList<>(values.length);
+    for (T v : values) {
+      list.add(v);
+    }
+    return elementOf(list);
   }
 
   /** One of {@code values}, evenly; shrinks towards the first. The list is copied. */
@@ -127,8 +135,12 @@ public interface Gen<T> {
     if (gens.length == 0) {
       throw new IllegalArgumentException("oneOf: no generators to choose from");
     }
-    List<Gen<? extends T>> copy = List.of(gens);
-    return c -> copy.get((int) c.draw(copy.size() - 1)).generate(c);
+    List<Gen<? extends T>> copy = new ArrayList<>(gens.length);
+    for (Gen<? extends T> g : gens) {
+      copy.add(g);
+    }
+    List<Gen<? extends T>> frozen = List.copyOf(copy);
+    return c -> frozen.get((int) c.draw(frozen.size() - 1)).generate(c);
   }
 
   /** A generator with a relative weight, for {@link #frequency}. */
@@ -259,10 +271,10 @@ public interface Gen<T> {
   /** A long in [min, max], ordered so that choice 0 is the value nearest zero. */
   private static long drawLong(Choices c, long min, long max) {
     if (min >= 0) {
-      return min + c.draw(max - min);
+      return min + c.drawFavouringEnds(max - min);
     }
     if (max <= 0) {
-      return max - c.draw(max - min);
+      return max - c.drawFavouringEnds(max - min);
     }
     // The range holds zero: one choice for the sign (0 = non-negative), one for the magnitude.
     // The sign is drawn in proportion to how many values lie on each side.
@@ -274,8 +286,8 @@ public interface Gen<T> {
     }
     int negativePpm = (int) (negatives * SimRandom.PPM / (negatives + nonNegatives));
     if (c.drawChance(negativePpm)) {
-      return -1 - c.draw(-(min + 1));
+      return -1 - c.drawFavouringEnds(-(min + 1));
     }
-    return c.draw(max);
+    return c.drawFavouringEnds(max);
   }
 }

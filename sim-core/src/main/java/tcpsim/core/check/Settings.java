@@ -2,9 +2,13 @@ package tcpsim.core.check;
 
 /**
  * How a check runs: the run seed, how many cases, whether to run one case only, the shrink
- * budget. The system properties {@code tcpsim.seed}, {@code tcpsim.cases}, {@code tcpsim.case}
- * and {@code tcpsim.shrinks} win over what the test sets, so the replay line a failure prints
- * works on any test unchanged.
+ * budget.
+ *
+ * <p>The seed is the one the test pins with {@code seed(...)}, else {@code -Dtcpsim.seed}, else
+ * {@link Property#DEFAULT_SEED}: a pinned test stays pinned when a whole suite is run with
+ * another seed, and the replay line a failure prints names the seed that was used either way.
+ * The system properties {@code tcpsim.cases}, {@code tcpsim.case} and {@code tcpsim.shrinks}
+ * win over what the test sets, so the printed replay line works on any test unchanged.
  */
 record Settings(long seed, int cases, int onlyCase, int shrinkBudget, int maxChoices) {
   static final String SEED_PROPERTY = "tcpsim.seed";
@@ -16,8 +20,8 @@ record Settings(long seed, int cases, int onlyCase, int shrinkBudget, int maxCho
   /** Resolves the system properties over the values a test set (null: not set). */
   static Settings resolve(Long seed, Integer cases, Integer onlyCase, Integer shrinkBudget) {
     String seedText = System.getProperty(SEED_PROPERTY);
-    long runSeed = seedText != null ? parseSeed(seedText, "-D" + SEED_PROPERTY)
-        : seed != null ? seed : Property.DEFAULT_SEED;
+    long runSeed = seed != null ? seed
+        : seedText != null ? parseSeed(seedText, "-D" + SEED_PROPERTY) : Property.DEFAULT_SEED;
     String casesText = System.getProperty(CASES_PROPERTY);
     int runCases = casesText != null ? parseCount(casesText, "-D" + CASES_PROPERTY, 1)
         : cases != null ? cases : Property.DEFAULT_CASES;

@@ -203,18 +203,31 @@ final class Shrinker {
     }
   }
 
-  /** Tries 0, then binary-searches the smallest value below {@code current} for which {@code fails} holds. */
+  /** Largest choice lowered by trying every smaller value, not by binary search. */
+  static final long LINEAR_SCAN_LIMIT = 16;
+
+  /**
+   * Finds a smaller value for which {@code fails} holds, and the smallest if failing is monotone
+   * in the value. Small choices (indices, flags, alternatives) are rarely monotone, so they are
+   * scanned upwards from 0; larger ones are binary-searched after 0 and {@code current - 1}.
+   */
   private void lowerWhileFailing(long current, LongTest fails) {
-    if (current == 0 || fails.test(0)) {
+    if (current == 0) {
+      return;
+    }
+    if (current <= LINEAR_SCAN_LIMIT) {
+      for (long v = 0; v < current && replays < budget; v++) {
+        if (fails.test(v)) {
+          return;
+        }
+      }
+      return;
+    }
+    if (fails.test(0) || !fails.test(current - 1)) {
       return;
     }
     long lo = 1;
-    long hi = current;
-    if (hi - 1 >= lo && fails.test(hi - 1)) {
-      hi = hi - 1;
-    } else {
-      return;
-    }
+    long hi = current - 1;
     while (lo < hi && replays < budget) {
       long mid = lo + (hi - lo) / 2;
       if (fails.test(mid)) {

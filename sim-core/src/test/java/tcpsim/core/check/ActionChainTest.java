@@ -127,4 +127,23 @@ class ActionChainTest {
 
     assertEquals(first.getMessage(), again.getMessage());
   }
+
+  @Test
+  void anInvariantFalseFromTheStartIsReportedBeforeAnyAction() {
+    PropertyFailure f = assertThrows(PropertyFailure.class, () -> ActionChain.from(ArrayDeque<Integer>::new)
+        .action(Action.of("clear()", ArrayDeque::clear))
+        .invariant("never empty", d -> !d.isEmpty())
+        .check());
+
+    assertEquals("invariant \"never empty\" broken before any action", f.counterexample());
+    assertEquals(0, assertInstanceOf(InvariantViolation.class, f.getCause()).afterAction());
+  }
+
+  @Test
+  void aChainWithoutActionsIsMisuse() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> ActionChain.from(ArrayDeque<Integer>::new).named("empty").check());
+
+    assertEquals("action chain \"empty\" has no actions", e.getMessage());
+  }
 }
