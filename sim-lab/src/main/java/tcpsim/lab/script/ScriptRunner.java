@@ -331,7 +331,7 @@ public final class ScriptRunner {
     if (hi > TIME_LIMIT_NANOS / 1000) {
       advanceTo(p, hi);
     }
-    long deadlineUs = hi + Nanos.seconds(2) / 1000;
+    long deadlineUs = hi + TIMEOUT_NANOS / 1000;
     TimedSegment first = backend.awaitOutbound(nanos(deadlineUs));
     checkBlocked();
     if (first == null) {
