@@ -331,7 +331,7 @@ public final class ScriptRunner {
     if (hi > TIME_LIMIT_NANOS / 1000) {
       advanceTo(p, hi);
     }
-    long deadlineUs = hi + Nanos.seconds(2) / 1000;
+    long deadlineUs = hi + TIMEOUT_NANOS / 1000;
     TimedSegment first = backend.awaitOutbound(nanos(deadlineUs));
     checkBlocked();
     if (first == null) {
@@ -617,8 +617,10 @@ public final class ScriptRunner {
 
   private void command(ScriptLine.CommandLine line, Command cmd) {
     if (cmd instanceof Command.Defaults) {
+      // A setting the stack does not model is taken as its fixed behaviour here, or no script
+      // starting with defaults.sh could run; a sysctl line of the script's own must be modelled.
       for (String[] kv : DEFAULT_SYSCTLS) {
-        setSysctl(line, kv[0], kv[1]);
+        backend.setSysctl(kv[0], kv[1]);
       }
       backend.setQueueDropsAll(false);
     } else if (cmd instanceof Command.SetSysctl s) {

@@ -360,6 +360,15 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void defaultsShRunsOnAStackThatModelsOnlySomeOfItsSettings() {
+      FakeBackend b = new FakeBackend();
+      b.knownSysctls.clear();
+      b.knownSysctls.add("net.ipv4.tcp_sack");
+      assertEquals(new ScriptResult.Pass("r.pkt"), run("`defaults.sh`\n0 close(3) = 0\n", b));
+      assertEquals(Map.of("net.ipv4.tcp_sack", "1"), b.sysctls);
+    }
+
+    @Test
     void aSysctlTheStackDoesNotModelIsUnsupported() {
       assertEquals(new ScriptResult.Unsupported("r.pkt", 1, "sysctl net.ipv4.tcp_mtu_probing"),
           run("`sysctl -q net.ipv4.tcp_mtu_probing=1`\n", new FakeBackend()));
