@@ -441,7 +441,7 @@ final class ExperimentReader {
           c.add(a.keyLoc(), key, "missing required key (a " + kind.yamlName() + " needs "
               + requiredParams(kind) + ")");
         } else if (p.defaultText() != null) {
-          values.put(p.name(), param(p, new ScalarNode(Loc.START, ScalarKind.STRING, p.defaultText()), key));
+          values.put(p.name(), param(p, defaultNode(p.defaultText()), key));
         }
         continue;
       }
@@ -455,6 +455,13 @@ final class ExperimentReader {
       return null;
     }
     return new App(a.key(), host, start, kind.make(new ParamValues(values)));
+  }
+
+  /** A default as YAML would type it when written in the file. */
+  private static ScalarNode defaultNode(String text) {
+    ScalarKind kind = text.equals("true") || text.equals("false") ? ScalarKind.BOOL
+        : text.matches("[0-9]+") ? ScalarKind.INT : ScalarKind.STRING;
+    return new ScalarNode(Loc.START, kind, text);
   }
 
   private static String requiredParams(WorkloadKind kind) {

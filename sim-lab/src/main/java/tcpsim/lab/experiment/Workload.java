@@ -19,10 +19,12 @@ public sealed interface Workload {
    * Listens on a port; answers each request with the size the client asked for after {@code
    * serviceTimeNanos}. {@code closeAfterRequests} > 0: the server closes after that many answers
    * (0: the client closes). {@code readRequest} false: the server answers and closes without
-   * reading the request, so its close finds unread data and sends RST (tcp_close).
+   * reading the request, so its close finds unread data and sends RST (tcp_close). {@code
+   * acceptRate}: accept(2) is called at most this often, so a burst waits in the accept queue;
+   * empty: each connection is accepted as soon as it is ready.
    */
   record RequestResponseServer(int port, int backlog, long serviceTimeNanos, int closeAfterRequests,
-      boolean readRequest) implements Workload {
+      boolean readRequest, Optional<Rate> acceptRate) implements Workload {
     @Override
     public WorkloadKind kind() {
       return WorkloadKind.REQUEST_RESPONSE_SERVER;

@@ -16,9 +16,11 @@ public enum WorkloadKind {
       Param.backlog(),
       Param.time("service_time", "0s"),
       Param.count("close_after_requests", "0", 0, 1_000_000_000),
-      Param.bool("read_request", "true")),
+      Param.bool("read_request", "true"),
+      Param.optionalRate("accept_rate")),
       p -> new Workload.RequestResponseServer(p.count("port"), p.count("backlog"),
-          p.time("service_time"), p.count("close_after_requests"), p.bool("read_request"))),
+          p.time("service_time"), p.count("close_after_requests"), p.bool("read_request"),
+          p.optionalRate("accept_rate"))),
   REQUEST_RESPONSE_CLIENT("request-response-client", false, List.of(
       Param.target(),
       Param.size("request_size", "100"),
