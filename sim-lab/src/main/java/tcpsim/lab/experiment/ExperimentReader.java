@@ -41,6 +41,13 @@ final class ExperimentReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   private final Checker c;
+  /**
+   * Names under hosts and keys under links, including those with problems of their own: a
+   * reference to one of them is not reported again as unknown (one mistake, one message).
+   */
+  private final List<String> declaredHosts = new ArrayList<>();
+  private final List<LinkEnds> declaredLinks = new ArrayList<>();
+  private boolean linksBroken;
 
   ExperimentReader(Checker checker) {
     this.c = checker;
@@ -129,6 +136,9 @@ final class ExperimentReader {
     }
     Map<Integer, String> byAddress = new LinkedHashMap<>();
     for (Entry h : m.entries()) {
+      declaredHosts.add(h.key());
+    }
+    for (Entry h : m.entries()) {
       String path = "hosts." + h.key();
       if (!Checker.isName(h.key())) {
         c.add(h.keyLoc(), path, "'" + h.key() + "' is not a valid host name; use letters, digits,"
@@ -200,7 +210,7 @@ final class ExperimentReader {
       String key = Checker.child(path, s.key());
       Sysctl sysctl = Sysctl.byName(s.key());
       if (sysctl == null) {
-        c.add(s.keyLoc(), key, "unknown sysctl" + Checker.suggestion(s.key(), sysctlNames())
+        c.add(s.keyLoc(), key, "unknown sysctl" + sysctlSuggestion(s.key())
             + "; valid sysctls: " + String.join(", ", sysctlNames()));
         ok = false;
         continue;
@@ -256,6 +266,24 @@ final class ExperimentReader {
     return null;
   }
 
+  /** The nearest sysctl's full name, comparing short names when {@code name} has no dots. */
+  static String sysctlSuggestion(String name) {
+    if (name.contains(".")) {
+      return Checker.suggestion(name, sysctlNames());
+    }
+    List<String> shortNames = new ArrayList<>();
+    for (Sysctl s : Sysctl.values()) {
+      shortNames.add(s.shortName());
+    }
+    String near = Checker.suggestion(name, shortNames);
+    for (Sysctl s : Sysctl.values()) {
+      if (near.equals(" (did you mean '" + s.shortName() + "'?)")) {
+        return " (did you mean '" + s.fullName() + "'?)";
+      }
+    }
+    return near;
+  }
+
   static List<String> sysctlNames() {
     List<String> names = new ArrayList<>();
     for (Sysctl s : Sysctl.values()) {
@@ -272,12 +300,16 @@ final class ExperimentReader {
     return names;
   }
 
-  /** Records a problem unless {@code name} is a host. */
+  /** Records a problem unless {@code name} is a host (or one declared with problems of its own). */
   private boolean knownHost(String name, List<HostSpec> hosts, Loc loc, String key) {
     List<String> names = hostNames(hosts);
     if (names.contains(name)) {
       return true;
     }
+    if (declaredHosts.contains(name)) {
+      return false; // its own problem is reported where it is declared
+    }
+    names = declaredHosts;
     c.add(loc, key, "unknown host '" + name + "'" + Checker.suggestion(name, names) + "; hosts: "
         + (names.isEmpty() ? "(none)" : String.join(", ", names)));
     return false;
@@ -294,6 +326,13 @@ final class ExperimentReader {
     MapNode m = c.map(e.value(), "links", "a map of links ('client <-> server: delay 50ms')");
     if (m == null) {
       return links;
+    }
+    int before = c.count();
+    for (Entry l : m.entries()) {
+      LinkEnds parsed = LinkEnds.parse(l.key());
+      if (parsed != null) {
+        declaredLinks.add(parsed);
+      }
     }
     for (Entry l : m.entries()) {
       String path = "links." + l.key();
@@ -328,6 +367,7 @@ final class ExperimentReader {
       }
       links.add(link);
     }
+    linksBroken = c.count() != before || links.size() != m.entries().size();
     return links;
   }
 
@@ -537,7 +577,7 @@ final class ExperimentReader {
       }
       String from = a.host();
       String to = server.get().host();
-      if (!from.equals(to) && !(carried(links, from, to) && carried(links, to, from))) {
+      if (!linksBroken && !from.equals(to) && !(carried(links, from, to) && carried(links, to, from))) {
         c.add(loc, key, a.name() + " on " + from + " cannot reach " + t + " on " + to
             + ": no link carries segments both ways between them; add '" + from + " <-> " + to
             + ":' under links");
@@ -664,6 +704,9 @@ final class ExperimentReader {
             link = l;
           }
         }
+        if (link == null && ends != null && declaredWithProblems(ends)) {
+          return null; // reported where the link is declared
+        }
         if (link == null) {
           c.add(v.loc(), key, "no link '" + s + "'" + Checker.suggestion(s, linkKeyList(links))
               + "; links: " + linkKeys(links));
@@ -685,6 +728,15 @@ final class ExperimentReader {
         };
       }
     }
+  }
+
+  private boolean declaredWithProblems(LinkEnds ends) {
+    for (LinkEnds d : declaredLinks) {
+      if (d.sameLink(ends)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<String> linkKeyList(List<LinkSpec> links) {

@@ -43,10 +43,13 @@ final class SweepReader {
     /** Labels for ids, longest last: "rate", "churn.rate", "apps.churn.rate". */
     String label(int parts) {
       List<String> shown = new ArrayList<>(walk);
+      String last = shown.remove(shown.size() - 1);
       if (sysctl) {
-        String full = shown.remove(shown.size() - 1);
-        shown.add(full.substring(full.lastIndexOf('.') + 1));
+        last = last.substring(last.lastIndexOf('.') + 1);
+      } else if (walk.get(0).equals("links")) {
+        last = last.replace(" <-> ", "-").replace(" -> ", "-to-");
       }
+      shown.add(idValue(last));
       int from = Math.max(0, shown.size() - parts);
       return String.join(".", shown.subList(from, shown.size()));
     }
@@ -210,7 +213,7 @@ final class SweepReader {
           if (s != null) {
             return new Target(path, List.of("hosts", parts[1], "sysctls", s.fullName()), true);
           }
-          why = "no sysctl '" + name + "'" + Checker.suggestion(name, ExperimentReader.sysctlNames());
+          why = "no sysctl '" + name + "'" + ExperimentReader.sysctlSuggestion(name);
         } else {
           why = "a host sweeps fd_limit or sysctls.SYSCTL" + Checker.suggestion(parts[2],
               List.of("fd_limit", "sysctls"));

@@ -134,13 +134,13 @@ final class Units {
     return ppm.intValueExact();
   }
 
-  /** Writes nanoseconds back in the largest unit that keeps them whole. */
+  /** Writes nanoseconds back in the largest unit up to seconds that keeps them whole. */
   static String formatTime(long nanos) {
     if (nanos == 0) {
       return "0s";
     }
-    long[] scales = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
-    String[] names = {"h", "min", "s", "ms", "us"};
+    long[] scales = {1_000_000_000L, 1_000_000L, 1_000L};
+    String[] names = {"s", "ms", "us"};
     for (int i = 0; i < scales.length; i++) {
       if (nanos % scales[i] == 0) {
         return nanos / scales[i] + names[i];

@@ -179,13 +179,17 @@ final class YamlTree {
       return new Loc(l.getLineNr(), Math.max(1, l.getColumnNr()));
     }
 
+    /** The dotted key path of the node being read, for errors about duplicate keys. */
+    private String path = "";
+
     Node node(JsonToken t, int depth) throws IOException, ExperimentError {
       Loc loc = loc();
       if (depth > MAX_DEPTH) {
-        throw error(loc, "nested deeper than " + MAX_DEPTH + " levels");
+        throw error(loc, keyOrYaml(), "nested deeper than " + MAX_DEPTH + " levels");
       }
       if (parser instanceof YAMLParser y && y.isCurrentAlias()) {
-        throw error(loc, "aliases (*" + parser.getText() + ") are not supported; write the value out");
+        throw error(loc, keyOrYaml(), "aliases (*" + parser.getText()
+            + ") are not supported; write the value out");
       }
       switch (t) {
         case START_OBJECT -> {
@@ -196,8 +200,10 @@ final class YamlTree {
             String key = parser.currentName();
             Loc keyLoc = loc();
             Loc first = seen.putIfAbsent(key, keyLoc);
+            String outer = path;
+            path = path.isEmpty() ? key : path + "." + key;
             if (first != null) {
-              throw error(keyLoc, "duplicate key '" + key + "' (first at line " + first.line()
+              throw error(keyLoc, path, "duplicate key (first at line " + first.line()
                   + "); each key appears once in a map");
             }
             JsonToken v = next();
@@ -205,6 +211,7 @@ final class YamlTree {
               throw error(last, "the document ends before the value of '" + key + "'");
             }
             entries.add(new Entry(key, keyLoc, node(v, depth + 1)));
+            path = outer;
           }
           if (k != JsonToken.END_OBJECT) {
             throw error(last, "the document ends inside a map");
@@ -214,9 +221,12 @@ final class YamlTree {
         case START_ARRAY -> {
           List<Node> items = new ArrayList<>();
           JsonToken i;
+          String outer = path;
           while ((i = next()) != null && i != JsonToken.END_ARRAY) {
+            path = outer + "[" + items.size() + "]";
             items.add(node(i, depth + 1));
           }
+          path = outer;
           if (i == null) {
             throw error(last, "the document ends inside a list");
           }
@@ -244,8 +254,16 @@ final class YamlTree {
       }
     }
 
+    String keyOrYaml() {
+      return path.isEmpty() ? "(yaml)" : path;
+    }
+
     ExperimentError error(Loc loc, String message) {
-      return new ExperimentError(new Problem(file, loc.line(), loc.column(), "(yaml)", message));
+      return error(loc, "(yaml)", message);
+    }
+
+    ExperimentError error(Loc loc, String key, String message) {
+      return new ExperimentError(new Problem(file, loc.line(), loc.column(), key, message));
     }
 
     ExperimentError syntax(JsonProcessingException e) {
