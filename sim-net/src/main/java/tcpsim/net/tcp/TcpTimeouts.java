@@ -50,7 +50,9 @@ package tcpsim.net.tcp;
  * defaults 7200/75/9 give 7875 s (a 6.18 kernel with 2/1/3 probed at 2.02, 3.04, 4.07 s and
  * failed with ETIMEDOUT at 5.09 s). Persist ({@code tcp_probe_timer}, {@code tcp_send_probe0}):
  * the first probe after {@code max(rto, 200 ms)}, then doubling up to 120 s; a peer that never
- * answers gets tcp_retries2 probes and the connection ends at the next firing. Any ACK resets the
+ * answers gets tcp_retries2 probes and the connection ends at the next firing (a 6.18 kernel
+ * whose zero-window peer fell silent sent its 15th unanswered probe with the backoff held at 15,
+ * probes 120 s apart, and failed with ETIMEDOUT 120.8 s later). Any ACK resets the
  * probe count, so a peer that answers keeps the connection open forever (RFC 1122 §4.2.2.17), but
  * not the backoff: while the window stays closed the interval keeps growing to 120 s ({@code
  * tcp_ack_probe} clears it only when the window opens). When the window closes with data still in

@@ -147,6 +147,7 @@ class TcpTimeoutsTest {
 
   @Test
   void zeroWindowProbesBackOffTo120sAndASilentPeerIsDroppedAfterRetries2Probes() {
+    // A 6.18 kernel: probes 120 s apart once backed off, ETIMEDOUT at the firing after the 15th.
     long[] story = TcpTimeouts.silentPeerPersistScheduleNanos(200 * MS, 15);
     assertArrayEquals(
         millis(200, 600, 1_400, 3_000, 6_200, 12_600, 25_400, 51_000, 102_200, 204_600, 324_600,
