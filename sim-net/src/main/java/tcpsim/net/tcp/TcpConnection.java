@@ -27,23 +27,29 @@ import tcpsim.net.wire.TcpOptions;
  * fired, so no object is made per timer. Like Linux, one slot carries the retransmission timer,
  * the tail-loss probe and the zero-window probe (ICSK_TIME_RETRANS / LOSS_PROBE / PROBE0).
  *
+ * <p>The pure parts come from their own classes: {@link RttEstimator} (tcp_rtt_estimator,
+ * tcp_set_rto), {@link RenoCongestion} (window arithmetic with PRR), {@link SendBuffer} and
+ * {@link ReceiveBuffer} (data, out-of-order queue, SACK blocks, receive window) and
+ * {@link TcpTimeouts} (give-up budgets and retry schedules). This class owns the state machine,
+ * the congestion state (tcp_fastretrans_alert) and the scoreboard.
+ *
  * <p>Differences from Linux:
  * <ul>
- *   <li>Congestion control is Reno (tcp_reno_cong_avoid), not CUBIC: after a loss CUBIC keeps 70%
- *       of the window (beta 717/1024) where Reno keeps half, and CUBIC grows the window along a cubic
- *       curve of the time since the loss, independent of RTT, where Reno adds one segment per RTT.
- *       Recovery sends as the RFC 6675 pipe allows instead of Linux's proportional rate reduction
- *       (RFC 6937), so a recovery's retransmissions may be spaced differently.</li>
- *   <li>Loss detection is duplicate ACKs / SACK (three segments) and the RTO, plus one tail loss
- *       probe; RACK's time-based marking (RFC 8985 §6) is not modelled, and no DSACK is sent.</li>
+ *   <li>Congestion control is Reno, not CUBIC (see {@link RenoCongestion}): after a loss CUBIC
+ *       keeps 70% of the window where Reno keeps half, and grows it along a cubic curve of the
+ *       time since the loss where Reno adds one segment per round trip.</li>
+ *   <li>Loss detection is duplicate ACKs / SACK (tcp_reordering = 3 segments), the RTO, and one
+ *       tail loss probe; RACK's time-based marking (RFC 8985 §6) and undo (F-RTO, D-SACK, Eifel)
+ *       are not modelled. Every un-SACKed segment below the highest SACK counts as lost.</li>
  *   <li>The RTT sample comes from the oldest newly acknowledged segment not retransmitted (as
- *       tcp_clean_rtx_queue does), else from the timestamp echo; the estimator is RFC 6298 with
- *       Linux's bounds, not yet tcp_rtt_estimator's mdev_max smoothing.</li>
- *   <li>Buffers: no receive-buffer auto-tuning (tcp_rcv_space_adjust), so the window tops out at
- *       half of SO_RCVBUF (tcp_rmem[1] = 128 KiB gives 64 KiB); send-buffer auto-tuning is a rough
- *       tcp_sndbuf_expand. Memory is counted in payload bytes, not skb truesize.</li>
+ *       tcp_clean_rtx_queue does), else from the timestamp echo.</li>
+ *   <li>No receive-buffer auto-tuning (tcp_rcv_space_adjust): the window tops out at half of
+ *       sk_rcvbuf (64 KiB by default). Send-buffer growth follows tcp_sndbuf_expand roughly.</li>
  *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does.</li>
- *   <li>No urgent data, no ECN, no TSO/GSO: every segment is at most one MSS.</li>
+ *   <li>Delayed-ACK and other short timers are exact virtual times, not jiffies on a timer
+ *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
+ *   <li>No urgent data, no ECN, no TSO/GSO, no SYN cookies, no TCP Fast Open: every segment is
+ *       at most one MSS.</li>
  * </ul>
  */
 public final class TcpConnection implements EventHandler {
@@ -211,10 +217,14 @@ public final class TcpConnection implements EventHandler {
   int probesOut;
 
   // ---- congestion control ----
-  int cwnd = INIT_CWND;
-  int ssthresh = INFINITE_SSTHRESH;
-  int cwndCnt;
+  /** The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. */
+  final RenoCongestion cc = new RenoCongestion();
+  /** The congestion state machine (icsk_ca_state); the connection owns it, as tcp_input.c does. */
   CaState ca = CaState.OPEN;
+  /** tcp_cwnd_validate's record: the last flight was limited by cwnd, its size, and until when. */
+  boolean cwndLimitedFlag;
+  int maxPacketsOut;
+  int cwndUsageSeq;
   int dupAcks;
   /** snd_nxt when recovery or loss began (tp->high_seq). */
   int highSeq;
@@ -700,10 +710,11 @@ public final class TcpConnection implements EventHandler {
       sndWl2 = seg.ack();
       sampleRttFromHandshake(seg);
       clearXmitTimer();
+      int synRetransmits = retransmits;
       retransmits = 0;
       retransStampNanos = 0;
       setState(ESTABLISHED, "SYN-ACK in SYN-SENT");
-      initTransfer();
+      initTransfer(synRetransmits);
       // tcp_rcv_synsent_state_process ACKs at once (no data pending to piggyback on).
       sendAck();
       notifyApp();
@@ -851,7 +862,8 @@ public final class TcpConnection implements EventHandler {
         sndWl2 = seg.ack();
         setState(ESTABLISHED, "ACK in SYN-RECEIVED");
         sampleRttFromHandshake(seg);
-        initTransfer();
+        initTransfer(handshakeRetransmits + retransmits);
+        retransmits = 0;
         if (parent != null) {
           parent.childEstablished(this);
         }
@@ -1045,27 +1057,30 @@ public final class TcpConnection implements EventHandler {
   // ACK processing (tcp_ack, tcp_clean_rtx_queue, tcp_fastretrans_alert)
   // =========================================================================================
 
+  /**
+   * tcp_ack: the window update, SACK tagging and cleaning of the retransmission queue, then the
+   * congestion state machine (tcp_fastretrans_alert), then the window arithmetic
+   * (tcp_cong_control, {@link RenoCongestion}), then the timers.
+   */
   private void processAck(Segment seg) {
     int ack = seg.ack();
-    int priorUna = sndUna;
-    int priorInFlight = packetsInFlight();
     if (SeqNum.lt(ack, sndUna)) {
       // An old ACK: ignore it (RFC 9293 "If the ACK is a duplicate, it can be ignored").
       return;
     }
     boolean windowChanged = maybeUpdateWindow(seg);
+    int newlySacked = 0;
     if (sackOk && seg.options().sackBlockCount() > 0) {
-      processSackBlocks(seg.options());
+      newlySacked = processSackBlocks(seg.options());
     }
-    if (tsOk && seg.options().hasTimestamp()) {
-      // keep tsRecent as checkSequence recorded it
-    }
-    if (SeqNum.gt(ack, sndUna)) {
+    boolean advanced = SeqNum.gt(ack, sndUna);
+    int ackedSegs = 0;
+    if (advanced) {
       int acked = SeqNum.distance(sndUna, ack);
       boolean finNowAcked = finSent && SeqNum.gt(ack, finSeq);
       int dataAcked = acked - (finNowAcked ? 1 : 0)
           - (SeqNum.le(sndUna, iss) ? 1 : 0); // our SYN, when a SYN-RECV child's ACK lands here
-      cleanRtxQueue(ack, seg);
+      ackedSegs = cleanRtxQueue(ack, seg);
       if (sendBuf != null && dataAcked > 0) {
         sendBuf.ack(finNowAcked ? ack - 1 : ack);
       }
@@ -1082,8 +1097,15 @@ public final class TcpConnection implements EventHandler {
       if (retransStampNanos != 0 && !hasRetransmittedInFlight()) {
         retransStampNanos = 0;
       }
-      congestionOnAck(priorUna, ack, priorInFlight);
-      dupAcks = 0;
+    }
+    boolean dupAck = !advanced && ack == sndUna && seg.payloadLength() == 0 && !windowChanged
+        && !seg.has(FIN) && txCount > 0; // RFC 5681 §2's duplicate ACK
+    int newlyLost = fastRetransAlert(advanced, dupAck);
+    // Without SACK a duplicate ACK stands for one segment delivered (tcp_add_reno_sack).
+    int ackedSacked = ackedSegs + newlySacked + (dupAck && !sackOk ? 1 : 0);
+    cc.congControl(ca, ackedSacked, newlyLost, advanced, ackedSegs > 0,
+        cc.isCwndLimited(cwndLimitedFlag, maxPacketsOut), packetsInFlight());
+    if (advanced) {
       if (txCount == 0) {
         clearXmitTimer();
       } else {
@@ -1091,10 +1113,6 @@ public final class TcpConnection implements EventHandler {
         scheduleLossProbeOrRto(true);
       }
       notifyApp();
-    } else if (ack == sndUna && seg.payloadLength() == 0 && !windowChanged
-        && !seg.has(FIN) && txCount > 0) {
-      // A duplicate ACK (RFC 5681 §2 definition).
-      duplicateAck();
     } else if (windowChanged && xmitKind == XMIT_PROBE0 && sndWnd > 0) {
       clearXmitTimer(); // tcp_ack_probe: the window opened
       rtt.resetBackoff();
@@ -1103,6 +1121,56 @@ public final class TcpConnection implements EventHandler {
     if (sndWnd == 0 && txCount == 0 && SeqNum.lt(sndNxt, writeSeq)) {
       armProbeTimer();
     }
+  }
+
+  /**
+   * tcp_fastretrans_alert, reduced to Reno with SACK: leave RECOVERY or LOSS when SND.UNA reaches
+   * high_seq; in RECOVERY a partial ACK marks the next hole lost (NewReno, RFC 6582 §3.2); count
+   * duplicate ACKs (or SACKed segments) and enter fast recovery at tcp_reordering (3) of them
+   * (RFC 5681 §3.2, RFC 6675 §5). Returns the segments newly marked lost.
+   */
+  private int fastRetransAlert(boolean advanced, boolean dupAck) {
+    int reordering = stack.sysctls().value(Sysctl.TCP_REORDERING);
+    int lostBefore = countFlag(LOST);
+    if (advanced) {
+      dupAcks = 0;
+    } else if (dupAck) {
+      dupAcks++;
+    }
+    if ((ca == CaState.RECOVERY || ca == CaState.LOSS) && SeqNum.ge(sndUna, highSeq)) {
+      if (ca == CaState.RECOVERY) {
+        cc.endRecovery(); // tcp_end_cwnd_reduction: cwnd = ssthresh
+      }
+      ca = CaState.OPEN;
+      clearScoreboardMarks();
+    }
+    switch (ca) {
+      case RECOVERY -> {
+        if (!sackOk) {
+          if (dupAck) {
+            markRenoSacked();
+          }
+          if (advanced) {
+            markHeadLost(); // a partial ACK: the next hole is lost too
+          }
+        } else {
+          markHolesLost();
+          markHeadLost();
+        }
+      }
+      case LOSS -> {}
+      default -> {
+        if (dupAck && !sackOk) {
+          markRenoSacked();
+        }
+        int sacked = sackedSegments();
+        ca = dupAcks > 0 || sacked > 0 ? CaState.DISORDER : CaState.OPEN;
+        if (dupAcks >= reordering || sacked >= reordering) {
+          enterRecovery();
+        }
+      }
+    }
+    return Math.max(0, countFlag(LOST) - lostBefore);
   }
 
   /** tcp_may_update_window / tcp_ack_update_window (RFC 9293 §3.10.7.4 SND.WL1/WL2 rule). */
@@ -1123,7 +1191,8 @@ public final class TcpConnection implements EventHandler {
   }
 
   /** Removes acknowledged segments from the scoreboard and takes an RTT sample (tcp_clean_rtx_queue). */
-  private void cleanRtxQueue(int ack, Segment seg) {
+  private int cleanRtxQueue(int ack, Segment seg) {
+    int removed = 0;
     long oldestSent = -1;
     boolean retransAcked = false;
     while (txCount > 0) {
@@ -1136,6 +1205,7 @@ public final class TcpConnection implements EventHandler {
         }
         txHead = (txHead + 1) % txStart.length;
         txCount--;
+        removed++;
       } else {
         if (SeqNum.lt(txStart[i], ack)) {
           txStart[i] = ack; // partly acknowledged
@@ -1152,6 +1222,7 @@ public final class TcpConnection implements EventHandler {
         rtt.sample(Math.max(ms, 1) * Nanos.PER_MILLI, ack, sndNxt);
       }
     }
+    return removed;
   }
 
   /**
@@ -1174,6 +1245,8 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
+  /** SYN-ACK retransmissions of the request this child came from (req->num_retrans). */
+  int handshakeRetransmits;
   /** When our SYN or SYN-ACK was (last) sent, to time the handshake. */
   long synSentNanos = -1;
 
@@ -1182,111 +1255,25 @@ public final class TcpConnection implements EventHandler {
     return rtt.rtoNanos();
   }
 
-  private void congestionOnAck(int priorUna, int ack, int priorInFlight) {
-    int ackedSegs = Math.max(1, (SeqNum.distance(priorUna, ack) + mssCache - 1) / mssCache);
-    if (ca == CaState.RECOVERY || ca == CaState.LOSS) {
-      if (SeqNum.ge(ack, highSeq)) {
-        // Recovery is over (tcp_end_cwnd_reduction / tcp_try_undo_recovery).
-        if (ca == CaState.RECOVERY) {
-          cwnd = Math.max(ssthresh, 2);
-        }
-        ca = CaState.OPEN;
-        clearScoreboardMarks();
-      } else {
-        if (!sackOk && ca == CaState.RECOVERY) {
-          // NewReno partial ACK (RFC 6582 §3.2): the next hole is lost too.
-          markHeadLost();
-        }
-        if (ca == CaState.LOSS) {
-          renoCongAvoid(ackedSegs, priorInFlight);
-        }
-        return;
-      }
-    }
-    if (ca == CaState.DISORDER) {
-      ca = CaState.OPEN;
-    }
-    renoCongAvoid(ackedSegs, priorInFlight);
-  }
-
-  /** tcp_reno_cong_avoid: slow start below ssthresh, then one segment per window of ACKs. */
-  private void renoCongAvoid(int ackedSegs, int priorInFlight) {
-    if (!cwndLimited(priorInFlight)) {
-      return;
-    }
-    if (cwnd < ssthresh) {
-      int grow = Math.min(ackedSegs, ssthresh - cwnd);
-      cwnd += grow;
-      ackedSegs -= grow;
-      if (ackedSegs == 0) {
-        return;
-      }
-    }
-    cwndCnt += ackedSegs;
-    if (cwndCnt >= cwnd) {
-      cwndCnt -= cwnd;
-      cwnd++;
-    }
-  }
-
-  /** tcp_is_cwnd_limited: grow only when the window was the limit (twice the flight in slow start). */
-  private boolean cwndLimited(int priorInFlight) {
-    if (cwnd < ssthresh) {
-      return cwnd < 2 * Math.max(priorInFlight, 1);
-    }
-    return priorInFlight >= cwnd - 1;
-  }
-
-  private void duplicateAck() {
-    dupAcks++;
-    if (ca == CaState.OPEN) {
-      ca = CaState.DISORDER;
-    }
-    if (ca == CaState.DISORDER && (dupAcks >= stack.sysctls().value(Sysctl.TCP_REORDERING)
-        || sackedSegments() >= stack.sysctls().value(Sysctl.TCP_REORDERING))) {
-      enterRecovery();
-    } else if (ca == CaState.RECOVERY || ca == CaState.LOSS) {
-      if (!sackOk && ca == CaState.RECOVERY) {
-        markRenoSacked();
-      }
-      xmitRetransmitQueue(false);
-      pushPendingFrames();
-    } else if (ca == CaState.DISORDER && !sackOk) {
-      markRenoSacked();
-    }
-  }
-
   /**
-   * Fast retransmit and fast recovery (RFC 5681 §3.2, RFC 6675; tcp_enter_recovery): halve the
-   * window (Reno's beta), mark the holes lost and retransmit the first one at once.
+   * Fast retransmit starts fast recovery (RFC 5681 §3.2, RFC 6675; tcp_enter_recovery): the
+   * window reduction is RenoCongestion's (ssthresh = cwnd / 2, then PRR); the head and the holes
+   * below the highest SACK are marked lost for tcp_xmit_retransmit_queue.
    */
   private void enterRecovery() {
     stack.count("TcpExtTCPFastRetrans");
-    ssthresh = Math.max(cwnd >> 1, 2);
-    cwnd = ssthresh;
-    cwndCnt = 0;
+    cc.enterRecovery(txCount);
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
-    if (!sackOk) {
-      markRenoSacked();
-    }
     markHeadLost();
     if (sackOk) {
       markHolesLost();
     }
-    xmitRetransmitQueue(true);
-    pushPendingFrames();
   }
 
   /** tcp_retransmit_timer's window side (tcp_enter_loss): cwnd 1, everything un-SACKed lost. */
   private void enterLoss() {
-    if (ca != CaState.LOSS || SeqNum.ge(sndUna, highSeq)) {
-      ssthresh = Math.max(cwnd >> 1, 2);
-    }
-    cwnd = 1;
-    cwndCnt = 0;
-    ca = CaState.LOSS;
-    highSeq = sndNxt;
+    CaState before = ca;
     dupAcks = 0;
     tlpHighSeq = 0;
     for (int k = 0; k < txCount; k++) {
@@ -1295,6 +1282,9 @@ public final class TcpConnection implements EventHandler {
         txFlags[i] = (byte) ((txFlags[i] | LOST) & ~RETRANS);
       }
     }
+    cc.enterLoss(before, SeqNum.gt(highSeq, sndUna), retransmits, packetsInFlight(), txCount);
+    ca = CaState.LOSS;
+    highSeq = sndNxt;
   }
 
   // =========================================================================================
@@ -1380,7 +1370,8 @@ public final class TcpConnection implements EventHandler {
   }
 
   /** tcp_sacktag_write_queue: segments wholly inside a SACK block are SACKED. */
-  private void processSackBlocks(TcpOptions o) {
+  private int processSackBlocks(TcpOptions o) {
+    int newly = 0;
     for (int b = 0; b < o.sackBlockCount(); b++) {
       int s = o.sackStart(b);
       int e = o.sackEnd(b);
@@ -1389,14 +1380,14 @@ public final class TcpConnection implements EventHandler {
       }
       for (int k = 0; k < txCount; k++) {
         int i = txIndex(k);
-        if (SeqNum.ge(txStart[i], s) && SeqNum.le(txEnd[i], e)) {
+        if (SeqNum.ge(txStart[i], s) && SeqNum.le(txEnd[i], e)
+            && (txFlags[i] & SACKED) == 0) {
           txFlags[i] = (byte) ((txFlags[i] | SACKED) & ~LOST);
+          newly++;
         }
       }
     }
-    if (ca == CaState.RECOVERY) {
-      markHolesLost();
-    }
+    return newly;
   }
 
   /** Without SACK, each duplicate ACK stands for one segment that left the network (tcp_add_reno_sack). */
@@ -1448,19 +1439,18 @@ public final class TcpConnection implements EventHandler {
    * tcp_xmit_retransmit_queue: retransmit lost segments while the pipe allows (the first one of a
    * fast retransmit goes regardless, RFC 6675 §5 step 4.3).
    */
-  private void xmitRetransmitQueue(boolean forceFirst) {
-    boolean force = forceFirst;
+  private void xmitRetransmitQueue() {
     for (int k = 0; k < txCount; k++) {
       int i = txIndex(k);
       byte f = txFlags[i];
       if ((f & LOST) == 0 || (f & (RETRANS | SACKED)) != 0) {
         continue;
       }
-      if (!force && packetsInFlight() >= cwnd) {
+      if (packetsInFlight() >= cc.cwnd()) {
         return;
       }
-      force = false;
       retransmitEntry(i, true);
+      cc.onSentInRecovery(1);
     }
   }
 
@@ -1504,9 +1494,10 @@ public final class TcpConnection implements EventHandler {
       }
     }
     if (ca == CaState.RECOVERY || ca == CaState.LOSS) {
-      xmitRetransmitQueue(false);
+      xmitRetransmitQueue();
     }
     boolean sentNew = false;
+    boolean cwndLimitedNow = false;
     int mss = currentMss();
     while (true) {
       int avail = SeqNum.distance(sndNxt, writeSeq);
@@ -1517,7 +1508,8 @@ public final class TcpConnection implements EventHandler {
       int len = Math.min(mss, Math.max(avail, 0));
       boolean withFin = finPending && len == avail;
       boolean finOnly = len == 0 && withFin;
-      if (!finOnly && packetsInFlight() >= cwnd) {
+      if (!finOnly && packetsInFlight() >= cc.cwnd()) {
+        cwndLimitedNow = true;
         break; // tcp_cwnd_test; a lone FIN goes regardless
       }
       if (len > 0 && SeqNum.gt(sndNxt + len, sndUna + sndWnd)) {
@@ -1531,7 +1523,14 @@ public final class TcpConnection implements EventHandler {
         break;
       }
       transmitNew(len, withFin);
+      cc.onSentInRecovery(1);
       sentNew = true;
+    }
+    // tcp_cwnd_validate: remember whether this flight was limited by cwnd, for RFC 7661 growth.
+    if (!SeqNum.lt(sndUna, cwndUsageSeq) || cwndLimitedNow || txCount > maxPacketsOut) {
+      cwndLimitedFlag = cwndLimitedNow;
+      maxPacketsOut = txCount;
+      cwndUsageSeq = sndNxt;
     }
     if (sentNew) {
       scheduleLossProbeOrRto(false);
@@ -2109,7 +2108,8 @@ public final class TcpConnection implements EventHandler {
   }
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
-  void initTransfer() {
+  void initTransfer(int handshakeRetransmits) {
+    cc.onEstablished(handshakeRetransmits);
     everConnected = true;
     lastRecvNanos = sim.now();
     if (keepAlive) {
@@ -2149,7 +2149,7 @@ public final class TcpConnection implements EventHandler {
       return sndBuf;
     }
     long perMss = Math.max(mssCache, MIN_MSS) + SKB_OVERHEAD_BYTES;
-    long expand = 2L * Math.max(cwnd, INIT_CWND) * perMss;
+    long expand = 2L * Math.max(cc.cwnd(), INIT_CWND) * perMss;
     return (int) Math.min(Math.max(sndBuf, expand), stack.sysctls().wmemMax());
   }
 
@@ -2233,7 +2233,7 @@ public final class TcpConnection implements EventHandler {
         rtt.rtoNanos() / 1000,
         atoNanos / 1000, mssCache, rcv == null ? 536 : rcv.rcvMss(), unacked, countFlag(SACKED), countFlag(LOST),
         countFlag(RETRANS), rtt.srttNanos() / 1000, rtt.rttvarNanos() / 1000,
-        ssthresh, cwnd, stack.sysctls().value(Sysctl.TCP_REORDERING), totalRetrans, sndWnd,
+        cc.ssthresh(), cc.cwnd(), stack.sysctls().value(Sysctl.TCP_REORDERING), totalRetrans, sndWnd,
         rcv == null ? 0 : rcv.rcvWnd(), Math.max(0, SeqNum.distance(sndNxt, writeSeq)), bytesAcked, bytesReceived,
         segsOut, segsIn);
   }

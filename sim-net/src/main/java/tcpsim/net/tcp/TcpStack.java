@@ -516,6 +516,7 @@ public final class TcpStack implements Transport {
     c.negotiateFromRequest(req.peerMss);
     // Karn: only a SYN-ACK sent once times the handshake.
     c.synSentNanos = req.numRetrans == 0 ? req.synAckSentNanos : -1;
+    c.handshakeRetransmits = req.numRetrans;
     c.setState(TcpState.SYN_RECV, "final ACK of a passive open");
     ports.computeIfAbsent(c.localPort, k -> new ArrayList<>()).add(c);
     hash(c);

@@ -126,7 +126,7 @@ class DataTransferTest {
         wire);
     assertEquals(CaState.OPEN, cs[0].ca);
     // cwnd grew 10 -> 12 with the two ACKs before the hole; Reno halves it (CUBIC would keep 8).
-    assertEquals(6, cs[0].ssthresh);
+    assertEquals(6, cs[0].cc.ssthresh());
     assertEquals(10 * 1448, cs[1].bytesReceived);
     assertEquals(1, t.a.counter("TcpExtTCPFastRetrans"));
   }
