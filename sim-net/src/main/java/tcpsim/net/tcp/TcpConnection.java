@@ -2018,6 +2018,8 @@ public final class TcpConnection implements EventHandler {
     }
     if (idle >= keepIdle) {
       if (TcpTimeouts.keepaliveExpired(idle, keepIdle, probesOut, cnt, Nanos.millis(userTimeoutMs))) {
+        // tcp_keepalive_timer: the peer is gone: RST (in case it is not) and ETIMEDOUT.
+        sendActiveReset();
         timedOut();
         return;
       }
