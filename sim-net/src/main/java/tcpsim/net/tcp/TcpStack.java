@@ -539,6 +539,11 @@ public final class TcpStack implements Transport {
     return (int) TraceDigest.mix(secret ^ tuple) + (int) (sim.now() >> 6);
   }
 
+  /** syncookie_secret[c]: the keys of the two cookie hashes. */
+  long cookieSecret(int c) {
+    return TraceDigest.mix(secret + 0x5ca1ab1eL * (c + 1));
+  }
+
   /** secure_tcp_ts_off: a keyed hash of the address pair. */
   int tsOffset(int localAddr, int remoteAddr) {
     return (int) TraceDigest.mix(secret * 31 + (((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL)));
