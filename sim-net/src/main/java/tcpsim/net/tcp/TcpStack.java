@@ -15,6 +15,7 @@ import tcpsim.core.time.Nanos;
 import tcpsim.core.trace.TraceDigest;
 import tcpsim.net.host.IpLayer;
 import tcpsim.net.host.Transport;
+import tcpsim.net.host.TransportFactory;
 import tcpsim.net.socket.Errno;
 import tcpsim.net.wire.DropReason;
 import tcpsim.net.wire.Ipv4;
@@ -75,8 +76,29 @@ public final class TcpStack implements Transport {
   private final List<DropObserver> dropObservers = new ArrayList<>();
 
   public TcpStack(Simulation sim, String name, int address, IpLayer ip, TcpSysctls sysctls) {
-    if (sim == null || ip == null || sysctls == null) {
-      throw new IllegalArgumentException("simulation, ip layer and sysctls must not be null");
+    this(sim, name, sim == null ? null : sim.random().split("tcp:" + name), address, ip, sysctls);
+  }
+
+  /**
+   * The shape of {@link TransportFactory}, with Linux's default settings:
+   * {@code TcpStack stack = host.attach(TcpStack::new)}. The stack's randomness (ISN and
+   * timestamp keys, port choice) comes from the host's stream.
+   */
+  public TcpStack(Simulation sim, SimRandom hostRandom, IpLayer ip, int address) {
+    this(sim, Ipv4.format(address), hostRandom == null ? null : hostRandom.split("tcp"), address,
+        ip, TcpSysctls.defaults());
+  }
+
+  /** A factory for {@code host.attach(...)} with the given settings. */
+  public static TransportFactory<TcpStack> factory(TcpSysctls sysctls) {
+    return (sim, random, ip, address) -> new TcpStack(sim, Ipv4.format(address),
+        random.split("tcp"), address, ip, sysctls);
+  }
+
+  private TcpStack(Simulation sim, String name, SimRandom random, int address, IpLayer ip,
+      TcpSysctls sysctls) {
+    if (sim == null || ip == null || sysctls == null || random == null) {
+      throw new IllegalArgumentException("simulation, random, ip layer and sysctls must not be null");
     }
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("stack name must not be blank");
@@ -86,9 +108,8 @@ public final class TcpStack implements Transport {
     this.address = address;
     this.ip = ip;
     this.sysctls = sysctls;
-    SimRandom r = sim.random().split("tcp:" + name);
-    this.secret = r.split("secret").nextLong();
-    this.portRandom = r.split("ports");
+    this.secret = random.split("secret").nextLong();
+    this.portRandom = random.split("ports");
   }
 
   public Simulation sim() {
