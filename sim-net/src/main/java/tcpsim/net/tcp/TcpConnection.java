@@ -94,11 +94,10 @@ public final class TcpConnection implements EventHandler {
   /** Two ticks of a 250 Hz kernel: TCP_TIMEOUT_MIN, the least delay Linux adds to a probe timer. */
   static final long TIMEOUT_MIN_NANOS = Nanos.millis(8);
 
-  // Segment flags in the retransmission queue's scoreboard (Linux's TCPCB_*).
-  private static final byte SACKED = 1;
-  private static final byte LOST = 2;
-  private static final byte RETRANS = 4;
-  private static final byte EVER_RETRANS = 8;
+  private static final byte SACKED = Scoreboard.SACKED;
+  private static final byte LOST = Scoreboard.LOST;
+  private static final byte RETRANS = Scoreboard.RETRANS;
+  private static final byte EVER_RETRANS = Scoreboard.EVER_RETRANS;
 
   final TcpStack stack;
   final Simulation sim;
@@ -233,12 +232,7 @@ public final class TcpConnection implements EventHandler {
   boolean tlpOutstanding;
 
   // ---- retransmission queue scoreboard: one entry per segment sent and not acknowledged ----
-  int[] txStart = NO_INTS;
-  int[] txEnd = NO_INTS;
-  long[] txTime = NO_LONGS;
-  byte[] txFlags = NO_BYTES;
-  int txHead;
-  int txCount;
+  final Scoreboard sb = new Scoreboard();
 
   // ---- delayed ACK (icsk_ack) ----
   boolean ackScheduled;
@@ -263,8 +257,6 @@ public final class TcpConnection implements EventHandler {
   int segsIn;
 
   private static final int[] NO_INTS = new int[0];
-  private static final long[] NO_LONGS = new long[0];
-  private static final byte[] NO_BYTES = new byte[0];
 
   TcpConnection(TcpStack stack) {
     this.stack = stack;
@@ -1099,14 +1091,14 @@ public final class TcpConnection implements EventHandler {
       }
     }
     boolean dupAck = !advanced && ack == sndUna && seg.payloadLength() == 0 && !windowChanged
-        && !seg.has(FIN) && txCount > 0; // RFC 5681 §2's duplicate ACK
+        && !seg.has(FIN) && sb.count > 0; // RFC 5681 §2's duplicate ACK
     int newlyLost = fastRetransAlert(advanced, dupAck);
     // Without SACK a duplicate ACK stands for one segment delivered (tcp_add_reno_sack).
     int ackedSacked = ackedSegs + newlySacked + (dupAck && !sackOk ? 1 : 0);
     cc.congControl(ca, ackedSacked, newlyLost, advanced, ackedSegs > 0,
         cc.isCwndLimited(cwndLimitedFlag, maxPacketsOut), packetsInFlight());
     if (advanced) {
-      if (txCount == 0) {
+      if (sb.count == 0) {
         clearXmitTimer();
       } else {
         // tcp_set_xmit_timer: a loss probe if one is allowed, else the RTO, from now.
@@ -1118,7 +1110,7 @@ public final class TcpConnection implements EventHandler {
       rtt.resetBackoff();
       probesOut = 0;
     }
-    if (sndWnd == 0 && txCount == 0 && SeqNum.lt(sndNxt, writeSeq)) {
+    if (sndWnd == 0 && sb.count == 0 && SeqNum.lt(sndNxt, writeSeq)) {
       armProbeTimer();
     }
   }
@@ -1195,20 +1187,20 @@ public final class TcpConnection implements EventHandler {
     int removed = 0;
     long oldestSent = -1;
     boolean retransAcked = false;
-    while (txCount > 0) {
-      int i = txHead;
-      if (SeqNum.le(txEnd[i], ack)) {
-        if ((txFlags[i] & EVER_RETRANS) != 0) {
+    while (sb.count > 0) {
+      int i = sb.head;
+      if (SeqNum.le(sb.end[i], ack)) {
+        if ((sb.flags[i] & EVER_RETRANS) != 0) {
           retransAcked = true;
         } else if (oldestSent < 0) {
-          oldestSent = txTime[i];
+          oldestSent = sb.time[i];
         }
-        txHead = (txHead + 1) % txStart.length;
-        txCount--;
+        sb.head = (sb.head + 1) % sb.start.length;
+        sb.count--;
         removed++;
       } else {
-        if (SeqNum.lt(txStart[i], ack)) {
-          txStart[i] = ack; // partly acknowledged
+        if (SeqNum.lt(sb.start[i], ack)) {
+          sb.start[i] = ack; // partly acknowledged
         }
         break;
       }
@@ -1262,7 +1254,7 @@ public final class TcpConnection implements EventHandler {
    */
   private void enterRecovery() {
     stack.count("TcpExtTCPFastRetrans");
-    cc.enterRecovery(txCount);
+    cc.enterRecovery(sb.count);
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
     markHeadLost();
@@ -1276,13 +1268,8 @@ public final class TcpConnection implements EventHandler {
     CaState before = ca;
     dupAcks = 0;
     tlpHighSeq = 0;
-    for (int k = 0; k < txCount; k++) {
-      int i = (txHead + k) % txStart.length;
-      if ((txFlags[i] & SACKED) == 0) {
-        txFlags[i] = (byte) ((txFlags[i] | LOST) & ~RETRANS);
-      }
-    }
-    cc.enterLoss(before, SeqNum.gt(highSeq, sndUna), retransmits, packetsInFlight(), txCount);
+    sb.markAllLost();
+    cc.enterLoss(before, SeqNum.gt(highSeq, sndUna), retransmits, packetsInFlight(), sb.count);
     ca = CaState.LOSS;
     highSeq = sndNxt;
   }
@@ -1291,82 +1278,21 @@ public final class TcpConnection implements EventHandler {
   // Scoreboard (retransmission queue)
   // =========================================================================================
 
-  private void txAppend(int start, int end, long now) {
-    if (txCount == txStart.length) {
-      int cap = Math.max(16, txStart.length * 2);
-      int[] s = new int[cap];
-      int[] e = new int[cap];
-      long[] t = new long[cap];
-      byte[] f = new byte[cap];
-      for (int k = 0; k < txCount; k++) {
-        int i = (txHead + k) % Math.max(1, txStart.length);
-        s[k] = txStart[i];
-        e[k] = txEnd[i];
-        t[k] = txTime[i];
-        f[k] = txFlags[i];
-      }
-      txStart = s;
-      txEnd = e;
-      txTime = t;
-      txFlags = f;
-      txHead = 0;
-    }
-    int i = (txHead + txCount) % txStart.length;
-    txStart[i] = start;
-    txEnd[i] = end;
-    txTime[i] = now;
-    txFlags[i] = 0;
-    txCount++;
-  }
-
-  private int txIndex(int k) {
-    return (txHead + k) % txStart.length;
-  }
-
   /** tcp_packets_in_flight: packets_out - (sacked_out + lost_out) + retrans_out. */
   int packetsInFlight() {
-    int n = 0;
-    for (int k = 0; k < txCount; k++) {
-      byte f = txFlags[txIndex(k)];
-      if ((f & SACKED) != 0) {
-        continue;
-      }
-      if ((f & LOST) != 0) {
-        if ((f & RETRANS) != 0) {
-          n++;
-        }
-        continue;
-      }
-      n++;
-      if ((f & RETRANS) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return sb.inFlight();
   }
 
   private int sackedSegments() {
-    int n = 0;
-    for (int k = 0; k < txCount; k++) {
-      if ((txFlags[txIndex(k)] & SACKED) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return sb.countFlag(SACKED);
   }
 
   private int countFlag(byte flag) {
-    int n = 0;
-    for (int k = 0; k < txCount; k++) {
-      if ((txFlags[txIndex(k)] & flag) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return sb.countFlag(flag);
   }
 
   private boolean hasRetransmittedInFlight() {
-    return countFlag(EVER_RETRANS) > 0;
+    return sb.countFlag(EVER_RETRANS) > 0;
   }
 
   /** tcp_sacktag_write_queue: segments wholly inside a SACK block are SACKED. */
@@ -1378,61 +1304,26 @@ public final class TcpConnection implements EventHandler {
       if (!SeqNum.lt(s, e) || SeqNum.le(e, sndUna) || SeqNum.gt(e, sndNxt)) {
         continue; // invalid or DSACK: ignored (tcp_is_sackblock_valid)
       }
-      for (int k = 0; k < txCount; k++) {
-        int i = txIndex(k);
-        if (SeqNum.ge(txStart[i], s) && SeqNum.le(txEnd[i], e)
-            && (txFlags[i] & SACKED) == 0) {
-          txFlags[i] = (byte) ((txFlags[i] | SACKED) & ~LOST);
-          newly++;
-        }
-      }
+      newly += sb.tagSacked(s, e);
     }
     return newly;
   }
 
   /** Without SACK, each duplicate ACK stands for one segment that left the network (tcp_add_reno_sack). */
   private void markRenoSacked() {
-    int sacked = sackedSegments();
-    for (int k = txCount - 1; k > 0 && sacked < dupAcks; k--) {
-      int i = txIndex(k);
-      if ((txFlags[i] & SACKED) == 0) {
-        txFlags[i] |= SACKED;
-        sacked++;
-      }
-    }
+    sb.markRenoSacked(dupAcks);
   }
 
-  /** tcp_mark_head_lost: the first unacknowledged segment is lost. */
   private void markHeadLost() {
-    if (txCount > 0) {
-      int i = txHead;
-      if ((txFlags[i] & (SACKED | LOST)) == 0) {
-        txFlags[i] |= LOST;
-      }
-    }
+    sb.markHeadLost();
   }
 
-  /** Every un-SACKed segment below the highest SACKed one is lost (RFC 6675 IsLost, simplified). */
   private void markHolesLost() {
-    int last = -1;
-    for (int k = 0; k < txCount; k++) {
-      if ((txFlags[txIndex(k)] & SACKED) != 0) {
-        last = k;
-      }
-    }
-    for (int k = 0; k < last; k++) {
-      int i = txIndex(k);
-      if ((txFlags[i] & (SACKED | LOST)) == 0) {
-        txFlags[i] |= LOST;
-      }
-    }
+    sb.markHolesLost();
   }
 
   private void clearScoreboardMarks() {
-    for (int k = 0; k < txCount; k++) {
-      int i = txIndex(k);
-      txFlags[i] &= EVER_RETRANS;
-    }
+    sb.clearMarks();
   }
 
   /**
@@ -1440,9 +1331,9 @@ public final class TcpConnection implements EventHandler {
    * fast retransmit goes regardless, RFC 6675 §5 step 4.3).
    */
   private void xmitRetransmitQueue() {
-    for (int k = 0; k < txCount; k++) {
-      int i = txIndex(k);
-      byte f = txFlags[i];
+    for (int k = 0; k < sb.count; k++) {
+      int i = sb.index(k);
+      byte f = sb.flags[i];
       if ((f & LOST) == 0 || (f & (RETRANS | SACKED)) != 0) {
         continue;
       }
@@ -1459,15 +1350,14 @@ public final class TcpConnection implements EventHandler {
    * clock (tp->retrans_stamp); a loss probe does not.
    */
   private void retransmitEntry(int i, boolean stamp) {
-    int start = txStart[i];
-    int end = txEnd[i];
+    int start = sb.start[i];
+    int end = sb.end[i];
     boolean fin = finSent && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
     if (stamp && retransStampNanos == 0) {
       retransStampNanos = sim.now();
     }
-    txFlags[i] |= RETRANS | EVER_RETRANS;
-    txTime[i] = sim.now();
+    sb.retransmitted(i, sim.now());
     totalRetrans++;
     stack.count("TcpRetransSegs");
     transmitData(start, len, fin);
@@ -1514,7 +1404,7 @@ public final class TcpConnection implements EventHandler {
       }
       if (len > 0 && SeqNum.gt(sndNxt + len, sndUna + sndWnd)) {
         // tcp_snd_wnd_test: the segment must fit the peer's window whole.
-        if (txCount == 0) {
+        if (sb.count == 0) {
           armProbeTimer();
         }
         break;
@@ -1527,9 +1417,9 @@ public final class TcpConnection implements EventHandler {
       sentNew = true;
     }
     // tcp_cwnd_validate: remember whether this flight was limited by cwnd, for RFC 7661 growth.
-    if (!SeqNum.lt(sndUna, cwndUsageSeq) || cwndLimitedNow || txCount > maxPacketsOut) {
+    if (!SeqNum.lt(sndUna, cwndUsageSeq) || cwndLimitedNow || sb.count > maxPacketsOut) {
       cwndLimitedFlag = cwndLimitedNow;
-      maxPacketsOut = txCount;
+      maxPacketsOut = sb.count;
       cwndUsageSeq = sndNxt;
     }
     if (sentNew) {
@@ -1542,7 +1432,7 @@ public final class TcpConnection implements EventHandler {
    * earlier small segment is unacknowledged, unless TCP_NODELAY.
    */
   private boolean nagleHolds() {
-    return !noDelay && txCount > 0 && SeqNum.gt(sndSml, sndUna) && SeqNum.le(sndSml, sndNxt);
+    return !noDelay && sb.count > 0 && SeqNum.gt(sndSml, sndUna) && SeqNum.le(sndSml, sndNxt);
   }
 
   private void transmitNew(int len, boolean fin) {
@@ -1555,8 +1445,8 @@ public final class TcpConnection implements EventHandler {
       finSeq = start + len;
     }
     int end = start + len + (fin ? 1 : 0);
-    boolean wasIdle = txCount == 0;
-    txAppend(start, end, sim.now());
+    boolean wasIdle = sb.count == 0;
+    sb.append(start, end, sim.now());
     sndNxt = end;
     transmitData(start, len, fin);
     if (wasIdle && xmitKind != XMIT_RTO) {
@@ -1819,7 +1709,7 @@ public final class TcpConnection implements EventHandler {
    * 2 SRTT (plus 200 ms with one segment out, else 2 jiffies), never later than the RTO.
    */
   private void scheduleLossProbeOrRto(boolean advancingRto) {
-    if (txCount == 0) {
+    if (sb.count == 0) {
       return;
     }
     int early = stack.sysctls().earlyRetrans();
@@ -1831,8 +1721,8 @@ public final class TcpConnection implements EventHandler {
       }
       return;
     }
-    long pto = 2 * rtt.srttNanos() + (txCount == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
-    long rtoDelta = advancingRto ? currentRto() : txTime[txHead] + currentRto() - sim.now();
+    long pto = 2 * rtt.srttNanos() + (sb.count == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
+    long rtoDelta = advancingRto ? currentRto() : sb.time[sb.head] + currentRto() - sim.now();
     if (rtoDelta > 0) {
       pto = Math.min(pto, rtoDelta);
     }
@@ -1844,7 +1734,7 @@ public final class TcpConnection implements EventHandler {
    * retransmit the last one; then the RTO takes over.
    */
   private void lossProbeTimeout() {
-    if (txCount == 0) {
+    if (sb.count == 0) {
       return;
     }
     int avail = SeqNum.distance(sndNxt, writeSeq);
@@ -1853,8 +1743,8 @@ public final class TcpConnection implements EventHandler {
     if (len > 0 && SeqNum.le(sndNxt + len, sndUna + sndWnd)) {
       transmitNew(len, finQueued && !finSent && len == avail);
     } else {
-      int i = txIndex(txCount - 1);
-      if ((txFlags[i] & SACKED) == 0) {
+      int i = sb.index(sb.count - 1);
+      if ((sb.flags[i] & SACKED) == 0) {
         retransmitEntry(i, false); // __tcp_retransmit_skb: no retrans_stamp for a probe
       }
     }
@@ -1872,7 +1762,7 @@ public final class TcpConnection implements EventHandler {
       synRetransmitTimeout();
       return;
     }
-    if (txCount == 0) {
+    if (sb.count == 0) {
       return;
     }
     if (writeTimedOut()) {
@@ -1881,7 +1771,7 @@ public final class TcpConnection implements EventHandler {
     }
     stack.count("TcpExtTCPTimeouts");
     enterLoss();
-    int i = txHead;
+    int i = sb.head;
     retransmitEntry(i, true);
     retransmits++;
     totalRto++;
@@ -1944,7 +1834,7 @@ public final class TcpConnection implements EventHandler {
    * window, else an ACK with SND.UNA-1 that forces the peer to answer with its window; back off.
    */
   private void probeTimeout() {
-    if (txCount > 0 || SeqNum.ge(sndNxt, writeSeq) && !(finQueued && !finSent)) {
+    if (sb.count > 0 || SeqNum.ge(sndNxt, writeSeq) && !(finQueued && !finSent)) {
       probesOut = 0;
       return;
     }
@@ -2012,7 +1902,7 @@ public final class TcpConnection implements EventHandler {
     long keepIntvl = Nanos.seconds(keepIntvlSeconds > 0 ? keepIntvlSeconds
         : stack.sysctls().keepaliveIntvlSeconds());
     int cnt = keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
-    if (txCount > 0 || SeqNum.lt(sndNxt, writeSeq)) {
+    if (sb.count > 0 || SeqNum.lt(sndNxt, writeSeq)) {
       keepaliveTimer = sim.scheduleAfter(keepIdle, this, TIMER_KEEPALIVE);
       return;
     }
@@ -2129,12 +2019,7 @@ public final class TcpConnection implements EventHandler {
     if (sendBuf != null && sendBuf.size() == 0) {
       sendBuf = null;
     }
-    txStart = NO_INTS;
-    txEnd = NO_INTS;
-    txTime = NO_LONGS;
-    txFlags = NO_BYTES;
-    txCount = 0;
-    txHead = 0;
+    sb.release();
   }
 
   /**
@@ -2230,7 +2115,7 @@ public final class TcpConnection implements EventHandler {
 
   /** A TCP_INFO snapshot (tcp_get_info). */
   public TcpInfo info() {
-    int unacked = txCount;
+    int unacked = sb.count;
     return new TcpInfo(state, ca, retransmits, probesOut, rtt.backoffCount(),
         rtt.rtoNanos() / 1000,
         atoNanos / 1000, mssCache, rcv == null ? 536 : rcv.rcvMss(), unacked, countFlag(SACKED), countFlag(LOST),
