@@ -60,7 +60,7 @@ class ScoreboardTest {
     }
     assertEquals(40, sb.count);
     assertEquals(-50, sb.start[sb.index(0)]);
-    assertEquals(340, sb.end[sb.index(39)]);
+    assertEquals(350, sb.end[sb.index(39)]);
     sb.release();
     assertEquals(0, sb.count);
     assertEquals(0, sb.start.length);
