@@ -555,6 +555,10 @@ public final class TcpStack implements Transport {
    * incarnation of a 4-tuple starts above the old one.
    */
   int initialSequence(int localAddr, int localPort, int remoteAddr, int remotePort) {
+    if (forcedIsnPending) {
+      forcedIsnPending = false;
+      return forcedIsn;
+    }
     long tuple = ((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL) ^ ((long) localPort << 16)
         ^ ((long) remotePort << 48);
     return (int) TraceDigest.mix(secret ^ tuple) + (int) (sim.now() >> 6);
@@ -563,6 +567,15 @@ public final class TcpStack implements Transport {
   /** syncookie_secret[c]: the keys of the two cookie hashes. */
   long cookieSecret(int c) {
     return TraceDigest.mix(secret + 0x5ca1ab1eL * (c + 1));
+  }
+
+  private boolean forcedIsnPending;
+  private int forcedIsn;
+
+  /** Tests only: the next connection (active or passive) starts at {@code isn}, to cross the wrap. */
+  void forceNextIsn(int isn) {
+    forcedIsnPending = true;
+    forcedIsn = isn;
   }
 
   /** secure_tcp_ts_off: a keyed hash of the address pair. */
