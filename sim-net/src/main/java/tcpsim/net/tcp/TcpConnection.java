@@ -217,7 +217,7 @@ public final class TcpConnection implements EventHandler {
 
   // ---- congestion control ----
   /** The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. */
-  final RenoCongestion cc = new RenoCongestion();
+  final RenoCongestion cc;
   /** The congestion state machine (icsk_ca_state); the connection owns it, as tcp_input.c does. */
   CaState ca = CaState.OPEN;
   /** tcp_cwnd_validate's record: the last flight was limited by cwnd, its size, and until when. */
@@ -265,6 +265,7 @@ public final class TcpConnection implements EventHandler {
     TcpSysctls s = stack.sysctls();
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
+    this.cc = new RenoCongestion(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
   }
 
   // =========================================================================================
@@ -793,12 +794,12 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(RST)) {
       return true;
     }
-    if (seg.seq() != rcv.rcvNxt()) {
+    if (seg.seq() != rcv.rcvNxt() && stack.sysctls().value(Sysctl.TCP_RFC5961) != 0) {
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_RESET);
       return false;
     }
-    resetArrived();
+    resetArrived(); // (RFC 793 without RFC 5961: any RST that passed checkSequence resets)
     return false;
   }
 
@@ -829,6 +830,12 @@ public final class TcpConnection implements EventHandler {
     }
     if (state == SYN_RECV && seg.has(ACK) && seg.seq() + 1 == rcv.rcvNxt() && seg.ack() == sndNxt) {
       return true;
+    }
+    if (stack.sysctls().value(Sysctl.TCP_RFC5961) == 0) {
+      // RFC 793 / RFC 9293 without RFC 5961: an in-window SYN is an error: reset both ends.
+      sendActiveReset();
+      resetArrived();
+      return false;
     }
     stack.count("TcpExtTCPSYNChallenge");
     sendChallengeAck();
