@@ -391,7 +391,8 @@ public final class LadderReport {
         StateTimeline.Sample s = tl.samples().get(i);
         int c = s.counts().get(k);
         peak = Math.max(peak, c);
-        String y = coord(h - bottom - c * sy);
+        // Each series sits a pixel and a half above the one before, so equal counts stay distinguishable.
+        String y = coord(h - bottom - c * sy - k * 1.5);
         pts.append(coord(left + xs[i] * sx)).append(',').append(y).append(' ')
             .append(coord(left + xs[i + 1] * sx)).append(',').append(y).append(' ');
       }

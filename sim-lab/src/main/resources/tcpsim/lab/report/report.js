@@ -173,7 +173,8 @@
       cy = (y1 + y2) / 2;
     }
     s.text.setAttribute('x', r1(cx));
-    s.text.setAttribute('y', r1(cy - 4));
+    // A lost segment's label sits higher, clear of the cross at the end of its line.
+    s.text.setAttribute('y', r1(cy - (s.cross ? 9 : 4)));
     s.text.setAttribute('transform', 'rotate(' + r1(angle) + ' ' + r1(cx) + ' ' + r1(cy) + ')');
   }
 
@@ -293,5 +294,18 @@
     else if (e.key === '0') { setZoom(1); }
   });
 
+  // A view can be asked for in the address: report.html#zoom=2&mode=linear&expand=all
+  function readFragment() {
+    (location.hash || '').replace(/^#/, '').split('&').forEach(function (kv) {
+      var p = kv.split('=');
+      if (p[0] === 'zoom' && +p[1] > 0) { zoom = Math.min(40, Math.max(0.05, +p[1])); }
+      else if (p[0] === 'mode' && (p[1] === 'linear' || p[1] === 'log')) {
+        mode = p[1];
+        document.getElementById('axis-mode').value = mode;
+      } else if (p[0] === 'expand' && p[1] === 'all') { bands.forEach(function (b) { toggleBand(b.g, true); }); }
+    });
+  }
+
+  readFragment();
   layout();
 })();
