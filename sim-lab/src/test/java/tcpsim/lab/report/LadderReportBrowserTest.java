@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,11 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LadderReportBrowserTest {
   private static final Pattern TRANSLATE = Pattern.compile("translate\\(([-\\d.]+),([-\\d.]+)\\)");
+  private static final Optional<Chromium> FOUND = Chromium.find();
   private static Chromium chromium;
 
-  @BeforeAll
-  static void findChromium() {
-    Optional<Chromium> found = Chromium.find();
+  /** Per test, so that each test reports itself skipped when there is no browser. */
+  @BeforeEach
+  void findChromium() {
+    Optional<Chromium> found = FOUND;
     if (found.isEmpty() && "1".equals(System.getenv("TCPSIM_REQUIRE_CHROMIUM"))) {
       throw new AssertionError("TCPSIM_REQUIRE_CHROMIUM=1 but no chromium on the PATH");
     }

@@ -149,6 +149,17 @@ class LadderReportTest {
   }
 
   @Test
+  void aReaderWhoWantsEveryArrowCanTurnFoldingOff() {
+    RunTrace trace = HandBuiltTraces.transfer(300, 100);
+    assertEquals(3, Dom.byKind(LadderReport.standard().render(trace), "band").size());
+
+    String html = LadderReport.collapsingRunsLongerThan(Integer.MAX_VALUE).render(trace);
+
+    assertEquals(0, Dom.byKind(html, "band").size());
+    assertEquals(trace.segments().size(), Dom.byKind(html, "segment").size());
+  }
+
+  @Test
   void durationsReadLikeSsTimers() {
     assertEquals("60sec", LadderReport.duration(60_000_000_000L));
     assertEquals("204ms", LadderReport.duration(204_000_000L));
