@@ -1,0 +1,872 @@
+package tcpsim.net.tcp;
+
+import tcpsim.net.wire.SeqNum;
+
+/**
+ * The receive side of a connection's data: bytes in order awaiting the application ({@code
+ * [copiedSeq, rcvNxt)}), the out-of-order queue as merged sequence ranges, the SACK blocks to
+ * advertise, a pending D-SACK, and the receive window as Linux chooses it.
+ *
+ * <h2>Placing data ({@link #receive}, after {@code tcp_data_queue})</h2>
+ * The caller has already checked the segment's acceptability ({@link #isOldSequence}, {@link
+ * #isBeyondWindow}: {@code tcp_sequence}) and PAWS. A segment at rcv_nxt is queued (dropped if
+ * the window is zero, except a bare FIN); one wholly below rcv_nxt is a duplicate and sets a
+ * D-SACK (RFC 2883, {@code tcp_dsack_set}); one starting below rcv_nxt has its old head
+ * D-SACKed and the rest queued; one starting at or beyond the window's right edge is dropped; the
+ * rest go to the out-of-order queue ({@code tcp_data_queue_ofo}), whose ranges merge when they
+ * touch, and whose overlaps with data already held are D-SACKed. When rcv_nxt reaches a queued
+ * range it absorbs it ({@code tcp_ofo_queue}). A FIN occupies one sequence number after the data;
+ * an out-of-order FIN waits for the gap to fill.
+ *
+ * <h2>SACK blocks (RFC 2018 §4, as Linux orders them)</h2>
+ * At most four ({@code TCP_NUM_SACKS}); the block touched by the most recent out-of-order segment
+ * comes first ({@code tcp_sack_new_ofo_skb}: a block the segment extends is rotated to the front
+ * and then absorbs any block it now touches, {@code tcp_sack_maybe_coalesce}; otherwise a new
+ * block is pushed at the front and the oldest falls off the end); blocks that rcv_nxt has covered
+ * are removed ({@code tcp_sack_remove}). The connection writes {@code min(count, 3)} of them when
+ * timestamps take option space, after the D-SACK block if one is pending, and then calls {@link
+ * #clearDsack()} (a D-SACK is reported once).
+ *
+ * <h2>Window (tcp_select_window, __tcp_select_window)</h2>
+ * Memory is modelled as payload bytes with Linux's default scaling ratio of one half: the window
+ * can offer {@code rcvbuf / 2 - queued} ({@code tcp_space}), which is what a 6.x kernel computes
+ * before it has measured its skbs' overhead ({@code TCP_DEFAULT_SCALING_RATIO}) and what
+ * tcp_adv_win_scale = 1 gave before. The offer is limited by rcv_ssthresh, which starts at the
+ * initial window and grows by {@code max(2 * advmss, 2 * len)} per received segment of 128 bytes
+ * or more ({@code tcp_grow_window}) up to window_clamp ({@code tcp_init_buffer_space}: full space
+ * minus one advmss). With scaling the window is rounded up to the scale unit; without it to a
+ * multiple of the MSS. It falls to zero when free space drops below an MSS or a sixteenth of the
+ * buffer while less than half is free, and the offered right edge never moves left ({@code
+ * tcp_select_window}: "Never shrink the offered window"; tcp_shrink_window = 0). The figures match
+ * a 6.18 kernel: SYN window 64240 (44 x 1460) for the default 131072-byte buffer, window_clamp
+ * and rcv_ssthresh 64088 after the handshake, first ACK window 64512 at window scale 10.
+ *
+ * <p>Units: sequence numbers are modulo-2^32 ints ({@link SeqNum}); lengths and windows are bytes.
+ * The per-segment methods do not allocate, except the first content byte stored (the ring) and the
+ * first out-of-order segment (the range and SACK arrays); both are kept while data is held and
+ * released when the application has read everything, so an idle connection holds none of it.
+ *
+ * <p>Differences from Linux: no receive-buffer autotuning (DRS, {@code tcp_rcv_space_adjust}
+ * grows sk_rcvbuf and window_clamp towards tcp_rmem[2] as the application reads; here they stay
+ * until {@link #setCapacity}); memory is payload with a fixed 1/2 overhead ratio instead of skb
+ * truesize; the out-of-order queue keeps at most {@link #MAX_OOO_RANGES} ranges and drops a
+ * segment that would need more, where Linux prunes its out-of-order queue from the right under
+ * memory pressure; data beyond {@code copiedSeq + rcvbuf} is dropped (Linux drops on sk_rmem_alloc
+ * exceeding sk_rcvbuf); no receive-side MSS heuristics for small segments
+ * ({@code tcp_measure_rcv_mss} is reduced to "grow to the largest segment seen, up to advmss").
+ */
+public final class ReceiveBuffer {
+  /** TCP_NUM_SACKS, include/net/tcp.h. */
+  public static final int MAX_SACK_BLOCKS = 4;
+  /** How many disjoint out-of-order ranges are kept before new ones are dropped. */
+  public static final int MAX_OOO_RANGES = 64;
+  /** tcp_rmem[1]: the default receive buffer, 128 KiB (net/ipv4/tcp.c, since Linux 4.19). */
+  public static final int TCP_RMEM_DEFAULT = 131_072;
+  /** tcp_rmem[2]: the largest receive buffer autotuning may reach, 6 MiB by default. */
+  public static final int TCP_RMEM_MAX_DEFAULT = 6 * 1024 * 1024;
+  /** net.core.rmem_max default, 212992 bytes. */
+  public static final int CORE_RMEM_MAX_DEFAULT = 212_992;
+  /** SOCK_MIN_RCVBUF, include/net/sock.h: 2048 + the aligned size of struct sk_buff on x86-64. */
+  public static final int SOCK_MIN_RCVBUF = 2_304;
+  /** TCP_MAX_WSCALE, include/net/tcp.h (RFC 7323 §2.3). */
+  public static final int MAX_WSCALE = 14;
+  /** TCP_MSS_DEFAULT: the receive-MSS guess before segments are seen. */
+  public static final int MSS_DEFAULT = 536;
+
+  /** What {@link #receive} did with a segment, for the connection's ACK decisions. */
+  public enum Outcome {
+    /** No data and no FIN: nothing to place. */
+    NO_DATA,
+    /** rcv_nxt advanced; the ACK may be delayed. */
+    IN_ORDER,
+    /** rcv_nxt advanced and the out-of-order queue emptied: ACK now (RFC 5681 §4.2). */
+    IN_ORDER_GAP_FILLED,
+    /** Queued out of order: send a duplicate ACK with SACK now (RFC 5681 §4.2). */
+    OUT_OF_ORDER,
+    /** Everything was already held: ACK now, with D-SACK (RFC 2883). */
+    DUPLICATE,
+    /** Starts at or beyond the right edge of the window: dropped, ACK now. */
+    DROPPED_OUT_OF_WINDOW,
+    /** The window is zero: dropped, ACK now (SKB_DROP_REASON_TCP_ZEROWINDOW). */
+    DROPPED_ZERO_WINDOW,
+    /** No room in the buffer or the out-of-order queue (SKB_DROP_REASON_PROTO_MEM). */
+    DROPPED_NO_MEMORY
+  }
+
+  private final boolean carriesContent;
+  private int rcvbuf;
+
+  private int copiedSeq;
+  private int rcvNxt;
+  private boolean finPending;
+  private boolean finReceived;
+  private int finSeq;
+
+  /** Out-of-order ranges [start, end) sorted by start, disjoint and not touching; null if none. */
+  private int[] oooStart;
+  private int[] oooEnd;
+  private int oooCount;
+
+  private int[] sackStart;
+  private int[] sackEnd;
+  private int sackCount;
+
+  private boolean dsack;
+  private int dsackStart;
+  private int dsackEnd;
+
+  private int rcvWnd;
+  private int rcvWup;
+  private int rcvSsthresh;
+  private int windowClamp;
+  private int rcvWscale;
+  private int advMss = MSS_DEFAULT;
+  private int rcvMss = MSS_DEFAULT;
+
+  /** Content ring, length rcvbuf; byte at copiedSeq is at head. Null when empty or length-only. */
+  private byte[] ring;
+  private int head;
+
+  /**
+   * @param irs the peer's initial sequence number: data starts at irs + 1
+   * @param rcvbufBytes sk_rcvbuf (tcp_rmem[1] = 131072 by default, or the doubled SO_RCVBUF)
+   * @param carriesContent whether to keep the bytes for {@link #read(byte[], int, int)}
+   */
+  public ReceiveBuffer(int irs, int rcvbufBytes, boolean carriesContent) {
+    if (rcvbufBytes < 2) {
+      throw new IllegalArgumentException("receive buffer must be >= 2 bytes, got " + rcvbufBytes);
+    }
+    this.rcvbuf = rcvbufBytes;
+    this.carriesContent = carriesContent;
+    startAt(irs);
+    // Usable before chooseInitialWindow(): offer the full space, unscaled.
+    this.rcvWnd = fullSpace();
+    this.windowClamp = fullSpace();
+    this.rcvSsthresh = fullSpace();
+  }
+
+  /**
+   * Sets the peer's initial sequence number once it is known (an active opener chooses its SYN's
+   * window before the SYN-ACK tells it the peer's ISN).
+   *
+   * @throws IllegalStateException once anything has been received
+   */
+  public void startAt(int irs) {
+    if (ring != null || oooCount > 0 || finReceived || rcvNxt != copiedSeq) {
+      throw new IllegalStateException("data already received; cannot restart at " + irs);
+    }
+    copiedSeq = irs + 1;
+    rcvNxt = irs + 1;
+    rcvWup = irs + 1;
+  }
+
+  /**
+   * sk_rcvbuf after {@code setsockopt(SO_RCVBUF, value)} ({@code __sock_set_rcvbuf}): capped at
+   * net.core.rmem_max, doubled, at least {@link #SOCK_MIN_RCVBUF}. A 6.18 kernel reports 16384 for
+   * 8192.
+   */
+  public static int rcvbufFromSetsockopt(int value, int rmemMax) {
+    long v = Math.min(Math.max(value, 0), (long) rmemMax);
+    return (int) Math.max(v * 2, SOCK_MIN_RCVBUF);
+  }
+
+  // ------------------------------------------------------------------------------ window setup
+
+  /**
+   * {@code tcp_select_initial_window} as called from {@code tcp_connect_init} (active open) or
+   * {@code tcp_openreq_init_rwin} (passive open): sets rcv_wnd, window_clamp, the window scale we
+   * announce and rcv_ssthresh, and returns the window field of our SYN or SYN-ACK (never scaled,
+   * RFC 7323 §2.2).
+   *
+   * @param mss the MSS the window is rounded to: advmss for a SYN (1460 on Ethernet), advmss minus
+   *     the 12 bytes of timestamps for a SYN-ACK answering a SYN with timestamps (1448)
+   * @param wscaleOk net.ipv4.tcp_window_scaling and, for a SYN-ACK, the peer offered it
+   * @param rcvbufLocked SO_RCVBUF was set (SOCK_RCVBUF_LOCK): the scale is sized to the buffer
+   * @param tcpRmemMax tcp_rmem[2] (6 MiB by default, giving scale 7)
+   * @param coreRmemMax net.core.rmem_max (212992 by default)
+   */
+  public int chooseInitialWindow(
+      int mss, boolean wscaleOk, boolean rcvbufLocked, int tcpRmemMax, int coreRmemMax) {
+    if (mss <= 0) {
+      throw new IllegalArgumentException("mss must be positive, got " + mss);
+    }
+    int fullSpace = fullSpace();
+    long clamp = rcvbufLocked ? fullSpace : 0; // tcp_connect_init with SOCK_RCVBUF_LOCK
+    if (clamp == 0) {
+      clamp = 65535L << MAX_WSCALE;
+    }
+    long space = Math.min(clamp, fullSpace);
+    if (space > mss) {
+      space = (space / mss) * mss; // quantize to a multiple of the MSS
+    }
+    rcvWnd = (int) space;
+    rcvWscale = 0;
+    if (wscaleOk) {
+      long scaleSpace = Math.max(space, Math.max(tcpRmemMax, coreRmemMax));
+      scaleSpace = Math.min(scaleSpace, clamp);
+      int ilog2 = 63 - Long.numberOfLeadingZeros(Math.max(scaleSpace, 1));
+      rcvWscale = Math.max(0, Math.min(ilog2 - 15, MAX_WSCALE));
+    }
+    windowClamp = (int) Math.min(65535L << rcvWscale, clamp);
+    rcvSsthresh = rcvWnd;
+    advMss = mss;
+    return Math.min(rcvWnd, 65535);
+  }
+
+  /**
+   * The peer did not agree to window scaling: neither side scales, the clamp drops to 65535
+   * ({@code tcp_rcv_synsent_state_process}).
+   */
+  public void disableWindowScaling() {
+    rcvWscale = 0;
+    windowClamp = Math.min(windowClamp, 65535);
+  }
+
+  /**
+   * The connection is established ({@code tcp_init_buffer_space} with tcp_app_win = 31, then
+   * {@code tcp_initialize_rcv_mss}): window_clamp becomes the full space less one advmss,
+   * rcv_ssthresh is bounded by it, and the receive-MSS guess is set.
+   *
+   * @param advMssBytes our advertised MSS less option space (1448 with timestamps on Ethernet)
+   * @param sendMss the MSS we send with (tp->mss_cache)
+   */
+  public void establish(int advMssBytes, int sendMss) {
+    if (advMssBytes <= 0 || sendMss <= 0) {
+      throw new IllegalArgumentException("MSS must be positive: " + advMssBytes + ", " + sendMss);
+    }
+    advMss = advMssBytes;
+    int maxwin = fullSpace();
+    if (windowClamp >= maxwin) {
+      windowClamp = maxwin;
+    }
+    if (windowClamp > 2 * advMss && windowClamp + advMss > maxwin) {
+      windowClamp = Math.max(2 * advMss, maxwin - advMss);
+    }
+    rcvSsthresh = Math.min(rcvSsthresh, windowClamp);
+    int hint = Math.min(Math.min(advMss, sendMss), rcvWnd / 2);
+    rcvMss = Math.max(Math.min(hint, MSS_DEFAULT), 88); // TCP_MIN_MSS
+  }
+
+  // ------------------------------------------------------------------------------ receiving
+
+  /**
+   * {@code tcp_sequence}, first half: the segment ends before rcv_wup, i.e. entirely before the
+   * window last advertised (an old duplicate: answer with an ACK, SKB_DROP_REASON_TCP_OLD_SEQUENCE).
+   *
+   * @param endSeq seq + data length + 1 for a FIN
+   */
+  public boolean isOldSequence(int endSeq) {
+    return SeqNum.lt(endSeq, rcvWup);
+  }
+
+  /**
+   * {@code tcp_sequence}, second half: the segment starts beyond the right edge of the window
+   * (SKB_DROP_REASON_TCP_INVALID_SEQUENCE).
+   */
+  public boolean isBeyondWindow(int seq) {
+    return SeqNum.gt(seq, rcvNxt + receiveWindow());
+  }
+
+  /**
+   * Places a segment's data and FIN ({@code tcp_data_queue}).
+   *
+   * @param seq the segment's sequence number
+   * @param len payload bytes
+   * @param fin whether the FIN bit is set (it occupies sequence number seq + len)
+   * @param payload the bytes, or null (length-only); required in content mode when len &gt; 0
+   * @param off where the payload starts in {@code payload}
+   */
+  public Outcome receive(int seq, int len, boolean fin, byte[] payload, int off) {
+    if (len < 0) {
+      throw new IllegalArgumentException("negative segment length " + len);
+    }
+    if (carriesContent && len > 0 && (payload == null || off < 0 || off + len > payload.length)) {
+      throw new IllegalArgumentException("content-mode receive buffer needs the " + len + " bytes");
+    }
+    int end = seq + len + (fin ? 1 : 0);
+    if (end == seq) {
+      return Outcome.NO_DATA;
+    }
+    if (seq == rcvNxt) {
+      if (receiveWindow() == 0 && !(len == 0 && fin)) {
+        return Outcome.DROPPED_ZERO_WINDOW;
+      }
+      return queueInOrder(seq, len, fin, payload, off);
+    }
+    if (SeqNum.le(end, rcvNxt)) {
+      dsackSet(seq, end); // a retransmission of what we hold: report it (RFC 2883)
+      return Outcome.DUPLICATE;
+    }
+    if (SeqNum.ge(seq, rcvNxt + receiveWindow())) {
+      return Outcome.DROPPED_OUT_OF_WINDOW;
+    }
+    if (SeqNum.lt(seq, rcvNxt)) {
+      dsackSet(seq, rcvNxt); // partial: the head is a duplicate
+      if (receiveWindow() == 0) {
+        return Outcome.DROPPED_ZERO_WINDOW;
+      }
+      int skip = rcvNxt - seq;
+      return queueInOrder(rcvNxt, len - skip, fin, payload, off + skip);
+    }
+    return queueOutOfOrder(seq, len, fin, payload, off);
+  }
+
+  private Outcome queueInOrder(int seq, int len, boolean fin, byte[] payload, int off) {
+    if (SeqNum.gt(seq + len, copiedSeq + rcvbuf)) {
+      return Outcome.DROPPED_NO_MEMORY;
+    }
+    if (len > 0) {
+      store(seq, len, payload, off);
+      measureRcvMss(len);
+      growWindow(len);
+    }
+    rcvNxt = seq + len;
+    if (fin) {
+      finSeq = rcvNxt;
+      finReceived = true;
+      finPending = false;
+      rcvNxt++;
+    }
+    if (oooCount == 0) {
+      return Outcome.IN_ORDER;
+    }
+    absorbOutOfOrder();
+    removeCoveredSacks();
+    if (oooCount == 0) {
+      return Outcome.IN_ORDER_GAP_FILLED;
+    }
+    return Outcome.IN_ORDER;
+  }
+
+  /** {@code tcp_ofo_queue}: ranges rcv_nxt has reached join the in-order data. */
+  private void absorbOutOfOrder() {
+    int dsackHigh = rcvNxt;
+    int i = 0;
+    while (i < oooCount && SeqNum.le(oooStart[i], rcvNxt)) {
+      if (SeqNum.lt(oooStart[i], dsackHigh)) {
+        int hi = SeqNum.lt(oooEnd[i], dsackHigh) ? oooEnd[i] : dsackHigh;
+        dsackExtend(oooStart[i], hi); // queued data the in-order segment also carried
+      }
+      if (SeqNum.gt(oooEnd[i], rcvNxt)) {
+        rcvNxt = oooEnd[i];
+      }
+      i++;
+    }
+    if (i > 0) {
+      System.arraycopy(oooStart, i, oooStart, 0, oooCount - i);
+      System.arraycopy(oooEnd, i, oooEnd, 0, oooCount - i);
+      oooCount -= i;
+    }
+    if (finPending && SeqNum.lt(finSeq, rcvNxt)) {
+      finPending = false;
+      finReceived = true;
+    }
+  }
+
+  private Outcome queueOutOfOrder(int seq, int len, boolean fin, byte[] payload, int off) {
+    int end = seq + len + (fin ? 1 : 0);
+    if (SeqNum.gt(seq + len, copiedSeq + rcvbuf)) {
+      return Outcome.DROPPED_NO_MEMORY;
+    }
+    if (oooStart == null) {
+      oooStart = new int[8];
+      oooEnd = new int[8];
+      sackStart = new int[MAX_SACK_BLOCKS];
+      sackEnd = new int[MAX_SACK_BLOCKS];
+    }
+    // Find where [seq, end) goes, D-SACK what overlaps, and merge everything it touches.
+    int first = 0;
+    while (first < oooCount && SeqNum.lt(oooEnd[first], seq)) {
+      first++;
+    }
+    int last = first; // exclusive: ranges [first, last) touch the new one
+    boolean covered = false;
+    int newStart = seq;
+    int newEnd = end;
+    while (last < oooCount && SeqNum.le(oooStart[last], end)) {
+      int os = SeqNum.max(oooStart[last], seq);
+      int oe = SeqNum.min(oooEnd[last], end);
+      if (SeqNum.lt(os, oe)) {
+        dsackExtend(os, oe);
+        if (os == seq && oe == end) {
+          covered = true;
+        }
+      }
+      newStart = SeqNum.min(newStart, oooStart[last]);
+      newEnd = SeqNum.max(newEnd, oooEnd[last]);
+      last++;
+    }
+    int touched = last - first;
+    if (touched == 0 && oooCount == MAX_OOO_RANGES) {
+      return Outcome.DROPPED_NO_MEMORY;
+    }
+    if (!covered) {
+      if (len > 0) {
+        store(seq, len, payload, off);
+        measureRcvMss(len);
+        growWindow(len);
+      }
+      if (fin) {
+        finPending = true;
+        finSeq = seq + len;
+      }
+      if (touched == 0) {
+        ensureOooRoom();
+        System.arraycopy(oooStart, first, oooStart, first + 1, oooCount - first);
+        System.arraycopy(oooEnd, first, oooEnd, first + 1, oooCount - first);
+        oooCount++;
+      } else if (touched > 1) {
+        System.arraycopy(oooStart, last, oooStart, first + 1, oooCount - last);
+        System.arraycopy(oooEnd, last, oooEnd, first + 1, oooCount - last);
+        oooCount -= touched - 1;
+      }
+      oooStart[first] = newStart;
+      oooEnd[first] = newEnd;
+    }
+    sackNewOfo(seq, end);
+    return covered ? Outcome.DUPLICATE : Outcome.OUT_OF_ORDER;
+  }
+
+  private void ensureOooRoom() {
+    if (oooCount == oooStart.length) {
+      int n = Math.min(oooStart.length * 2, MAX_OOO_RANGES);
+      oooStart = java.util.Arrays.copyOf(oooStart, n);
+      oooEnd = java.util.Arrays.copyOf(oooEnd, n);
+    }
+  }
+
+  private void releaseOutOfOrder() {
+    oooStart = null;
+    oooEnd = null;
+    sackStart = null;
+    sackEnd = null;
+    sackCount = 0;
+  }
+
+  // ------------------------------------------------------------------------------ SACK
+
+  /** {@code tcp_sack_extend}: whether [seq, end) touches block i; if so the block grows to cover it. */
+  private boolean sackExtend(int i, int seq, int end) {
+    if (SeqNum.le(seq, sackEnd[i]) && SeqNum.le(sackStart[i], end)) {
+      if (SeqNum.lt(seq, sackStart[i])) {
+        sackStart[i] = seq;
+      }
+      if (SeqNum.gt(end, sackEnd[i])) {
+        sackEnd[i] = end;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** {@code tcp_sack_new_ofo_skb}. */
+  private void sackNewOfo(int seq, int end) {
+    for (int i = 0; i < sackCount; i++) {
+      if (sackExtend(i, seq, end)) {
+        for (; i > 0; i--) { // rotate the extended block to the front
+          swapSack(i, i - 1);
+        }
+        if (sackCount > 1) {
+          sackMaybeCoalesce();
+        }
+        return;
+      }
+    }
+    int n = sackCount;
+    if (n >= MAX_SACK_BLOCKS) {
+      n--; // forget the oldest
+    }
+    for (int i = n; i > 0; i--) {
+      sackStart[i] = sackStart[i - 1];
+      sackEnd[i] = sackEnd[i - 1];
+    }
+    sackStart[0] = seq;
+    sackEnd[0] = end;
+    sackCount = n + 1;
+  }
+
+  /** {@code tcp_sack_maybe_coalesce}: the first block absorbs any other block it touches. */
+  private void sackMaybeCoalesce() {
+    int i = 1;
+    while (i < sackCount) {
+      if (sackExtend(0, sackStart[i], sackEnd[i])) {
+        sackCount--;
+        for (int j = i; j < sackCount; j++) {
+          sackStart[j] = sackStart[j + 1];
+          sackEnd[j] = sackEnd[j + 1];
+        }
+        continue;
+      }
+      i++;
+    }
+  }
+
+  /** {@code tcp_sack_remove}: blocks rcv_nxt has reached are gone. */
+  private void removeCoveredSacks() {
+    if (oooCount == 0) {
+      sackCount = 0;
+      return;
+    }
+    int i = 0;
+    while (i < sackCount) {
+      if (SeqNum.le(sackStart[i], rcvNxt)) {
+        sackCount--;
+        for (int j = i; j < sackCount; j++) {
+          sackStart[j] = sackStart[j + 1];
+          sackEnd[j] = sackEnd[j + 1];
+        }
+        continue;
+      }
+      i++;
+    }
+  }
+
+  private void swapSack(int a, int b) {
+    int s = sackStart[a];
+    int e = sackEnd[a];
+    sackStart[a] = sackStart[b];
+    sackEnd[a] = sackEnd[b];
+    sackStart[b] = s;
+    sackEnd[b] = e;
+  }
+
+  /** {@code tcp_dsack_set}. */
+  private void dsackSet(int seq, int end) {
+    dsack = true;
+    dsackStart = seq;
+    dsackEnd = end;
+  }
+
+  /** {@code tcp_dsack_extend}. */
+  private void dsackExtend(int seq, int end) {
+    if (!dsack) {
+      dsackSet(seq, end);
+      return;
+    }
+    if (SeqNum.le(seq, dsackEnd) && SeqNum.le(dsackStart, end)) {
+      dsackStart = SeqNum.min(dsackStart, seq);
+      dsackEnd = SeqNum.max(dsackEnd, end);
+    }
+  }
+
+  /** SACK blocks held (0..4), most recent first. */
+  public int sackCount() {
+    return sackCount;
+  }
+
+  /** Left edge of SACK block {@code i} (0 is the most recent). */
+  public int sackStart(int i) {
+    checkSackIndex(i);
+    return sackStart[i];
+  }
+
+  /** Right edge (exclusive) of SACK block {@code i}. */
+  public int sackEnd(int i) {
+    checkSackIndex(i);
+    return sackEnd[i];
+  }
+
+  /** Whether a D-SACK block is waiting to be reported in the next ACK. */
+  public boolean hasDsack() {
+    return dsack;
+  }
+
+  public int dsackStart() {
+    return dsackStart;
+  }
+
+  public int dsackEnd() {
+    return dsackEnd;
+  }
+
+  /** The D-SACK was written into an ACK; it is reported once. */
+  public void clearDsack() {
+    dsack = false;
+  }
+
+  private void checkSackIndex(int i) {
+    if (i < 0 || i >= sackCount) {
+      throw new IllegalArgumentException("SACK block " + i + " of " + sackCount);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ reading
+
+  /** Bytes in order waiting for the application. */
+  public int readable() {
+    int dataEnd = finReceived ? finSeq : rcvNxt;
+    return dataEnd - copiedSeq;
+  }
+
+  /** The peer's FIN has arrived in order (reads return 0 once {@link #readable()} is 0). */
+  public boolean finReceived() {
+    return finReceived;
+  }
+
+  /** Length-only read: consumes up to {@code max} bytes, returns how many. */
+  public int read(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("negative read length " + max);
+    }
+    int n = Math.min(max, readable());
+    consume(n);
+    return n;
+  }
+
+  /**
+   * Reads up to {@code len} bytes into {@code dst}; in length-only mode only the count moves.
+   *
+   * @return bytes read
+   */
+  public int read(byte[] dst, int off, int len) {
+    if (off < 0 || len < 0 || off + len > dst.length) {
+      throw new IllegalArgumentException(
+          "bad range off=" + off + " len=" + len + " for " + dst.length + " bytes");
+    }
+    int n = Math.min(len, readable());
+    if (carriesContent && n > 0) {
+      int first = Math.min(n, ring.length - head);
+      System.arraycopy(ring, head, dst, off, first);
+      System.arraycopy(ring, 0, dst, off + first, n - first);
+    }
+    consume(n);
+    return n;
+  }
+
+  private void consume(int n) {
+    if (n == 0) {
+      return;
+    }
+    copiedSeq += n;
+    if (readable() == 0 && oooCount == 0) {
+      // Nothing held: give back the ring and the out-of-order bookkeeping. They are kept while
+      // data is held, so a loss in the middle of a transfer costs no allocation per segment.
+      ring = null;
+      head = 0;
+      releaseOutOfOrder();
+    } else if (ring != null) {
+      head = (head + n) % ring.length;
+    }
+  }
+
+  private void store(int seq, int len, byte[] payload, int off) {
+    if (!carriesContent) {
+      return;
+    }
+    if (ring == null) {
+      ring = new byte[rcvbuf];
+      head = 0;
+    }
+    int start = (head + (seq - copiedSeq)) % ring.length;
+    int first = Math.min(len, ring.length - start);
+    System.arraycopy(payload, off, ring, start, first);
+    System.arraycopy(payload, off + first, ring, 0, len - first);
+  }
+
+  // ------------------------------------------------------------------------------ window
+
+  /** {@code tcp_receive_window}: what is left of the window last advertised, bytes, at least 0. */
+  public int receiveWindow() {
+    int win = rcvWup + rcvWnd - rcvNxt;
+    return Math.max(win, 0);
+  }
+
+  /**
+   * {@code tcp_select_window}: the window to put in the segment being sent, already shifted by our
+   * window scale (the raw 16-bit field). Records it as the window offered at rcv_nxt. Call once per
+   * segment sent after the handshake.
+   */
+  public int selectWindow() {
+    int curWin = receiveWindow();
+    int newWin = chooseWindow();
+    if (newWin < curWin) {
+      // Never shrink the offered window (RFC 9293 §3.8.6.2.2 discourages it; Linux refuses).
+      newWin = alignUp(curWin, 1 << rcvWscale);
+    }
+    rcvWnd = newWin;
+    rcvWup = rcvNxt;
+    long max = 65535L << rcvWscale;
+    return (int) (Math.min(newWin, max) >>> rcvWscale);
+  }
+
+  /**
+   * {@code tcp_cleanup_rbuf}: after the application read, whether the window opened enough to be
+   * worth an ACK of its own: the current offer is at most half the clamp and the new one is at
+   * least twice it.
+   */
+  public boolean windowUpdateWorthSending() {
+    int now = receiveWindow();
+    if (2L * now > windowClamp) {
+      return false;
+    }
+    int newWin = chooseWindow();
+    return newWin != 0 && newWin >= 2L * now;
+  }
+
+  /** {@code __tcp_select_window}: the window the free space supports, in bytes, before no-shrink. */
+  private int chooseWindow() {
+    int mss = rcvMss;
+    int freeSpace = space();
+    int allowed = fullSpace();
+    int full = Math.min(windowClamp, allowed);
+    if (mss > full) {
+      mss = full;
+      if (mss <= 0) {
+        return 0;
+      }
+    }
+    if (freeSpace < (full >> 1)) {
+      freeSpace = (freeSpace >> rcvWscale) << rcvWscale; // round down: scaling must not enlarge it
+      if (freeSpace < (allowed >> 4) || freeSpace < mss) {
+        return 0;
+      }
+    }
+    if (freeSpace > rcvSsthresh) {
+      freeSpace = rcvSsthresh;
+    }
+    int window;
+    if (rcvWscale != 0) {
+      window = alignUp(freeSpace, 1 << rcvWscale);
+    } else {
+      window = rcvWnd;
+      // Without scaling, keep a multiple of the MSS; keep the current offer if within one MSS.
+      if (window <= freeSpace - mss || window > freeSpace) {
+        window = (freeSpace / mss) * mss;
+      } else if (mss == full && freeSpace > window + (full >> 1)) {
+        window = freeSpace;
+      }
+    }
+    return window;
+  }
+
+  /** {@code tcp_grow_window}, for segments of 128 bytes or more. */
+  private void growWindow(int len) {
+    if (len < 128) {
+      return;
+    }
+    int room = Math.min(windowClamp, space()) - rcvSsthresh;
+    if (room <= 0) {
+      return;
+    }
+    int incr = Math.max(2 * advMss, 2 * len);
+    rcvSsthresh += Math.min(room, incr);
+  }
+
+  private void measureRcvMss(int len) {
+    if (len >= rcvMss) {
+      rcvMss = Math.min(len, advMss);
+    }
+  }
+
+  /** {@code tcp_full_space}: half the buffer (the default scaling ratio). */
+  private int fullSpace() {
+    return rcvbuf >> 1;
+  }
+
+  /** {@code tcp_space}: half the buffer minus what is held, at least 0. */
+  private int space() {
+    return Math.max(0, fullSpace() - heldBytes());
+  }
+
+  private int heldBytes() {
+    int held = readable();
+    for (int i = 0; i < oooCount; i++) {
+      held += oooEnd[i] - oooStart[i];
+    }
+    if (finPending) {
+      held--;
+    }
+    return held;
+  }
+
+  private static int alignUp(int value, int unit) {
+    return (int) (((long) value + unit - 1) / unit * unit);
+  }
+
+  // ------------------------------------------------------------------------------ accessors
+
+  /** rcv_nxt: the next sequence number expected. */
+  public int rcvNxt() {
+    return rcvNxt;
+  }
+
+  /** copied_seq: the next byte the application reads. */
+  public int copiedSeq() {
+    return copiedSeq;
+  }
+
+  /** rcv_wup: rcv_nxt when the window was last advertised. */
+  public int rcvWup() {
+    return rcvWup;
+  }
+
+  /** rcv_wnd: the window last advertised, bytes. */
+  public int rcvWnd() {
+    return rcvWnd;
+  }
+
+  public int rcvSsthresh() {
+    return rcvSsthresh;
+  }
+
+  public int windowClamp() {
+    return windowClamp;
+  }
+
+  /** The window scale we announced (RFC 7323 §2.2); 0 when not scaling. */
+  public int rcvWscale() {
+    return rcvWscale;
+  }
+
+  /** icsk_ack.rcv_mss: the receive-MSS estimate, bytes (delayed-ACK decisions use it). */
+  public int rcvMss() {
+    return rcvMss;
+  }
+
+  /** sk_rcvbuf, bytes. */
+  public int capacity() {
+    return rcvbuf;
+  }
+
+  /** Out-of-order ranges held. */
+  public int outOfOrderRanges() {
+    return oooCount;
+  }
+
+  /** Changes sk_rcvbuf (SO_RCVBUF after connect, or autotuning done by the connection). */
+  public void setCapacity(int rcvbufBytes) {
+    if (rcvbufBytes < 2) {
+      throw new IllegalArgumentException("receive buffer must be >= 2 bytes, got " + rcvbufBytes);
+    }
+    if (ring != null && ring.length != rcvbufBytes) {
+      int span = rcvNxt - copiedSeq;
+      if (oooCount > 0) {
+        span = oooEnd[oooCount - 1] - copiedSeq;
+      }
+      if (span > rcvbufBytes) {
+        throw new IllegalStateException(
+            "cannot shrink receive buffer to " + rcvbufBytes + " below " + span + " bytes held");
+      }
+      byte[] moved = new byte[rcvbufBytes];
+      int first = Math.min(span, ring.length - head);
+      System.arraycopy(ring, head, moved, 0, first);
+      System.arraycopy(ring, 0, moved, first, Math.min(span, ring.length) - first);
+      ring = moved;
+      head = 0;
+    }
+    rcvbuf = rcvbufBytes;
+  }
+
+  public boolean carriesContent() {
+    return carriesContent;
+  }
+
+  /** Bytes of memory held for content and out-of-order bookkeeping, for memory accounting. */
+  public int retainedBytes() {
+    int bytes = ring == null ? 0 : ring.length;
+    if (oooStart != null) {
+      bytes += 4 * (oooStart.length + oooEnd.length + sackStart.length + sackEnd.length);
+    }
+    return bytes;
+  }
+}

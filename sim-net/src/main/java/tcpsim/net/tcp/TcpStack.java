@@ -1,0 +1,550 @@
+package tcpsim.net.tcp;
+
+import static tcpsim.net.wire.TcpFlags.ACK;
+import static tcpsim.net.wire.TcpFlags.RST;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tcpsim.core.event.Simulation;
+import tcpsim.core.random.SimRandom;
+import tcpsim.core.time.Nanos;
+import tcpsim.core.trace.TraceDigest;
+import tcpsim.net.host.IpLayer;
+import tcpsim.net.host.Transport;
+import tcpsim.net.socket.Errno;
+import tcpsim.net.wire.DropReason;
+import tcpsim.net.wire.Ipv4;
+import tcpsim.net.wire.Segment;
+import tcpsim.net.wire.TcpOptions;
+
+/**
+ * One host's TCP: the table of connections by 4-tuple, the listeners by port, port allocation,
+ * and the replies for segments no socket wants (tcp_v4_rcv, tcp_v4_send_reset). Everything it
+ * keeps in iteration order is a LinkedHashMap or TreeMap, so traces do not depend on hashing.
+ *
+ * <p>Construction: {@code new TcpStack(sim, "client", Ipv4.parse("10.0.0.1"), ipLayer, sysctls)};
+ * sockets come from {@link #socket()} and are driven by {@code tcpsim.net.socket.SocketApi}.
+ *
+ * <p>Differences from Linux:
+ * <ul>
+ *   <li>ISNs follow secure_tcp_seq's shape (a keyed hash of the 4-tuple plus a 64 ns clock) with
+ *       a key drawn from the seeded random source; timestamp offsets likewise (secure_tcp_ts_off,
+ *       per address pair).</li>
+ *   <li>Ephemeral ports follow __inet_hash_connect's walk (a per-destination offset from a keyed
+ *       hash plus a perturbation table, even ports first, then odd, stepping by 2), with a 256-slot
+ *       perturbation table instead of 65536 slots and the seeded source for its random bump.</li>
+ *   <li>One IPv4 address per host; no IPv6, no SO_REUSEPORT.</li>
+ *   <li>The per-host challenge-ACK limit is not modelled (Linux 6.x sets it to INT_MAX anyway);
+ *       the per-socket one (tcp_invalid_ratelimit) is.</li>
+ * </ul>
+ */
+public final class TcpStack implements Transport {
+  /** Receives every state change, for ss-style views, counters and traces. */
+  public interface StateObserver {
+    void stateChanged(long nowNanos, TcpConnection c, TcpState from, TcpState to, String cause);
+  }
+
+  /** Receives every segment this stack drops and why. */
+  public interface DropObserver {
+    void dropped(long nowNanos, Segment segment, DropReason reason);
+  }
+
+  private static final int PERTURB_SLOTS = 256;
+
+  private final Simulation sim;
+  private final String name;
+  private final int address;
+  private final IpLayer ip;
+  private TcpSysctls sysctls;
+  private boolean keepPayload;
+  private final long secret;
+  private final SimRandom portRandom;
+  private final int[] perturb = new int[PERTURB_SLOTS];
+
+  /** Connections by 4-tuple key (remote address, local port, remote port). */
+  private final Map<Long, TcpConnection> connections = new LinkedHashMap<>();
+  private final Map<Integer, TcpConnection> listeners = new TreeMap<>();
+  /** Sockets holding each local port (bound or connected). */
+  private final Map<Integer, List<TcpConnection>> ports = new TreeMap<>();
+  private final Map<String, Long> counters = new TreeMap<>();
+  private final List<StateObserver> stateObservers = new ArrayList<>();
+  private final List<DropObserver> dropObservers = new ArrayList<>();
+
+  public TcpStack(Simulation sim, String name, int address, IpLayer ip, TcpSysctls sysctls) {
+    if (sim == null || ip == null || sysctls == null) {
+      throw new IllegalArgumentException("simulation, ip layer and sysctls must not be null");
+    }
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("stack name must not be blank");
+    }
+    this.sim = sim;
+    this.name = name;
+    this.address = address;
+    this.ip = ip;
+    this.sysctls = sysctls;
+    SimRandom r = sim.random().split("tcp:" + name);
+    this.secret = r.split("secret").nextLong();
+    this.portRandom = r.split("ports");
+  }
+
+  public Simulation sim() {
+    return sim;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int address() {
+    return address;
+  }
+
+  public TcpSysctls sysctls() {
+    return sysctls;
+  }
+
+  /** Changes the settings; connections read them when they next act (as a sysctl write does). */
+  public void setSysctls(TcpSysctls sysctls) {
+    if (sysctls == null) {
+      throw new IllegalArgumentException("sysctls must not be null");
+    }
+    this.sysctls = sysctls;
+  }
+
+  /** Whether segments carry payload bytes (for end-to-end content checks); off by default. */
+  public boolean keepPayload() {
+    return keepPayload;
+  }
+
+  public void setKeepPayload(boolean keep) {
+    this.keepPayload = keep;
+  }
+
+  public void addStateObserver(StateObserver o) {
+    stateObservers.add(o);
+  }
+
+  public void addDropObserver(DropObserver o) {
+    dropObservers.add(o);
+  }
+
+  /** A counter as nstat names it (TcpExtListenOverflows, TcpRetransSegs, ...); 0 if never counted. */
+  public long counter(String counterName) {
+    return counters.getOrDefault(counterName, 0L);
+  }
+
+  /** Every non-zero counter, sorted by name. */
+  public Map<String, Long> counters() {
+    return Collections.unmodifiableMap(counters);
+  }
+
+  void count(String counterName) {
+    counters.merge(counterName, 1L, Long::sum);
+  }
+
+  /** Every connection and listener, in creation order then by port, as ss lists sockets. */
+  public List<TcpConnection> sockets() {
+    List<TcpConnection> all = new ArrayList<>(listeners.values());
+    all.addAll(connections.values());
+    return all;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Socket calls (used by SocketApi)
+  // ---------------------------------------------------------------------------------------
+
+  /** A new socket: CLOSE, unbound. */
+  public TcpConnection socket() {
+    return new TcpConnection(this);
+  }
+
+  /**
+   * bind (inet_bind, inet_csk_get_port): port 0 picks a free ephemeral port; a port held by
+   * another socket is EADDRINUSE unless both set SO_REUSEADDR and the holder is not listening.
+   */
+  public Errno bind(TcpConnection s, int port) {
+    if (s.bound || s.state != TcpState.CLOSE) {
+      return Errno.EINVAL;
+    }
+    if (port < 0 || port > 65535) {
+      return Errno.EINVAL;
+    }
+    if (port == 0) {
+      int p = pickBindPort(s);
+      if (p < 0) {
+        return Errno.EADDRINUSE;
+      }
+      port = p;
+    } else if (bindConflict(s, port)) {
+      return Errno.EADDRINUSE;
+    }
+    s.localPort = port;
+    s.bound = true;
+    s.boundExplicitly = true;
+    ports.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
+    return null;
+  }
+
+  private boolean bindConflict(TcpConnection s, int port) {
+    List<TcpConnection> holders = ports.get(port);
+    if (holders == null) {
+      return false;
+    }
+    for (TcpConnection h : holders) {
+      if (h == s) {
+        continue;
+      }
+      if (h.state == TcpState.LISTEN) {
+        return true;
+      }
+      if (h.state == TcpState.TIME_WAIT) {
+        if (!s.reuseAddr) {
+          return true;
+        }
+        continue;
+      }
+      if (!(s.reuseAddr && h.reuseAddr)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** inet_csk_find_open_port: odd ports first for bind(0) (connect prefers even ones). */
+  private int pickBindPort(TcpConnection s) {
+    int low = sysctls.localPortLow();
+    int high = sysctls.localPortHigh();
+    int remaining = high - low + 1;
+    int offset = (int) Long.remainderUnsigned(portRandom.nextLong(), remaining) | 1;
+    for (int parity = 0; parity < 2; parity++) {
+      for (int i = 0; i < remaining; i += 2) {
+        int port = low + (offset + i) % remaining;
+        if (!ports.containsKey(port)) {
+          return port;
+        }
+      }
+      offset++;
+    }
+    return -1;
+  }
+
+  /** listen (inet_listen): the socket must be CLOSE; binds an ephemeral port if unbound. */
+  public Errno listen(TcpConnection s, int backlog) {
+    if (s.state == TcpState.LISTEN) {
+      s.listener.setBacklog(backlog); // listen() again only changes the backlog
+      return null;
+    }
+    if (s.state != TcpState.CLOSE) {
+      return Errno.EINVAL;
+    }
+    if (!s.bound) {
+      Errno e = bind(s, 0);
+      if (e != null) {
+        return e;
+      }
+    }
+    for (TcpConnection h : ports.getOrDefault(s.localPort, List.of())) {
+      if (h != s && h.state == TcpState.LISTEN) {
+        return Errno.EADDRINUSE;
+      }
+    }
+    s.listener = new Listener(s, backlog);
+    s.setState(TcpState.LISTEN, "listen");
+    listeners.put(s.localPort, s);
+    return null;
+  }
+
+  /** accept: the oldest established child, or null when the accept queue is empty. */
+  public TcpConnection accept(TcpConnection listening) {
+    if (listening.listener == null) {
+      return null;
+    }
+    return listening.listener.poll();
+  }
+
+  /**
+   * connect (tcp_v4_connect): picks an ephemeral port when unbound (__inet_hash_connect), checks
+   * the 4-tuple is free, and sends the SYN.
+   */
+  public Errno connect(TcpConnection s, int remoteAddr, int remotePort) {
+    if (s.state != TcpState.CLOSE) {
+      return s.state == TcpState.SYN_SENT ? Errno.EALREADY
+          : s.state == TcpState.LISTEN ? Errno.EINVAL : Errno.EISCONN;
+    }
+    if (remotePort <= 0 || remotePort > 65535) {
+      return Errno.ECONNREFUSED;
+    }
+    if (!s.bound) {
+      int port = pickConnectPort(remoteAddr, remotePort);
+      if (port < 0) {
+        return Errno.EADDRNOTAVAIL;
+      }
+      s.localPort = port;
+      s.bound = true;
+      ports.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
+    } else if (connections.containsKey(key(remoteAddr, s.localPort, remotePort))) {
+      return Errno.EADDRNOTAVAIL;
+    }
+    s.open(remoteAddr, remotePort);
+    return null;
+  }
+
+  /**
+   * __inet_hash_connect: start at a keyed hash of the destination plus a per-destination
+   * perturbation, scan even offsets then odd ones in steps of 2; a port is usable when no socket
+   * bound it explicitly and the 4-tuple is unused. On success the perturbation moves on by the
+   * distance scanned (at least a random 0..7 steps) plus one step.
+   */
+  private int pickConnectPort(int remoteAddr, int remotePort) {
+    int low = sysctls.localPortLow();
+    int high = sysctls.localPortHigh();
+    int remaining = high - low + 1;
+    long h = TraceDigest.mix(secret ^ ((long) address << 32) ^ (remoteAddr & 0xffffffffL)
+        ^ ((long) remotePort << 48));
+    int index = (int) (h & (PERTURB_SLOTS - 1));
+    long portOffset = h >>> 16;
+    int offset = (int) Long.remainderUnsigned(perturb[index] + portOffset, remaining);
+    offset &= ~1;
+    int step = 2;
+    for (int parity = 0; parity < 2; parity++) {
+      int port = low + offset;
+      for (int i = 0; i < remaining; i += step, port += step) {
+        if (port > high) {
+          port -= remaining;
+        }
+        if (connectPortUsable(port, remoteAddr, remotePort)) {
+          int bump = Math.max(i, portRandom.nextInt(8) * step);
+          perturb[index] += bump + step;
+          return port;
+        }
+      }
+      offset++;
+    }
+    return -1;
+  }
+
+  private boolean connectPortUsable(int port, int remoteAddr, int remotePort) {
+    List<TcpConnection> holders = ports.get(port);
+    if (holders != null) {
+      for (TcpConnection h : holders) {
+        if (h.boundExplicitly) {
+          return false;
+        }
+      }
+    }
+    return !connections.containsKey(key(remoteAddr, port, remotePort));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Transport: the network delivers here
+  // ---------------------------------------------------------------------------------------
+
+  /** tcp_v4_rcv: find the socket by 4-tuple, then a listener by port, else answer with RST. */
+  @Override
+  public void input(Segment seg) {
+    if (seg.dstAddr() != address) {
+      drop(seg, DropReason.NO_SOCKET);
+      return;
+    }
+    TcpConnection c = connections.get(key(seg.srcAddr(), seg.dstPort(), seg.srcPort()));
+    if (c != null) {
+      c.segmentArrives(seg);
+      return;
+    }
+    TcpConnection l = listeners.get(seg.dstPort());
+    if (l != null) {
+      l.listener.segmentArrives(seg);
+      return;
+    }
+    replyToClosed(seg, DropReason.NO_SOCKET);
+  }
+
+  /** The host rebooted: every socket and timer vanishes, nothing is sent. */
+  @Override
+  public void reboot() {
+    for (TcpConnection c : new ArrayList<>(connections.values())) {
+      c.vanish();
+    }
+    for (TcpConnection l : new ArrayList<>(listeners.values())) {
+      l.listener.closeAllSilently();
+      l.vanish();
+    }
+    connections.clear();
+    listeners.clear();
+    ports.clear();
+  }
+
+  /** §3.10.7.1 CLOSED: a segment to no socket gets a RST, unless it is one. */
+  void replyToClosed(Segment seg, DropReason reason) {
+    if (!seg.has(RST)) {
+      sendReset(seg);
+    }
+    drop(seg, reason);
+  }
+
+  /**
+   * tcp_v4_send_reset, with RFC 9293 §3.10.7.1's numbers: to a segment with ACK, RST with
+   * seq = SEG.ACK; otherwise RST,ACK with seq 0 and ack = SEG.SEQ + SEG.LEN (SYN and FIN count).
+   * Never in answer to a RST.
+   */
+  void sendReset(Segment seg) {
+    if (seg.has(RST)) {
+      return;
+    }
+    Segment rst;
+    if (seg.has(ACK)) {
+      rst = new Segment(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort(), seg.ack(), 0,
+          RST, 0, 0, TcpOptions.NONE, 0, null);
+    } else {
+      rst = new Segment(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort(), 0,
+          seg.seq() + seg.seqLength(), RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
+    }
+    count("TcpOutRsts");
+    transmit(rst);
+  }
+
+  void transmit(Segment seg) {
+    count("TcpOutSegs");
+    ip.output(seg);
+  }
+
+  void drop(Segment seg, DropReason reason) {
+    count("drop:" + reason.name());
+    if (seg != null) {
+      for (DropObserver o : dropObservers) {
+        o.dropped(sim.now(), seg, reason);
+      }
+    }
+  }
+
+  /** Per-socket rate limit on challenge and out-of-window ACKs (tcp_invalid_ratelimit, 500 ms). */
+  boolean allowChallengeAck(TcpConnection c) {
+    long now = sim.now();
+    long gap = Nanos.millis(sysctls.value(Sysctl.TCP_INVALID_RATELIMIT));
+    if (c.lastOowAckNanos != 0 && now - c.lastOowAckNanos < gap) {
+      count("TcpExtTCPACKSkippedChallenge");
+      return false;
+    }
+    c.lastOowAckNanos = now == 0 ? 1 : now;
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Connection bookkeeping
+  // ---------------------------------------------------------------------------------------
+
+  static long key(int remoteAddr, int localPort, int remotePort) {
+    return ((long) remoteAddr << 32) | ((long) localPort << 16) | remotePort;
+  }
+
+  void hash(TcpConnection c) {
+    connections.put(key(c.remoteAddr, c.localPort, c.remotePort), c);
+    c.hashed = true;
+  }
+
+  void unhash(TcpConnection c) {
+    if (c.hashed) {
+      connections.remove(key(c.remoteAddr, c.localPort, c.remotePort));
+      c.hashed = false;
+    }
+    if (c.state == TcpState.CLOSE && listeners.get(c.localPort) == c) {
+      listeners.remove(c.localPort);
+    }
+    if (c.orphan) {
+      release(c);
+    }
+  }
+
+  /** The application let go of the socket and it is closed: its port is free. */
+  void release(TcpConnection c) {
+    if (c.state != TcpState.CLOSE) {
+      return;
+    }
+    if (listeners.get(c.localPort) == c) {
+      listeners.remove(c.localPort);
+    }
+    if (c.bound) {
+      List<TcpConnection> holders = ports.get(c.localPort);
+      if (holders != null) {
+        holders.remove(c);
+        if (holders.isEmpty()) {
+          ports.remove(c.localPort);
+        }
+      }
+      c.bound = false;
+    }
+  }
+
+  /** tcp_create_openreq_child: the child socket born from a request at its final ACK. */
+  TcpConnection createChild(TcpConnection listening, RequestSock req) {
+    TcpConnection c = new TcpConnection(this);
+    c.localPort = listening.localPort;
+    c.remoteAddr = req.remoteAddr;
+    c.remotePort = req.remotePort;
+    c.bound = true;
+    c.reuseAddr = listening.reuseAddr;
+    c.noDelay = listening.noDelay;
+    c.keepAlive = listening.keepAlive;
+    c.userMss = listening.userMss;
+    c.sndBuf = listening.sndBuf;
+    c.sndBufLocked = listening.sndBufLocked;
+    c.rcvBuf = listening.rcvBuf;
+    c.rcvBufLocked = listening.rcvBufLocked;
+    c.iss = req.iss;
+    c.sndUna = req.iss;
+    c.sndNxt = req.iss + 1;
+    c.writeSeq = req.iss + 1;
+    c.sndSml = req.iss;
+    c.irs = req.irs;
+    c.rcvNxt = req.irs + 1;
+    c.rcvWup = c.rcvNxt;
+    c.rcvWnd = req.rcvWnd;
+    c.rcvSsthresh = req.rcvWnd;
+    c.rcvWscale = req.rcvWscale;
+    c.windowClamp = Math.max(c.fullSpace(), 65535);
+    c.tsOffset = req.tsOffset;
+    c.tsRecent = req.tsRecent;
+    c.wscaleOk = req.peerWscale >= 0;
+    c.sndWscale = Math.max(req.peerWscale, 0);
+    c.sackOk = req.sackOk;
+    c.tsOk = req.tsOk;
+    c.negotiateFromRequest(req.peerMss);
+    // Karn: only a SYN-ACK sent once times the handshake.
+    c.synSentNanos = req.numRetrans == 0 ? req.synAckSentNanos : -1;
+    c.setState(TcpState.SYN_RECV, "final ACK of a passive open");
+    ports.computeIfAbsent(c.localPort, k -> new ArrayList<>()).add(c);
+    hash(c);
+    return c;
+  }
+
+  void stateChanged(TcpConnection c, TcpState from, TcpState to, String cause) {
+    for (StateObserver o : stateObservers) {
+      o.stateChanged(sim.now(), c, from, to, cause);
+    }
+  }
+
+  /**
+   * secure_tcp_seq's shape: a keyed hash of the 4-tuple plus the clock in 64 ns units, so a new
+   * incarnation of a 4-tuple starts above the old one.
+   */
+  int initialSequence(int localAddr, int localPort, int remoteAddr, int remotePort) {
+    long tuple = ((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL) ^ ((long) localPort << 16)
+        ^ ((long) remotePort << 48);
+    return (int) TraceDigest.mix(secret ^ tuple) + (int) (sim.now() >> 6);
+  }
+
+  /** secure_tcp_ts_off: a keyed hash of the address pair. */
+  int tsOffset(int localAddr, int remoteAddr) {
+    return (int) TraceDigest.mix(secret * 31 + (((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL)));
+  }
+
+  @Override
+  public String toString() {
+    return "TcpStack[" + name + " " + Ipv4.format(address) + ", " + connections.size()
+        + " connections, " + listeners.size() + " listeners]";
+  }
+}

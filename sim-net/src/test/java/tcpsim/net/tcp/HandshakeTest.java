@@ -1,0 +1,103 @@
+package tcpsim.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static tcpsim.net.tcp.TwoStacks.B_ADDR;
+
+import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
+import tcpsim.net.socket.Errno;
+import tcpsim.net.wire.TcpFlags;
+
+class HandshakeTest {
+  @Test
+  void activeOpenLaysOutOptionsAsLinuxAndEstablishesInOneRoundTrip() {
+    TwoStacks t = new TwoStacks(1);
+    TcpConnection[] cl = t.listenAndConnect(8080);
+    assertEquals(TcpState.SYN_SENT, cl[0].state());
+    t.runFor(Nanos.millis(100));
+    t.assertWire(
+        "0.000000 a > S 0:0(0) win 64240 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 7>",
+        "0.010000 b > S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 7>",
+        "0.020000 a > . 1:1(0) ack 1 win 502 <nop,nop,TS val 20 ecr 0>");
+    assertEquals(TcpState.ESTABLISHED, cl[0].state());
+    TcpConnection child = t.b.accept(cl[1]);
+    assertNotNull(child);
+    assertEquals(TcpState.ESTABLISHED, child.state());
+    assertEquals(1448, cl[0].info().sndMss());
+    assertEquals(20_000, cl[0].info().rttMicros());
+  }
+
+  @Test
+  void synToAPortWithNoListenerGetsRstAndConnectionRefused() {
+    TwoStacks t = new TwoStacks(2);
+    TcpConnection c = t.a.socket();
+    assertNull(t.a.connect(c, B_ADDR, 9));
+    t.runFor(Nanos.millis(100));
+    t.assertWire(
+        "0.000000 a > S 0:0(0) win 64240 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 7>",
+        "0.010000 b > R. 0:0(0) ack 1 win 0");
+    assertEquals(TcpState.CLOSE, c.state());
+    assertEquals(Errno.ECONNREFUSED, c.takeError());
+  }
+
+  @Test
+  void synRetriesAreLinearForFourThenDoubleAndConnectTimesOutAt131s() {
+    TwoStacks t = new TwoStacks(3);
+    t.dropAll("a", s -> true);
+    TcpConnection c = t.a.socket();
+    assertNull(t.a.connect(c, B_ADDR, 80));
+    t.runFor(Nanos.seconds(130));
+    assertEquals(TcpState.SYN_SENT, c.state());
+    t.runFor(Nanos.seconds(2));
+    assertEquals(TcpState.CLOSE, c.state());
+    assertEquals(Errno.ETIMEDOUT, c.takeError());
+    StringBuilder times = new StringBuilder();
+    for (String w : t.wire) {
+      times.append(w, 0, w.indexOf('.')).append(' ');
+    }
+    // 11 SYNs: 1 s apart for the first five timeouts (total_rto <= tcp_syn_linear_timeouts), then
+    // doubling; the 11th timeout (64 s after the last SYN) gives up.
+    assertEquals("0 1 2 3 4 5 7 11 19 35 67 ", times.toString());
+  }
+
+  @Test
+  void synAckIsRetransmittedPerTcpSynackRetriesThenTheRequestIsDropped() {
+    TwoStacks t = new TwoStacks(4);
+    TcpConnection[] cl = t.listenAndConnect(8080);
+    t.dropAll("b", TwoStacks.flags(TcpFlags.SYN | TcpFlags.ACK));
+    t.drop("a", s -> true, 0);
+    t.runFor(Nanos.millis(5));
+    t.dropAll("a", s -> true); // the client goes silent after its first SYN
+    t.runFor(Nanos.seconds(70));
+    StringBuilder times = new StringBuilder();
+    for (String w : t.wire) {
+      if (w.contains(" b > S.")) {
+        times.append(w, 0, w.indexOf(' ')).append(' ');
+      }
+    }
+    assertEquals("0.010000 1.010000 3.010000 7.010000 15.010000 31.010000 ", times.toString());
+    assertEquals(0, cl[1].listener().synQueueLength());
+    assertEquals(1, t.b.counter("TcpExtTCPSynAckTimeouts"));
+  }
+
+  @Test
+  void simultaneousOpenPassesThroughSynRecvToEstablishedOnBothSides() {
+    TwoStacks t = new TwoStacks(5);
+    TcpConnection x = t.a.socket();
+    TcpConnection y = t.b.socket();
+    assertNull(t.a.bind(x, 4000));
+    assertNull(t.b.bind(y, 5000));
+    assertNull(t.a.connect(x, B_ADDR, 5000));
+    assertNull(t.b.connect(y, TwoStacks.A_ADDR, 4000));
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.ESTABLISHED, x.state());
+    assertEquals(TcpState.ESTABLISHED, y.state());
+    t.assertWire(
+        "0.000000 a > S 0:0(0) win 64240 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 7>",
+        "0.000000 b > S 0:0(0) win 64240 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 7>",
+        "0.010000 b > S. 0:0(0) ack 1 win 64240 <mss 1460,sackOK,TS val 10 ecr 0,nop,wscale 7>",
+        "0.010000 a > S. 0:0(0) ack 1 win 64240 <mss 1460,sackOK,TS val 10 ecr 0,nop,wscale 7>",
+        "0.020000 a > . 1:1(0) ack 1 win 502 <nop,nop,TS val 20 ecr 10>",
+        "0.020000 b > . 1:1(0) ack 1 win 502 <nop,nop,TS val 20 ecr 10>");
+  }
+}
