@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import tcpsim.net.link.WireTap;
 import tcpsim.net.observe.TcpdumpFormatter;
+import tcpsim.net.tcp.TcpConnection;
+import tcpsim.net.tcp.TcpStack;
+import tcpsim.net.tcp.TcpState;
 import tcpsim.net.wire.DropReason;
 import tcpsim.net.wire.Ipv4;
 import tcpsim.net.wire.Segment;
@@ -25,11 +28,18 @@ import tcpsim.net.wire.Segment;
  * its arrival time and takes the drop reason. A segment dropped before reaching any link (no
  * route, host down) is drawn as lost at the moment it was sent.
  *
+ * <p>Registered with each {@link TcpStack} as a state observer, it also records each
+ * connection's state changes on the lane of the connection's local endpoint; listening sockets
+ * are left out, since their lane is the accepted connections' lane too.
+ *
  * <p>Caveats: segments still in flight when {@link #toBuilder} is called are left out (see
- * {@link #inFlight()}). State changes, timers and counters do not cross the wire; add them to
- * the builder this tap returns.
+ * {@link #inFlight()}). Timers and counters are not seen here; add them to the builder this tap
+ * returns.
  */
-public final class LadderTap implements WireTap {
+public final class LadderTap implements WireTap, TcpStack.StateObserver {
+  /** A state change waiting for its lane's name. */
+  private record Change(long atNanos, long endpoint, String from, String to, String cause) {}
+
   /** One transmission's journey; mutable while the segment is on its way. */
   private static final class Journey {
     final long sentNanos;
@@ -57,6 +67,7 @@ public final class LadderTap implements WireTap {
   private final Map<String, long[]> highestDelivered = new HashMap<>();
   private final Map<Long, String> laneNames = new LinkedHashMap<>();
   private final Map<Long, String> givenNames = new HashMap<>();
+  private final List<Change> changes = new ArrayList<>();
   private long transmitted;
 
   /** Gives the endpoint {@code address:port} the lane name {@code name} (e.g. "client"). */
@@ -131,6 +142,15 @@ public final class LadderTap implements WireTap {
     return copy;
   }
 
+  @Override
+  public void stateChanged(long nowNanos, TcpConnection c, TcpState from, TcpState to, String cause) {
+    if (from == TcpState.LISTEN || to == TcpState.LISTEN || c.remotePort() == 0) {
+      return;
+    }
+    changes.add(new Change(nowNanos, key(c.localAddress(), c.localPort()), from.name(), to.name(),
+        cause == null ? "" : cause));
+  }
+
   /** Segments transmitted and not yet delivered or dropped. */
   public int inFlight() {
     int n = 0;
@@ -158,6 +178,10 @@ public final class LadderTap implements WireTap {
       events.add(new SegmentEvent(j.sentNanos, j.endNanos, from, to, label, s.seq(), s.payloadLength(), s.flags(),
           j.dropReason, j.duplicate, j.reordered));
     }
+    List<StateChange> states = new ArrayList<>(changes.size());
+    for (Change c : changes) {
+      states.add(new StateChange(c.atNanos(), lane(c.endpoint()), c.from(), c.to(), c.cause()));
+    }
     RunTrace.Builder b = RunTrace.builder(title, seed);
     for (Map.Entry<Long, String> lane : laneNames.entrySet()) {
       long k = lane.getKey();
@@ -166,14 +190,20 @@ public final class LadderTap implements WireTap {
     for (SegmentEvent e : events) {
       b.segment(e);
     }
+    for (StateChange c : states) {
+      b.state(c.atNanos(), c.lane(), c.from(), c.to(), c.cause());
+    }
     return b;
   }
 
   private String lane(int addr, int port) {
-    long k = key(addr, port);
+    return lane(key(addr, port));
+  }
+
+  private String lane(long k) {
     String name = laneNames.get(k);
     if (name == null) {
-      name = givenNames.getOrDefault(k, Ipv4.format(addr) + ":" + port);
+      name = givenNames.getOrDefault(k, Ipv4.format((int) (k >>> 16)) + ":" + (k & 0xffff));
       laneNames.put(k, name);
     }
     return name;

@@ -82,59 +82,7 @@ class LadderReportBrowserTest {
   @Test
   void theTeardownInTheBrowserShowsEverySegmentCrossAndStateWhereTheTraceSaysSo(@TempDir Path dir) throws Exception {
     RunTrace trace = HandBuiltTraces.teardownWithLostFin();
-    String dom = render(trace, dir, "teardown");
-
-    Map<String, Double> laneX = new HashMap<>();
-    for (Dom.Element lane : Dom.byKind(dom, "lane")) {
-      laneX.put(lane.attr("data-lane"), num(lane.child("line"), "x1"));
-    }
-    List<Dom.Element> arrows = Dom.byKind(dom, "segment");
-    assertEquals(trace.segments().size(), arrows.size());
-    Map<Long, Double> yAtTime = new HashMap<>();
-    double lastSendY = -1;
-    for (int i = 0; i < arrows.size(); i++) {
-      SegmentEvent s = trace.segments().get(i);
-      Dom.Element arrow = arrows.get(i);
-      assertEquals(String.valueOf(i), arrow.attr("data-i"), "no bands here, so the DOM keeps the trace's order");
-      Map<String, String> line = arrow.child("line");
-      String shown = arrow.childText("text", null);
-      assertNotNull(shown, "segment " + i + " has a visible label");
-      assertTrue(shown.startsWith(s.label()), "label of segment " + i + ": " + shown);
-      assertEquals(laneX.get(s.from()), num(line, "x1"), "segment " + i + " starts on its sender's lane");
-      double y1 = num(line, "y1");
-      double y2 = num(line, "y2");
-      assertTrue(y2 > y1, "segment " + i + " runs down the page, later in time");
-      assertTrue(y1 >= lastSendY, "segments appear in send order");
-      lastSendY = y1;
-      yAtTime.put(s.sentNanos(), y1);
-      if (s.isDropped()) {
-        assertEquals((laneX.get(s.from()) + laneX.get(s.to())) / 2, num(line, "x2"), 1.0,
-            "a lost segment ends on the link, half-way");
-        assertTrue(shown.contains("NETEM_LOSS"), "a lost segment's label names the reason: " + shown);
-        Matcher m = TRANSLATE.matcher(arrow.inner());
-        assertTrue(m.find(), "the cross was placed");
-        assertEquals(num(line, "x2"), Double.parseDouble(m.group(1)), 0.01);
-        assertEquals(y2, Double.parseDouble(m.group(2)), 0.01, "the cross sits at the end of the lost line");
-      } else {
-        assertEquals(laneX.get(s.to()), num(line, "x2"), "segment " + i + " ends on its receiver's lane");
-        yAtTime.put(s.endNanos(), y2);
-      }
-    }
-    assertEquals(1, Dom.byKind(dom, "drop").size());
-
-    List<Dom.Element> states = Dom.byKind(dom, "state");
-    assertEquals(trace.stateChanges().size(), states.size());
-    for (int i = 0; i < states.size(); i++) {
-      StateChange c = trace.stateChanges().get(i);
-      Dom.Element marker = states.get(i);
-      assertEquals(c.to(), marker.childText("text", "state-name"));
-      Map<String, String> circle = marker.child("circle");
-      assertEquals(laneX.get(c.lane()), num(circle, "cx"), "state marker on its lane");
-      Double y = yAtTime.get(c.atNanos());
-      if (y != null) {
-        assertEquals(y, num(circle, "cy"), 0.11, c.to() + " is drawn level with the segment at the same time");
-      }
-    }
+    assertLadderMatches(trace, render(trace, dir, "teardown"));
 
     Path png = Path.of("target", "report-teardown.png");
     chromium.screenshot(dir.resolve("teardown.html"), png, 1400, 900, Files.createDirectories(dir.resolve("shot")));
@@ -175,6 +123,74 @@ class LadderReportBrowserTest {
     assertEquals(10, Dom.byKind(dom, "drop").size());
     for (Dom.Element cross : Dom.byKind(dom, "drop")) {
       assertTrue(cross.attr("transform").startsWith("translate("), "every cross placed");
+    }
+  }
+
+  @Test
+  void aTeardownPlayedByTheStacksIsDrawnAsItHappened(@TempDir Path dir) throws Exception {
+    RunTrace trace = StackRuns.teardownWithLostFin();
+    String dom = render(trace, dir, "stack-teardown");
+    assertLadderMatches(trace, dom);
+    Path png = Path.of("target", "report-teardown-stack.png");
+    chromium.screenshot(dir.resolve("stack-teardown.html"), png, 1400, 900, Files.createDirectories(dir.resolve("shot")));
+  }
+
+  /**
+   * Every arrow starts on its sender's lane at a height that grows with send time and ends on its
+   * receiver's lane (or, lost, with a cross half-way), labelled with the trace's words; every state
+   * marker is on its lane, named after its state, level with a segment of the same instant.
+   */
+  private static void assertLadderMatches(RunTrace trace, String dom) {
+    Map<String, Double> laneX = new HashMap<>();
+    for (Dom.Element lane : Dom.byKind(dom, "lane")) {
+      laneX.put(lane.attr("data-lane"), num(lane.child("line"), "x1"));
+    }
+    List<Dom.Element> arrows = Dom.byKind(dom, "segment");
+    assertEquals(trace.segments().size(), arrows.size());
+    Map<Long, Double> yAtTime = new HashMap<>();
+    double lastSendY = -1;
+    for (int i = 0; i < arrows.size(); i++) {
+      SegmentEvent s = trace.segments().get(i);
+      Dom.Element arrow = arrows.get(i);
+      assertEquals(String.valueOf(i), arrow.attr("data-i"), "no bands here, so the DOM keeps the trace's order");
+      Map<String, String> line = arrow.child("line");
+      String shown = arrow.childText("text", null);
+      assertNotNull(shown, "segment " + i + " has a visible label");
+      assertTrue(shown.startsWith(s.label()), "label of segment " + i + ": " + shown);
+      assertEquals(laneX.get(s.from()), num(line, "x1"), "segment " + i + " starts on its sender's lane");
+      double y1 = num(line, "y1");
+      double y2 = num(line, "y2");
+      assertTrue(y2 > y1, "segment " + i + " runs down the page, later in time");
+      assertTrue(y1 >= lastSendY, "segments appear in send order");
+      lastSendY = y1;
+      yAtTime.put(s.sentNanos(), y1);
+      if (s.isDropped()) {
+        assertEquals((laneX.get(s.from()) + laneX.get(s.to())) / 2, num(line, "x2"), 1.0,
+            "a lost segment ends on the link, half-way");
+        assertTrue(shown.contains(s.dropReason()), "a lost segment's label names the reason: " + shown);
+        Matcher m = TRANSLATE.matcher(arrow.inner());
+        assertTrue(m.find(), "the cross was placed");
+        assertEquals(num(line, "x2"), Double.parseDouble(m.group(1)), 0.01);
+        assertEquals(y2, Double.parseDouble(m.group(2)), 0.01, "the cross sits at the end of the lost line");
+      } else {
+        assertEquals(laneX.get(s.to()), num(line, "x2"), "segment " + i + " ends on its receiver's lane");
+        yAtTime.put(s.endNanos(), y2);
+      }
+    }
+    assertEquals(1, Dom.byKind(dom, "drop").size());
+
+    List<Dom.Element> states = Dom.byKind(dom, "state");
+    assertEquals(trace.stateChanges().size(), states.size());
+    for (int i = 0; i < states.size(); i++) {
+      StateChange c = trace.stateChanges().get(i);
+      Dom.Element marker = states.get(i);
+      assertEquals(c.to(), marker.childText("text", "state-name"));
+      Map<String, String> circle = marker.child("circle");
+      assertEquals(laneX.get(c.lane()), num(circle, "cx"), "state marker on its lane");
+      Double y = yAtTime.get(c.atNanos());
+      if (y != null) {
+        assertEquals(y, num(circle, "cy"), 0.11, c.to() + " is drawn level with the segment at the same time");
+      }
     }
   }
 
