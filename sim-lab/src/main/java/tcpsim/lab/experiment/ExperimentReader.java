@@ -70,8 +70,8 @@ final class ExperimentReader {
   Experiment experiment(Node rootNode) {
     int before = c.count();
     if (rootNode == null) {
-      c.add(Loc.START, "", "the file is empty; an experiment needs at least name, seed, duration"
-          + " and hosts");
+      c.add(Loc.START, "", "the file holds nothing but blanks and comments; an experiment needs at"
+          + " least name, seed, duration and hosts");
       return null;
     }
     MapNode root = c.map(rootNode, "", "a map of experiment keys (" + String.join(", ", TOP_KEYS) + ")");

@@ -224,8 +224,10 @@ class ExperimentErrorTest {
         only(replace("port: 80", "port: &p 80").replace("duration: 60s", "duration: *p")));
     assertEquals("probe.yaml:27:1: (yaml): a second document starts here; an experiment file holds"
         + " one document (remove the '---' or split the file)", only(VALID + "---\nname: x\n"));
-    assertEquals("probe.yaml:1:1: (top): the file is empty; an experiment needs at least name, seed,"
-        + " duration and hosts", only(""));
+    assertEquals("probe.yaml:1:1: (top): the file holds nothing but blanks and comments; an"
+        + " experiment needs at least name, seed, duration and hosts", only("# nothing yet\n"));
+    assertEquals("probe.yaml:17:12: (yaml): the character U+0001 is not allowed in YAML; only tab,"
+        + " newline and printable characters are", only(replace("port: 80", "port: 8\u00010")));
   }
 
   @Test
