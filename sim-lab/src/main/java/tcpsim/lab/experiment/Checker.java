@@ -38,9 +38,15 @@ final class Checker {
     }
   }
 
-  void addAll(Checker other) {
+  /**
+   * Takes the problems of one sweep point. One at a swept value's place speaks for itself; one
+   * elsewhere (a fault after a swept duration) is told which point it arises in.
+   */
+  void addAll(Checker other, Set<Loc> sweptValues, String point) {
     for (Problem p : other.found) {
-      add(new Loc(p.line(), p.column()), p.key(), p.message());
+      Loc loc = new Loc(p.line(), p.column());
+      add(loc, p.key(), sweptValues.contains(loc) ? p.message()
+          : p.message() + " (in the sweep point " + point + ")");
     }
     omitted += other.omitted;
   }

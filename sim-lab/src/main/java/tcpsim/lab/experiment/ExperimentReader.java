@@ -635,6 +635,7 @@ final class ExperimentReader {
 
   private List<Fault> faults(MapNode root, List<HostSpec> hosts, List<LinkSpec> links, Long duration) {
     List<Fault> faults = new ArrayList<>();
+    List<LocatedFault> located = new ArrayList<>();
     Entry e = root.entry("faults");
     if (e == null) {
       return faults;
@@ -681,11 +682,48 @@ final class ExperimentReader {
       }
       Fault f = fault(action, path + "." + action.key(), at, hosts, links);
       if (f != null && at != null) {
-        faults.add(f);
+        located.add(new LocatedFault(f, action.value().loc(), path + "." + action.key()));
       }
     }
-    faults.sort(Comparator.comparingLong(Fault::atNanos)); // stable: ties keep file order
+    located.sort(Comparator.comparingLong(x -> x.fault().atNanos())); // stable: ties keep file order
+    checkSequence(located);
+    for (LocatedFault x : located) {
+      faults.add(x.fault());
+    }
     return faults;
+  }
+
+  private record LocatedFault(Fault fault, Loc loc, String key) {}
+
+  /** In time order, each fault must make sense after the ones before it. */
+  private void checkSequence(List<LocatedFault> located) {
+    Map<String, Long> partitioned = new LinkedHashMap<>();
+    Map<String, Long> pulled = new LinkedHashMap<>();
+    Map<String, Long> crashed = new LinkedHashMap<>();
+    for (LocatedFault l : located) {
+      Fault f = l.fault();
+      String at = Units.formatTime(f.atNanos());
+      String problem = null;
+      if (f instanceof Fault.Partition p && partitioned.putIfAbsent(p.link(), f.atNanos()) != null) {
+        problem = "'" + p.link() + "' is already partitioned at " + at + " (since "
+            + Units.formatTime(partitioned.get(p.link())) + "); heal it first";
+      } else if (f instanceof Fault.Heal h && partitioned.remove(h.link()) == null) {
+        problem = "'" + h.link() + "' is not partitioned at " + at + "; a heal follows a partition";
+      } else if (f instanceof Fault.PullCable p && pulled.putIfAbsent(p.host(), f.atNanos()) != null) {
+        problem = p.host() + "'s cable is already out at " + at + " (since "
+            + Units.formatTime(pulled.get(p.host())) + "); plug it back first";
+      } else if (f instanceof Fault.PlugCable p && pulled.remove(p.host()) == null) {
+        problem = p.host() + "'s cable is not out at " + at + "; plug_cable follows pull_cable";
+      } else if (f instanceof Fault.Crash cr && crashed.putIfAbsent(cr.host(), f.atNanos()) != null) {
+        problem = cr.host() + " is already down at " + at + " (crashed at "
+            + Units.formatTime(crashed.get(cr.host())) + "); reboot it first";
+      } else if (f instanceof Fault.Reboot r) {
+        crashed.remove(r.host()); // a reboot brings a crashed host back, or restarts a live one
+      }
+      if (problem != null) {
+        c.add(l.loc(), l.key(), problem);
+      }
+    }
   }
 
   private Fault fault(Entry action, String key, Long at, List<HostSpec> hosts, List<LinkSpec> links) {

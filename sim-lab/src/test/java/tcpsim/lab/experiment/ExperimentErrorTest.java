@@ -209,6 +209,25 @@ class ExperimentErrorTest {
   }
 
   @Test
+  void faultsMustMakeSenseInTimeOrder() {
+    assertEquals("probe.yaml:25:11: faults[0].heal: 'client <-> server' is not partitioned at 30s;"
+        + " a heal follows a partition", only(replace("partition: client", "heal: client")));
+    assertEquals("probe.yaml:27:17: faults[1].pull_cable: client's cable is already out at 40s"
+        + " (since 30s); plug it back first", only(replace("partition: client <-> server",
+            "pull_cable: client\n  - at: 40s\n    pull_cable: client")));
+    assertEquals("probe.yaml:26:5: faults[0].pull_cable: a fault does one thing, and this one"
+        + " already does 'partition'; write a second fault",
+        only(replace("partition: client <-> server", "partition: client <-> server\n    pull_cable: client")));
+  }
+
+  @Test
+  void aProblemAwayFromTheSweptValueNamesTheSweepPoint() {
+    assertEquals("probe.yaml:24:9: faults[0].at: at 30s is after the end of the run (duration 20s)"
+        + " (in the sweep point duration=20s)",
+        only(VALID + "sweep:\n  - path: duration\n    values: [60s, 20s]\n"));
+  }
+
+  @Test
   void aYamlSyntaxErrorIsLocated() {
     assertEquals("probe.yaml:17:4: (yaml): YAML syntax error: while parsing a block mapping:"
         + " expected <block end>, but found '<block mapping start>'",
