@@ -250,13 +250,17 @@ final class ExperimentReader {
     if (n instanceof ListNode l && !sysctl.isText()) {
       StringBuilder b = new StringBuilder();
       for (Node item : l.items()) {
-        if (!(item instanceof ScalarNode s && s.kind() == ScalarKind.INT)) {
+        if (!(item instanceof ScalarNode s && s.kind() == ScalarKind.INT && Checker.isPlainDecimal(s.text()))) {
           c.add(item.loc(), key, "expected a whole number, got " + item.describe());
           return null;
         }
         b.append(b.length() == 0 ? "" : " ").append(s.text());
       }
       return b.toString();
+    }
+    if (n instanceof ScalarNode s && s.kind() == ScalarKind.INT && !Checker.isPlainDecimal(s.text())) {
+      c.add(n.loc(), key, "write whole numbers in plain decimal, got " + s.text());
+      return null;
     }
     if (n instanceof ScalarNode s && (s.kind() == ScalarKind.INT
         || (s.kind() == ScalarKind.STRING && (sysctl.isText() || sysctl.arity() > 1)))) {

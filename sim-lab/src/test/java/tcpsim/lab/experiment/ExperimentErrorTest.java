@@ -110,6 +110,14 @@ class ExperimentErrorTest {
   }
 
   @Test
+  void numbersYamlWouldReadAsOctalOrHexAreRefused() {
+    assertEquals("probe.yaml:17:11: apps.web.port: write whole numbers in plain decimal, got 0x50;"
+        + " valid: 1 to 65535", only(replace("port: 80", "port: 0x50")));
+    assertEquals("probe.yaml:8:33: hosts.client.sysctls.net.ipv4.tcp_fin_timeout: write whole"
+        + " numbers in plain decimal, got 010", only(replace("tcp_fin_timeout: 5", "tcp_fin_timeout: 010")));
+  }
+
+  @Test
   void aUnitWithASpaceOrWithoutAUnitIsRefusedWithTheUnits() {
     assertEquals("probe.yaml:3:11: duration: '60 s' has a space before its unit; write 60s;"
         + " units: ns, us, ms, s, min, h (e.g. 50ms, 2s)", only(replace("duration: 60s", "duration: 60 s")));
