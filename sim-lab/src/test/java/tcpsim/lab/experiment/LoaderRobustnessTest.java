@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tcpsim.core.check.Gen;
 import tcpsim.core.check.Property;
 
@@ -142,6 +143,36 @@ class LoaderRobustnessTest {
         .named("random characters give located errors")
         .cases(300)
         .verify(LoaderRobustnessTest::survives);
+  }
+
+  @Test
+  void galleryFilesWithRandomBytesLoadOrFailWithLocatedErrors(@TempDir Path dir) {
+    // Byte-level edits reach the UTF-8 decoding that text-level ones cannot.
+    Gen<int[]> edit = Gen.combine(Gen.ints(0, Integer.MAX_VALUE), Gen.ints(0, 255),
+        (at, value) -> new int[] {at, value});
+    Property.forAll(Gen.pairs(Gen.ints(0, GALLERY.size() - 1), edit.list(1, 4)))
+        .named("gallery files with random bytes give a model or located errors")
+        .cases(200)
+        .show(p -> "file " + p.first() + " with bytes " + p.second().stream()
+            .map(e -> e[1] + "@" + e[0]).toList())
+        .verify(p -> {
+          byte[] bytes = GALLERY.get(p.first()).getBytes(StandardCharsets.UTF_8);
+          for (int[] e : p.second()) {
+            bytes[Math.floorMod(e[0], bytes.length)] = (byte) e[1];
+          }
+          Path f = dir.resolve("mutant.yaml");
+          Files.write(f, bytes);
+          try {
+            ExperimentLoader.load(f);
+          } catch (ExperimentError err) {
+            for (Problem q : err.problems()) {
+              assertEquals(f.toString(), q.file());
+              assertTrue(q.line() >= 1 && q.column() >= 1, "unlocated: " + q);
+              assertFalse(q.key().equals("(internal)"), "the loader broke: " + q);
+              assertFalse(q.message().contains("\n"), "a problem is one line: " + q);
+            }
+          }
+        });
   }
 
   @Test
