@@ -17,7 +17,7 @@
  *                    write FD N | send FD N FLAGS | close FD | shutdown FD HOW
  *                    setsockopt FD LEVEL OPT V | linger FD ONOFF SECS | getsockopt FD LEVEL OPT
  *                    fcntl FD CMD ARG | ioctl FD REQ | poll TIMEOUT_MS FD EVENTS [FD EVENTS...]
- *                    tcpinfo FD | now
+ *                    tcpinfo FD | cong FD NAME (TCP_CONGESTION) | now
  * ERRNO is the errno's name ("-" when none); T_NS is CLOCK_MONOTONIC, the clock Java's
  * System.nanoTime reads on Linux, so both sides share one time line.
  *
@@ -479,6 +479,15 @@ int main(int argc, char **argv) {
       char *value = save; /* the rest of the line: values may hold spaces */
       if (!path || !value) emit("r -1 EINVAL");
       else do_sysctl(path, value);
+    } else if (!strcmp(cmd, "cong")) {
+      char *fd = strtok_r(NULL, " ", &save);
+      char *name = strtok_r(NULL, " ", &save);
+      if (!fd || !name) {
+        emit("r -1 EINVAL");
+        continue;
+      }
+      int r = setsockopt(atoi(fd), IPPROTO_TCP, TCP_CONGESTION, name, (socklen_t) strlen(name));
+      emit("r %d %s", r, errno_name(r < 0 ? errno : 0));
     } else if (!strcmp(cmd, "now")) {
       emit("r %lld -", now_ns());
     } else {

@@ -29,7 +29,9 @@ import tcpsim.net.wire.Segment;
  *
  * <p>Time is real: the clock is the monotonic clock ({@link System#nanoTime}) since the backend
  * opened, {@link #advanceTo} sleeps, and outbound segments carry the time the helper read them
- * from the tun. Use one backend per script and close it: closing deletes the namespace.
+ * from the tun. Until the first call or packet the clock stands still while settings are applied
+ * (sysctls, the queue), as packetdrill runs its init block before the script's time 0. Use one
+ * backend per script and close it: closing deletes the namespace.
  *
  * <p>Caveats: a call counts as blocked when its thread sleeps interruptibly in the kernel (the
  * helper watches /proc/self/task/TID/stat); poll's {@code revents} are not compared (the runner
@@ -43,9 +45,14 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   private final NetNamespace ns;
   private final KernelHelper helper;
-  private final long epoch;
+  /** System.nanoTime() at the backend's time 0; moves only while init settings are applied. */
+  private long epoch;
+  /** Whether the script has begun to talk to the kernel (a call, a packet). */
+  private boolean started;
   private int ipId = 1;
   private boolean queueDropsAll;
+  /** A congestion control the namespace may not default to, set on each new socket instead. */
+  private String perSocketCongestion;
   private final List<String> notes = new ArrayList<>();
   private final HexFormat hex = HexFormat.of();
 
@@ -68,6 +75,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
       ns.ip("addr", "add", LOCAL + "/24", "dev", TUN);
       ns.ip("link", "set", TUN, "up");
       ns.ip("route", "add", REMOTE.substring(0, REMOTE.lastIndexOf('.')) + ".0/24", "dev", TUN);
+      warmUp(helper);
       return new LinuxKernelBackend(ns, helper);
     } catch (RuntimeException e) {
       if (helper != null) {
@@ -75,6 +83,22 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
       }
       ns.close();
       throw e;
+    }
+  }
+
+  /**
+   * Loads and runs once the code a script's first events take (encoding, decoding, the pipe), so
+   * that a cold JVM does not make the first segment late.
+   */
+  private static void warmUp(KernelHelper helper) {
+    Segment s = new Segment(ScriptRunner.REMOTE_ADDRESS, 1, ScriptRunner.LOCAL_ADDRESS, 2, 0, 0,
+        tcpsim.net.wire.TcpFlags.SYN, 0, 0,
+        tcpsim.net.wire.TcpOptions.builder().mss(1460).sackPermitted().timestamp(1, 0).nop()
+            .windowScale(8).build(), 0, null);
+    byte[] b = PacketEncoder.encode(s, 0);
+    PacketDecoder.decodePacket(HexFormat.of().parseHex(HexFormat.of().formatHex(b)), 0, b.length, true);
+    for (int i = 0; i < 3; i++) {
+      helper.command("now");
     }
   }
 
@@ -103,6 +127,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public TimedSegment awaitOutbound(long deadlineNanos) {
+    started = true;
     for (;;) {
       KernelHelper.Packet p = helper.takePacket(epoch + deadlineNanos);
       if (p == null) {
@@ -125,6 +150,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public void inject(Segment segment) {
+    started = true;
     byte[] packet = PacketEncoder.encode(segment, ipId);
     ipId = (ipId + 1) & 0xffff;
     KernelHelper.Reply r = helper.command("inject " + hex.formatHex(packet));
@@ -147,6 +173,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public SyscallOutcome syscall(SyscallRequest call) {
+    started = true;
     String command;
     try {
       command = translate(call);
@@ -156,6 +183,13 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     KernelHelper.Reply r = helper.command(command);
     if (r.blocked()) {
       return new SyscallOutcome.Blocked();
+    }
+    if (call.name().equals("socket") && r.ret() >= 0 && perSocketCongestion != null) {
+      KernelHelper.Reply c = helper.command("cong " + r.ret() + " " + perSocketCongestion);
+      if (c.ret() != 0) {
+        throw new KernelBackendException("setsockopt(TCP_CONGESTION, " + perSocketCongestion
+            + ") failed: " + c.errno());
+      }
     }
     return new SyscallOutcome.Returned(result(call, r));
   }
@@ -320,12 +354,39 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
    */
   @Override
   public boolean setSysctl(String name, String value) {
+    long t0 = System.nanoTime();
+    try {
+      return writeSysctl(name, value);
+    } finally {
+      holdClockSince(t0);
+    }
+  }
+
+  /** Before the script's first call or packet, time spent on settings does not count. */
+  private void holdClockSince(long t0) {
+    if (!started) {
+      epoch += System.nanoTime() - t0;
+    }
+  }
+
+  private boolean writeSysctl(String name, String value) {
     if (!name.startsWith("net.") || !Pattern.matches("[A-Za-z0-9_.-]+", name)) {
       note("sysctl " + name + " refused: only net.* sysctls are set, inside the namespace");
       return false;
     }
     KernelHelper.Reply r = helper.command("sysctl /proc/sys/" + name.replace('.', '/') + " "
         + value.trim());
+    if (r.ret() != 0 && name.equals("net.ipv4.tcp_congestion_control")
+        && Pattern.matches("[a-z0-9_]+", value.trim())) {
+      // tcp_set_default_congestion_control (net/ipv4/tcp_cong.c): "Only init netns can set
+      // default to a restricted algorithm", and net.ipv4.tcp_allowed_congestion_control is the
+      // host's (init_net only). Root may still pick any algorithm per socket (TCP_CONGESTION);
+      // accepted sockets inherit the listener's (tcp_ca_openreq_child).
+      perSocketCongestion = value.trim();
+      note("net.ipv4.tcp_congestion_control=" + perSocketCongestion + " is restricted by the "
+          + "host's tcp_allowed_congestion_control; set on each socket with TCP_CONGESTION instead");
+      return true;
+    }
     if (r.ret() != 0) {
       note("sysctl " + name + " not set: " + r.errno()
           + ("ENOENT".equals(r.errno()) ? " (not a per-namespace sysctl on this kernel)" : ""));
@@ -339,6 +400,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     if (dropAll == queueDropsAll) {
       return;
     }
+    long t0 = System.nanoTime();
     Tools.Output o = dropAll
         ? Tools.run(ns.exec("tc", "qdisc", "replace", "dev", TUN, "root", "pfifo", "limit", "0"))
         : Tools.run(ns.exec("tc", "qdisc", "del", "dev", TUN, "root"));
@@ -346,6 +408,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
       throw new KernelBackendException("tc on " + TUN + " failed: " + o.out().trim());
     }
     queueDropsAll = dropAll;
+    holdClockSince(t0);
   }
 
   @Override

@@ -1,0 +1,124 @@
+package tcpsim.lab.kernel;
+
+import java.util.List;
+import tcpsim.core.time.Nanos;
+import tcpsim.lab.script.Script;
+import tcpsim.lab.script.ScriptLine;
+import tcpsim.lab.script.ScriptOptions;
+import tcpsim.lab.script.ScriptResult;
+import tcpsim.lab.script.ScriptRunner;
+import tcpsim.lab.script.Timing;
+
+/**
+ * Runs scripts on the host's kernel: one fresh {@link LinuxKernelBackend} per script, the
+ * kernel-side tolerance widened, and long scripts left to the slow mode.
+ *
+ * <p>Tolerance: a real kernel fires timers on jiffies (this machine: CONFIG_HZ=250, 4 ms) and
+ * the runner is scheduled among other processes, so the kernel side gets
+ * {@link #EXTRA_TOLERANCE_USECS} more than the script's {@code --tolerance_usecs} (both for
+ * packets and for blocking calls; the percentage is unchanged). tcpsim's own side stays exact.
+ *
+ * <p>Time: the kernel runs in real time, so a script waiting out a 60 s TIME_WAIT takes 60 s.
+ * Scripts whose scripted time passes {@link #QUICK_LIMIT_USECS} are not run unless slow mode is
+ * on ({@code --slow} on the command line, {@code -Dtcpsim.kernel.slow=true} or
+ * {@code TCPSIM_KERNEL_SLOW=1} for the tests); they are reported as not run, never as passed.
+ */
+public final class KernelScripts {
+  /** Two ticks of a 250 Hz kernel. */
+  public static final long EXTRA_TOLERANCE_USECS = 8000;
+  /** The quick suite's limit on a script's scripted time. */
+  public static final long QUICK_LIMIT_USECS = 10_000_000;
+
+  private KernelScripts() {}
+
+  /** What became of a script on the kernel. */
+  public sealed interface Outcome {
+    String file();
+
+    /**
+     * The runner's verdict, what the backend noticed on the way, and the timed transcript of
+     * what crossed between script and kernel.
+     */
+    record Ran(ScriptResult result, List<String> notes, List<String> transcript) implements Outcome {
+      @Override
+      public String file() {
+        return result.file();
+      }
+    }
+
+    /** Not run: the machine cannot, or the script is too long for the quick suite. */
+    record NotRun(String file, String reason) implements Outcome {}
+  }
+
+  /** Whether slow mode is on in this process's settings. */
+  public static boolean slowFromEnvironment() {
+    return Boolean.getBoolean("tcpsim.kernel.slow") || "1".equals(System.getenv("TCPSIM_KERNEL_SLOW"));
+  }
+
+  /** One line for the head of a report: kernel version and the tolerance widening. */
+  public static String header() {
+    return "linux backend: kernel " + KernelAvailability.kernelRelease() + "; kernel-side tolerance "
+        + "widened by " + EXTRA_TOLERANCE_USECS + " us (two ticks of a 250 Hz kernel)";
+  }
+
+  /** Runs {@code script} on a fresh namespace of the host's kernel. */
+  public static Outcome run(Script script, boolean slow) {
+    ScriptResult unsupported = ScriptRunner.unsupportedFeature(script);
+    if (unsupported != null) {
+      return new Outcome.Ran(unsupported, List.of(), List.of());
+    }
+    KernelAvailability a = KernelAvailability.check();
+    if (!a.available()) {
+      return new Outcome.NotRun(script.file(), "kernel backend not run: " + a.reason());
+    }
+    long duration = scriptedDurationUsecs(script);
+    if (!slow && duration > QUICK_LIMIT_USECS) {
+      return new Outcome.NotRun(script.file(), "kernel backend not run: the script spans "
+          + Nanos.format(Nanos.micros(duration)) + " of real time, more than the quick suite's "
+          + Nanos.format(Nanos.micros(QUICK_LIMIT_USECS)) + " (use --slow)");
+    }
+    try (LinuxKernelBackend k = LinuxKernelBackend.open()) {
+      RecordingBackend rec = new RecordingBackend(k);
+      ScriptResult r = ScriptRunner.run(widened(script, EXTRA_TOLERANCE_USECS), rec);
+      return new Outcome.Ran(r, List.copyOf(k.notes()), rec.transcript());
+    } catch (KernelBackendException e) {
+      return new Outcome.NotRun(script.file(), "kernel backend not run: " + e.getMessage());
+    }
+  }
+
+  /** {@code script} with {@code extraUsecs} more tolerance. */
+  public static Script widened(Script script, long extraUsecs) {
+    ScriptOptions o = script.options();
+    return new Script(script.file(), new ScriptOptions(o.toleranceUsecs() + extraUsecs,
+        o.tolerancePpm(), o.tsTickUsecs(), o.mss(), o.strictSegments(), o.unsupported()), script.lines());
+  }
+
+  /**
+   * The scripted time of the last event, in microseconds, as the runner counts it ({@code +t}
+   * from the previous event, a blocking call's end, a window's end); {@code *} lines add nothing.
+   */
+  public static long scriptedDurationUsecs(Script script) {
+    long base = 0;
+    long last = 0;
+    for (ScriptLine line : script.lines()) {
+      Timing t = line.timing();
+      if (t instanceof Timing.At at) {
+        base = point(at.at(), base);
+        last = Math.max(last, base);
+      } else if (t instanceof Timing.Window w) {
+        base = point(w.to(), base);
+        last = Math.max(last, base);
+      } else if (t instanceof Timing.Blocking b) {
+        long start = point(b.start(), base);
+        long end = b.end().relative() ? start + b.end().usecs() : b.end().usecs();
+        base = start;
+        last = Math.max(last, Math.max(start, end));
+      }
+    }
+    return last;
+  }
+
+  private static long point(Timing.Point p, long base) {
+    return p.relative() ? base + p.usecs() : p.usecs();
+  }
+}
