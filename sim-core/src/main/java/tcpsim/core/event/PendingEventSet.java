@@ -13,7 +13,8 @@ package tcpsim.core.event;
  *       ({@link LinuxTimerWheel}) where it is the deadline rounded up as the model says; it is
  *       never earlier than the deadline.
  *   <li>{@link #add} is never called with a deadline earlier than the fire time of the last
- *       entry polled (the simulation refuses scheduling in the past).
+ *       entry polled, nor than the last time given to {@link #advanceTo} (the simulation refuses
+ *       scheduling in the past).
  * </ul>
  *
  * <p>Implementations keep per-slot state in primitive arrays and allocate nothing per operation
@@ -39,4 +40,14 @@ public interface PendingEventSet {
 
   /** A short name for reports and benchmarks. */
   String name();
+
+  /**
+   * Tells the set that the clock has moved to {@code nowNanos} without a {@link #poll()}
+   * ({@link Simulation#runUntil} calls it). Sets whose placement depends on the current time
+   * ({@link LinuxTimerWheel} picks a level from the distance to it, {@link
+   * HierarchicalTimingWheel} measures buckets from it) move their clock; no pending entry is
+   * affected, and the order of entries does not change. Later {@link #add}s are not earlier than
+   * {@code nowNanos}.
+   */
+  default void advanceTo(long nowNanos) {}
 }

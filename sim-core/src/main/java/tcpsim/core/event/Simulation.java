@@ -236,6 +236,7 @@ public final class Simulation {
               now, seed);
         }
         now = untilNanos;
+        pending.advanceTo(untilNanos);
       }
     } finally {
       running = false;

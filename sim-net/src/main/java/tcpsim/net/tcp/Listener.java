@@ -145,8 +145,7 @@ public final class Listener {
 
   /** reqsk_timer_handler: retransmit the SYN-ACK, or give up after tcp_synack_retries. */
   void synAckTimeout(RequestSock req) {
-    int max = stack.sysctls().synackRetries();
-    if (req.numTimeout >= max) {
+    if (TcpTimeouts.synAckExpired(req.numTimeout, stack.sysctls().synackRetries())) {
       synQueue.remove(TcpStack.key(req.remoteAddr, owner.localPort, req.remotePort));
       stack.count("TcpExtTCPSynAckTimeouts");
       return;

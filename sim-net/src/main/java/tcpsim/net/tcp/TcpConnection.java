@@ -80,8 +80,12 @@ public final class TcpConnection implements EventHandler {
   static final int TS_ALIGNED = 12;
   /** The MSS a host with a 1500-byte MTU announces: 1500 - 20 (IP) - 20 (TCP). */
   public static final int ETHERNET_MSS = 1460;
+  /** Per-segment memory beyond the payload in tcp_sndbuf_expand (skb, shared info, headers). */
+  static final int SKB_OVERHEAD_BYTES = 2008;
   /** TCP_MIN_MSS. */
   static final int MIN_MSS = 88;
+  /** One tick of a CONFIG_HZ=250 kernel: the least a timer set for "now" waits. */
+  static final long JIFFY_NANOS = Nanos.millis(4);
   /** Two ticks of a 250 Hz kernel: TCP_TIMEOUT_MIN, the least delay Linux adds to a probe timer. */
   static final long TIMEOUT_MIN_NANOS = Nanos.millis(8);
 
@@ -139,6 +143,7 @@ public final class TcpConnection implements EventHandler {
   boolean rcvShutdown;
   /** The peer's FIN arrived (so a read at the end returns 0). */
   boolean peerFin;
+  boolean everConnected;
   /** The application closed the socket; the connection, if any, is an orphan (SOCK_DEAD). */
   boolean orphan;
   SocketEvents events;
@@ -171,7 +176,8 @@ public final class TcpConnection implements EventHandler {
   boolean wscaleOk;
   boolean sackOk;
   boolean tsOk;
-  ByteQueue sendQueue;
+  /** Written and unacknowledged data, [snd_una, write_seq); made at the first write. */
+  SendBuffer sendBuf;
 
   // ---- receive sequence space ----
   int irs;
@@ -198,10 +204,12 @@ public final class TcpConnection implements EventHandler {
   int tsRecent;
 
   // ---- RTT and RTO (RFC 6298, tcp_rtt_estimator / tcp_set_rto) ----
-  long srttNanos;
-  long rttvarNanos;
-  long rtoNanos = TIMEOUT_INIT_NANOS;
-  int backoff;
+  /** SRTT, RTTVAR, the RTO (icsk_rto, doubled by backoff) and the backoff count. */
+  final RttEstimator rtt = new RttEstimator();
+  /** When the first SYN went out (retrans_stamp in tcp_connect), for the SYN give-up budget. */
+  long firstSynNanos;
+  /** When the first zero-window probe timer fired without an answer (icsk_probes_tstamp). */
+  long probesStampNanos;
   /** Consecutive timeouts without progress (icsk_retransmits). */
   int retransmits;
   /** Timeouts since the connect began, for the SYN schedule (tp->total_rto). */
@@ -210,7 +218,6 @@ public final class TcpConnection implements EventHandler {
   /** Send time of the first retransmitted segment still unacknowledged (tp->retrans_stamp); 0 none. */
   long retransStampNanos;
   int probesOut;
-  long lastRttNanos;
 
   // ---- congestion control ----
   int cwnd = INIT_CWND;
@@ -295,6 +302,97 @@ public final class TcpConnection implements EventHandler {
     return stack;
   }
 
+  /** The connection reached ESTABLISHED at some point (Linux's SOCK_DONE-like "was connected"). */
+  public boolean everConnected() {
+    return everConnected;
+  }
+
+  public boolean receiveShutdown() {
+    return rcvShutdown;
+  }
+
+  // ---- socket options (sock_setsockopt / do_tcp_setsockopt) ----
+
+  public boolean reuseAddr() { return reuseAddr; }
+  public void setReuseAddr(boolean on) { reuseAddr = on; }
+  public boolean keepAlive() { return keepAlive; }
+
+  /** SO_KEEPALIVE: arms or stops the keepalive timer (tcp_set_keepalive). */
+  public void setKeepAlive(boolean on) {
+    keepAlive = on;
+    keepaliveChanged();
+  }
+
+  public boolean noDelay() { return noDelay; }
+
+  /** TCP_NODELAY: turning it on pushes what Nagle was holding (tcp_push_pending_frames). */
+  public void setNoDelay(boolean on) {
+    noDelay = on;
+    if (on) {
+      pushPendingFrames();
+    }
+  }
+
+  public int keepIdleSeconds() {
+    return keepIdleSeconds > 0 ? keepIdleSeconds : stack.sysctls().keepaliveTimeSeconds();
+  }
+
+  public int keepIntvlSeconds() {
+    return keepIntvlSeconds > 0 ? keepIntvlSeconds : stack.sysctls().keepaliveIntvlSeconds();
+  }
+
+  public int keepCount() {
+    return keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
+  }
+
+  public void setKeepIdleSeconds(int s) {
+    keepIdleSeconds = s;
+    keepaliveChanged();
+  }
+
+  public void setKeepIntvlSeconds(int s) { keepIntvlSeconds = s; }
+  public void setKeepCount(int n) { keepCnt = n; }
+  public int userTimeoutMs() { return userTimeoutMs; }
+  public void setUserTimeoutMs(int ms) { userTimeoutMs = ms; }
+
+  /** TCP_MAXSEG as getsockopt reports it: the user's value before connecting, else mss_cache. */
+  public int maxSegment() {
+    if (userMss > 0 && (state == CLOSE || state == LISTEN)) {
+      return userMss;
+    }
+    return state == CLOSE || state == LISTEN ? 536 : mssCache;
+  }
+
+  public void setUserMss(int mss) { userMss = mss; }
+
+  /** sk_sndbuf (SO_SNDBUF reads back the doubled value). */
+  public int sendBufferBytes() {
+    return sndBufLocked ? sndBuf : Math.max(sndBuf, sendCapacity());
+  }
+
+  /** SO_SNDBUF: Linux doubles the value (room for bookkeeping) and locks the size. */
+  public void setSendBufferBytes(int doubled) {
+    sndBuf = doubled;
+    sndBufLocked = true;
+    notifyApp();
+  }
+
+  public int receiveBufferBytes() { return rcvBuf; }
+
+  /** SO_RCVBUF: doubled by the caller as Linux does; locks the size (no auto-tuning). */
+  public void setReceiveBufferBytes(int doubled) {
+    rcvBuf = doubled;
+    rcvBufLocked = true;
+  }
+
+  public boolean lingerOn() { return lingerOn; }
+  public int lingerSeconds() { return lingerSeconds; }
+
+  public void setLinger(boolean on, int seconds) {
+    lingerOn = on;
+    lingerSeconds = seconds;
+  }
+
   public void setEvents(SocketEvents events) {
     this.events = events;
   }
@@ -306,7 +404,7 @@ public final class TcpConnection implements EventHandler {
 
   /** Bytes queued and not yet acknowledged (SIOCOUTQ). */
   public int unackedBytes() {
-    return sendQueue == null ? 0 : sendQueue.size();
+    return sendBuf == null ? 0 : sendBuf.size();
   }
 
   /** Free send-buffer space for new data. */
@@ -348,8 +446,11 @@ public final class TcpConnection implements EventHandler {
 
   /** The writable test of sk_stream_is_writeable: free space at least a third of what is queued. */
   public boolean writable() {
-    int free = sendSpace();
-    return free > 0 && free >= unackedBytes() / 2;
+    if (sendBuf == null) {
+      return sendCapacity() > 0;
+    }
+    sendBuf.setCapacity(sendCapacity());
+    return sendBuf.isWritable();
   }
 
   /** The virtual time in ms on this connection's timestamp clock (tcp_clock_ms + ts_offset). */
@@ -383,9 +484,9 @@ public final class TcpConnection implements EventHandler {
     stack.hash(this);
     totalRto = 0;
     retransmits = 0;
-    rtoNanos = TIMEOUT_INIT_NANOS;
+    firstSynNanos = sim.now();
     sendSyn(false);
-    resetXmitTimer(XMIT_RTO, rtoNanos);
+    resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
   }
 
   /** Sizes the receive window as tcp_select_initial_window does. */
@@ -418,14 +519,22 @@ public final class TcpConnection implements EventHandler {
    * and Nagle allow. Returns the bytes taken (0 when the buffer is full), or -1 with
    * {@link #pendingError} / the errno the socket layer decides.
    */
-  int send(byte[] data, int offset, int length) {
+  public int send(byte[] data, int offset, int length) {
     int n = Math.min(length, sendSpace());
     if (n <= 0) {
       return 0;
     }
     ensureBuffers();
-    sendQueue.append(data, offset, n);
-    writeSeq += n;
+    if (sendBuf == null) {
+      sendBuf = new SendBuffer(writeSeq, sendCapacity(), stack.keepPayload());
+    }
+    sendBuf.setCapacity(sendCapacity());
+    if (data == null && sendBuf.carriesContent()) {
+      data = new byte[n]; // a write without content carries zeros
+      offset = 0;
+    }
+    n = data == null ? sendBuf.write(n) : sendBuf.write(data, offset, n);
+    writeSeq = sendBuf.writeEnd();
     pushPendingFrames();
     return n;
   }
@@ -434,7 +543,7 @@ public final class TcpConnection implements EventHandler {
    * RECEIVE (§3.10.3; tcp_recvmsg): takes up to {@code length} in-order bytes. Reading may open
    * the window enough to warrant an update (tcp_cleanup_rbuf).
    */
-  int receive(byte[] into, int offset, int length) {
+  public int receive(byte[] into, int offset, int length) {
     int n = Math.min(length, readableBytes());
     if (n <= 0) {
       return 0;
@@ -452,7 +561,8 @@ public final class TcpConnection implements EventHandler {
     if (!state.isSynchronized() || rcvShutdown) {
       return;
     }
-    boolean timeToAck = ackScheduled && SeqNum.distance(rcvWup, rcvNxt) > rcvMss && !pingpong;
+    // "Once-per-two-segments ACK was not sent by tcp_input.c": send it now.
+    boolean timeToAck = ackScheduled && SeqNum.distance(rcvWup, rcvNxt) > rcvMss;
     int rcvWindowNow = currentReceiveWindow();
     if (!timeToAck && 2L * rcvWindowNow <= windowClamp) {
       int newWindow = selectWindowRaw();
@@ -531,6 +641,16 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
+  /** close(): the application lets go of the socket. */
+  public void close() {
+    close(false);
+  }
+
+  /** shutdown(SHUT_WR): FIN after the queued data; reading goes on. */
+  public void shutdownWrite() {
+    close(true);
+  }
+
   /** An orphan already in FIN-WAIT-2 gets the tcp_fin_timeout timer (tcp_close). */
   private void maybeOrphanFinWait2() {
     if (orphan && state == FIN_WAIT2) {
@@ -539,7 +659,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   /** SHUT_RD (tcp_shutdown): nothing is sent; reads return 0 from now on. */
-  void shutdownRead() {
+  public void shutdownRead() {
     rcvShutdown = true;
   }
 
@@ -547,7 +667,7 @@ public final class TcpConnection implements EventHandler {
    * ABORT (§3.10.5; tcp_disconnect): RST to the peer in a synchronized state, then CLOSED at once,
    * without TIME-WAIT.
    */
-  void abort() {
+  public void abort() {
     if (state == SYN_RECV || state.isSynchronized() && state != TIME_WAIT) {
       sendActiveReset();
     }
@@ -613,7 +733,6 @@ public final class TcpConnection implements EventHandler {
       sampleRttFromHandshake(seg);
       clearXmitTimer();
       retransmits = 0;
-      backoff = 0;
       retransStampNanos = 0;
       setState(ESTABLISHED, "SYN-ACK in SYN-SENT");
       initTransfer();
@@ -627,7 +746,7 @@ public final class TcpConnection implements EventHandler {
       sndWl1 = seg.seq();
       setState(SYN_RECV, "SYN in SYN-SENT (simultaneous open)");
       sendSyn(true);
-      resetXmitTimer(XMIT_RTO, rtoNanos);
+      resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
     }
   }
 
@@ -944,16 +1063,15 @@ public final class TcpConnection implements EventHandler {
       int dataAcked = acked - (finNowAcked ? 1 : 0)
           - (SeqNum.le(sndUna, iss) ? 1 : 0); // our SYN, when a SYN-RECV child's ACK lands here
       cleanRtxQueue(ack, seg);
-      if (sendQueue != null && dataAcked > 0) {
-        sendQueue.take(Math.min(dataAcked, sendQueue.size()), null, 0);
+      if (sendBuf != null && dataAcked > 0) {
+        sendBuf.ack(finNowAcked ? ack - 1 : ack);
       }
       bytesAcked += Math.max(0, dataAcked);
       sndUna = ack;
       if (SeqNum.lt(sndSml, sndUna)) {
         sndSml = sndUna;
       }
-      retransmits = 0;
-      backoff = 0;
+      retransmits = 0; // icsk_retransmits: progress (the backoff clears with a valid sample)
       probesOut = 0;
       if (tlpHighSeq != 0 && SeqNum.ge(ack, tlpHighSeq)) {
         tlpHighSeq = 0;
@@ -966,7 +1084,8 @@ public final class TcpConnection implements EventHandler {
       if (txCount == 0) {
         clearXmitTimer();
       } else {
-        resetXmitTimer(XMIT_RTO, currentRto());
+        // tcp_set_xmit_timer: a loss probe if one is allowed, else the RTO, from now.
+        scheduleLossProbeOrRto(true);
       }
       notifyApp();
     } else if (ack == sndUna && seg.payloadLength() == 0 && !windowChanged
@@ -975,7 +1094,7 @@ public final class TcpConnection implements EventHandler {
       duplicateAck();
     } else if (windowChanged && xmitKind == XMIT_PROBE0 && sndWnd > 0) {
       clearXmitTimer(); // tcp_ack_probe: the window opened
-      backoff = 0;
+      rtt.resetBackoff();
       probesOut = 0;
     }
     if (sndWnd == 0 && txCount == 0 && SeqNum.lt(sndNxt, writeSeq)) {
@@ -1022,57 +1141,42 @@ public final class TcpConnection implements EventHandler {
       }
     }
     if (oldestSent >= 0 && !retransAcked) {
-      rttSample(sim.now() - oldestSent);
+      rtt.sample(sim.now() - oldestSent, ack, sndNxt);
     } else if (tsOk && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
       // tcp_rtt_tsopt_us: with retransmissions acknowledged, the echo still times the round trip.
       long ms = tsNow() - seg.options().tsEcr();
       if (ms >= 0) {
-        rttSample(Math.max(ms, 1) * Nanos.PER_MILLI);
+        rtt.sample(Math.max(ms, 1) * Nanos.PER_MILLI, ack, sndNxt);
       }
     }
   }
 
+  /**
+   * The handshake's RTT sample (tcp_synack_rtt_meas / tcp_ack_update_rtt): the SYN's (or
+   * SYN-ACK's) round trip unless it was retransmitted (Karn), else the timestamp echo; with
+   * neither, the RTO becomes 3 s (RFC 6298 §5.7).
+   */
   private void sampleRttFromHandshake(Segment seg) {
-    if (retransmits == 0 && totalRto == 0 && synSentNanos >= 0) {
-      rttSample(sim.now() - synSentNanos);
+    boolean sampled = false;
+    if (synSentNanos >= 0) {
+      sampled = rtt.sample(sim.now() - synSentNanos, seg.ack(), sndNxt);
     } else if (tsOk && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
       long ms = tsNow() - seg.options().tsEcr();
       if (ms >= 0) {
-        rttSample(Math.max(ms, 1) * Nanos.PER_MILLI);
+        sampled = rtt.sample(Math.max(ms, 1) * Nanos.PER_MILLI, seg.ack(), sndNxt);
       }
+    }
+    if (!sampled) {
+      rtt.handshakeWithoutSample();
     }
   }
 
   /** When our SYN or SYN-ACK was (last) sent, to time the handshake. */
   long synSentNanos = -1;
 
-  /**
-   * RFC 6298 §2 with Linux's clamps (tcp_rtt_estimator, tcp_set_rto, tcp_bound_rto): the RTO is
-   * SRTT + max(4 RTTVAR, 200 ms), at most 120 s. Placeholder for RttEstimator.
-   */
-  void rttSample(long rttNanos) {
-    if (rttNanos <= 0) {
-      rttNanos = 1000; // a sample of zero would look like no sample
-    }
-    lastRttNanos = rttNanos;
-    if (srttNanos == 0) {
-      srttNanos = rttNanos;
-      rttvarNanos = rttNanos / 2;
-    } else {
-      long delta = Math.abs(srttNanos - rttNanos);
-      rttvarNanos = (3 * rttvarNanos + delta) / 4;
-      srttNanos = (7 * srttNanos + rttNanos) / 8;
-    }
-    rtoNanos = Math.min(RTO_MAX_NANOS, srttNanos + Math.max(4 * rttvarNanos, RTO_MIN_NANOS));
-  }
-
-  /** The RTO with backoff applied (inet_csk_rto_backoff), at most TCP_RTO_MAX. */
+  /** The retransmission timeout now: icsk_rto, already doubled by each backoff. */
   long currentRto() {
-    long r = rtoNanos;
-    for (int i = 0; i < backoff && r < RTO_MAX_NANOS; i++) {
-      r <<= 1;
-    }
-    return Math.min(r, RTO_MAX_NANOS);
+    return rtt.rtoNanos();
   }
 
   private void congestionOnAck(int priorUna, int ack, int priorInFlight) {
@@ -1353,17 +1457,21 @@ public final class TcpConnection implements EventHandler {
         return;
       }
       force = false;
-      retransmitEntry(i);
+      retransmitEntry(i, true);
     }
   }
 
-  private void retransmitEntry(int i) {
+  /**
+   * tcp_retransmit_skb: resend one scoreboard entry. The first retransmission starts the give-up
+   * clock (tp->retrans_stamp); a loss probe does not.
+   */
+  private void retransmitEntry(int i, boolean stamp) {
     int start = txStart[i];
     int end = txEnd[i];
     boolean fin = finSent && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
-    if (retransStampNanos == 0) {
-      retransStampNanos = txTime[i];
+    if (stamp && retransStampNanos == 0) {
+      retransStampNanos = sim.now();
     }
     txFlags[i] |= RETRANS | EVER_RETRANS;
     txTime[i] = sim.now();
@@ -1423,7 +1531,7 @@ public final class TcpConnection implements EventHandler {
       sentNew = true;
     }
     if (sentNew) {
-      scheduleLossProbeOrRto();
+      scheduleLossProbeOrRto(false);
     }
   }
 
@@ -1460,8 +1568,8 @@ public final class TcpConnection implements EventHandler {
   /** Builds and sends a data (or FIN) segment for [start, start+len) of the send queue. */
   private void transmitData(int start, int len, boolean fin) {
     byte[] payload = null;
-    if (len > 0 && sendQueue != null && sendQueue.keepsContent()) {
-      payload = sendQueue.copy(SeqNum.distance(sndUna, start), len);
+    if (len > 0 && sendBuf != null && sendBuf.carriesContent()) {
+      payload = sendBuf.payload(start, len);
     }
     int flags = ACK;
     if (len > 0 && start + len == writeSeq) {
@@ -1643,9 +1751,10 @@ public final class TcpConnection implements EventHandler {
     // In order (possibly overlapping what we have): trim the old part.
     int skip = SeqNum.distance(seq, rcvNxt);
     int fresh = len - skip;
-    int room = fullSpace() - bufferedBytes();
-    if (fresh > room && room >= 0 && fresh - room > 0 && room < fresh) {
-      // The receive buffer is full: drop what does not fit (tcp_try_rmem_schedule failing).
+    // In-window data is taken while the buffer (twice the window, sk_rcvbuf) has room; what
+    // does not fit is dropped (tcp_try_rmem_schedule failing).
+    int room = rcvBuf - bufferedBytes();
+    if (fresh > room) {
       if (room <= 0) {
         stack.drop(seg, DropReason.TCP_ZEROWINDOW);
         sendAck();
@@ -1679,10 +1788,10 @@ public final class TcpConnection implements EventHandler {
         atoNanos = atoNanos / 2 + ATO_MIN_NANOS / 2;
       } else if (m < atoNanos) {
         atoNanos = atoNanos / 2 + m;
-        if (atoNanos > rtoNanos) {
-          atoNanos = rtoNanos;
+        if (atoNanos > rtt.rtoNanos()) {
+          atoNanos = rtt.rtoNanos();
         }
-      } else if (m > rtoNanos) {
+      } else if (m > rtt.rtoNanos()) {
         enterQuickAckCount();
       }
     }
@@ -1707,7 +1816,7 @@ public final class TcpConnection implements EventHandler {
       return; // a bare FIN beyond a hole: the peer retransmits it with the hole filled
     }
     // Merge into the sorted, non-overlapping ofo list (tcp_data_queue_ofo coalescing).
-    int room = fullSpace() - bufferedBytes();
+    int room = rcvBuf - bufferedBytes();
     if (SeqNum.distance(seq, end) > room) {
       stack.drop(null, DropReason.TCP_OFO_DROP);
       return;
@@ -1855,16 +1964,29 @@ public final class TcpConnection implements EventHandler {
     sendDelayedAck();
   }
 
-  /** tcp_send_delayed_ack: arm the delayed-ACK timer for ato (never later than one pending). */
+  /**
+   * tcp_send_delayed_ack: arm the delayed-ACK timer for ato, bounded by 200 ms in pingpong mode
+   * (else 500 ms) and by the smoothed RTT (at least 40 ms). Before any data arrived ato is 0 and
+   * the timer fires at the next tick (one jiffy, 4 ms at CONFIG_HZ=250), as for the ACK of a
+   * FIN on a connection that never carried data. An earlier pending deadline stands.
+   */
   private void sendDelayedAck() {
-    long ato = Math.max(atoNanos, ATO_MIN_NANOS);
-    long maxAto = pingpong ? DELACK_MAX_NANOS : Nanos.millis(500);
-    ato = Math.min(ato, maxAto);
-    long at = sim.now() + ato;
-    if (sim.isPending(delackTimer)) {
-      return; // an earlier deadline stands (Linux keeps the sooner of the two)
+    long ato = atoNanos;
+    if (ato > ATO_MIN_NANOS) {
+      long maxAto = pingpong ? DELACK_MAX_NANOS : Nanos.millis(500);
+      if (rtt.hasSample()) {
+        maxAto = Math.min(maxAto, Math.max(rtt.srttNanos(), ATO_MIN_NANOS));
+      }
+      ato = Math.min(ato, maxAto);
     }
-    delackTimer = sim.schedule(at, this, TIMER_DELACK);
+    ato = Math.min(ato, DELACK_MAX_NANOS);
+    if (ato < JIFFY_NANOS) {
+      ato = JIFFY_NANOS;
+    }
+    if (sim.isPending(delackTimer)) {
+      return;
+    }
+    delackTimer = sim.scheduleAfter(ato, this, TIMER_DELACK);
   }
 
   // =========================================================================================
@@ -1915,23 +2037,21 @@ public final class TcpConnection implements EventHandler {
    * tcp_schedule_loss_probe (RFC 8985 §7.2): with SACK, in the Open state, arm a probe timeout of
    * 2 SRTT (plus 200 ms with one segment out, else 2 jiffies), never later than the RTO.
    */
-  private void scheduleLossProbeOrRto() {
+  private void scheduleLossProbeOrRto(boolean advancingRto) {
     if (txCount == 0) {
       return;
     }
     int early = stack.sysctls().earlyRetrans();
     boolean tlp = (early == 3 || early == 4) && sackOk && ca == CaState.OPEN
-        && tlpHighSeq == 0 && srttNanos > 0 && state == ESTABLISHED
-        || (early == 3 || early == 4) && sackOk && ca == CaState.OPEN && tlpHighSeq == 0
-        && srttNanos > 0 && state == CLOSE_WAIT;
+        && tlpHighSeq == 0 && rtt.hasSample();
     if (!tlp) {
-      if (xmitKind != XMIT_RTO) {
+      if (advancingRto || xmitKind != XMIT_RTO) {
         resetXmitTimer(XMIT_RTO, currentRto());
       }
       return;
     }
-    long pto = 2 * srttNanos + (txCount == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
-    long rtoDelta = txTime[txHead] + currentRto() - sim.now();
+    long pto = 2 * rtt.srttNanos() + (txCount == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
+    long rtoDelta = advancingRto ? currentRto() : txTime[txHead] + currentRto() - sim.now();
     if (rtoDelta > 0) {
       pto = Math.min(pto, rtoDelta);
     }
@@ -1954,7 +2074,7 @@ public final class TcpConnection implements EventHandler {
     } else {
       int i = txIndex(txCount - 1);
       if ((txFlags[i] & SACKED) == 0) {
-        retransmitEntry(i);
+        retransmitEntry(i, false); // __tcp_retransmit_skb: no retrans_stamp for a probe
       }
     }
     stack.count("TcpExtTCPLossProbes");
@@ -1981,11 +2101,12 @@ public final class TcpConnection implements EventHandler {
     stack.count("TcpExtTCPTimeouts");
     enterLoss();
     int i = txHead;
-    retransmitEntry(i);
+    retransmitEntry(i, true);
     retransmits++;
     totalRto++;
-    backoff++;
-    resetXmitTimer(XMIT_RTO, currentRto());
+    rtt.backoff();
+    resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
+        retransStampNanos, Nanos.millis(userTimeoutMs), JIFFY_NANOS));
   }
 
   /**
@@ -1996,8 +2117,9 @@ public final class TcpConnection implements EventHandler {
    */
   private void synRetransmitTimeout() {
     TcpSysctls s = stack.sysctls();
-    int maxRetransmits = s.synRetries() + (state == SYN_SENT ? s.synLinearTimeouts() : 0);
-    if (retransmits >= maxRetransmits || userTimeoutExpired()) {
+    boolean synSent = state == SYN_SENT;
+    if (TcpTimeouts.synTimedOut(sim.now(), firstSynNanos, retransmits, s.synRetries(),
+        s.synLinearTimeouts(), synSent, Nanos.millis(userTimeoutMs))) {
       timedOut();
       return;
     }
@@ -2005,53 +2127,27 @@ public final class TcpConnection implements EventHandler {
     retransmits++;
     totalRto++;
     totalRetrans++;
-    if (state != SYN_SENT || totalRto > s.synLinearTimeouts()) {
-      backoff++;
-      rtoNanos = Math.min(rtoNanos << 1, RTO_MAX_NANOS);
+    if (!synSent || TcpTimeouts.synTimeoutBacksOff(totalRto, s.synLinearTimeouts())) {
+      rtt.backoff();
     }
     synSentNanos = -1; // Karn: no RTT sample from a retransmitted SYN
-    resetXmitTimer(XMIT_RTO, rtoNanos);
-  }
-
-  private boolean userTimeoutExpired() {
-    return userTimeoutMs > 0 && retransStampNanos != 0
-        && sim.now() - retransStampNanos >= Nanos.millis(userTimeoutMs);
+    resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
   }
 
   /**
-   * tcp_write_timeout / retransmits_timed_out: the time since the first timed-out transmission
-   * exceeds what tcp_retries2 doublings of TCP_RTO_MIN would take (or TCP_USER_TIMEOUT). Placeholder
-   * for TcpTimeouts.
+   * tcp_write_timeout for a synchronized connection: the retransmission budget of tcp_retries2
+   * (or of the orphan retries, or TCP_USER_TIMEOUT) counted from the first retransmission.
    */
   private boolean writeTimedOut() {
-    if (retransStampNanos == 0) {
-      retransStampNanos = txTime[txHead];
-    }
-    long elapsed = sim.now() - retransStampNanos;
-    if (userTimeoutMs > 0) {
-      return retransmits > 0 && elapsed >= Nanos.millis(userTimeoutMs);
-    }
     int boundary = orphan ? orphanRetries() : stack.sysctls().retries2();
-    if (retransmits < boundary) {
-      return elapsed >= modelTimeout(boundary) && retransmits > 0;
-    }
-    return elapsed >= modelTimeout(boundary);
+    return TcpTimeouts.retransmitsTimedOut(sim.now(), retransStampNanos, retransmits, boundary,
+        Nanos.millis(userTimeoutMs), TcpTimeouts.RTO_MIN_NANOS);
   }
 
-  /** tcp_orphan_retries: 0 means 8. */
+  /** tcp_orphan_retries: 0 means 8 while the RTO is below its maximum. */
   private int orphanRetries() {
-    int r = stack.sysctls().orphanRetries();
-    return r == 0 ? 8 : r;
-  }
-
-  /** tcp_model_timeout: the time `boundary` doubling timeouts from TCP_RTO_MIN take, capped at 120 s each. */
-  static long modelTimeout(int boundary) {
-    long base = RTO_MIN_NANOS;
-    int thresh = 63 - Long.numberOfLeadingZeros(RTO_MAX_NANOS / base); // ilog2(600) = 9
-    if (boundary <= thresh) {
-      return ((2L << boundary) - 1) * base;
-    }
-    return ((2L << thresh) - 1) * base + (long) (boundary - thresh) * RTO_MAX_NANOS;
+    return TcpTimeouts.orphanRetries(stack.sysctls().orphanRetries(),
+        rtt.rtoNanos() < RTO_MAX_NANOS, false);
   }
 
   /** tcp_write_err: the connection timed out (ETIMEDOUT, or the soft error seen before). */
@@ -2072,8 +2168,11 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     int maxProbes = orphan ? orphanRetries() : stack.sysctls().retries2();
-    if (userTimeoutMs > 0 ? sim.now() - lastRecvNanos >= Nanos.millis(userTimeoutMs)
-        : probesOut >= maxProbes) {
+    if (probesOut == 0) {
+      probesStampNanos = sim.now();
+    }
+    if (TcpTimeouts.probeTimerExpired(probesOut, maxProbes, sim.now() - probesStampNanos,
+        Nanos.millis(userTimeoutMs))) {
       timedOut();
       return;
     }
@@ -2085,7 +2184,7 @@ public final class TcpConnection implements EventHandler {
     } else {
       output(sndUna - 1, ACK, 0, null);
     }
-    backoff++;
+    rtt.countProbeBackoff(maxProbes); // tcp_send_probe0
     armProbeTimer();
   }
 
@@ -2094,12 +2193,8 @@ public final class TcpConnection implements EventHandler {
     if (xmitKind == XMIT_PROBE0 && sim.isPending(xmitTimer)) {
       return;
     }
-    long base = Math.max(rtoNanos, RTO_MIN_NANOS);
-    long when = base;
-    for (int i = 0; i < backoff && when < RTO_MAX_NANOS; i++) {
-      when <<= 1;
-    }
-    resetXmitTimer(XMIT_PROBE0, Math.min(when, RTO_MAX_NANOS));
+    resetXmitTimer(XMIT_PROBE0,
+        TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS));
   }
 
   /**
@@ -2111,7 +2206,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     if (!pingpong) {
-      atoNanos = Math.min(atoNanos << 1, rtoNanos);
+      atoNanos = Math.min(atoNanos << 1, rtt.rtoNanos());
     } else {
       pingpong = false;
       atoNanos = ATO_MIN_NANOS;
@@ -2141,8 +2236,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     if (idle >= keepIdle) {
-      if (userTimeoutMs > 0 && idle >= Nanos.millis(userTimeoutMs) && probesOut > 0
-          || userTimeoutMs == 0 && probesOut >= cnt) {
+      if (TcpTimeouts.keepaliveExpired(idle, keepIdle, probesOut, cnt, Nanos.millis(userTimeoutMs))) {
         timedOut();
         return;
       }
@@ -2234,6 +2328,7 @@ public final class TcpConnection implements EventHandler {
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
   void initTransfer() {
+    everConnected = true;
     lastRecvNanos = sim.now();
     if (keepAlive) {
       keepaliveChanged();
@@ -2242,17 +2337,15 @@ public final class TcpConnection implements EventHandler {
 
   private void ensureBuffers() {
     boolean keep = stack.keepPayload();
-    if (sendQueue == null) {
-      sendQueue = new ByteQueue(keep);
-    }
+
     if (recvQueue == null) {
       recvQueue = new ByteQueue(keep);
     }
   }
 
   private void releaseBuffers() {
-    if (sendQueue != null && sendQueue.size() == 0) {
-      sendQueue = null;
+    if (sendBuf != null && sendBuf.size() == 0) {
+      sendBuf = null;
     }
     ofoStart = NO_INTS;
     ofoEnd = NO_INTS;
@@ -2267,16 +2360,21 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * The payload bytes the send buffer holds: SO_SNDBUF's value (Linux doubles it for overhead,
-   * which this model does not count), or, unlocked, tcp_wmem[1] grown with the window as
-   * tcp_sndbuf_expand does, at most tcp_wmem[2].
+   * sk_sndbuf, the payload the send buffer may hold: SO_SNDBUF's doubled value when set;
+   * otherwise tcp_wmem[1] grown as tcp_sndbuf_expand does once the window is known (2 x
+   * max(IW10, cwnd) x per-segment memory, MSS + ~2 KB of skb overhead: 69120 bytes at MSS 1448),
+   * at most tcp_wmem[2].
    */
   int sendCapacity() {
     if (sndBufLocked) {
-      return sndBuf / 2;
+      return sndBuf;
     }
-    int expand = 2 * Math.max(cwnd, INIT_CWND) * Math.max(mssCache, MIN_MSS);
-    return Math.min(Math.max(sndBuf, expand), stack.sysctls().wmemMax());
+    if (!everConnected) {
+      return sndBuf;
+    }
+    long perMss = Math.max(mssCache, MIN_MSS) + SKB_OVERHEAD_BYTES;
+    long expand = 2L * Math.max(cwnd, INIT_CWND) * perMss;
+    return (int) Math.min(Math.max(sndBuf, expand), stack.sysctls().wmemMax());
   }
 
   private void queueFin() {
@@ -2287,11 +2385,16 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
-  /** tcp_done: to CLOSE, timers off, unhashed; the socket survives while the application holds it. */
+  /**
+   * tcp_done: to CLOSE, timers off, unhashed, both directions shut (SHUTDOWN_MASK); the socket
+   * survives while the application holds it.
+   */
   void destroy(String cause, Errno err) {
     if (state != CLOSE) {
       setState(CLOSE, cause);
     }
+    rcvShutdown = true;
+    sendShutdown = true;
     cancelAllTimers();
     releaseBuffers();
     stack.unhash(this);
@@ -2350,10 +2453,10 @@ public final class TcpConnection implements EventHandler {
   /** A TCP_INFO snapshot (tcp_get_info). */
   public TcpInfo info() {
     int unacked = txCount;
-    return new TcpInfo(state, ca, retransmits, probesOut, backoff,
-        (state == SYN_SENT || state == SYN_RECV ? rtoNanos : currentRto()) / 1000,
+    return new TcpInfo(state, ca, retransmits, probesOut, rtt.backoffCount(),
+        rtt.rtoNanos() / 1000,
         atoNanos / 1000, mssCache, rcvMss, unacked, countFlag(SACKED), countFlag(LOST),
-        countFlag(RETRANS), srttNanos / 1000, rttvarNanos / 1000,
+        countFlag(RETRANS), rtt.srttNanos() / 1000, rtt.rttvarNanos() / 1000,
         ssthresh, cwnd, stack.sysctls().value(Sysctl.TCP_REORDERING), totalRetrans, sndWnd,
         rcvWnd, Math.max(0, SeqNum.distance(sndNxt, writeSeq)), bytesAcked, bytesReceived,
         segsOut, segsIn);
