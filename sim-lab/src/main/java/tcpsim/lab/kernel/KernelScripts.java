@@ -29,7 +29,40 @@ public final class KernelScripts {
   /** The quick suite's limit on a script's scripted time. */
   public static final long QUICK_LIMIT_USECS = 10_000_000;
 
+  /**
+   * A handshake run once per JVM before the first script and thrown away: a cold JVM loads and
+   * compiles the runner's code during the first script's first events and makes them tens of
+   * milliseconds late, which would be charged to the kernel.
+   */
+  private static final String WARM_UP = String.join("\n",
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+      "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0",
+      "+0 bind(3, ..., ...) = 0",
+      "+0 listen(3, 1) = 0",
+      "+0 < S 0:0(0) win 65535 <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 8>",
+      "+0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 200 ecr 100,nop,wscale 8>",
+      "+0 < . 1:1(0) ack 1 win 1050 <nop,nop,TS val 110 ecr 200>",
+      "+0 accept(3, ..., ...) = 4",
+      "+0 < P. 1:11(10) ack 1 win 1050 <nop,nop,TS val 120 ecr 200>",
+      "+0 > . 1:1(0) ack 11 <...>",
+      "+0 read(4, ..., 100) = 10",
+      "+0 close(4) = 0",
+      "+0 > R. 1:1(0) ack 11 <...>", "");
+  private static boolean warm;
+
   private KernelScripts() {}
+
+  private static synchronized void warmUp() {
+    if (warm) {
+      return;
+    }
+    warm = true;
+    try (LinuxKernelBackend k = LinuxKernelBackend.open()) {
+      ScriptRunner.run(tcpsim.lab.script.Parser.parse("warm-up", WARM_UP), new RecordingBackend(k));
+    } catch (tcpsim.lab.script.ScriptError e) {
+      throw new IllegalStateException("the built-in warm-up script does not parse: " + e.getMessage(), e);
+    }
+  }
 
   /** What became of a script on the kernel. */
   public sealed interface Outcome {
@@ -39,7 +72,8 @@ public final class KernelScripts {
      * The runner's verdict, what the backend noticed on the way, and the timed transcript of
      * what crossed between script and kernel.
      */
-    record Ran(ScriptResult result, List<String> notes, List<String> transcript) implements Outcome {
+    record Ran(ScriptResult result, List<String> notes, List<String> transcript,
+        List<String> observations) implements Outcome {
       @Override
       public String file() {
         return result.file();
@@ -65,7 +99,7 @@ public final class KernelScripts {
   public static Outcome run(Script script, boolean slow) {
     ScriptResult unsupported = ScriptRunner.unsupportedFeature(script);
     if (unsupported != null) {
-      return new Outcome.Ran(unsupported, List.of(), List.of());
+      return new Outcome.Ran(unsupported, List.of(), List.of(), List.of());
     }
     KernelAvailability a = KernelAvailability.check();
     if (!a.available()) {
@@ -77,10 +111,15 @@ public final class KernelScripts {
           + Nanos.format(Nanos.micros(duration)) + " of real time, more than the quick suite's "
           + Nanos.format(Nanos.micros(QUICK_LIMIT_USECS)) + " (use --slow)");
     }
+    try {
+      warmUp();
+    } catch (KernelBackendException e) {
+      return new Outcome.NotRun(script.file(), "kernel backend not run: " + e.getMessage());
+    }
     try (LinuxKernelBackend k = LinuxKernelBackend.open()) {
       RecordingBackend rec = new RecordingBackend(k);
       ScriptResult r = ScriptRunner.run(widened(script, EXTRA_TOLERANCE_USECS), rec);
-      return new Outcome.Ran(r, List.copyOf(k.notes()), rec.transcript());
+      return new Outcome.Ran(r, List.copyOf(k.notes()), rec.transcript(), rec.observations());
     } catch (KernelBackendException e) {
       return new Outcome.NotRun(script.file(), "kernel backend not run: " + e.getMessage());
     }

@@ -78,17 +78,18 @@ public final class RecordingBackend implements ScriptBackend {
 
   @Override
   public SyscallOutcome syscall(SyscallRequest call) {
+    long start = inner.nowNanos();
     SyscallOutcome o = inner.syscall(call);
     String args = String.join(", ", call.args().stream().map(Object::toString).toList());
     String head = call.name() + "(" + args + ")";
     if (o instanceof SyscallOutcome.Returned r) {
       String n = head + " = " + result(r.result());
-      log(inner.nowNanos(), n);
+      log(start, n + "  (returned after " + (inner.nowNanos() - start) / 1000 + " us)");
       observations.add(n);
     } else if (o instanceof SyscallOutcome.Blocked) {
-      log(inner.nowNanos(), head + " blocks");
+      log(start, head + " blocks");
     } else {
-      log(inner.nowNanos(), head + " unsupported: " + ((SyscallOutcome.Unsupported) o).feature());
+      log(start, head + " unsupported: " + ((SyscallOutcome.Unsupported) o).feature());
     }
     return o;
   }
