@@ -101,15 +101,15 @@ public final class KernelScripts {
     if (unsupported != null) {
       return new Outcome.Ran(unsupported, List.of(), List.of(), List.of());
     }
-    KernelAvailability a = KernelAvailability.check();
-    if (!a.available()) {
-      return new Outcome.NotRun(script.file(), "kernel backend not run: " + a.reason());
-    }
     long duration = scriptedDurationUsecs(script);
     if (!slow && duration > QUICK_LIMIT_USECS) {
       return new Outcome.NotRun(script.file(), "kernel backend not run: the script spans "
           + Nanos.format(Nanos.micros(duration)) + " of real time, more than the quick suite's "
           + Nanos.format(Nanos.micros(QUICK_LIMIT_USECS)) + " (use --slow)");
+    }
+    KernelAvailability a = KernelAvailability.check();
+    if (!a.available()) {
+      return new Outcome.NotRun(script.file(), "kernel backend not run: " + a.reason());
     }
     try {
       warmUp();

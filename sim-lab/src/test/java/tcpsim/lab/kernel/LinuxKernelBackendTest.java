@@ -130,4 +130,22 @@ class LinuxKernelBackendTest {
       assertEquals(4, done.result().ret());
     }
   }
+
+  @Test
+  void sysctlsAreSetInsideTheNamespaceOnly() throws java.io.IOException {
+    java.nio.file.Path hostFile = java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_syn_retries");
+    String host = java.nio.file.Files.readString(hostFile).trim();
+    String other = host.equals("2") ? "3" : "2";
+    try (LinuxKernelBackend k = LinuxKernelBackend.open()) {
+      assertTrue(k.setSysctl("net.ipv4.tcp_syn_retries", other));
+      assertEquals(other, Tools.run(List.of("ip", "netns", "exec", k.namespace(), "cat",
+          hostFile.toString())).out().trim());
+      assertEquals(host, java.nio.file.Files.readString(hostFile).trim());
+      // net.ipv4.tcp_mem is the whole machine's (registered for init_net only): refused.
+      assertFalse(k.setSysctl("net.ipv4.tcp_mem", "1 2 3"));
+      assertFalse(k.setSysctl("kernel.hostname", "x"));
+      assertTrue(k.notes().stream().anyMatch(n -> n.contains("tcp_mem") && n.contains("per-namespace")),
+          k.notes().toString());
+    }
+  }
 }
