@@ -54,6 +54,9 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   /** A congestion control the namespace may not default to, set on each new socket instead. */
   private String perSocketCongestion;
   private final List<String> notes = new ArrayList<>();
+  /** The worst lateness of the runner's own actions (sleeping past a time, a slow call). */
+  private long worstLatenessNanos;
+  private String worstLateness = "none";
   private final HexFormat hex = HexFormat.of();
 
   private LinuxKernelBackend(NetNamespace ns, KernelHelper helper) {
@@ -123,6 +126,28 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     for (long wait = target - System.nanoTime(); wait > 0; wait = target - System.nanoTime()) {
       LockSupport.parkNanos(wait);
     }
+    late(System.nanoTime() - target, "woke up late for " + tcpsim.core.time.Nanos.format(nanos));
+  }
+
+  /**
+   * How late the runner's own actions were at worst, in nanoseconds: sleeping past an event's
+   * time, or a call or injection whose round trip through the helper was slow. Large values mean
+   * the machine was too busy for the script's tolerances, not that the kernel misbehaved.
+   */
+  public long worstLatenessNanos() {
+    return worstLatenessNanos;
+  }
+
+  /** What was late at worst, and by how much. */
+  public String worstLateness() {
+    return worstLateness;
+  }
+
+  private void late(long nanos, String what) {
+    if (nanos > worstLatenessNanos) {
+      worstLatenessNanos = nanos;
+      worstLateness = what + " by " + nanos / 1000 + " us";
+    }
   }
 
   @Override
@@ -153,7 +178,9 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     started = true;
     byte[] packet = PacketEncoder.encode(segment, ipId);
     ipId = (ipId + 1) & 0xffff;
+    long t0 = System.nanoTime();
     KernelHelper.Reply r = helper.command("inject " + hex.formatHex(packet));
+    late(System.nanoTime() - t0, "injecting a segment took long");
     if (r.ret() != packet.length) {
       throw new KernelBackendException("writing a " + packet.length + "-byte packet into " + TUN
           + " failed: " + r.errno());
@@ -180,6 +207,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     } catch (NotPassable e) {
       return new SyscallOutcome.Unsupported(e.getMessage());
     }
+    long t0 = System.nanoTime();
     KernelHelper.Reply r = helper.command(command);
     if (r.blocked()) {
       return new SyscallOutcome.Blocked();
@@ -191,6 +219,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
             + ") failed: " + c.errno());
       }
     }
+    late(System.nanoTime() - t0, call.name() + "() took long to return");
     return new SyscallOutcome.Returned(result(call, r));
   }
 
