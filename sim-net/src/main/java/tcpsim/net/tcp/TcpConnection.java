@@ -1526,8 +1526,14 @@ public final class TcpConnection implements EventHandler {
    */
   private void output(int seq, int flags, int len, byte[] payload) {
     int window = rcv.selectWindow();
-    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sackBlocksToSend(),
-        sackPairs);
+    int[] sack = sackBlocksToSend();
+    TcpOptions o;
+    if (sackPairs == 0 && tsOk) {
+      // The common case, nop,nop,TS: restamp one shared layout instead of building anew.
+      o = TS_ONLY.withTimestamp(tsNow(), tsRecent);
+    } else {
+      o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
+    }
     Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(), flags,
         window, 0, o, len, payload);
     segsOut++;
@@ -1536,6 +1542,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   private int sackPairs;
+  private static final TcpOptions TS_ONLY = TcpOptionLayout.established(true, 0, 0, NO_INTS, 0);
 
   /**
    * The SACK blocks for the next segment (tcp_established_options): a pending D-SACK first
