@@ -33,8 +33,6 @@ public final class Listener {
   int maxAckBacklog;
   final Map<Long, RequestSock> synQueue = new LinkedHashMap<>();
   final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
-  /** Children made but not yet in ESTABLISHED (never, as children are born at the final ACK). */
-  final Map<Long, TcpConnection> children = new LinkedHashMap<>();
 
   Listener(TcpConnection owner, int backlog) {
     this.owner = owner;
