@@ -586,14 +586,14 @@ public final class TcpConnection implements EventHandler {
         if (!shutdownOnly && readableBytes() > 0) {
           // tcp_close: unread data means the application lost data: RST, not FIN
           // (RFC 2525 §2.17; counted as TcpExtTCPAbortOnClose).
-          stack.count("TcpExtTCPAbortOnClose");
+          stack.count(TcpMib.TcpExtTCPAbortOnClose);
           sendActiveReset();
           destroy("close with unread data", null);
           return;
         }
         if (!shutdownOnly && lingerOn && lingerSeconds == 0) {
           // SO_LINGER {1, 0}: abortive close (tcp_close -> tcp_disconnect).
-          stack.count("TcpExtTCPAbortOnLinger");
+          stack.count(TcpMib.TcpExtTCPAbortOnLinger);
           abort();
           return;
         }
@@ -763,7 +763,7 @@ public final class TcpConnection implements EventHandler {
         && SeqNum.lt(seg.options().tsVal(), tsRecent)) {
       // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate.
       stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
-      stack.count("TcpExtPAWSEstab");
+      stack.count(TcpMib.TcpExtPAWSEstab);
       sendAck();
       return false;
     }
@@ -772,7 +772,7 @@ public final class TcpConnection implements EventHandler {
     boolean acceptable = !old && !rcv.isBeyondWindow(seg.seq());
     if (!acceptable) {
       if (!seg.has(RST)) {
-        stack.count("TcpExtTCPOutOfWindow");
+        stack.count(TcpMib.TcpExtTCPOutOfWindow);
         enterQuickAck();
         sendAck();
       }
@@ -837,7 +837,7 @@ public final class TcpConnection implements EventHandler {
       resetArrived();
       return false;
     }
-    stack.count("TcpExtTCPSYNChallenge");
+    stack.count(TcpMib.TcpExtTCPSYNChallenge);
     sendChallengeAck();
     stack.drop(seg, DropReason.TCP_INVALID_SYN);
     return false;
@@ -931,7 +931,7 @@ public final class TcpConnection implements EventHandler {
     if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
       // tcp_rcv_state_process: new data for a socket the application closed: RST
       // (TcpExtTCPAbortOnData).
-      stack.count("TcpExtTCPAbortOnData");
+      stack.count(TcpMib.TcpExtTCPAbortOnData);
       sendActiveReset();
       destroy("data after close", null);
       return;
@@ -959,7 +959,7 @@ public final class TcpConnection implements EventHandler {
       }
       case DUPLICATE -> {
         // tcp_data_queue: a retransmission of data held: immediate ACK with D-SACK.
-        stack.count("TcpExtDelayedACKLost");
+        stack.count(TcpMib.TcpExtDelayedACKLost);
         enterQuickAck();
         sendAck();
       }
@@ -1260,7 +1260,7 @@ public final class TcpConnection implements EventHandler {
    * below the highest SACK are marked lost for tcp_xmit_retransmit_queue.
    */
   private void enterRecovery() {
-    stack.count("TcpExtTCPFastRetrans");
+    stack.count(TcpMib.TcpExtTCPFastRetrans);
     cc.enterRecovery(sb.count);
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
@@ -1366,7 +1366,7 @@ public final class TcpConnection implements EventHandler {
     }
     sb.retransmitted(i, sim.now());
     totalRetrans++;
-    stack.count("TcpRetransSegs");
+    stack.count(TcpMib.TcpRetransSegs);
     transmitData(start, len, fin);
   }
 
@@ -1491,14 +1491,14 @@ public final class TcpConnection implements EventHandler {
   /** RFC 5961 challenge ACK (tcp_send_challenge_ack), rate-limited per socket and per host. */
   private void sendChallengeAck() {
     if (stack.allowChallengeAck(this)) {
-      stack.count("TcpExtTCPChallengeACK");
+      stack.count(TcpMib.TcpExtTCPChallengeACK);
       sendAck();
     }
   }
 
   /** A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. */
   private void sendActiveReset() {
-    stack.count("TcpOutRsts");
+    stack.count(TcpMib.TcpOutRsts);
     Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
         RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
     stack.transmit(rst);
@@ -1762,7 +1762,7 @@ public final class TcpConnection implements EventHandler {
         retransmitEntry(i, false); // __tcp_retransmit_skb: no retrans_stamp for a probe
       }
     }
-    stack.count("TcpExtTCPLossProbes");
+    stack.count(TcpMib.TcpExtTCPLossProbes);
     tlpHighSeq = sndNxt;
     resetXmitTimer(XMIT_RTO, currentRto());
   }
@@ -1783,7 +1783,7 @@ public final class TcpConnection implements EventHandler {
       timedOut();
       return;
     }
-    stack.count("TcpExtTCPTimeouts");
+    stack.count(TcpMib.TcpExtTCPTimeouts);
     enterLoss();
     int i = sb.head;
     retransmitEntry(i, true);
@@ -1839,7 +1839,7 @@ public final class TcpConnection implements EventHandler {
   private void timedOut() {
     Errno err = Errno.ETIMEDOUT;
     pendingError = err;
-    stack.count("TcpExtTCPAbortOnTimeout");
+    stack.count(TcpMib.TcpExtTCPAbortOnTimeout);
     destroy("retransmission give-up", err);
   }
 
@@ -1896,7 +1896,7 @@ public final class TcpConnection implements EventHandler {
       pingpong = false;
       atoNanos = ATO_MIN_NANOS;
     }
-    stack.count("TcpExtDelayedACKs");
+    stack.count(TcpMib.TcpExtDelayedACKs);
     sendAck();
   }
 
