@@ -1202,8 +1202,7 @@ public final class TcpConnection implements EventHandler {
         } else if (oldestSent < 0) {
           oldestSent = sb.time[i];
         }
-        sb.head = (sb.head + 1) % sb.start.length;
-        sb.count--;
+        sb.removeHead();
         removed++;
       } else {
         if (SeqNum.lt(sb.start[i], ack)) {
