@@ -57,6 +57,8 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   /** The worst lateness of the runner's own actions (sleeping past a time, a slow call). */
   private long worstLatenessNanos;
   private String worstLateness = "none";
+  /** When control last went back to the runner; 0 before the script's first event. */
+  private long lastExit;
   private final HexFormat hex = HexFormat.of();
 
   private LinuxKernelBackend(NetNamespace ns, KernelHelper helper) {
@@ -122,11 +124,20 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public void advanceTo(long nanos) {
+    enter();
+    try {
+      advanceTo0(nanos);
+    } finally {
+      exit();
+    }
+  }
+
+  private void advanceTo0(long nanos) {
     long target = epoch + nanos;
     for (long wait = target - System.nanoTime(); wait > 0; wait = target - System.nanoTime()) {
       LockSupport.parkNanos(wait);
     }
-    late(System.nanoTime() - target, "woke up late for " + tcpsim.core.time.Nanos.format(nanos));
+    late(System.nanoTime() - target, "a sleep past " + tcpsim.core.time.Nanos.format(nanos));
   }
 
   /**
@@ -143,15 +154,36 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     return worstLateness;
   }
 
+  /** The runner comes back: time since it last left counts as its own lateness. */
+  private void enter() {
+    long now = System.nanoTime();
+    if (lastExit != 0) {
+      late(now - lastExit, "a gap between two events (runner busy or descheduled)");
+    }
+  }
+
+  private void exit() {
+    lastExit = System.nanoTime();
+  }
+
   private void late(long nanos, String what) {
     if (nanos > worstLatenessNanos) {
       worstLatenessNanos = nanos;
-      worstLateness = what + " by " + nanos / 1000 + " us";
+      worstLateness = what + ": " + nanos / 1000 + " us";
     }
   }
 
   @Override
   public TimedSegment awaitOutbound(long deadlineNanos) {
+    enter();
+    try {
+      return awaitOutbound0(deadlineNanos);
+    } finally {
+      exit();
+    }
+  }
+
+  private TimedSegment awaitOutbound0(long deadlineNanos) {
     started = true;
     for (;;) {
       KernelHelper.Packet p = helper.takePacket(epoch + deadlineNanos);
@@ -175,12 +207,21 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public void inject(Segment segment) {
+    enter();
+    try {
+      inject0(segment);
+    } finally {
+      exit();
+    }
+  }
+
+  private void inject0(Segment segment) {
     started = true;
     byte[] packet = PacketEncoder.encode(segment, ipId);
     ipId = (ipId + 1) & 0xffff;
     long t0 = System.nanoTime();
     KernelHelper.Reply r = helper.command("inject " + hex.formatHex(packet));
-    late(System.nanoTime() - t0, "injecting a segment took long");
+    late(System.nanoTime() - t0, "an injection's round trip");
     if (r.ret() != packet.length) {
       throw new KernelBackendException("writing a " + packet.length + "-byte packet into " + TUN
           + " failed: " + r.errno());
@@ -200,6 +241,15 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public SyscallOutcome syscall(SyscallRequest call) {
+    enter();
+    try {
+      return syscall0(call);
+    } finally {
+      exit();
+    }
+  }
+
+  private SyscallOutcome syscall0(SyscallRequest call) {
     started = true;
     String command;
     try {
@@ -219,12 +269,21 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
             + ") failed: " + c.errno());
       }
     }
-    late(System.nanoTime() - t0, call.name() + "() took long to return");
+    late(System.nanoTime() - t0, call.name() + "()'s round trip");
     return new SyscallOutcome.Returned(result(call, r));
   }
 
   @Override
   public SyscallCompletion takeCompletion() {
+    enter();
+    try {
+      return takeCompletion0();
+    } finally {
+      exit();
+    }
+  }
+
+  private SyscallCompletion takeCompletion0() {
     KernelHelper.Reply r = helper.takeCompletion();
     if (r == null) {
       return null;
@@ -442,6 +501,15 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public boolean socketMatches(String ssState, int port) {
+    enter();
+    try {
+      return socketMatches0(ssState, port);
+    } finally {
+      exit();
+    }
+  }
+
+  private boolean socketMatches0(String ssState, int port) {
     Tools.Output o = Tools.run(ns.exec("ss", "-H", "-tan", "state", ssState));
     if (!o.ok()) {
       throw new KernelBackendException("ss -tan state " + ssState + " failed: " + o.out().trim());
@@ -451,6 +519,15 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public Map<String, Long> tcpInfo(int fd) {
+    enter();
+    try {
+      return tcpInfo0(fd);
+    } finally {
+      exit();
+    }
+  }
+
+  private Map<String, Long> tcpInfo0(int fd) {
     KernelHelper.Reply r = helper.command("tcpinfo " + fd);
     if (r.ret() != 0) {
       return null;
