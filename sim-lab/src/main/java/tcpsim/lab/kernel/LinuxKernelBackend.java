@@ -57,6 +57,14 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   /** The worst lateness of the runner's own actions (sleeping past a time, a slow call). */
   private long worstLatenessNanos;
   private String worstLateness = "none";
+  /**
+   * The time the runner has advanced to but this backend has not slept to yet, or -1. The next
+   * packet or call is sent to the helper as "at T ...": the helper (a small niced process) sleeps
+   * to T and acts, which a busy machine makes far less late than a JVM thread waking up.
+   */
+  private long pendingNanos = -1;
+  /** When the last packet or call was due to start (System.nanoTime), for its round trip. */
+  private long actionStart;
   /** When control last went back to the runner; 0 before the script's first event. */
   private long lastExit;
   private final HexFormat hex = HexFormat.of();
@@ -65,6 +73,9 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     this.ns = ns;
     this.helper = helper;
     this.epoch = System.nanoTime();
+    if (!helper.kernelStamps()) {
+      note("no packet socket on " + TUN + ": outbound segments are timed when read, not when sent");
+    }
   }
 
   /**
@@ -119,7 +130,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public long nowNanos() {
-    return System.nanoTime() - epoch;
+    return Math.max(System.nanoTime() - epoch, pendingNanos);
   }
 
   @Override
@@ -133,6 +144,18 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   }
 
   private void advanceTo0(long nanos) {
+    if (nanos > System.nanoTime() - epoch) {
+      pendingNanos = Math.max(pendingNanos, nanos);
+    }
+  }
+
+  /** Sleeps to the time the runner advanced to, when something must be seen at that time. */
+  private void realize() {
+    if (pendingNanos < 0) {
+      return;
+    }
+    long nanos = pendingNanos;
+    pendingNanos = -1;
     long target = epoch + nanos;
     for (long wait = target - System.nanoTime(); wait > 0; wait = target - System.nanoTime()) {
       LockSupport.parkNanos(wait);
@@ -166,6 +189,21 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     lastExit = System.nanoTime();
   }
 
+  /** Sends {@code command}, timed for the pending time if there is one; notes how late it ran. */
+  private KernelHelper.Reply timed(String command, String what) {
+    long pending = pendingNanos;
+    pendingNanos = -1;
+    actionStart = Math.max(System.nanoTime(), epoch + pending);
+    KernelHelper.Reply r = helper.command(pending > System.nanoTime() - epoch
+        ? "at " + (epoch + pending) + " " + command : command);
+    String lateNs = r.values().get("late");
+    if (lateNs != null) {
+      late(Long.parseLong(lateNs), what + " due at " + tcpsim.core.time.Nanos.format(pending)
+          + " started late");
+    }
+    return r;
+  }
+
   private void late(long nanos, String what) {
     if (nanos > worstLatenessNanos) {
       worstLatenessNanos = nanos;
@@ -188,6 +226,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     for (;;) {
       KernelHelper.Packet p = helper.takePacket(epoch + deadlineNanos);
       if (p == null) {
+        realize();
         return null;
       }
       byte[] b = p.bytes();
@@ -219,9 +258,8 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     started = true;
     byte[] packet = PacketEncoder.encode(segment, ipId);
     ipId = (ipId + 1) & 0xffff;
-    long t0 = System.nanoTime();
-    KernelHelper.Reply r = helper.command("inject " + hex.formatHex(packet));
-    late(System.nanoTime() - t0, "an injection's round trip");
+    KernelHelper.Reply r = timed("inject " + hex.formatHex(packet), "an injection");
+    late(System.nanoTime() - actionStart, "an injection's round trip");
     if (r.ret() != packet.length) {
       throw new KernelBackendException("writing a " + packet.length + "-byte packet into " + TUN
           + " failed: " + r.errno());
@@ -257,8 +295,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     } catch (NotPassable e) {
       return new SyscallOutcome.Unsupported(e.getMessage());
     }
-    long t0 = System.nanoTime();
-    KernelHelper.Reply r = helper.command(command);
+    KernelHelper.Reply r = timed(command, call.name() + "()");
     if (r.blocked()) {
       return new SyscallOutcome.Blocked();
     }
@@ -269,7 +306,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
             + ") failed: " + c.errno());
       }
     }
-    late(System.nanoTime() - t0, call.name() + "()'s round trip");
+    late(System.nanoTime() - actionStart, call.name() + "()'s round trip");
     return new SyscallOutcome.Returned(result(call, r));
   }
 
@@ -284,6 +321,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   }
 
   private SyscallCompletion takeCompletion0() {
+    realize();
     KernelHelper.Reply r = helper.takeCompletion();
     if (r == null) {
       return null;
@@ -458,6 +496,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   }
 
   private boolean writeSysctl(String name, String value) {
+    realize();
     if (!name.startsWith("net.") || !Pattern.matches("[A-Za-z0-9_.-]+", name)) {
       note("sysctl " + name + " refused: only net.* sysctls are set, inside the namespace");
       return false;
@@ -485,6 +524,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public void setQueueDropsAll(boolean dropAll) {
+    realize();
     if (dropAll == queueDropsAll) {
       return;
     }
@@ -510,6 +550,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   }
 
   private boolean socketMatches0(String ssState, int port) {
+    realize();
     Tools.Output o = Tools.run(ns.exec("ss", "-H", "-tan", "state", ssState));
     if (!o.ok()) {
       throw new KernelBackendException("ss -tan state " + ssState + " failed: " + o.out().trim());
@@ -528,6 +569,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   }
 
   private Map<String, Long> tcpInfo0(int fd) {
+    realize();
     KernelHelper.Reply r = helper.command("tcpinfo " + fd);
     if (r.ret() != 0) {
       return null;
