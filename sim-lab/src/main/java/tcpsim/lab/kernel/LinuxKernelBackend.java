@@ -28,8 +28,10 @@ import tcpsim.net.wire.Segment;
  * the namespace's own /proc/sys/net.
  *
  * <p>Time is real: the clock is the monotonic clock ({@link System#nanoTime}) since the backend
- * opened, {@link #advanceTo} sleeps, and outbound segments carry the time the helper read them
- * from the tun. Until the first call or packet the clock stands still while settings are applied
+ * opened. {@link #advanceTo} only notes the time; the next packet or call goes to the helper as
+ * "at T ...", and the helper sleeps to T and acts (a JVM thread on a busy machine wakes up far
+ * later than the small niced helper does). Outbound segments carry the kernel's own time stamp,
+ * taken as they leave the stack. The backend keeps its worst delay ({@link #worstLateness}). Until the first call or packet the clock stands still while settings are applied
  * (sysctls, the queue), as packetdrill runs its init block before the script's time 0. Use one
  * backend per script and close it: closing deletes the namespace.
  *
