@@ -26,6 +26,12 @@ import tcpsim.net.wire.TcpFlags;
  * expanding of bands. Keeping time-to-pixels in the script is what lets a reader zoom and expand
  * a 10,000-segment run without regenerating the file.
  *
+ * <p>Reading it: time runs down the page; by default each quiet stretch between two events is
+ * squeezed to a height that grows with the log of its length (the axis says how long), and a
+ * selector switches to a linear axis. Buttons, ctrl+wheel and the keys + - 0 zoom; a click opens
+ * or folds a bulk band. A view can be asked for in the address, e.g.
+ * {@code report.html#zoom=2&mode=linear&expand=all}.
+ *
  * <p>The output is a pure function of the trace and the options: no timestamps, records in the
  * trace's order, no hash-ordered iteration. The same trace gives byte-identical HTML.
  *
