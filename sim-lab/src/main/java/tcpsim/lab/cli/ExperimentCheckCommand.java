@@ -1,10 +1,14 @@
 package tcpsim.lab.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +24,7 @@ import tcpsim.lab.experiment.Problem;
 import tcpsim.lab.experiment.SweepAxis;
 
 /**
- * {@code tcpsim check FILE...}: checks experiment files without running them. A good file gets
+ * {@code tcpsim check FILE|DIR...}: checks experiment files without running them. A good file gets
  * a summary (hosts, links, apps, faults, duration, and the sweep grid with its point ids); a bad
  * one gets every problem as {@code file:line:column: key: message} on stderr. Exits 0 when every
  * file is good, 1 otherwise.
@@ -37,13 +41,28 @@ public final class ExperimentCheckCommand implements Callable<Integer> {
       + POINTS_SHOWN + ".")
   boolean allPoints;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "experiment files (.yaml)")
-  List<Path> files;
+  @Parameters(arity = "1..*", paramLabel = "FILE|DIR",
+      description = "experiment files, or directories of them (*.yaml, *.yml)")
+  List<Path> paths;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    List<Path> files = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> list = Files.list(p)) {
+          list.filter(f -> (f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              && Files.isRegularFile(f)).sorted().forEach(files::add);
+        } catch (IOException | UncheckedIOException e) {
+          err.println("tcpsim check: cannot read directory " + p + ": " + e.getMessage());
+          return 2;
+        }
+      } else {
+        files.add(p); // a missing file is reported by the loader, located at 1:1
+      }
+    }
     int bad = 0;
     for (Path f : files) {
       try {

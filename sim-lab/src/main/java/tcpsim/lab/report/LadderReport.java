@@ -26,6 +26,12 @@ import tcpsim.net.wire.TcpFlags;
  * expanding of bands. Keeping time-to-pixels in the script is what lets a reader zoom and expand
  * a 10,000-segment run without regenerating the file.
  *
+ * <p>Reading it: time runs down the page; by default each quiet stretch between two events is
+ * squeezed to a height that grows with the log of its length (the axis says how long), and a
+ * selector switches to a linear axis. Buttons, ctrl+wheel and the keys + - 0 zoom; a click opens
+ * or folds a bulk band. A view can be asked for in the address, e.g.
+ * {@code report.html#zoom=2&mode=linear&expand=all}.
+ *
  * <p>The output is a pure function of the trace and the options: no timestamps, records in the
  * trace's order, no hash-ordered iteration. The same trace gives byte-identical HTML.
  *
@@ -37,8 +43,11 @@ public final class LadderReport {
   /** Runs of more than this many data segments fold into a band unless the options say otherwise. */
   public static final int DEFAULT_COLLAPSE_LONGER_THAN = 20;
 
-  private static final int AXIS_WIDTH = 96;
-  private static final int SIDE_WIDTH = 170;
+  private static final int AXIS_WIDTH = 84;
+  /** Causes longer than this are cut in the drawing (the tooltip and data-cause keep them whole). */
+  private static final int CAUSE_CHARS = 24;
+  /** Labels longer than this wrap onto a second line (in the script) instead of widening the lanes. */
+  private static final int ONE_LINE_CHARS = 95;
   private static final int TIMER_FIRST = 9;
   private static final int TIMER_STEP = 15;
   private static final int TIMER_WIDTH = 12;
@@ -265,7 +274,7 @@ public final class LadderReport {
         .append("\"><circle cx=\"").append(x).append("\" r=\"5\"/><text class=\"state-name\" x=\"").append(tx)
         .append("\" text-anchor=\"").append(left ? "end" : "start").append("\">").append(Html.escape(c.to()))
         .append("</text><text class=\"state-cause\" x=\"").append(tx).append("\" text-anchor=\"")
-        .append(left ? "end" : "start").append("\">").append(Html.escape(c.cause()))
+        .append(left ? "end" : "start").append("\">").append(Html.escape(shorten(c.cause(), CAUSE_CHARS)))
         .append("</text><title>").append(Nanos.format(c.atNanos())).append(' ').append(Html.escape(c.lane()))
         .append(": ").append(Html.escape(c.from())).append(" \u2192 ").append(Html.escape(c.to()));
     if (!c.cause().isEmpty()) {
@@ -296,6 +305,10 @@ public final class LadderReport {
         .append(duration(t.endNanos() - t.startNanos())).append("</title></g>\n");
   }
 
+  static String shorten(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+  }
+
   /** A short human duration as ss prints timers: 200ms, 59sec, 1.5ms, 40us. */
   static String duration(long nanos) {
     if (nanos >= 10_000_000_000L) {
@@ -313,7 +326,7 @@ public final class LadderReport {
   }
 
   private static void legend(StringBuilder b) {
-    b.append("<section id=\"legend\"><h2>Legend</h2>\n<svg width=\"300\" height=\"196\" xmlns=\"http://www.w3.org/2000/svg\">")
+    b.append("<section id=\"legend\"><h2>Legend</h2>\n<svg width=\"276\" height=\"196\" xmlns=\"http://www.w3.org/2000/svg\">")
         .append("<g class=\"legend-seg\"><line x1=\"8\" y1=\"14\" x2=\"70\" y2=\"22\" marker-end=\"url(#ah)\"/>")
         .append("<text x=\"82\" y=\"22\">segment, sent \u2192 arrived</text></g>")
         .append("<g class=\"legend-seg\"><line x1=\"8\" y1=\"38\" x2=\"40\" y2=\"44\"/>")
@@ -340,7 +353,7 @@ public final class LadderReport {
       b.append("<p class=\"none\">no state timeline in this trace</p></section>\n");
       return;
     }
-    final int w = 300;
+    final int w = 276;
     final int h = 150;
     final int left = 30;
     final int right = 8;
@@ -476,13 +489,25 @@ public final class LadderReport {
       for (SegmentEvent s : trace.segments()) {
         longest = Math.max(longest, s.label().length());
       }
-      // Room for the label along the arrow: about 6.2 px a character at the label's font size.
-      int gap = Math.max(380, Math.min(760, (int) (longest * 6.2) + 70));
+      // Room for the label along the arrow, about 6.4 px a character; long ones wrap onto two lines.
+      int chars = longest <= ONE_LINE_CHARS ? longest : Math.max(ONE_LINE_CHARS, (longest + 1) / 2 + 6);
+      int gap = Math.max(380, Math.min(700, (int) (chars * 6.4) + 60));
+      // Beside each lane: its timer columns, then its state labels (name or cut cause, whichever is wider).
+      double side = 90;
+      for (StateChange c : trace.stateChanges()) {
+        int lane = laneIndex.get(c.lane());
+        double text = Math.max(c.to().length() * 7.0, Math.min(c.cause().length(), CAUSE_CHARS) * 5.8);
+        side = Math.max(side, TIMER_FIRST + timerColumns.get(lane).size() * TIMER_STEP + 4 + text + 10);
+      }
+      for (int i = 0; i < lanes; i++) {
+        side = Math.max(side, TIMER_FIRST + timerColumns.get(i).size() * TIMER_STEP + 10);
+      }
+      int sideWidth = (int) Math.min(230, Math.ceil(side));
       laneX = new int[lanes];
       for (int i = 0; i < lanes; i++) {
-        laneX[i] = AXIS_WIDTH + SIDE_WIDTH + i * gap;
+        laneX[i] = AXIS_WIDTH + sideWidth + i * gap;
       }
-      width = laneX[lanes - 1] + SIDE_WIDTH + 20;
+      width = laneX[lanes - 1] + sideWidth + 20;
     }
 
     int index(String lane) {

@@ -10,6 +10,9 @@
   var LOG_PX = 10;       // px per decade of microseconds added to MIN_GAP (log mode)
   var BAND_PX = 64;      // height of a collapsed band at zoom 1
   var TICK_SPACING = 15; // px between axis labels
+  var LINE_PX = 12;      // px between the lines of a wrapped arrow label
+  var CHAR_PX = 6.4;     // width of a label character at the label's font size
+  var ONE_LINE_CHARS = 95; // labels up to this long stay on one line (LadderReport.ONE_LINE_CHARS)
 
   var svg = document.getElementById('ladder');
   var scroller = document.getElementById('scroller');
@@ -44,12 +47,18 @@
     for (var p = g.parentNode; p && p !== svg; p = p.parentNode) {
       if (p.getAttribute && p.getAttribute('data-kind') === 'band') { band = p; break; }
     }
-    return { g: g, t0: num(g, 'data-t0'), t1: num(g, 'data-t1'), line: line,
-      x1: num(line, 'x1'), x2: num(line, 'x2'), cross: g.querySelector('[data-kind="drop"]'),
-      band: band, text: null };
+    var cross = g.querySelector('[data-kind="drop"]');
+    var x1 = num(line, 'x1'), x2 = num(line, 'x2');
+    var span = Math.abs(cross ? 2 * (x2 - x1) : x2 - x1);
+    return { g: g, t0: num(g, 'data-t0'), t1: num(g, 'data-t1'), line: line, x1: x1, x2: x2, cross: cross,
+      band: band, text: null, lines: [], fitChars: Math.max(30, Math.floor((span - 40) / CHAR_PX)) };
   });
+  // Several changes of one lane at one instant (SYN_RECV then ESTABLISHED) stack their labels.
+  var sameInstant = {};
   var states = all('[data-kind="state"]').map(function (g) {
-    return { t: num(g, 'data-t'), circle: g.querySelector('circle'),
+    var key = g.getAttribute('data-lane') + '@' + g.getAttribute('data-t');
+    var nth = sameInstant[key] = (sameInstant[key] === undefined ? 0 : sameInstant[key] + 1);
+    return { t: num(g, 'data-t'), circle: g.querySelector('circle'), nth: nth,
       name: g.querySelector('.state-name'), cause: g.querySelector('.state-cause') };
   });
   var timers = all('[data-kind="timer"]').map(function (g) {
@@ -141,6 +150,17 @@
 
   function r1(v) { return Math.round(v * 10) / 10; }
 
+  // Splits a label after ", " into at most two lines of about `fit` characters; the lines
+  // joined give the label back unchanged.
+  function wrap(label, fit) {
+    if (label.length <= fit) { return [label]; }
+    var cut = -1;
+    for (var at = label.indexOf(', '); at >= 0 && at + 2 <= fit; at = label.indexOf(', ', at + 2)) { cut = at + 2; }
+    if (cut < 0) { cut = label.indexOf(', ') + 2; }
+    if (cut < 2) { return [label]; }
+    return [label.slice(0, cut), label.slice(cut)];
+  }
+
   function placeSegment(s) {
     var y1 = yOf(s.t0), y2 = yOf(s.t1);
     if (s.cross && y2 - y1 < 8) { y2 = y1 + 8; }
@@ -153,7 +173,13 @@
       if (s.g.getAttribute('data-reordered') === 'true') { label += '  [reordered]'; }
       if (s.cross) { label += '  \u2717 ' + s.g.getAttribute('data-reason'); }
       s.text = el('text', {}, s.g);
-      s.text.textContent = label;
+      // Only labels too long for one line (over ONE_LINE_CHARS, as the lane spacing assumed) wrap.
+      var raw = s.g.getAttribute('data-label');
+      s.lines = (raw.length > Math.max(s.fitChars, ONE_LINE_CHARS) ? wrap(label, s.fitChars) : [label]).map(function (line) {
+        var span = el('tspan', {}, s.text);
+        span.textContent = line;
+        return span;
+      });
       var title = el('title', {}, s.g);
       title.textContent = s.g.getAttribute('data-label') + '\n' + s.g.getAttribute('data-from') + ' \u2192 '
         + s.g.getAttribute('data-to') + ', sent ' + fmt(s.t0) + (s.cross ? ', lost ' : ', arrived ') + fmt(s.t1);
@@ -173,8 +199,12 @@
       cy = (y1 + y2) / 2;
     }
     s.text.setAttribute('x', r1(cx));
-    // A lost segment's label sits higher, clear of the cross at the end of its line.
-    s.text.setAttribute('y', r1(cy - (s.cross ? 9 : 4)));
+    // The last line sits just above the arrow (higher for a lost one, clear of its cross).
+    s.text.setAttribute('y', r1(cy - (s.cross ? 9 : 5) - (s.lines.length - 1) * LINE_PX));
+    for (var i = 0; i < s.lines.length; i++) {
+      s.lines[i].setAttribute('x', r1(cx));
+      if (i > 0) { s.lines[i].setAttribute('dy', LINE_PX); }
+    }
     s.text.setAttribute('transform', 'rotate(' + r1(angle) + ' ' + r1(cx) + ' ' + r1(cy) + ')');
   }
 
@@ -226,8 +256,8 @@
     states.forEach(function (s) {
       var y = yOf(s.t);
       s.circle.setAttribute('cy', r1(y));
-      s.name.setAttribute('y', r1(y + 4));
-      s.cause.setAttribute('y', r1(y + 15));
+      s.name.setAttribute('y', r1(y + 4 + s.nth * 24));
+      s.cause.setAttribute('y', r1(y + 15 + s.nth * 24));
     });
     timers.forEach(function (t) {
       var y0 = yOf(t.t0), h = Math.max(yOf(t.t1) - y0, 2);

@@ -61,6 +61,27 @@ class ExperimentCheckCommandTest {
   }
 
   @Test
+  void aDirectoryChecksEachYamlFileInNameOrder() throws IOException {
+    write("b.yaml", GOOD.replace("name: demo", "name: bee"));
+    write("a.yaml", GOOD.replace("name: demo", "name: ay").replace("port: 80", "port: 0"));
+    write("notes.txt", "not an experiment");
+    MainTest.Run r = MainTest.run("check", dir.toString());
+    assertEquals(dir.resolve("a.yaml") + ":10:60: apps.web.port: 0 is out of range; valid: 1 to 65535\n",
+        r.err());
+    assertEquals(dir.resolve("a.yaml") + ": 1 problem(s)", r.out().lines().findFirst().orElseThrow());
+    assertEquals(dir.resolve("b.yaml") + ": OK", r.out().lines().skip(1).findFirst().orElseThrow());
+    assertEquals(1, r.code());
+  }
+
+  @Test
+  void theGalleryChecks() {
+    MainTest.Run r = MainTest.run("check", Path.of("").toAbsolutePath().getParent()
+        .resolve("specs/experiments").toString());
+    assertEquals("", r.err());
+    assertEquals(0, r.code());
+  }
+
+  @Test
   void aMissingFileIsAProblemNotAStackTrace() {
     Path p = dir.resolve("nope.yaml");
     MainTest.Run r = MainTest.run("check", p.toString());

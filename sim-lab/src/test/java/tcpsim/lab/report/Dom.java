@@ -21,12 +21,12 @@ final class Dom {
       return attrs.get(name);
     }
 
-    /** The unescaped text of the first {@code <tag ...>text</tag>} inside, or null. */
+    /** The unescaped text of the first {@code <tag ...>text</tag>} inside (child tags dropped), or null. */
     String childText(String childTag, String cls) {
-      Matcher m = Pattern.compile("<" + childTag + "([^>]*)>([^<]*)</" + childTag + ">").matcher(inner);
+      Matcher m = Pattern.compile("<" + childTag + "(\\s[^>]*)?>(.*?)</" + childTag + ">", Pattern.DOTALL).matcher(inner);
       while (m.find()) {
-        if (cls == null || m.group(1).contains("class=\"" + cls + "\"")) {
-          return unescape(m.group(2));
+        if (cls == null || (m.group(1) != null && m.group(1).contains("class=\"" + cls + "\""))) {
+          return unescape(m.group(2).replaceAll("<[^>]*>", ""));
         }
       }
       return null;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tcpsim.core.time.Nanos;
 import tcpsim.net.wire.TcpFlags;
 
 /** A run of the real stacks, seen through the wire tap, drawn by the report. */
@@ -14,13 +13,6 @@ class StackRunReportTest {
   @Test
   void theStacksTeardownWithALostFinReachesTheReport() {
     RunTrace trace = StackRuns.teardownWithLostFin();
-    for (SegmentEvent s : trace.segments()) {
-      System.out.println(Nanos.format(s.sentNanos()) + " " + s.from() + " > " + s.to() + ": " + s.label()
-          + (s.isDropped() ? "  [" + s.dropReason() + "]" : ""));
-    }
-    for (StateChange c : trace.stateChanges()) {
-      System.out.println(Nanos.format(c.atNanos()) + " " + c.lane() + " " + c.from() + " -> " + c.to() + " (" + c.cause() + ")");
-    }
 
     List<SegmentEvent> fins = trace.segments().stream()
         .filter(s -> s.from().equals("client") && (s.flags() & TcpFlags.FIN) != 0).toList();
