@@ -48,8 +48,10 @@ import tcpsim.net.wire.TcpOptions;
  *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does.</li>
  *   <li>Delayed-ACK and other short timers are exact virtual times, not jiffies on a timer
  *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
- *   <li>No urgent data, no ECN, no TSO/GSO, no SYN cookies, no TCP Fast Open: every segment is
- *       at most one MSS.</li>
+ *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
+ *       MSS.</li>
+ *   <li>TIME-WAIT keeps this full control block (not yet a light inet_timewait_sock), and a SYN
+ *       for a 4-tuple in TIME-WAIT with a higher sequence number simply ends the old one.</li>
  * </ul>
  */
 public final class TcpConnection implements EventHandler {

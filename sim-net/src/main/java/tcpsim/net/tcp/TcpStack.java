@@ -27,8 +27,10 @@ import tcpsim.net.wire.TcpOptions;
  * and the replies for segments no socket wants (tcp_v4_rcv, tcp_v4_send_reset). Everything it
  * keeps in iteration order is a LinkedHashMap or TreeMap, so traces do not depend on hashing.
  *
- * <p>Construction: {@code new TcpStack(sim, "client", Ipv4.parse("10.0.0.1"), ipLayer, sysctls)};
- * sockets come from {@link #socket()} and are driven by {@code tcpsim.net.socket.SocketApi}.
+ * <p>Construction: on a network, {@code TcpStack s = host.attach(TcpStack::new)} (Linux defaults)
+ * or {@code host.attach(TcpStack.factory(sysctls))}; standalone, {@code new TcpStack(sim, "client",
+ * Ipv4.parse("10.0.0.1"), ipLayer, sysctls)}. Sockets come from {@link #socket()} and are driven
+ * by {@code tcpsim.net.socket.SocketApi}.
  *
  * <p>Differences from Linux:
  * <ul>
