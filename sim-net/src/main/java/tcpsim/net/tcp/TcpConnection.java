@@ -2028,6 +2028,12 @@ public final class TcpConnection implements EventHandler {
     if (timeWait != null) {
       return;
     }
+    if (stack.timeWaitFull()) {
+      // tcp_time_wait: inet_twsk_alloc failed: no TIME-WAIT at all, just tcp_done.
+      stack.count(TcpMib.TcpExtTCPTimeWaitOverflow);
+      destroy("tcp_max_tw_buckets: TIME-WAIT skipped", null);
+      return;
+    }
     setState(TIME_WAIT, cause);
     cancelAllTimers();
     handOffToTimeWait(TIME_WAIT, stack.timeWaitLenNanos());

@@ -246,7 +246,7 @@ public final class TcpStack implements Transport {
    */
   TimeWaitSocket admitTimeWait(TcpConnection c, TcpState substate, int sndNxt, int rcvNxt,
       int window, long lenNanos) {
-    if (timeWait.size() >= sysctls.maxTwBuckets()) {
+    if (timeWaitFull()) {
       count(TcpMib.TcpExtTCPTimeWaitOverflow);
       return null;
     }
@@ -272,6 +272,11 @@ public final class TcpStack implements Transport {
     timeWaitPorts.merge(tw.localPort, 1, Integer::sum);
     tw.schedule(lenNanos);
     return tw;
+  }
+
+  /** tcp_max_tw_buckets entries exist already (inet_twsk_alloc would fail). */
+  boolean timeWaitFull() {
+    return timeWait.size() >= sysctls.maxTwBuckets();
   }
 
   /** inet_twsk_kill: the entry leaves the tables and frees its port; observers see CLOSE. */
