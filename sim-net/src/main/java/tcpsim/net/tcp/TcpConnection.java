@@ -2045,6 +2045,10 @@ public final class TcpConnection implements EventHandler {
    * the sequence state, and let go of this control block (tcp_done).
    */
   private void handOffToTimeWait(TcpState substate, long lenNanos) {
+    if (substate == FIN_WAIT2) {
+      long rto = rtt.rtoNanos();
+      lenNanos = Math.max(lenNanos, (rto << 2) - (rto >> 1)); // tcp_time_wait: at least 3.5 RTO
+    }
     int window = Math.min(65535, rcv.rcvWnd() >> rcv.rcvWscale());
     TimeWaitSocket tw = stack.admitTimeWait(this, substate, sndNxt, rcv.rcvNxt(), window,
         lenNanos);
