@@ -50,8 +50,13 @@ import tcpsim.net.wire.TcpOptions;
  *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
  *       MSS.</li>
- *   <li>TIME-WAIT keeps this full control block (not yet a light inet_timewait_sock), and a SYN
- *       for a 4-tuple in TIME-WAIT with a higher sequence number simply ends the old one.</li>
+ *   <li>TIME-WAIT (and an orphan's FIN-WAIT-2) is handed to a light {@link TimeWaitSocket}
+ *       and this control block is let go, as tcp_time_wait does; unlike Linux, whose socket
+ *       then reports TCP_CLOSE, {@link #state()} keeps reporting the entry's state to an
+ *       application that still holds the object.</li>
+ *   <li>Long timers (TIME-WAIT, FIN-WAIT-2, keepalive) land where the kernel's timer wheel puts
+ *       them at tcpsim.config_hz; the retransmission, delayed-ACK and probe timers stay exact
+ *       (Linux's also get up to 1/8 of slack: a 1 s SYN timer fires at 1.024 s at HZ=250).</li>
  * </ul>
  */
 public final class TcpConnection implements EventHandler {

@@ -41,8 +41,11 @@ import tcpsim.net.wire.TcpOptions;
  *       hash plus a perturbation table, even ports first, then odd, stepping by 2), with a 256-slot
  *       perturbation table instead of 65536 slots and the seeded source for its random bump.</li>
  *   <li>One IPv4 address per host; no IPv6, no SO_REUSEPORT.</li>
- *   <li>The per-host challenge-ACK limit is not modelled (Linux 6.x sets it to INT_MAX anyway);
- *       the per-socket one (tcp_invalid_ratelimit) is.</li>
+ *   <li>The per-namespace challenge-ACK limit counts per host, in whole seconds of virtual time
+ *       (Linux: jiffies / HZ); its default is INT_MAX (off), as in Linux 6.x.</li>
+ *   <li>TIME-WAIT is a light {@link TimeWaitSocket}; observers are told of its changes on a
+ *       stand-in {@link TcpConnection} view with the same 4-tuple, since the real control
+ *       block is gone.</li>
  * </ul>
  */
 public final class TcpStack implements Transport {
@@ -66,6 +69,10 @@ public final class TcpStack implements Transport {
   private boolean keepPayload;
   private final long secret;
   private final SimRandom portRandom;
+  private final SimRandom challengeRandom;
+  /** The per-namespace challenge-ACK budget: its second, and what is left of it. */
+  private long challengeSecond = -1;
+  private long challengeCount;
   private final int[] perturb = new int[PERTURB_SLOTS];
 
   /** Connections by 4-tuple key (remote address, local port, remote port). */
@@ -117,6 +124,7 @@ public final class TcpStack implements Transport {
     this.sysctls = sysctls;
     this.secret = random.split("secret").nextLong();
     this.portRandom = random.split("ports");
+    this.challengeRandom = random.split("challenge-ack");
   }
 
   public Simulation sim() {
@@ -677,7 +685,26 @@ public final class TcpStack implements Transport {
       return false;
     }
     c.lastOowAckNanos = now == 0 ? 1 : now;
-    return true;
+    // Then the per-namespace limit (tcp_send_challenge_ack): off at INT_MAX, Linux 6.x's default;
+    // otherwise each second gets a random budget in [limit/2, limit + limit/2 - 1] (rounded up
+    // halves), so an attacker cannot count the challenge ACKs to infer sequence numbers
+    // (CVE-2016-5696).
+    int limit = sysctls.challengeAckLimit();
+    if (limit == Integer.MAX_VALUE) {
+      return true;
+    }
+    long second = now / Nanos.PER_SECOND;
+    if (second != challengeSecond) {
+      challengeSecond = second;
+      long half = ((long) limit + 1) >> 1;
+      long high = (limit + half - 1) & 0xffffffffL; // u32 arithmetic, as the kernel's
+      challengeCount = high < half ? half : half + challengeRandom.nextLong(high - half + 1);
+    }
+    if (challengeCount > 0) {
+      challengeCount--;
+      return true;
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------
