@@ -84,6 +84,8 @@ public final class TcpStack implements Transport {
   private final Map<Long, TimeWaitSocket> timeWait = new LinkedHashMap<>();
   /** How many timewait entries hold each local port (their place in the bind bucket). */
   private final Map<Integer, Integer> timeWaitPorts = new TreeMap<>();
+  /** How many of those came from sockets without SO_REUSEADDR (tw_reuse = 0). */
+  private final Map<Integer, Integer> timeWaitNoReusePorts = new TreeMap<>();
   private final long[] mib = new long[TcpMib.values().length];
   private final long[] drops = new long[DropReason.values().length];
   private final List<StateObserver> stateObservers = new ArrayList<>();
@@ -278,6 +280,9 @@ public final class TcpStack implements Transport {
     }
     timeWait.put(k, tw);
     timeWaitPorts.merge(tw.localPort, 1, Integer::sum);
+    if (!tw.reuseAddr) {
+      timeWaitNoReusePorts.merge(tw.localPort, 1, Integer::sum);
+    }
     tw.schedule(lenNanos);
     return tw;
   }
@@ -295,6 +300,9 @@ public final class TcpStack implements Transport {
     if (timeWait.get(k) == tw) {
       timeWait.remove(k);
       timeWaitPorts.computeIfPresent(tw.localPort, (p, n) -> n == 1 ? null : n - 1);
+      if (!tw.reuseAddr) {
+        timeWaitNoReusePorts.computeIfPresent(tw.localPort, (p, n) -> n == 1 ? null : n - 1);
+      }
     }
     timeWaitStateChanged(tw, from, TcpState.CLOSE, cause);
   }
@@ -384,7 +392,7 @@ public final class TcpStack implements Transport {
   private boolean bindConflict(TcpConnection s, int port) {
     List<TcpConnection> holders = ports.get(port);
     if (holders == null) {
-      return timeWaitPorts.containsKey(port) && !s.reuseAddr;
+      return timeWaitConflict(s, port);
     }
     for (TcpConnection h : holders) {
       if (h == s) {
@@ -397,8 +405,19 @@ public final class TcpStack implements Transport {
         return true;
       }
     }
-    // Timewait entries stay in the port's bind bucket: SO_REUSEADDR binds over them.
-    return timeWaitPorts.containsKey(port) && !s.reuseAddr;
+    return timeWaitConflict(s, port);
+  }
+
+  /**
+   * Timewait entries stay in the port's bind bucket (inet_bind_conflict): binding over them
+   * needs SO_REUSEADDR on both, the new socket and the one the entry came from (tw_reuse). A
+   * 6.18 kernel refused such a bind with EADDRINUSE when only the new socket had it.
+   */
+  private boolean timeWaitConflict(TcpConnection s, int port) {
+    if (!timeWaitPorts.containsKey(port)) {
+      return false;
+    }
+    return !s.reuseAddr || timeWaitNoReusePorts.containsKey(port);
   }
 
   /** inet_csk_find_open_port: odd ports first for bind(0) (connect prefers even ones). */
@@ -631,6 +650,7 @@ public final class TcpStack implements Transport {
     ports.clear();
     timeWait.clear();
     timeWaitPorts.clear();
+    timeWaitNoReusePorts.clear();
   }
 
   /** §3.10.7.1 CLOSED: a segment to no socket gets a RST, unless it is one. */

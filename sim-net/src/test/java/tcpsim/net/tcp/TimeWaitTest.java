@@ -213,7 +213,13 @@ class TimeWaitTest {
 
   /** Opens and closes (client first) one connection from a to b:8080; returns the client. */
   private static TcpConnection connectAndCloseFirst(TwoStacks t, TcpConnection listener) {
+    return connectAndCloseFirst(t, listener, false);
+  }
+
+  private static TcpConnection connectAndCloseFirst(TwoStacks t, TcpConnection listener,
+      boolean reuseAddr) {
     TcpConnection c = t.a.socket();
+    c.setReuseAddr(reuseAddr);
     assertNull(t.a.connect(c, t.b.address(), 8080));
     t.runFor(Nanos.millis(100));
     TcpConnection s = t.b.accept(listener);
@@ -308,11 +314,31 @@ class TimeWaitTest {
   }
 
   @Test
+  void bindingOverATimeWaitPortNeedsSoReuseaddrOnBothSockets() {
+    // As a 6.18 kernel does (inet_bind_conflict with tw_reuse): EADDRINUSE unless both the new
+    // socket and the one the entry came from set SO_REUSEADDR.
+    TwoStacks t = new TwoStacks(115);
+    TcpConnection l = listen(t);
+    TcpConnection first = connectAndCloseFirst(t, l, false);
+    TcpConnection again = t.a.socket();
+    again.setReuseAddr(true);
+    assertEquals(Errno.EADDRINUSE, t.a.bind(again, first.localPort()));
+    TcpConnection second = connectAndCloseFirst(t, l, true);
+    TcpConnection plain = t.a.socket();
+    assertEquals(Errno.EADDRINUSE, t.a.bind(plain, second.localPort()));
+    TcpConnection both = t.a.socket();
+    both.setReuseAddr(true);
+    assertNull(t.a.bind(both, second.localPort()));
+  }
+
+  @Test
   void anExplicitBindAndConnectTakesOverATimeWaitThatSawTimestampsWhateverTcpTwReuse() {
+    // Checked on a 6.18 kernel (tcp_tw_reuse = 0, non-loopback address): bind and connect to
+    // the same 4-tuple succeed with timestamps, fail with EADDRNOTAVAIL without.
     TcpSysctls noReuse = TcpSysctls.defaults().with(Sysctl.TCP_TW_REUSE, 0);
     TwoStacks t = new TwoStacks(112, noReuse, TcpSysctls.defaults());
     TcpConnection l = listen(t);
-    TcpConnection first = connectAndCloseFirst(t, l);
+    TcpConnection first = connectAndCloseFirst(t, l, true);
     int port = first.localPort();
     TcpConnection again = t.a.socket();
     assertEquals(Errno.EADDRINUSE, t.a.bind(again, port)); // the entry holds the port
@@ -328,7 +354,7 @@ class TimeWaitTest {
     TcpSysctls noTs = TcpSysctls.defaults().with(Sysctl.TCP_TIMESTAMPS, 0);
     TwoStacks t = new TwoStacks(113, noTs, TcpSysctls.defaults());
     TcpConnection l = listen(t);
-    TcpConnection first = connectAndCloseFirst(t, l);
+    TcpConnection first = connectAndCloseFirst(t, l, true);
     TcpConnection again = t.a.socket();
     again.setReuseAddr(true);
     assertNull(t.a.bind(again, first.localPort()));
