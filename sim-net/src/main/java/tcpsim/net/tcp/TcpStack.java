@@ -229,6 +229,20 @@ public final class TcpStack implements Transport {
   // Socket calls (used by SocketApi)
   // ---------------------------------------------------------------------------------------
 
+  /**
+   * How many distinct local ports are held: by bound, listening or connected sockets and by
+   * TIME-WAIT entries (what exhausts ip_local_port_range).
+   */
+  public int localPortsInUse() {
+    int n = ports.size();
+    for (Integer p : timeWaitPorts.keySet()) {
+      if (!ports.containsKey(p)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The light TIME-WAIT entries (and orphan FIN-WAIT-2 ones), in the order they were made. */
   public List<TimeWaitSocket> timeWaitSockets() {
     return List.copyOf(timeWait.values());

@@ -133,6 +133,9 @@ class TeardownSocketTest {
         "0.114000 a > . 1:1(0) ack 2 win 502",
         "0.200000 a > P. 1:11(10) ack 2 win 502",
         "0.210000 b > R 2:2(0) win 0"), net.wireWithoutOptions());
+    // As a 6.18 kernel counted it: a RST out, but no TcpExtTCPAbortOnData from the timewait path.
+    assertEquals(1, net.b.counter(TcpMib.TcpOutRsts));
+    assertEquals(0, net.b.counter(TcpMib.TcpExtTCPAbortOnData));
   }
 
   @Test

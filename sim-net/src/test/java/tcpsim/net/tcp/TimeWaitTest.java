@@ -248,6 +248,7 @@ class TimeWaitTest {
       connectAndCloseFirst(t, l);
     }
     assertEquals(4, t.a.timeWaitSockets().size());
+    assertEquals(4, t.a.localPortsInUse());
     TcpConnection fifth = t.a.socket();
     assertEquals(Errno.EADDRNOTAVAIL, t.a.connect(fifth, t.b.address(), 8080));
     // tcp_tw_reuse = 2 (the default) does not apply off loopback, however old the entries are.
