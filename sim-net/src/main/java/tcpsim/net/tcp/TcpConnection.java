@@ -64,7 +64,6 @@ public final class TcpConnection implements EventHandler {
   static final long TIMER_XMIT = 1;
   static final long TIMER_DELACK = 2;
   static final long TIMER_KEEPALIVE = 3;
-  static final long TIMER_TIMEWAIT = 4;
 
   /** What the xmit timer slot is armed for (Linux's icsk_pending). */
   static final int XMIT_NONE = 0;
@@ -259,7 +258,6 @@ public final class TcpConnection implements EventHandler {
   int xmitKind = XMIT_NONE;
   long delackTimer = Simulation.NO_EVENT;
   long keepaliveTimer = Simulation.NO_EVENT;
-  long timeWaitTimer = Simulation.NO_EVENT;
   /** When the connection last sent or received (for keepalive; tp->rcv_tstamp). */
   long lastRecvNanos;
 
@@ -1743,9 +1741,6 @@ public final class TcpConnection implements EventHandler {
     } else if (arg == TIMER_KEEPALIVE) {
       keepaliveTimer = Simulation.NO_EVENT;
       keepaliveTimeout();
-    } else if (arg == TIMER_TIMEWAIT) {
-      timeWaitTimer = Simulation.NO_EVENT;
-      timeWaitTimeout();
     }
   }
 
@@ -2020,10 +2015,6 @@ public final class TcpConnection implements EventHandler {
     return TcpTimeouts.timerWheelDelayNanos(sim.now(), delayNanos, stack.configHz());
   }
 
-  private void timeWaitTimeout() {
-    destroy("TIME-WAIT timeout", null);
-  }
-
   /**
    * tcp_time_wait: TIME-WAIT for TCP_TIMEWAIT_LEN (60 s in Linux; RFC 9293 §3.10.8 says 2 MSL),
    * kept by a light {@link TimeWaitSocket}; beyond tcp_max_tw_buckets the socket skips TIME-WAIT
@@ -2180,10 +2171,6 @@ public final class TcpConnection implements EventHandler {
     if (keepaliveTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(keepaliveTimer);
       keepaliveTimer = Simulation.NO_EVENT;
-    }
-    if (timeWaitTimer != Simulation.NO_EVENT) {
-      sim.cancelIfPending(timeWaitTimer);
-      timeWaitTimer = Simulation.NO_EVENT;
     }
     ackScheduled = false;
   }

@@ -133,4 +133,22 @@ class ResetTest {
     assertEquals(Errno.ECONNRESET, cs[0].takeError());
     assertNull(cs[0].takeError()); // sk_err is reported once
   }
+
+  @Test
+  void aRstToAPendingRequestDropsItQuietly() {
+    TwoStacks t = new TwoStacks(68);
+    t.drop("a", TwoStacks.flags(TcpFlags.ACK), 1); // the final ACK of the handshake is lost
+    TcpConnection[] cl = t.listenAndConnect(8080);
+    t.runFor(Nanos.millis(25));
+    assertEquals(1, cl[1].listener().synQueueLength());
+    t.wire.clear();
+    // In window, not necessarily at RCV.NXT: tcp_check_req's embryonic_reset.
+    t.b.input(new Segment(TwoStacks.A_ADDR, cl[0].localPort(), TwoStacks.B_ADDR, 8080,
+        cl[0].sndNxt + 5, 0, TcpFlags.RST, 0, 0, TcpOptions.NONE, 0, null));
+    assertEquals(0, cl[1].listener().synQueueLength());
+    assertNull(t.b.accept(cl[1]));
+    assertEquals(1, t.b.counter(TcpMib.TcpExtEmbryonicRsts));
+    t.runFor(Nanos.millis(500));
+    assertEquals(List.of(), t.wire); // nothing to the client, no SYN-ACK retransmission
+  }
 }
