@@ -599,6 +599,16 @@ public final class TcpConnection implements EventHandler {
    * @param shutdownOnly true for shutdown(SHUT_WR): the socket stays open for reading
    */
   void close(boolean shutdownOnly) {
+    if (timeWait != null) {
+      // tcp_time_wait already ended this socket (tcp_done: TCP_CLOSE); tcp_close on a closed
+      // socket sends nothing, unread data or not.
+      if (!shutdownOnly) {
+        orphan = true;
+      }
+      rcvShutdown |= !shutdownOnly;
+      sendShutdown = true;
+      return;
+    }
     if (!shutdownOnly) {
       orphan = true;
       rcvShutdown = true;
@@ -708,6 +718,9 @@ public final class TcpConnection implements EventHandler {
    * without TIME-WAIT.
    */
   public void abort() {
+    if (timeWait != null) {
+      return; // already closed by tcp_time_wait; the entry lives on
+    }
     if (state == SYN_RECV || state.isSynchronized() && state != TIME_WAIT) {
       sendActiveReset();
     }

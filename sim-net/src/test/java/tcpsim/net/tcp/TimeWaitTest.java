@@ -362,4 +362,22 @@ class TimeWaitTest {
     assertEquals(Errno.EADDRNOTAVAIL, t.a.connect(again, t.b.address(), 8080));
     assertEquals(TcpState.TIME_WAIT, first.state());
   }
+
+  @Test
+  void closingASocketAlreadyInTimeWaitWithUnreadDataSendsNothing() {
+    TwoStacks t = new TwoStacks(116);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].shutdownWrite();
+    cs[1].send(null, 0, 100);
+    cs[1].close();
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(100, cs[0].readableBytes());
+    t.wire.clear();
+    cs[0].close(); // tcp_close on a TCP_CLOSE socket: no RST, the entry stays
+    t.runFor(Nanos.millis(100));
+    assertEquals(List.of(), t.wire);
+    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(0, t.a.counter(TcpMib.TcpExtTCPAbortOnClose));
+  }
 }
