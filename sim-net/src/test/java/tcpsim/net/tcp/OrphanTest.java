@@ -111,4 +111,38 @@ class OrphanTest {
         "0.114000 b > . 101:101(0) ack 2 win 510",
         "0.124000 a > R 2:2(0) win 0"), t.wireWithoutOptions());
   }
+
+  @Test
+  void aSmallerTcpOrphanRetriesEndsAnOrphanSooner() {
+    // tcp_orphan_retries = 3: a budget of tcp_model_timeout(3, 200 ms) = 3 s from the first
+    // retransmission (0.32 s); the RTO due at 3.62 s finds it spent.
+    TwoStacks t = withA(304, Sysctl.TCP_ORPHAN_RETRIES, 3);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    t.dropAll("b", s -> true);
+    long[] diedAt = {-1};
+    t.a.addStateObserver((now, c, from, to, cause) -> {
+      if (c == cs[0] && to == TcpState.CLOSE) {
+        diedAt[0] = now;
+      }
+    });
+    cs[0].close();
+    t.runFor(Nanos.seconds(10));
+    assertEquals(Nanos.millis(3_620), diedAt[0]);
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
+    assertEquals(5, t.wire.stream().filter(w -> w.contains(" a > F.")).count());
+  }
+
+  @Test
+  void anOrphanInLastAckRetransmitsItsFinThenDies() {
+    TwoStacks t = new TwoStacks(305);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[1].close();
+    t.runFor(Nanos.millis(50));
+    t.dropAll("b", s -> true); // the peer's ACKs of our FIN never come
+    cs[0].close();
+    assertEquals(TcpState.LAST_ACK, cs[0].state());
+    t.runFor(Nanos.seconds(300));
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
+  }
 }
