@@ -6,6 +6,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 import tcpsim.core.time.Nanos;
 
 /**
@@ -28,12 +30,19 @@ import tcpsim.core.time.Nanos;
  * ways. Each iteration also prints its payload bytes per wall second and the virtual/real time
  * ratio ({@code [tcp-throughput] ...} lines).
  *
+ * <p>Warm-up matters: TcpConnection's big methods reach C2 only after several million segments,
+ * and until then a lossy run goes 10 times slower; on a loaded 2-core machine that takes 10-15 s,
+ * hence 5 warm-up iterations of 3 s (pass {@code -wi 5 -w 3s} through {@code ./bench}, whose
+ * shorter defaults replace these).
+ *
  * <p>Target (issue 3): at least 2 M segments/s on one core, i.e. at most 500 ns per op.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 5, time = 3)
+@Measurement(iterations = 5, time = 3)
 public class TcpThroughputBench {
   static final int SEGMENTS_PER_CALL = 10_000;
   static final String BASE = "delay 5ms rate 1gbit limit 10000";
