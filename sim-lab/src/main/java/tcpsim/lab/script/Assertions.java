@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * Reads a {@code %{ }%} block: statements separated by line ends or {@code ;}, each
  * {@code assert} followed by chained comparisons over {@code tcpi_*} fields and integers joined by
- * {@code and}, optionally with a {@code , "message"}. Anything else (other Python, arithmetic,
- * other names) makes the block unsupported, naming the first thing not understood.
+ * {@code and}, optionally with a {@code , message} (not evaluated). Anything else (other
+ * Python, arithmetic, other names) makes the block unsupported, naming the first thing not
+ * understood.
  */
 final class Assertions {
   private final List<Token> toks;
@@ -61,11 +62,12 @@ final class Assertions {
         out.add(chain());
       }
       if (peek().kind() == TokenKind.COMMA) {
+        // Python's "assert cond, message": the message is only printed, never evaluated here.
         p++;
-        if (peek().kind() != TokenKind.STRING) {
-          throw new NotSimple("'" + peek().text() + "' after ',' at " + peek().pos());
+        while (peek().kind() != TokenKind.NEWLINE && peek().kind() != TokenKind.SEMI
+            && peek().kind() != TokenKind.EOF) {
+          p++;
         }
-        p++;
       }
       TokenKind k = peek().kind();
       if (k != TokenKind.NEWLINE && k != TokenKind.SEMI && k != TokenKind.EOF) {

@@ -38,7 +38,11 @@ public interface ScriptBackend {
   /** The blocked call's return once it has happened (consumed by this call), else null. */
   SyscallCompletion takeCompletion();
 
-  /** Sets {@code name} (as {@code net.ipv4.tcp_sack}); false when the stack does not model it. */
+  /**
+   * Sets {@code name} (as {@code net.ipv4.tcp_sack}); false when the stack does not model it. A
+   * script's own sysctl line that returns false makes it UNSUPPORTED; for defaults.sh's settings
+   * false is tolerated, so a stack should document the ones it does not model.
+   */
   boolean setSysctl(String name, String value);
 
   /** {@code tc qdisc ... limit 0}: the local queue drops every outbound packet (or stops doing so). */

@@ -16,7 +16,10 @@ public sealed interface ScriptResult {
     }
   }
 
-  /** {@code line} is 0 when the failure belongs to no line (the end of the script). */
+  /**
+   * {@code line} is 0 when the failure belongs to no line; {@code atNanos} is virtual time since
+   * the script's time 0.
+   */
   record Fail(String file, int line, String message, long atNanos) implements ScriptResult {
     @Override
     public String describe() {

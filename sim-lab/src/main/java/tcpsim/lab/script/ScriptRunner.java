@@ -194,6 +194,9 @@ public final class ScriptRunner {
       }
     }
     if (blockedLine != null) {
+      advanceTo(blockedLine, blockedEndUs);
+    }
+    if (blockedLine != null) {
       advanceTo(blockedLine, blockedEndUs + blockedTolUs);
       if (blockedLine != null) {
         throw fail(blockedLine, "blocking call did not return by " + us(blockedEndUs));
@@ -229,9 +232,12 @@ public final class ScriptRunner {
   }
 
   private long tolerance(long scriptedUs) {
-    long gap = Math.max(0, scriptedUs - baseUs);
-    return Math.max(opt.toleranceUsecs(), gap / 1000 * opt.tolerancePpm() / 1000
-        + gap % 1000 * opt.tolerancePpm() / 1_000_000);
+    return Math.max(opt.toleranceUsecs(), percentOf(Math.max(0, scriptedUs - baseUs)));
+  }
+
+  /** {@code --tolerance_percent} of a gap, in integer arithmetic that cannot overflow here. */
+  private long percentOf(long gapUs) {
+    return gapUs / 1000 * opt.tolerancePpm() / 1000 + gapUs % 1000 * opt.tolerancePpm() / 1_000_000;
   }
 
   private long nanos(long scriptUs) {
@@ -331,7 +337,7 @@ public final class ScriptRunner {
     if (hi > TIME_LIMIT_NANOS / 1000) {
       advanceTo(p, hi);
     }
-    long deadlineUs = hi + Nanos.seconds(2) / 1000;
+    long deadlineUs = hi + TIMEOUT_NANOS / 1000;
     TimedSegment first = backend.awaitOutbound(nanos(deadlineUs));
     checkBlocked();
     if (first == null) {
@@ -558,7 +564,8 @@ public final class ScriptRunner {
             + " has not returned");
       }
     }
-    long tol = tolerance(end);
+    // A call's return is timed against its own duration, not the gap from the previous event.
+    long tol = blocking ? Math.max(opt.toleranceUsecs(), percentOf(end - start)) : tolerance(end);
     SyscallOutcome out = backend.syscall(new SyscallRequest(s.name(), s.args(), s.pos()));
     if (out instanceof SyscallOutcome.Unsupported u) {
       throw new Stop(new ScriptResult.Unsupported(script.file(), s.pos().line(), u.feature()));
@@ -617,8 +624,10 @@ public final class ScriptRunner {
 
   private void command(ScriptLine.CommandLine line, Command cmd) {
     if (cmd instanceof Command.Defaults) {
+      // A setting the stack does not model is taken as its fixed behaviour here, or no script
+      // starting with defaults.sh could run; a sysctl line of the script's own must be modelled.
       for (String[] kv : DEFAULT_SYSCTLS) {
-        setSysctl(line, kv[0], kv[1]);
+        backend.setSysctl(kv[0], kv[1]);
       }
       backend.setQueueDropsAll(false);
     } else if (cmd instanceof Command.SetSysctl s) {

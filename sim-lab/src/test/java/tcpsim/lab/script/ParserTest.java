@@ -369,6 +369,13 @@ class ParserTest {
     }
 
     @Test
+    void anAssertMessageIsNotEvaluated() {
+      AssertBlock b = block("+0 %{ assert tcpi_snd_cwnd == 10, tcpi_snd_cwnd }%\n");
+      assertNull(b.unsupported());
+      assertEquals("tcpi_snd_cwnd == 10", b.assertions().get(0).toString());
+    }
+
+    @Test
     void otherPythonIsUnsupportedNamingWhat() {
       AssertBlock b = block("+0 %{ print(tcpi_rtt) }%\n");
       assertTrue(b.unsupported().contains("'print'"), b.unsupported());

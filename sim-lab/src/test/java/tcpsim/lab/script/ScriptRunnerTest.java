@@ -151,6 +151,25 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void anAbsoluteTimeBeforeThePreviousEventFails() {
+      ScriptResult.Fail f = fails("0.5 close(3) = 0\n0.2 close(4) = 0\n", new FakeBackend());
+      assertEquals(2, f.line());
+      assertEquals("time 0.200000s is before the previous event's 0.500000s", f.message());
+    }
+
+    @Test
+    void eventsAfterABlockingCallCountFromItsStart() {
+      FakeBackend b = new FakeBackend();
+      b.onCall = c -> c.name().equals("read") ? new SyscallOutcome.Blocked()
+          : new SyscallOutcome.Returned(SyscallResult.ok(0));
+      b.completeAt(1_000_000, SyscallResult.ok(10));
+      assertEquals(new ScriptResult.Pass("r.pkt"),
+          run("0.5...1.0 read(4, ..., 10) = 10\n+.2 < P. 1:11(10) ack 1 win 1000\n", b));
+      assertEquals(1, b.injected.size());
+      assertEquals(Nanos.micros(1_000_000), b.nowNanos(), "the run ends when the call returns");
+    }
+
+    @Test
     void aTimeBeyondTheVirtualLimitFails() {
       ScriptResult.Fail f = fails("0 close(3) = 0\n+4000 close(3) = 0\n", new FakeBackend());
       assertTrue(f.message().contains("virtual-time limit"), f.message());
@@ -307,6 +326,7 @@ class ScriptRunnerTest {
       late.completeAt(300_000, SyscallResult.ok(4));
       ScriptResult.Fail f = fails("0...0.1 accept(3, ..., ...) = 4\n", late);
       assertEquals("blocking call did not return by 0.100000s", f.message());
+      assertEquals(Nanos.micros(112_500), f.atNanos(), "it fails once 12.5% of the 0.1 s call has passed");
     }
 
     @Test
@@ -357,6 +377,15 @@ class ScriptRunnerTest {
       assertEquals("cubic", b.sysctls.get("net.ipv4.tcp_congestion_control"));
       assertEquals(ScriptRunner.DEFAULT_SYSCTLS.size(), b.sysctls.size());
       assertEquals(false, b.queueDropsAll, "a plain FIFO queue");
+    }
+
+    @Test
+    void defaultsShRunsOnAStackThatModelsOnlySomeOfItsSettings() {
+      FakeBackend b = new FakeBackend();
+      b.knownSysctls.clear();
+      b.knownSysctls.add("net.ipv4.tcp_sack");
+      assertEquals(new ScriptResult.Pass("r.pkt"), run("`defaults.sh`\n0 close(3) = 0\n", b));
+      assertEquals(Map.of("net.ipv4.tcp_sack", "1"), b.sysctls);
     }
 
     @Test

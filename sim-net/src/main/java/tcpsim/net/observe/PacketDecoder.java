@@ -31,6 +31,16 @@ public final class PacketDecoder {
 
   /** The segment and IPv4 fields of the packet at {@code packet[offset, offset + length)}. */
   public static DecodedPacket decodePacket(byte[] packet, int offset, int length) {
+    return decodePacket(packet, offset, length, true);
+  }
+
+  /**
+   * As {@link #decodePacket(byte[], int, int)}, optionally without the TCP checksum check:
+   * packets captured on a Linux sender before the NIC (loopback, or any device with checksum
+   * offload, {@code CHECKSUM_PARTIAL}) carry only the pseudo-header sum in that field.
+   */
+  public static DecodedPacket decodePacket(byte[] packet, int offset, int length,
+      boolean verifyTcpChecksum) {
     if (offset < 0 || length < 0 || packet.length - offset < length) {
       throw new IllegalArgumentException("range [" + offset + ", +" + length + ") is outside a "
           + packet.length + "-byte array");
@@ -83,7 +93,8 @@ public final class PacketDecoder {
       throw new PacketFormatException(ihl + 12, "TCP data offset says " + dataOffset
           + " header bytes in a " + tcpLength + "-byte segment");
     }
-    if (PacketEncoder.tcpChecksum(srcAddr, dstAddr, packet, tcp, tcpLength) != 0) {
+    if (verifyTcpChecksum
+        && PacketEncoder.tcpChecksum(srcAddr, dstAddr, packet, tcp, tcpLength) != 0) {
       throw new PacketFormatException(ihl + 16, String.format("TCP checksum 0x%04x is wrong",
           u16(packet, tcp + 16)));
     }

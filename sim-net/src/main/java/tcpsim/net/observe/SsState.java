@@ -29,6 +29,25 @@ public enum SsState {
     this.filterName = filterName;
   }
 
+  /**
+   * The state for a kernel {@code TCP_*} number; 12 ({@code TCP_NEW_SYN_RECV}, a listener's
+   * request socket) is shown by ss as SYN-RECV.
+   *
+   * @throws IllegalArgumentException for a number that is not a TCP state
+   */
+  public static SsState ofKernelCode(int code) {
+    if (code == 12) {
+      return SYN_RECV;
+    }
+    for (SsState s : values()) {
+      if (s.kernelCode == code) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("no TCP state has kernel code " + code
+        + " (TCP_ESTABLISHED = 1 ... TCP_NEW_SYN_RECV = 12)");
+  }
+
   /** The kernel's {@code TCP_*} state number. */
   public int kernelCode() {
     return kernelCode;

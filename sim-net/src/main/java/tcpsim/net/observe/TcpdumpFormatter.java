@@ -28,9 +28,10 @@ import tcpsim.net.wire.TcpOptions;
  * the segment, so the segment's part still reads as a tcpdump line:
  * <pre>
  * 12.004512 drop NETEM_LOSS on client-&gt;server: IP 10.0.0.1.40000 &gt; ...
- * 12.004512 drop TCP_RFC7323_PAWS at 10.0.0.2: IP 10.0.0.1.40000 &gt; ...
+ * 12.004512 drop TCP_CSUM: IP 10.0.0.1.40000 &gt; ...
  * </pre>
- * ({@code on LINK} for the network's drops, {@code at ADDRESS} for a receiving stack's.)
+ * ({@code on LINK} for a drop on a link; nothing for one off any link: no route, a crashed host,
+ * the receiving host's checks; the segment's addresses say where.)
  *
  * <p>Differences from tcpdump: tcpdump decodes the payload of well-known ports (HTTP on 80 and
  * 8080, SSH on 22, DNS on 53, BGP, SMTP, ...) after {@code length N}; tcpsim prints the TCP part
@@ -56,16 +57,14 @@ public final class TcpdumpFormatter {
   }
 
   /**
-   * A drop annotation: {@code T drop REASON on LINK: <segment>} or, for a drop by the receiving
-   * stack (link null), {@code T drop REASON at DST_ADDR: <segment>}.
+   * A drop annotation: {@code T drop REASON on LINK: <segment>}, or {@code T drop REASON:
+   * <segment>} for a drop off any link (link null).
    */
   public static String dropLine(long nowNanos, String link, Segment s, DropReason reason) {
     StringBuilder b = new StringBuilder(180);
     b.append(Nanos.formatSeconds(nowNanos)).append(" drop ").append(reason.name());
     if (link != null) {
       b.append(" on ").append(link);
-    } else {
-      b.append(" at ").append(Ipv4.format(s.dstAddr()));
     }
     b.append(": ");
     appendSegment(b, s);
@@ -74,16 +73,7 @@ public final class TcpdumpFormatter {
 
   /** tcpdump's flag letters: {@code F S R P . U E W} in that order, {@code none} when empty. */
   public static String flags(int flags) {
-    StringBuilder b = new StringBuilder(8);
-    if (TcpFlags.has(flags, TcpFlags.FIN)) b.append('F');
-    if (TcpFlags.has(flags, TcpFlags.SYN)) b.append('S');
-    if (TcpFlags.has(flags, TcpFlags.RST)) b.append('R');
-    if (TcpFlags.has(flags, TcpFlags.PSH)) b.append('P');
-    if (TcpFlags.has(flags, TcpFlags.ACK)) b.append('.');
-    if (TcpFlags.has(flags, TcpFlags.URG)) b.append('U');
-    if (TcpFlags.has(flags, TcpFlags.ECE)) b.append('E');
-    if (TcpFlags.has(flags, TcpFlags.CWR)) b.append('W');
-    return b.length() == 0 ? "none" : b.toString();
+    return TcpFlags.tcpdump(flags);
   }
 
   /** The text inside {@code options [...]}, as tcpdump prints the encoded option bytes. */

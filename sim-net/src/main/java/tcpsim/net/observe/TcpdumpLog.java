@@ -9,9 +9,8 @@ import tcpsim.net.wire.Segment;
 
 /**
  * A {@link WireTap} writing one {@link TcpdumpFormatter} line per segment its
- * {@link CaptureFilter} takes, and a drop annotation line for each drop on a link it covers
- * (with {@link CaptureFilter#everywhere}, also the drops of receiving stacks). Lines end in
- * {@code \n}.
+ * {@link CaptureFilter} takes, and a drop annotation line for each drop it takes
+ * ({@link CaptureFilter#takesDrop}). Lines end in {@code \n}.
  */
 public final class TcpdumpLog implements WireTap {
   private final Appendable out;
@@ -44,7 +43,7 @@ public final class TcpdumpLog implements WireTap {
 
   @Override
   public void dropped(long nowNanos, String link, Segment segment, DropReason reason) {
-    if (filter.takesDropsOn(link)) {
+    if (filter.takesDrop(link, segment)) {
       emit(TcpdumpFormatter.dropLine(nowNanos, link, segment, reason));
     }
   }

@@ -43,8 +43,8 @@ import tcpsim.net.wire.SeqNum;
  *
  * <p>Units: sequence numbers are modulo-2^32 ints ({@link SeqNum}); lengths and windows are bytes.
  * The per-segment methods do not allocate, except the first content byte stored (the ring) and the
- * first out-of-order segment (the range and SACK arrays); everything is released when the buffer
- * is empty again, so an idle connection holds none of it.
+ * first out-of-order segment (the range and SACK arrays); both are kept while data is held and
+ * released when the application has read everything, so an idle connection holds none of it.
  *
  * <p>Differences from Linux: no receive-buffer autotuning (DRS, {@code tcp_rcv_space_adjust}
  * grows sk_rcvbuf and window_clamp towards tcp_rmem[2] as the application reads; here they stay
@@ -333,7 +333,6 @@ public final class ReceiveBuffer {
     absorbOutOfOrder();
     removeCoveredSacks();
     if (oooCount == 0) {
-      releaseOutOfOrder();
       return Outcome.IN_ORDER_GAP_FILLED;
     }
     return Outcome.IN_ORDER;
@@ -639,13 +638,14 @@ public final class ReceiveBuffer {
       return;
     }
     copiedSeq += n;
-    if (ring != null) {
-      if (readable() == 0 && oooCount == 0) {
-        ring = null; // nothing held: release
-        head = 0;
-      } else {
-        head = (head + n) % ring.length;
-      }
+    if (readable() == 0 && oooCount == 0) {
+      // Nothing held: give back the ring and the out-of-order bookkeeping. They are kept while
+      // data is held, so a loss in the middle of a transfer costs no allocation per segment.
+      ring = null;
+      head = 0;
+      releaseOutOfOrder();
+    } else if (ring != null) {
+      head = (head + n) % ring.length;
     }
   }
 
@@ -701,6 +701,14 @@ public final class ReceiveBuffer {
     }
     int newWin = chooseWindow();
     return newWin != 0 && newWin >= 2L * now;
+  }
+
+  /**
+   * {@code __tcp_select_window} without recording it: what {@code __tcp_ack_snd_check} compares
+   * with rcv_wnd to decide that the right edge would advance far enough for an immediate ACK.
+   */
+  public int selectableWindow() {
+    return chooseWindow();
   }
 
   /** {@code __tcp_select_window}: the window the free space supports, in bytes, before no-shrink. */

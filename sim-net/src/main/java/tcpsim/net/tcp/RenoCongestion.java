@@ -1,7 +1,5 @@
 package tcpsim.net.tcp;
 
-import tcpsim.net.wire.SeqNum;
-
 /**
  * Reno congestion control as Linux runs it: the window in whole segments ({@code snd_cwnd}) with
  * a counter of acknowledged segments toward the next increase in congestion avoidance ({@code
@@ -10,10 +8,13 @@ import tcpsim.net.wire.SeqNum;
  * tcp_cwnd_reduction}, RFC 6937, how Linux has shrunk the window in recovery since 3.2), and the
  * retransmission timeout's collapse to one segment ({@code tcp_enter_loss}, RFC 5681 §3.1).
  *
- * <p>The connection drives it, in the order {@code tcp_ack} does: first the loss-state decisions
- * ({@link #enterRecovery}, {@link #enterLoss}, {@link #onHighSeqAcked}), then {@link
- * #congControl} with what the ACK delivered. Counts are segments (packets), as Linux counts
- * cwnd, in-flight and delivered; sequence numbers are modulo-2^32 ints. No method allocates.
+ * <p>The connection owns the congestion-avoidance state machine ({@link CaState}, high_seq, the
+ * scoreboard: {@code tcp_fastretrans_alert}); this class owns the window arithmetic. The
+ * connection calls it in the order {@code tcp_ack} does: first the state changes ({@link
+ * #enterRecovery} when it enters RECOVERY, {@link #endRecovery} when it leaves it, {@link
+ * #enterLoss} on a retransmission timeout), then {@link #congControl} with what the ACK
+ * delivered and the state it is now in. Counts are segments (packets), as Linux counts cwnd,
+ * in-flight and delivered. No method allocates.
  *
  * <p>Invariants: {@code cwnd() >= 1}; {@code ssthresh() >= 2} once set by a loss ({@link
  * #INFINITE_SSTHRESH} before); {@code 0 <= cwndCnt() < cwnd()} after congestion avoidance has run.
@@ -25,9 +26,9 @@ import tcpsim.net.wire.SeqNum;
  * near the previous maximum, then probing beyond it), keeps a Reno-equivalent estimate so it is
  * never slower than Reno ("TCP friendliness"), lowers its remembered maximum further when losses
  * come in quick succession (fast convergence), and leaves slow start early on rising delay
- * (HyStart++). So on a long fat pipe a Linux sender recovers from a loss much faster than this
- * class, and on short, shallow paths the two behave alike. Also not modelled: the Disorder and
- * CWR states (no ECN), undo of spurious reductions (D-SACK, timestamps, F-RTO, tcp_frto = 2),
+ * (HyStart). So on a long fat pipe a Linux sender recovers from a loss much faster than this
+ * class, and on short, shallow paths the two behave alike. Also not modelled: the CWR state (no
+ * ECN), undo of spurious reductions (D-SACK, timestamps, F-RTO, tcp_frto = 2),
  * the route's initcwnd metric, and snd_cwnd_clamp.
  *
  * <p>Where RFC 5681 and Linux differ, Linux is the default: on a loss Linux sets ssthresh to half
@@ -35,16 +36,6 @@ import tcpsim.net.wire.SeqNum;
  * constructor flag selects the RFC rule.
  */
 public final class RenoCongestion {
-  /** Linux's congestion-avoidance states this model has (TCP_CA_Open, TCP_CA_Recovery, TCP_CA_Loss). */
-  public enum CaState {
-    /** Normal operation (TCP_CA_Open). */
-    OPEN,
-    /** Fast recovery after fast retransmit (TCP_CA_Recovery). */
-    RECOVERY,
-    /** After a retransmission timeout (TCP_CA_Loss). */
-    LOSS
-  }
-
   /** TCP_INIT_CWND, include/net/tcp.h: 10 segments (RFC 6928). */
   public static final int INIT_CWND = 10;
   /** TCP_INFINITE_SSTHRESH: ssthresh before the first loss. */
@@ -55,9 +46,6 @@ public final class RenoCongestion {
   private int cwnd = INIT_CWND;
   private int cwndCnt;
   private int ssthresh = INFINITE_SSTHRESH;
-  private CaState state = CaState.OPEN;
-  /** snd_nxt when recovery or loss began; the episode ends when snd_una reaches it. */
-  private int highSeq;
   private int priorCwnd;
   private int prrDelivered;
   private int prrOut;
@@ -77,9 +65,9 @@ public final class RenoCongestion {
 
   /**
    * The handshake completed ({@code tcp_init_transfer}): the initial window is {@link #INIT_CWND}
-   * segments, or 1 when the SYN or SYN-ACK had to be retransmitted more than once (RFC 6298 §5.7,
-   * RFC 5681 §3.1: "the initial window MUST be set to one segment" after a lost SYN; Linux forgives
-   * one retransmission given the 1 s initial RTO).
+   * segments, or 1 when the SYN or SYN-ACK had to be retransmitted more than once (RFC 5681 §3.1
+   * asks for a one-segment initial window after a lost SYN; Linux forgives one retransmission
+   * because its initial RTO is the aggressive 1 s of RFC 6298 §2.1).
    */
   public void onEstablished(int handshakeRetransmits) {
     cwnd = handshakeRetransmits > 1 ? 1 : INIT_CWND;
@@ -87,10 +75,12 @@ public final class RenoCongestion {
   }
 
   /**
-   * {@code tcp_cong_control} for an ACK, after the loss-state decisions: in recovery the window
-   * follows PRR; otherwise, if the ACK delivered data in order ({@code tcp_may_raise_cwnd}) and the
-   * sender is using its window, it grows ({@code tcp_reno_cong_avoid}).
+   * {@code tcp_cong_control} for an ACK, after the state changes: in RECOVERY the window follows
+   * PRR ({@code tcp_in_cwnd_reduction}); otherwise (OPEN, DISORDER, LOSS), if the ACK delivered
+   * data in order ({@code tcp_may_raise_cwnd}) and the sender is using its window, it grows
+   * ({@code tcp_reno_cong_avoid}), so after a timeout slow start rebuilds it.
    *
+   * @param ca the connection's state after this ACK's state changes
    * @param ackedSacked segments newly acknowledged or SACKed by this ACK
    * @param newlyLost segments newly marked lost by this ACK
    * @param sndUnaAdvanced the ACK moved snd_una (FLAG_SND_UNA_ADVANCED)
@@ -100,13 +90,14 @@ public final class RenoCongestion {
    * @param packetsInFlight segments in flight after this ACK (tcp_packets_in_flight)
    */
   public void congControl(
+      CaState ca,
       int ackedSacked,
       int newlyLost,
       boolean sndUnaAdvanced,
       boolean mayRaise,
       boolean cwndLimited,
       int packetsInFlight) {
-    if (state == CaState.RECOVERY) {
+    if (ca == CaState.RECOVERY) {
       cwndReduction(ackedSacked, newlyLost, sndUnaAdvanced, packetsInFlight);
     } else if (mayRaise && cwndLimited) {
       congAvoid(ackedSacked);
@@ -156,24 +147,19 @@ public final class RenoCongestion {
 
   /**
    * Fast retransmit starts fast recovery ({@code tcp_enter_recovery}, {@code
-   * tcp_init_cwnd_reduction}, RFC 5681 §3.2 step 2 and RFC 6937): ssthresh = max(cwnd / 2, 2), the
-   * window before the reduction is remembered for PRR, and the episode lasts until snd_una passes
-   * the current snd_nxt.
+   * tcp_init_cwnd_reduction}, RFC 5681 §3.2 step 2 and RFC 6937): ssthresh = max(cwnd / 2, 2) and
+   * the window before the reduction is remembered for PRR. The connection sets RECOVERY and
+   * high_seq = snd_nxt. Linux does not reduce again when already in a reduction; neither should
+   * the caller call this then.
    *
-   * @param sndNxt snd_nxt now (becomes high_seq)
    * @param flightSize segments outstanding (packets_out), used only with the RFC 5681 ssthresh rule
    */
-  public void enterRecovery(int sndNxt, int flightSize) {
-    if (state == CaState.RECOVERY) {
-      throw new IllegalStateException("already in recovery (high_seq " + SeqNum.toString(highSeq) + ")");
-    }
-    highSeq = sndNxt;
+  public void enterRecovery(int flightSize) {
     cwndCnt = 0;
     priorCwnd = cwnd;
     prrDelivered = 0;
     prrOut = 0;
     ssthresh = lossSsthresh(flightSize);
-    state = CaState.RECOVERY;
   }
 
   /**
@@ -202,57 +188,47 @@ public final class RenoCongestion {
     cwnd = Math.max(1, inFlight + sndcnt);
   }
 
-  /** Segments sent (new or retransmitted) while in recovery: PRR's prr_out. */
-  public void onSegmentsSent(int segments) {
-    if (state == CaState.RECOVERY) {
-      prrOut += segments;
+  /** Segments sent (new or retransmitted) while in RECOVERY: PRR's prr_out. */
+  public void onSentInRecovery(int segments) {
+    prrOut += segments;
+  }
+
+  /**
+   * The connection leaves RECOVERY because snd_una reached high_seq ({@code
+   * tcp_end_cwnd_reduction}, RFC 6937's last step): cwnd = ssthresh.
+   */
+  public void endRecovery() {
+    if (ssthresh < INFINITE_SSTHRESH) {
+      cwnd = ssthresh;
     }
   }
 
   /**
    * A retransmission timeout ({@code tcp_enter_loss}, RFC 5681 §3.1 eq. (4) and "LW = 1 segment"):
    * ssthresh is reduced unless this episode already reduced it (a repeated timeout, or a timeout
-   * during recovery for the same data), the window becomes what is still in flight plus one (one
-   * segment once everything outstanding is marked lost), and the loss episode lasts until snd_una
-   * passes the current snd_nxt.
+   * during recovery for the same data), and the window becomes what is still in flight plus one
+   * (one segment once everything outstanding is marked lost). The connection then sets LOSS and
+   * high_seq = snd_nxt.
    *
-   * @param sndUna snd_una now
-   * @param sndNxt snd_nxt now (becomes high_seq)
-   * @param packetsInFlight in flight after marking the outstanding segments lost (usually 0)
+   * @param ca the connection's state before the timeout
+   * @param highSeqAfterUna high_seq is after snd_una (an episode is still covering unacked data)
    * @param retransmits icsk_retransmits before this timeout (0 for the first timeout)
+   * @param packetsInFlight in flight after marking the outstanding segments lost (usually 0)
    * @param flightSize packets_out, used only with the RFC 5681 ssthresh rule
    */
-  public void enterLoss(int sndUna, int sndNxt, int packetsInFlight, int retransmits, int flightSize) {
+  public void enterLoss(
+      CaState ca, boolean highSeqAfterUna, int retransmits, int packetsInFlight, int flightSize) {
     boolean reduce =
-        state == CaState.OPEN
-            || !SeqNum.gt(highSeq, sndUna)
-            || (state == CaState.LOSS && retransmits == 0);
+        ca == CaState.OPEN
+            || ca == CaState.DISORDER
+            || !highSeqAfterUna
+            || (ca == CaState.LOSS && retransmits == 0);
     if (reduce) {
       priorCwnd = cwnd;
       ssthresh = lossSsthresh(flightSize);
     }
     cwnd = packetsInFlight + 1;
     cwndCnt = 0;
-    state = CaState.LOSS;
-    highSeq = sndNxt;
-  }
-
-  /**
-   * snd_una has advanced; if it reached high_seq the episode is over ({@code tcp_fastretrans_alert}):
-   * leaving recovery sets cwnd to ssthresh ({@code tcp_end_cwnd_reduction}, RFC 6937's final step);
-   * leaving loss keeps the window slow start has rebuilt.
-   *
-   * @return whether the state went back to {@link CaState#OPEN}
-   */
-  public boolean onHighSeqAcked(int sndUna) {
-    if (state == CaState.OPEN || SeqNum.lt(sndUna, highSeq)) {
-      return false;
-    }
-    if (state == CaState.RECOVERY && ssthresh < INFINITE_SSTHRESH) {
-      cwnd = ssthresh;
-    }
-    state = CaState.OPEN;
-    return true;
   }
 
   /**
@@ -260,14 +236,15 @@ public final class RenoCongestion {
    * idle period longer than the RTO halves the window once per RTO idle, down to the initial
    * window, and remembers three quarters of the old window in ssthresh.
    *
+   * @param ca the connection's state
    * @param idleNanos time since the last transmission
    * @param rtoNanos the current RTO
    */
-  public void restartAfterIdle(long idleNanos, long rtoNanos) {
+  public void restartAfterIdle(CaState ca, long idleNanos, long rtoNanos) {
     if (idleNanos <= rtoNanos || rtoNanos <= 0) {
       return;
     }
-    ssthresh = currentSsthresh();
+    ssthresh = currentSsthresh(ca);
     int restart = Math.min(INIT_CWND, cwnd);
     int w = cwnd;
     long delta = idleNanos;
@@ -292,8 +269,8 @@ public final class RenoCongestion {
   }
 
   /** {@code tcp_current_ssthresh}: outside a reduction, at least 3/4 of the current window. */
-  private int currentSsthresh() {
-    if (state == CaState.RECOVERY) {
+  private int currentSsthresh(CaState ca) {
+    if (ca == CaState.RECOVERY) {
       return ssthresh;
     }
     return Math.max(ssthresh, (cwnd >> 1) + (cwnd >> 2));
@@ -317,15 +294,6 @@ public final class RenoCongestion {
   /** snd_ssthresh, segments ({@link #INFINITE_SSTHRESH} until the first loss). */
   public int ssthresh() {
     return ssthresh;
-  }
-
-  public CaState state() {
-    return state;
-  }
-
-  /** high_seq: where the current recovery or loss episode ends. */
-  public int highSeq() {
-    return highSeq;
   }
 
   /** prior_cwnd: the window when the last reduction began. */

@@ -2,7 +2,6 @@ package tcpsim.net.tcp;
 
 import tcpsim.core.event.EventHandler;
 import tcpsim.core.event.Simulation;
-import tcpsim.core.time.Nanos;
 
 /**
  * A pending passive open: Linux's request socket (struct tcp_request_sock, state
@@ -52,8 +51,7 @@ final class RequestSock implements EventHandler {
 
   /** reqsk_timeout: TCP_TIMEOUT_INIT << num_timeout, at most TCP_RTO_MAX. */
   long timeoutNanos() {
-    long t = Nanos.seconds(1) << Math.min(numTimeout, 20);
-    return Math.min(t, TcpConnection.RTO_MAX_NANOS);
+    return TcpTimeouts.synAckTimeoutNanos(numTimeout);
   }
 
   void arm(Simulation sim) {

@@ -99,7 +99,9 @@ public final class RttEstimator {
    * backoff as {@code tcp_ack_update_rtt} does).
    *
    * @param rttNanos the measured round trip; a negative value means "no valid sample" (Karn: the
-   *     ACK covered retransmitted data and there was no timestamp echo) and changes nothing
+   *     ACK covered retransmitted data and there was no timestamp echo) and changes nothing. A
+   *     sample from the timestamp echo is whole milliseconds in Linux (TCP_TS_HZ = 1000): pass
+   *     it rounded down to the millisecond to match
    * @param sndUna snd_una after this ACK was processed
    * @param sndNxt snd_nxt now; marks the end of the round trip in which rttvar may decay
    * @return whether a sample was taken

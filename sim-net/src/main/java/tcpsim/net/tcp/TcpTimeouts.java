@@ -22,7 +22,9 @@ package tcpsim.net.tcp;
  * ({@code tcp_retrans_stamp_cleanup}, and an ACK advancing snd_una resets {@code icsk_retransmits}
  * to 0, after which {@link #retransmitsTimedOut} is false). A tail loss probe is not a
  * retransmission here: it does not set the stamp. For SYN_SENT the stamp is the time of the first
- * SYN ({@code tcp_connect}).
+ * SYN ({@code tcp_connect}). A 6.18 kernel with a 204 ms RTO whose peer went silent sent a tail
+ * loss probe, 15 retransmissions and failed with ETIMEDOUT at 939.6 s, as {@link
+ * #silentPeerScheduleNanos} predicts once the probe's delay and the timer wheel's slack are added.
  *
  * <h2>SYN retransmission (Linux 6.5+, tcp_syn_linear_timeouts)</h2>
  * In SYN_SENT the first tcp_syn_linear_timeouts retransmissions keep the initial 1 s RTO; later
@@ -38,15 +40,24 @@ package tcpsim.net.tcp;
  * {@code reqsk_timer_handler} (net/ipv4/inet_connection_sock.c): the request's timer fires after
  * {@code min(1 s << num_timeout, 120 s)}; at each firing the request expires if {@code num_timeout
  * >= tcp_synack_retries}, otherwise the SYN-ACK is resent. Defaults (5): SYN-ACKs at 0, 1, 3, 7,
- * 15, 31 s; the request is dropped at 63 s.
+ * 15, 31 s; the request is dropped at 63 s. A 6.18 kernel answering a single raw SYN from an
+ * address that never replies sent SYN-ACKs at 0, 1.02, 3.04, 7.07, 15.26 and 31.39 s, then none,
+ * and the request was gone at 70 s.
  *
  * <h2>Keepalive and zero-window probes</h2>
  * Keepalive ({@code tcp_keepalive_timer}): probes at idle, idle + intvl, ... (keepcnt probes);
  * at the next firing with {@code probes_out >= keepcnt} the connection is reset with ETIMEDOUT:
- * defaults 7200/75/9 give 7875 s. Persist ({@code tcp_probe_timer}, {@code tcp_send_probe0}): the
- * first probe after {@code max(rto, 200 ms)}, then doubling up to 120 s; a peer that never
- * answers gets tcp_retries2 probes and the connection ends at the next firing. Any ACK resets the
- * probe count, so a peer that answers keeps the connection open forever (RFC 1122 §4.2.2.17).
+ * defaults 7200/75/9 give 7875 s (a 6.18 kernel with 2/1/3 probed at 2.02, 3.04, 4.07 s and
+ * failed with ETIMEDOUT at 5.09 s). Persist ({@code tcp_probe_timer}, {@code tcp_send_probe0}):
+ * the first probe after {@code max(rto, 200 ms)}, then doubling up to 120 s; a peer that never
+ * answers gets tcp_retries2 probes and the connection ends at the next firing (a 6.18 kernel
+ * whose zero-window peer fell silent sent its 15th unanswered probe with the backoff held at 15,
+ * probes 120 s apart, and failed with ETIMEDOUT 120.8 s later). Any ACK resets the
+ * probe count, so a peer that answers keeps the connection open forever (RFC 1122 §4.2.2.17), but
+ * not the backoff: while the window stays closed the interval keeps growing to 120 s ({@code
+ * tcp_ack_probe} clears it only when the window opens). When the window closes with data still in
+ * flight, the retransmission timer probes instead and gives up only when nothing has been received
+ * for 240 s ({@link #rtxProbe0TimedOut}).
  *
  * <p>Differences from Linux: times are exact nanoseconds here, where Linux compares
  * {@code retrans_stamp} in milliseconds and arms timers in jiffies (the timer wheel's lateness is
@@ -373,6 +384,32 @@ public final class TcpTimeouts {
       return true;
     }
     return probesOut >= maxProbes;
+  }
+
+  /**
+   * {@code tcp_rtx_probe0_timed_out}: the retransmission timer fired while the peer's window is
+   * zero and data is in flight ("receiver dastardly shrinks window"); such retransmissions are
+   * window probes and the connection ends only when nothing has been received for twice
+   * TCP_RTO_MAX (240 s), or TCP_USER_TIMEOUT if smaller.
+   *
+   * @param timerDueNanos when the timer was due (icsk_timeout)
+   * @param lastReceivedNanos when the last segment was received (rcv_tstamp)
+   * @param sinceRetransStartNanos now minus retrans_stamp (or the head segment's send time)
+   * @param userTimeoutNanos TCP_USER_TIMEOUT, 0 when unset
+   */
+  public static boolean rtxProbe0TimedOut(
+      long timerDueNanos, long lastReceivedNanos, long sinceRetransStartNanos, long userTimeoutNanos) {
+    long timeout = 2 * RTO_MAX_NANOS;
+    if (userTimeoutNanos != 0) {
+      if (sinceRetransStartNanos > userTimeoutNanos) {
+        return true;
+      }
+      timeout = Math.min(timeout, userTimeoutNanos);
+    }
+    if (timerDueNanos - lastReceivedNanos <= timeout) {
+      return false;
+    }
+    return sinceRetransStartNanos > timeout;
   }
 
   /**

@@ -31,17 +31,20 @@ public final class TcpFlags {
     return b.length() == 0 ? "-" : b.toString();
   }
 
-  /** tcpdump's spelling inside {@code Flags [...]}: {@code S.}, {@code P.}, {@code F.}, {@code R}. */
+  /**
+   * tcpdump's spelling inside {@code Flags [...]}, in tcpdump's bit order F S R P . U E W
+   * (print-tcp.c's tcp_flag_values): {@code S.}, {@code P.}, {@code F.}, {@code R}, {@code S.E}.
+   */
   public static String tcpdump(int flags) {
-    StringBuilder b = new StringBuilder(4);
+    StringBuilder b = new StringBuilder(8);
     if (has(flags, FIN)) b.append('F');
     if (has(flags, SYN)) b.append('S');
     if (has(flags, RST)) b.append('R');
     if (has(flags, PSH)) b.append('P');
+    if (has(flags, ACK)) b.append('.');
     if (has(flags, URG)) b.append('U');
     if (has(flags, ECE)) b.append('E');
     if (has(flags, CWR)) b.append('W');
-    if (has(flags, ACK)) b.append('.');
     return b.length() == 0 ? "none" : b.toString();
   }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,8 @@ class SsAgreementTest {
           sys.stdout.write("=== " + args + "\\n" + ss(args.split()))
       """;
 
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
   private static final List<String> FILTERS = List.of("bucket", "connected", "synchronized", "big",
       "established", "time-wait", "listening", "fin-wait-2", "close-wait", "syn-sent");
 
@@ -86,7 +89,7 @@ class SsAgreementTest {
     Optional<Path> python = ExternalTool.find("python3");
     assumeTrue(ip.isPresent() && python.isPresent() && ExternalTool.find("ss").isPresent(),
         "skipped: ip, ss or python3 not installed");
-    String ns = "tcpsim-ss-" + ProcessHandle.current().pid();
+    String ns = "tcpsim-ss-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
     ExternalTool.Result add = ExternalTool.run(List.of(ip.get().toString(), "netns", "add", ns));
     assumeTrue(add.exitCode() == 0, "skipped: cannot create a network namespace (needs root): "
         + add.stderr());

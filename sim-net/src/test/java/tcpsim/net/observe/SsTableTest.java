@@ -47,6 +47,14 @@ class SsTableTest {
   }
 
   @Test
+  void kernelStateNumbersMapToSsStatesWithRequestSocketsAsSynRecv() {
+    assertEquals(SsState.ESTABLISHED, SsState.ofKernelCode(1));
+    assertEquals(SsState.CLOSING, SsState.ofKernelCode(11));
+    assertEquals(SsState.SYN_RECV, SsState.ofKernelCode(12));
+    assertThrows(IllegalArgumentException.class, () -> SsState.ofKernelCode(13));
+  }
+
+  @Test
   void stateFiltersKeepWhatSsKeeps() {
     assertEquals(List.of(SsState.LISTEN),
         SsTable.select(ROWS, "listening").stream().map(SocketRow::state).toList());

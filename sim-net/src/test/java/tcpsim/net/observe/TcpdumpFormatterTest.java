@@ -82,10 +82,10 @@ class TcpdumpFormatterTest {
             + "Flags [S], seq 1, win 100, length 0",
         TcpdumpFormatter.dropLine(3_000_000_000L, "client->server",
             Segs.c2s(S, 1, 0, 100, TcpOptions.NONE, 0), DropReason.NETEM_LOSS));
-    assertEquals("3.000000 drop TCP_RFC7323_PAWS at 10.0.0.2: IP 10.0.0.1.40000 > 10.0.0.2.5001: "
+    assertEquals("3.000000 drop TCP_CSUM: IP 10.0.0.1.40000 > 10.0.0.2.5001: "
             + "Flags [.], ack 1, win 100, length 0",
         TcpdumpFormatter.dropLine(3_000_000_000L, null,
-            Segs.c2s(A, 1, 1, 100, TcpOptions.NONE, 0), DropReason.TCP_RFC7323_PAWS));
+            Segs.c2s(A, 1, 1, 100, TcpOptions.NONE, 0), DropReason.TCP_CSUM));
   }
 
   @Test
@@ -103,5 +103,24 @@ class TcpdumpFormatterTest {
         + "0.000001 drop NETEM_LOSS on client->server: IP 10.0.0.1.40000 > 10.0.0.2.5001: "
         + "Flags [S], seq 1, win 100, length 0\n", out.toString());
     assertEquals(2, log.lines());
+  }
+
+  @Test
+  void aHostLogAnnotatesDropsOffTheLinksWhenItKnowsTheHostsAddress() {
+    StringBuilder named = new StringBuilder();
+    StringBuilder addressed = new StringBuilder();
+    TcpdumpLog byName = new TcpdumpLog(named, CaptureFilter.atHost("server"));
+    TcpdumpLog byAddress = new TcpdumpLog(addressed, CaptureFilter.atHost("server", Segs.SERVER));
+    for (TcpdumpLog log : java.util.List.of(byName, byAddress)) {
+      log.dropped(5, "client->server", Segs.c2s(S, 1, 0, 100, TcpOptions.NONE, 0),
+          DropReason.NETEM_LOSS);
+      log.dropped(6, null, Segs.c2s(S, 1, 0, 100, TcpOptions.NONE, 0), DropReason.TCP_CSUM);
+      log.dropped(7, "client->other", Segs.c2s(S, 1, 0, 100, TcpOptions.NONE, 0),
+          DropReason.NETEM_LOSS);
+    }
+    assertEquals(1, byName.lines());
+    assertEquals(2, byAddress.lines());
+    assertEquals("0.000000 drop TCP_CSUM: IP 10.0.0.1.40000 > 10.0.0.2.5001: Flags [S], seq 1, "
+        + "win 100, length 0", addressed.toString().split("\n")[1]);
   }
 }

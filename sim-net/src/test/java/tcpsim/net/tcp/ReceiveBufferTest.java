@@ -109,7 +109,44 @@ class ReceiveBufferTest {
     assertEquals(Outcome.IN_ORDER_GAP_FILLED, rb.receive(1, 100, false, null, 0));
     assertEquals(0, rb.sackCount());
     assertEquals(0, rb.outOfOrderRanges());
-    assertEquals(0, rb.retainedBytes()); // the bookkeeping arrays are gone
+    assertTrue(rb.retainedBytes() > 0); // kept while data is held
+    rb.read(200);
+    assertEquals(0, rb.retainedBytes()); // all read: the bookkeeping arrays are gone
+  }
+
+  @Test
+  void aTransferWithLossAndReorderingAllocatesNothingPerSegmentOnceWarm() {
+    ReceiveBuffer rb = lengthOnly(1 << 20);
+    rb.chooseInitialWindow(1000, true, false, ReceiveBuffer.TCP_RMEM_MAX_DEFAULT, 0);
+    rb.establish(1000, 1000);
+    int[] seq = {1};
+    for (int round = 0; round < 2_000; round++) { // warm up: arrays grow, the JIT compiles
+      lossyRound(rb, seq);
+    }
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int round = 0; round < 2_000; round++) {
+      lossyRound(rb, seq);
+    }
+    long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(bytes < 20_000, bytes + " bytes allocated for 20000 segments"); // slack for the probe
+  }
+
+  /** Ten 1000-byte segments, the third arriving last; the reader leaves a little unread. */
+  private static void lossyRound(ReceiveBuffer rb, int[] seq) {
+    int base = seq[0];
+    for (int i = 0; i < 10; i++) {
+      if (i != 2) {
+        rb.receive(base + i * 1000, 1000, false, null, 0);
+        rb.selectWindow();
+      }
+    }
+    rb.receive(base + 2000, 1000, false, null, 0);
+    rb.selectWindow();
+    rb.clearDsack();
+    rb.read(rb.readable() - 1);
+    seq[0] = base + 10_000;
   }
 
   @Test

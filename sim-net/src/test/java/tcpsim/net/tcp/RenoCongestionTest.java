@@ -2,16 +2,21 @@ package tcpsim.net.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import tcpsim.net.tcp.RenoCongestion.CaState;
 
+/** Window arithmetic driven the way tcp_ack drives it; the tests play the connection's part. */
 class RenoCongestionTest {
-  /** One ACK of {@code segs} new in-order segments by a window-limited sender. */
+  /** One ACK of {@code segs} new in-order segments by a window-limited sender in OPEN. */
   private static void ack(RenoCongestion cc, int segs) {
-    cc.congControl(segs, 0, true, true, true, 0);
+    cc.congControl(CaState.OPEN, segs, 0, true, true, true, 0);
+  }
+
+  private static RenoCongestion grownTo(int cwnd) {
+    RenoCongestion cc = new RenoCongestion();
+    ack(cc, cwnd - RenoCongestion.INIT_CWND);
+    return cc;
   }
 
   @Test
@@ -42,7 +47,7 @@ class RenoCongestionTest {
   @Test
   void anApplicationLimitedSenderDoesNotGrowItsWindow() {
     RenoCongestion cc = new RenoCongestion();
-    cc.congControl(5, 0, true, true, false, 0);
+    cc.congControl(CaState.OPEN, 5, 0, true, true, false, 0);
     assertEquals(10, cc.cwnd());
     assertTrue(cc.isCwndLimited(false, 6)); // slow start: cwnd 10 < 2 x 6
     assertFalse(cc.isCwndLimited(false, 5));
@@ -50,13 +55,9 @@ class RenoCongestionTest {
 
   @Test
   void congestionAvoidanceAddsOneSegmentPerWindowAcked() {
-    RenoCongestion cc = new RenoCongestion();
-    cc.onEstablished(0);
-    for (int i = 0; i < 30; i++) {
-      ack(cc, 1); // cwnd 40
-    }
-    cc.enterRecovery(1000, 40); // ssthresh 20
-    cc.onHighSeqAcked(1000); // recovery over: cwnd = ssthresh = 20
+    RenoCongestion cc = grownTo(40);
+    cc.enterRecovery(40); // ssthresh 20
+    cc.endRecovery(); // snd_una reached high_seq: cwnd = ssthresh
     assertEquals(20, cc.cwnd());
     assertEquals(20, cc.ssthresh());
     for (int i = 0; i < 19; i++) {
@@ -71,118 +72,88 @@ class RenoCongestionTest {
 
   @Test
   void slowStartCarriesTheAcksPastSsthreshIntoCongestionAvoidance() {
-    RenoCongestion cc = new RenoCongestion();
-    for (int i = 0; i < 26; i++) {
-      ack(cc, 1); // cwnd 36
-    }
-    cc.enterLoss(0, 100, 0, 0, 36); // ssthresh 18, cwnd 1
-    ack(cc, 16); // 1 + 16 = 17 < 18
+    RenoCongestion cc = grownTo(36);
+    cc.enterLoss(CaState.OPEN, false, 0, 0, 36); // ssthresh 18, cwnd 1
+    cc.congControl(CaState.LOSS, 16, 0, true, true, true, 0); // 1 + 16 = 17 < 18
     assertEquals(17, cc.cwnd());
-    ack(cc, 5); // 1 more reaches 18, 4 left over count toward the next increase
+    cc.congControl(CaState.LOSS, 5, 0, true, true, true, 0); // 1 reaches 18, 4 carried over
     assertEquals(18, cc.cwnd());
     assertEquals(4, cc.cwndCnt());
   }
 
   @Test
   void fastRecoveryHalvesTheWindowWithProportionalRateReduction() {
-    RenoCongestion cc = new RenoCongestion();
-    for (int i = 0; i < 10; i++) {
-      ack(cc, 1); // cwnd 20, all in flight
-    }
+    RenoCongestion cc = grownTo(20); // all 20 in flight
     // Three duplicate ACKs with SACK: 3 sacked, 1 marked lost -> 16 in flight.
-    cc.enterRecovery(5000, 20);
+    cc.enterRecovery(20);
     assertEquals(10, cc.ssthresh());
     assertEquals(20, cc.priorCwnd());
-    cc.congControl(1, 1, false, false, true, 16);
+    cc.congControl(CaState.RECOVERY, 1, 1, false, false, true, 16);
     assertEquals(17, cc.cwnd()); // room for exactly the fast retransmission
-    cc.onSegmentsSent(1);
-    cc.congControl(1, 0, false, false, true, 16); // 10*2/20 = 1 allowed, 1 already sent
+    cc.onSentInRecovery(1);
+    cc.congControl(CaState.RECOVERY, 1, 0, false, false, true, 16); // 10*2/20 = 1 allowed, 1 sent
     assertEquals(16, cc.cwnd());
-    cc.congControl(1, 0, false, false, true, 15); // ceil(10*3/20) = 2 allowed, 1 sent
+    cc.congControl(CaState.RECOVERY, 1, 0, false, false, true, 15); // ceil(10*3/20) = 2, 1 sent
     assertEquals(16, cc.cwnd());
-    cc.onSegmentsSent(1);
+    cc.onSentInRecovery(1);
     // Once in flight is below ssthresh, PRR catches up no faster than slow start.
-    cc.congControl(2, 0, false, false, true, 7);
+    cc.congControl(CaState.RECOVERY, 2, 0, false, false, true, 7);
     assertEquals(10, cc.cwnd()); // 7 + min(10 - 7, max(5 - 2, 2))
-    assertFalse(cc.onHighSeqAcked(4999));
-    assertTrue(cc.onHighSeqAcked(5000));
-    assertEquals(CaState.OPEN, cc.state());
+    cc.endRecovery();
     assertEquals(10, cc.cwnd()); // tcp_end_cwnd_reduction: cwnd = ssthresh
-    assertThrows(IllegalStateException.class, () -> {
-      cc.enterRecovery(6000, 10);
-      cc.enterRecovery(6000, 10);
-    });
   }
 
   @Test
   void theRfcRuleHalvesTheFlightSizeInsteadOfTheWindow() {
-    RenoCongestion linux = new RenoCongestion();
+    RenoCongestion linux = grownTo(20);
     RenoCongestion rfc = new RenoCongestion(true);
-    for (int i = 0; i < 10; i++) {
-      ack(linux, 1);
-      ack(rfc, 1);
-    }
-    linux.enterRecovery(100, 12); // cwnd 20, only 12 outstanding
-    rfc.enterRecovery(100, 12);
+    ack(rfc, 10);
+    linux.enterRecovery(12); // cwnd 20, only 12 outstanding
+    rfc.enterRecovery(12);
     assertEquals(10, linux.ssthresh());
     assertEquals(6, rfc.ssthresh());
   }
 
   @Test
   void aTimeoutCollapsesTheWindowToOneAndRepeatedTimeoutsKeepSsthresh() {
-    RenoCongestion cc = new RenoCongestion();
-    for (int i = 0; i < 10; i++) {
-      ack(cc, 1); // cwnd 20
-    }
-    cc.enterLoss(1000, 30_000, 0, 0, 20);
-    assertEquals(CaState.LOSS, cc.state());
+    RenoCongestion cc = grownTo(20);
+    cc.enterLoss(CaState.OPEN, false, 0, 0, 20);
     assertEquals(1, cc.cwnd());
     assertEquals(10, cc.ssthresh());
-    cc.enterLoss(1000, 30_000, 0, 1, 1); // the retransmission timed out too: same episode
+    cc.enterLoss(CaState.LOSS, true, 1, 0, 1); // the retransmission timed out too: same episode
     assertEquals(10, cc.ssthresh());
     assertEquals(1, cc.cwnd());
-    ack(cc, 1); // slow start again from one segment
-    ack(cc, 1);
+    cc.congControl(CaState.LOSS, 1, 0, true, true, true, 0); // slow start again from one
+    cc.congControl(CaState.LOSS, 1, 0, true, true, true, 0);
     assertEquals(3, cc.cwnd());
-    assertFalse(cc.onHighSeqAcked(2000));
-    assertTrue(cc.onHighSeqAcked(30_000));
-    assertEquals(3, cc.cwnd()); // leaving loss keeps the rebuilt window
+    // A timeout after the episode ended (high_seq acked) reduces again: 3 -> ssthresh 2.
+    cc.enterLoss(CaState.LOSS, false, 0, 0, 3);
+    assertEquals(2, cc.ssthresh());
   }
 
   @Test
   void aTimeoutDuringRecoveryDoesNotReduceSsthreshTwice() {
-    RenoCongestion cc = new RenoCongestion();
-    for (int i = 0; i < 10; i++) {
-      ack(cc, 1); // cwnd 20
-    }
-    cc.enterRecovery(30_000, 20); // ssthresh 10
-    cc.congControl(1, 1, false, false, true, 16);
-    cc.enterLoss(1000, 30_000, 2, 0, 20);
+    RenoCongestion cc = grownTo(20);
+    cc.enterRecovery(20); // ssthresh 10
+    cc.congControl(CaState.RECOVERY, 1, 1, false, false, true, 16);
+    cc.enterLoss(CaState.RECOVERY, true, 0, 2, 20);
     assertEquals(10, cc.ssthresh());
     assertEquals(3, cc.cwnd()); // in flight + 1
   }
 
   @Test
   void idleForFiveRtosRestartsFromTheInitialWindow() {
-    RenoCongestion cc = new RenoCongestion();
-    for (int i = 0; i < 30; i++) {
-      ack(cc, 1); // cwnd 40
-    }
-    cc.restartAfterIdle(100_000_000L, 200_000_000L); // shorter than the RTO: nothing
+    RenoCongestion cc = grownTo(40);
+    cc.restartAfterIdle(CaState.OPEN, 100_000_000L, 200_000_000L); // shorter than the RTO
     assertEquals(40, cc.cwnd());
-    cc.restartAfterIdle(1_000_000_000L, 200_000_000L); // 40 -> 20 -> 10
+    cc.restartAfterIdle(CaState.OPEN, 1_000_000_000L, 200_000_000L); // 40 -> 20 -> 10
     assertEquals(10, cc.cwnd());
     assertEquals(RenoCongestion.INFINITE_SSTHRESH, cc.ssthresh());
 
-    RenoCongestion ca = new RenoCongestion();
-    for (int i = 0; i < 30; i++) {
-      ack(ca, 1);
-    }
-    ca.enterLoss(0, 1, 0, 0, 40); // ssthresh 20
-    for (int i = 0; i < 19; i++) {
-      ack(ca, 1); // back to 20
-    }
-    ca.restartAfterIdle(300_000_000L, 200_000_000L); // 1.5 RTOs idle: one halving, 20 -> 10
+    RenoCongestion ca = grownTo(40);
+    ca.enterLoss(CaState.OPEN, false, 0, 0, 40); // ssthresh 20
+    ca.congControl(CaState.LOSS, 19, 0, true, true, true, 0); // back to 20
+    ca.restartAfterIdle(CaState.OPEN, 300_000_000L, 200_000_000L); // 1.5 RTOs: 20 -> 10
     assertEquals(10, ca.cwnd());
     assertEquals(20, ca.ssthresh()); // max(20, 3/4 of 20)
   }

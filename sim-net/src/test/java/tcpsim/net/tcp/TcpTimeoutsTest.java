@@ -51,6 +51,9 @@ class TcpTimeoutsTest {
 
   @Test
   void aSilentPeerAtLoopbacksRtoOf204msGivesUpAfterFifteenRetransmissions() {
+    // On a 6.18 kernel (loopback, RTO 204 ms, peer silenced by a route to nowhere) the sender sent
+    // a tail loss probe, then 15 RTO retransmissions, and failed at 939.6 s: the same count, the
+    // time later by the probe and by the timer wheel's slack on the 120 s timers.
     long[] story = TcpTimeouts.silentPeerScheduleNanos(204 * MS, 15, 0);
     assertEquals(17, story.length); // send, 15 retransmissions, ETIMEDOUT
     assertEquals(208_692 * MS, story[10]);
@@ -104,6 +107,7 @@ class TcpTimeoutsTest {
 
   @Test
   void synAckRetransmissionsDoubleFromOneSecondAndTheRequestDiesAt63s() {
+    // A 6.18 kernel: SYN-ACKs at 0, 1.02, 3.04, 7.07, 15.26, 31.39 s, none after, request gone.
     assertArrayEquals(seconds(0, 1, 3, 7, 15, 31, 63), TcpTimeouts.synAckScheduleNanos(5));
     assertEquals(120 * S, TcpTimeouts.synAckTimeoutNanos(7));
     assertEquals(120 * S, TcpTimeouts.synAckTimeoutNanos(200));
@@ -121,7 +125,29 @@ class TcpTimeoutsTest {
   }
 
   @Test
+  void keepaliveAsCheckedOnA618Kernel() {
+    // TCP_KEEPIDLE 2, TCP_KEEPINTVL 1, TCP_KEEPCNT 3 against a vanished peer: probes at 2.02,
+    // 3.04 and 4.07 s, ETIMEDOUT at 5.09 s.
+    assertEquals(5 * S, TcpTimeouts.keepaliveGiveUpNanos(2 * S, 1 * S, 3));
+    assertFalse(TcpTimeouts.keepaliveExpired(4 * S, 2 * S, 2, 3, 0));
+    assertTrue(TcpTimeouts.keepaliveExpired(5 * S, 2 * S, 3, 3, 0));
+  }
+
+  @Test
+  void aShrunkWindowWithDataInFlightGivesUpAfter240sOfSilence() {
+    // From tcp_rtx_probe0_timed_out as of 6.10 (read, not measured): firings at 222 s and 342 s
+    // after the last segment received.
+    assertFalse(TcpTimeouts.rtxProbe0TimedOut(222 * S, 0, 222 * S, 0));
+    assertTrue(TcpTimeouts.rtxProbe0TimedOut(342 * S, 0, 342 * S, 0));
+    // A peer that keeps answering (with a zero window) is never given up on.
+    assertFalse(TcpTimeouts.rtxProbe0TimedOut(342 * S, 300 * S, 342 * S, 0));
+    // TCP_USER_TIMEOUT 30 s: retransmissions without progress for longer than that end it.
+    assertTrue(TcpTimeouts.rtxProbe0TimedOut(40 * S, 39 * S, 31 * S, 30 * S));
+  }
+
+  @Test
   void zeroWindowProbesBackOffTo120sAndASilentPeerIsDroppedAfterRetries2Probes() {
+    // A 6.18 kernel: probes 120 s apart once backed off, ETIMEDOUT at the firing after the 15th.
     long[] story = TcpTimeouts.silentPeerPersistScheduleNanos(200 * MS, 15);
     assertArrayEquals(
         millis(200, 600, 1_400, 3_000, 6_200, 12_600, 25_400, 51_000, 102_200, 204_600, 324_600,

@@ -19,17 +19,25 @@ import tcpsim.net.wire.TcpOptions;
  * packetdrill-like notation: sequence numbers relative to the sender's ISN, acks relative to the
  * receiver's, timestamp values relative to each host's first one.
  */
-final class TwoStacks {
-  static final int A_ADDR = Ipv4.parse("192.168.0.1");
-  static final int B_ADDR = Ipv4.parse("192.0.2.1");
+public final class TwoStacks {
+  public static final int A_ADDR = Ipv4.parse("192.168.0.1");
+  public static final int B_ADDR = Ipv4.parse("192.0.2.1");
 
-  final Simulation sim;
-  final TcpStack a;
-  final TcpStack b;
-  final List<String> wire = new ArrayList<>();
+  public final Simulation sim;
+  public final TcpStack a;
+  public final TcpStack b;
+  public final List<String> wire = new ArrayList<>();
   final List<Segment> segments = new ArrayList<>();
-  long oneWayNanos = Nanos.millis(10);
+  public long oneWayNanos = Nanos.millis(10);
+  /** Link rate in bits per second; 0 means segments take no time to serialize. */
+  public long rateBitsPerSecond;
+  private final long[] linkFreeAt = new long[2];
   private final List<Rule> rules = new ArrayList<>();
+  /** Random faults, netem-style, in parts per million, the same both ways. */
+  public int lossPpm;
+  public int duplicatePpm;
+  public int reorderPpm;
+  private tcpsim.core.random.SimRandom[] faults;
   private final Integer[] isn = new Integer[2];
   private final Integer[] firstTs = new Integer[2];
 
@@ -46,11 +54,11 @@ final class TwoStacks {
     }
   }
 
-  TwoStacks(long seed) {
+  public TwoStacks(long seed) {
     this(seed, TcpSysctls.defaults(), TcpSysctls.defaults());
   }
 
-  TwoStacks(long seed, TcpSysctls aSysctls, TcpSysctls bSysctls) {
+  public TwoStacks(long seed, TcpSysctls aSysctls, TcpSysctls bSysctls) {
     sim = new Simulation(seed);
     IpLayer aOut = seg -> send("a", 0, seg);
     IpLayer bOut = seg -> send("b", 1, seg);
@@ -59,17 +67,17 @@ final class TwoStacks {
   }
 
   /** Drops the next {@code times} segments from {@code from} that match. */
-  TwoStacks drop(String from, Predicate<Segment> what, int times) {
+  public TwoStacks drop(String from, Predicate<Segment> what, int times) {
     rules.add(new Rule(from, what, times));
     return this;
   }
 
   /** Drops every segment from {@code from} that matches, from now on. */
-  TwoStacks dropAll(String from, Predicate<Segment> what) {
+  public TwoStacks dropAll(String from, Predicate<Segment> what) {
     return drop(from, what, Integer.MAX_VALUE);
   }
 
-  static Predicate<Segment> flags(int f) {
+  public static Predicate<Segment> flags(int f) {
     return s -> s.flags() == f;
   }
 
@@ -94,7 +102,30 @@ final class TwoStacks {
       }
     }
     TcpStack to = side == 0 ? b : a;
-    sim.scheduleAfter(oneWayNanos, (now, arg) -> to.input(seg), 0);
+    if (faults == null) {
+      faults = new tcpsim.core.random.SimRandom[] {sim.random().split("link:a->b"),
+          sim.random().split("link:b->a")};
+    }
+    tcpsim.core.random.SimRandom r = faults[side];
+    if (r.chancePpm(lossPpm)) {
+      wire.set(wire.size() - 1, wire.get(wire.size() - 1) + " (lost)");
+      return;
+    }
+    if (r.chancePpm(reorderPpm)) {
+      // A reordered segment skips the queue and the delay's last half.
+      sim.scheduleAfter(oneWayNanos / 2, (now, arg) -> to.input(seg), 0);
+      return;
+    }
+    if (r.chancePpm(duplicatePpm)) {
+      sim.scheduleAfter(oneWayNanos + oneWayNanos / 4, (now, arg) -> to.input(seg), 0);
+    }
+    long departs = sim.now();
+    if (rateBitsPerSecond > 0) {
+      long start = Math.max(sim.now(), linkFreeAt[side]);
+      departs = start + seg.wireLength() * 8L * 1_000_000_000L / rateBitsPerSecond;
+      linkFreeAt[side] = departs;
+    }
+    sim.schedule(departs + oneWayNanos, (now, arg) -> to.input(seg), 0);
   }
 
   int relSeq(int side, int seq) {
@@ -137,16 +168,16 @@ final class TwoStacks {
     return b.toString();
   }
 
-  void runFor(long nanos) {
+  public void runFor(long nanos) {
     sim.runFor(nanos);
   }
 
-  void assertWire(String... expected) {
+  public void assertWire(String... expected) {
     assertEquals(String.join("\n", expected), String.join("\n", wire));
   }
 
   /** The wire lines with TS options cut away, for tests about numbers rather than options. */
-  List<String> wireWithoutOptions() {
+  public List<String> wireWithoutOptions() {
     List<String> out = new ArrayList<>();
     for (String w : wire) {
       out.add(w.replaceAll(" <[^>]*>", ""));

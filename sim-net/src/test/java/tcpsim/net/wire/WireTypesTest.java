@@ -60,6 +60,7 @@ class WireTypesTest {
     assertEquals("P.", TcpFlags.packetdrill(s.flags()));
     assertEquals("S.", TcpFlags.packetdrill(TcpFlags.SYN | TcpFlags.ACK));
     assertEquals("F.", TcpFlags.tcpdump(TcpFlags.FIN | TcpFlags.ACK));
+    assertEquals("S.E", TcpFlags.tcpdump(TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE));
   }
 
   @Test

@@ -1,0 +1,218 @@
+package tcpsim.net.socket;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static tcpsim.net.socket.PollEvents.*;
+import static tcpsim.net.tcp.TwoStacks.B_ADDR;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
+import tcpsim.net.tcp.TcpInfo;
+import tcpsim.net.tcp.TcpState;
+import tcpsim.net.tcp.TwoStacks;
+
+class SocketApiTest {
+  private final TwoStacks net = new TwoStacks(100);
+  private final SocketApi client = new SocketApi(net.a);
+  private final SocketApi server = new SocketApi(net.b);
+  private final List<String> story = new ArrayList<>();
+
+  private void log(String what) {
+    story.add(Nanos.formatSeconds(net.sim.now()) + " " + what);
+  }
+
+  private int listening(int port) {
+    int l = server.socket().intValue();
+    assertTrue(server.bind(l, 0, port).isOk());
+    assertTrue(server.listen(l, 128).isOk());
+    return l;
+  }
+
+  @Test
+  void descriptorsStartAtThreeAndTheLowestFreeIsReused() {
+    assertEquals(3, client.socket().intValue());
+    assertEquals(4, client.socket().intValue());
+    assertEquals(5, client.socket().intValue());
+    assertEquals("0", client.close(4).toString());
+    assertEquals(4, client.socket().intValue());
+    assertEquals("-1 EBADF (Bad file descriptor)", client.close(9).toString());
+  }
+
+  @Test
+  void theDescriptorLimitGivesEmfile() {
+    client.setNofileLimit(5);
+    assertEquals(3, client.socket().intValue());
+    assertEquals(4, client.socket().intValue());
+    assertEquals("-1 EMFILE (Too many open files)", client.socket().toString());
+  }
+
+  @Test
+  void aBlockingConnectReturnsZeroOneRoundTripLater() {
+    listening(8080);
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, r -> log("connect = " + r));
+    net.runFor(Nanos.seconds(1));
+    assertEquals(List.of("0.020000 connect = 0"), story);
+  }
+
+  @Test
+  void aNonBlockingConnectGivesEinprogressThenWritabilityAndSoErrorZero() {
+    listening(8080);
+    int fd = client.socket().intValue();
+    client.setNonBlocking(fd, true);
+    log("connect = " + client.connect(fd, B_ADDR, 8080));
+    log("connect = " + client.connect(fd, B_ADDR, 8080));
+    client.onReady(fd, EPOLLOUT, ready -> {
+      log("ready " + PollEvents.describe(ready));
+      log("SO_ERROR = " + client.getsockopt(fd, SocketOption.SO_ERROR));
+      log("connect = " + client.connect(fd, B_ADDR, 8080));
+      log("connect = " + client.connect(fd, B_ADDR, 8080));
+    });
+    net.runFor(Nanos.seconds(1));
+    assertEquals(List.of(
+        "0.000000 connect = -1 EINPROGRESS (Operation now in progress)",
+        "0.000000 connect = -1 EALREADY (Operation already in progress)",
+        "0.020000 ready EPOLLOUT",
+        "0.020000 SO_ERROR = 0",
+        "0.020000 connect = 0",
+        "0.020000 connect = -1 EISCONN (Transport endpoint is already connected)"), story);
+  }
+
+  @Test
+  void aRefusedNonBlockingConnectReportsErrorAndHangupThenEconnrefusedInSoError() {
+    int fd = client.socket().intValue();
+    client.setNonBlocking(fd, true);
+    client.connect(fd, B_ADDR, 9);
+    client.onReady(fd, EPOLLOUT | EPOLLERR, ready -> {
+      log("ready " + PollEvents.describe(client.poll(fd)));
+      log("SO_ERROR = " + client.getsockopt(fd, SocketOption.SO_ERROR));
+      log("SO_ERROR = " + client.getsockopt(fd, SocketOption.SO_ERROR));
+    });
+    net.runFor(Nanos.seconds(1));
+    assertEquals(List.of(
+        "0.020000 ready EPOLLIN|EPOLLOUT|EPOLLERR|EPOLLHUP|EPOLLRDNORM|EPOLLWRNORM|EPOLLRDHUP",
+        "0.020000 SO_ERROR = 111",
+        "0.020000 SO_ERROR = 0"), story);
+  }
+
+  @Test
+  void anEchoServerAnswersAndBothSidesSeeTheEndOfTheStream() {
+    net.a.setKeepPayload(true);
+    net.b.setKeepPayload(true);
+    int l = listening(7);
+    server.accept(l, a -> {
+      int conn = a.intValue();
+      log("server accepted fd " + conn);
+      byte[] buf = new byte[100];
+      server.recv(conn, buf, 0, buf.length, n -> {
+        log("server read " + n);
+        server.send(conn, buf, 0, n.intValue(), w -> log("server wrote " + w));
+        server.recv(conn, buf, 0, buf.length, eof -> {
+          log("server read " + eof);
+          server.close(conn);
+        });
+      });
+    });
+    int fd = client.socket().intValue();
+    byte[] reply = new byte[100];
+    client.connect(fd, B_ADDR, 7, c -> {
+      client.send(fd, "hello".getBytes(), 0, 5, w -> log("client wrote " + w));
+      client.recv(fd, reply, 0, 100, n -> {
+        log("client read " + n + " '" + new String(reply, 0, n.intValue()) + "'");
+        client.shutdown(fd, SocketApi.SHUT_WR);
+        client.recv(fd, reply, 0, 100, eof -> log("client read " + eof));
+      });
+    });
+    net.runFor(Nanos.seconds(1));
+    assertEquals(List.of(
+        "0.020000 client wrote 5",
+        "0.030000 server accepted fd 4",
+        "0.030000 server read 5",
+        "0.030000 server wrote 5",
+        "0.040000 client read 5 'hello'",
+        "0.050000 server read 0",
+        "0.060000 client read 0"), story);
+    assertEquals(TcpState.TIME_WAIT, client.socketOf(fd).state());
+  }
+
+  @Test
+  void afterAResetTheFirstCallSaysEconnresetThenSendsGetEpipeAndReadsZero() {
+    int l = listening(8080);
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, c -> client.send(fd, null, 0, 10, w -> {}));
+    client.at(Nanos.millis(100), () -> {
+      int s = server.accept(l).intValue();
+      server.close(s); // unread data: RST instead of FIN
+    });
+    client.at(Nanos.millis(200), () -> {
+      log("recv = " + client.recv(fd, new byte[10], 0, 10));
+      log("send = " + client.send(fd, null, 0, 10));
+      log("recv = " + client.recv(fd, new byte[10], 0, 10));
+    });
+    net.runFor(Nanos.seconds(1));
+    assertEquals(List.of(
+        "0.200000 recv = -1 ECONNRESET (Connection reset by peer)",
+        "0.200000 send = -1 EPIPE (Broken pipe)",
+        "0.200000 recv = 0"), story);
+    assertEquals(1, client.sigpipeCount());
+  }
+
+  @Test
+  void tcpInfoReportsStateRtoCwndAndRtt() {
+    listening(8080);
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, c -> {});
+    net.runFor(Nanos.millis(100));
+    TcpInfo i = client.tcpInfo(fd).value();
+    assertEquals(TcpState.ESTABLISHED, i.state());
+    assertEquals(1, i.field("tcpi_state"));
+    assertEquals(20_000, i.rttMicros());
+    assertEquals(220_000, i.rtoMicros()); // SRTT + max(4 RTTVAR, 200 ms)
+    assertEquals(10, i.sndCwnd());
+    assertEquals(0, i.unacked());
+    assertEquals(0, i.retransmits());
+  }
+
+  @Test
+  void soRcvbufAndSoSndbufAreDoubledAndCappedAsLinuxDoes() {
+    int fd = client.socket().intValue();
+    client.setsockopt(fd, SocketOption.SO_RCVBUF, 10_000);
+    assertEquals(20_000, client.getsockopt(fd, SocketOption.SO_RCVBUF).intValue());
+    client.setsockopt(fd, SocketOption.SO_SNDBUF, 1 << 30);
+    assertEquals(2 * 212_992, client.getsockopt(fd, SocketOption.SO_SNDBUF).intValue());
+    client.setsockopt(fd, SocketOption.SO_SNDBUF, 1);
+    assertEquals(4608, client.getsockopt(fd, SocketOption.SO_SNDBUF).intValue());
+    assertEquals("-1 EINVAL (Invalid argument)",
+        client.setsockopt(fd, SocketOption.TCP_KEEPCNT, 0).toString());
+    assertEquals(7200, client.getsockopt(fd, SocketOption.TCP_KEEPIDLE).intValue());
+  }
+
+  @Test
+  void aFreshSocketPollsWritableAndHungUpAndAListenerReadableWhenAConnectionWaits() {
+    int fd = client.socket().intValue();
+    assertEquals(EPOLLOUT | EPOLLWRNORM | EPOLLHUP, client.poll(fd));
+    int l = listening(8080);
+    assertEquals(0, server.poll(l));
+    int c = client.socket().intValue();
+    client.connect(c, B_ADDR, 8080);
+    net.runFor(Nanos.millis(100));
+    assertEquals(EPOLLIN | EPOLLRDNORM, server.poll(l));
+  }
+
+  @Test
+  void halfCloseLetsThePeerKeepSending() {
+    int l = listening(8080);
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, c -> client.shutdown(fd, SocketApi.SHUT_WR));
+    net.runFor(Nanos.millis(100));
+    int s = server.accept(l).intValue();
+    assertEquals("0", server.recv(s, new byte[10], 0, 10).toString()); // EOF
+    assertEquals("10", server.send(s, null, 0, 10).toString());
+    net.runFor(Nanos.millis(100));
+    assertEquals(TcpState.FIN_WAIT2, client.socketOf(fd).state());
+    assertEquals(TcpState.CLOSE_WAIT, server.socketOf(s).state());
+    assertEquals("10", client.recv(fd, new byte[10], 0, 10).toString());
+    assertEquals("-1 EPIPE (Broken pipe)", client.send(fd, null, 0, 1).toString());
+  }
+}

@@ -1,0 +1,109 @@
+package tcpsim.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
+import tcpsim.net.wire.TcpFlags;
+
+class CloseTest {
+  @Test
+  void activeCloseGoesThroughFinWait2ToTimeWaitForSixtySecondsWhileThePeerPassesLastAck() {
+    TwoStacks t = new TwoStacks(20);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].close(false);
+    assertEquals(TcpState.FIN_WAIT1, cs[0].state());
+    t.runFor(Nanos.millis(50));
+    assertEquals(TcpState.FIN_WAIT2, cs[0].state());
+    assertEquals(TcpState.CLOSE_WAIT, cs[1].state());
+    assertTrue(cs[1].atEof());
+    cs[1].close(false);
+    assertEquals(TcpState.LAST_ACK, cs[1].state());
+    t.runFor(Nanos.millis(50));
+    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.CLOSE, cs[1].state());
+    // The FIN of a connection that carried no data is ACKed at the next tick (ato is still 0).
+    // A 6.18 kernel (HZ=250) between two network namespaces ACKed such a FIN 2.2 ms after it.
+    assertEquals(List.of(
+        "0.100000 a > F. 1:1(0) ack 1 win 502",
+        "0.114000 b > . 1:1(0) ack 2 win 510",
+        "0.150000 b > F. 1:1(0) ack 2 win 510",
+        "0.160000 a > . 2:2(0) ack 2 win 502"), t.wireWithoutOptions());
+    t.runFor(Nanos.seconds(60) - Nanos.millis(41));
+    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    t.runFor(Nanos.millis(2));
+    assertEquals(TcpState.CLOSE, cs[0].state());
+  }
+
+  @Test
+  void theAckOfAFinAfterDataWaitsForTheDelayedAckTimerInPingpongMode() {
+    // tcp_fin enters pingpong mode, so the ACK waits for ato (40 ms); a 6.18 kernel between two
+    // network namespaces ACKed such a FIN 43.6 ms after it (40 ms on a 4 ms timer tick).
+    TwoStacks t = new TwoStacks(21);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    DataTransferTest.drainOnReadable(t, cs[1], null);
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.millis(100));
+    t.wire.clear();
+    cs[0].close(false);
+    t.runFor(Nanos.millis(100));
+    assertEquals(List.of(
+        "0.200000 a > F. 101:101(0) ack 1 win 502",
+        "0.250000 b > . 1:1(0) ack 102 win 509"), t.wireWithoutOptions());
+  }
+
+  @Test
+  void simultaneousCloseGoesThroughClosingToTimeWaitOnBothSides() {
+    TwoStacks t = new TwoStacks(22);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].close(false);
+    cs[1].close(false);
+    t.runFor(Nanos.millis(15));
+    assertEquals(TcpState.CLOSING, cs[0].state());
+    assertEquals(TcpState.CLOSING, cs[1].state());
+    t.runFor(Nanos.millis(20));
+    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[1].state());
+  }
+
+  @Test
+  void aLostFinIsRetransmittedAndTheCloseCompletes() {
+    TwoStacks t = new TwoStacks(23);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    DataTransferTest.drainOnReadable(t, cs[1], null);
+    t.drop("a", TwoStacks.flags(TcpFlags.FIN | TcpFlags.ACK), 1);
+    cs[0].send(null, 0, 100);
+    cs[0].close(false);
+    t.runFor(Nanos.seconds(3));
+    List<String> w = t.wireWithoutOptions();
+    // The data went at once (nothing in flight), so the FIN follows in its own segment; lost, it
+    // is resent by the tail loss probe, whose timeout (2 SRTT + 200 ms) the RTO caps at 220 ms
+    // after the data's ACK. The peer ACKs the FIN after its 40 ms delayed-ACK timeout.
+    assertEquals(List.of(
+        "0.100000 a > P. 1:101(100) ack 1 win 502",
+        "0.100000 a > F. 101:101(0) ack 1 win 502 (dropped)",
+        "0.110000 b > . 1:1(0) ack 101 win 509",
+        "0.340000 a > F. 101:101(0) ack 1 win 502",
+        "0.390000 b > . 1:1(0) ack 102 win 509"), w);
+    assertEquals(1, t.a.counter("TcpExtTCPLossProbes"));
+    assertEquals(TcpState.FIN_WAIT2, cs[0].state());
+    assertEquals(TcpState.CLOSE_WAIT, cs[1].state());
+  }
+
+  @Test
+  void closeWithUnreadDataSendsRstInsteadOfFin() {
+    TwoStacks t = new TwoStacks(24);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.millis(50));
+    t.wire.clear();
+    cs[1].close(false);
+    assertEquals(TcpState.CLOSE, cs[1].state());
+    t.runFor(Nanos.millis(50));
+    assertEquals(List.of("0.150000 b > R. 1:1(0) ack 101 win 0"), t.wireWithoutOptions());
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(tcpsim.net.socket.Errno.ECONNRESET, cs[0].takeError());
+    assertEquals(1, t.b.counter("TcpExtTCPAbortOnClose"));
+  }
+}

@@ -1,0 +1,199 @@
+package tcpsim.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
+import tcpsim.net.socket.Errno;
+
+class DataTransferTest {
+  /** Connects a to b and returns {client, accepted server side}, at t = 100 ms. */
+  static TcpConnection[] established(TwoStacks t) {
+    TcpConnection[] cl = t.listenAndConnect(8080);
+    t.runFor(Nanos.millis(100));
+    TcpConnection server = t.b.accept(cl[1]);
+    assertNotNull(server);
+    t.wire.clear();
+    return new TcpConnection[] {cl[0], server};
+  }
+
+  /** The application drains {@code c} whenever it becomes readable, as a process woken up would. */
+  static void drainOnReadable(TwoStacks t, TcpConnection c, byte[] sink) {
+    int[] filled = {0};
+    c.setEvents(s -> t.sim.scheduleAfter(0, (now, arg) -> {
+      int n;
+      byte[] buf = new byte[65536];
+      while ((n = s.receive(buf, 0, buf.length)) > 0) {
+        if (sink != null) {
+          System.arraycopy(buf, 0, sink, filled[0], n);
+        }
+        filled[0] += n;
+      }
+    }, 0));
+  }
+
+  @Test
+  void firstDataIsAckedAtOnceInQuickAckMode() {
+    TwoStacks t = new TwoStacks(10);
+    TcpConnection[] cs = established(t);
+    drainOnReadable(t, cs[1], null);
+    assertEquals(1000, cs[0].send(null, 0, 1000));
+    t.runFor(Nanos.millis(100));
+    t.assertWire(
+        "0.100000 a > P. 1:1001(1000) ack 1 win 502 <nop,nop,TS val 100 ecr 0>",
+        "0.110000 b > . 1:1(0) ack 1001 win 502 <nop,nop,TS val 100 ecr 100>");
+  }
+
+  @Test
+  void afterTheQuickAcksALoneSegmentIsAckedAfterTheFortyMsDelayedAckTimer() {
+    TwoStacks t = new TwoStacks(11);
+    TcpConnection[] cs = established(t);
+    drainOnReadable(t, cs[1], null);
+    for (int i = 0; i < 17; i++) {
+      cs[0].send(null, 0, 10);
+      t.runFor(Nanos.millis(100));
+    }
+    // 16 quick ACKs (TCP_MAX_QUICKACKS), each 10 ms after its segment; then the 17th waits for
+    // the delayed-ACK timer: 40 ms (TCP_ATO_MIN).
+    String last = t.wire.get(t.wire.size() - 1);
+    String quick = t.wire.get(t.wire.size() - 3);
+    assertTrue(quick.startsWith("1.610000 b > . 1:1(0) ack 161 "), quick);
+    assertTrue(last.startsWith("1.750000 b > . 1:1(0) ack 171 "), last);
+  }
+
+  @Test
+  void aBulkReceiverAcksEverySecondFullSegment() {
+    TwoStacks t = new TwoStacks(12);
+    TcpConnection[] cs = established(t);
+    t.rateBitsPerSecond = 100_000_000; // segments arrive one by one, 121 us apart
+    drainOnReadable(t, cs[1], null);
+    cs[0].sndBufLocked = true;
+    cs[0].sndBuf = 8 << 20;
+    cs[0].send(null, 0, 100 * 1448);
+    t.runFor(Nanos.seconds(1));
+    long dataSegs = t.wire.stream().filter(w -> w.contains(" a > ")).count();
+    long acks = t.wire.stream().filter(w -> w.contains(" b > ")).count();
+    assertEquals(100, dataSegs);
+    // 16 quick ACKs, then one per two segments: (100 - 16) / 2 = 42.
+    assertEquals(16 + 42, acks);
+    assertEquals(100 * 1448, cs[1].bytesReceived);
+  }
+
+  @Test
+  void nagleHoldsASecondSmallSegmentUntilTheFirstIsAcked() {
+    TwoStacks t = new TwoStacks(13);
+    TcpConnection[] cs = established(t);
+    drainOnReadable(t, cs[1], null);
+    cs[0].send(null, 0, 100);
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.millis(100));
+    t.assertWire(
+        "0.100000 a > P. 1:101(100) ack 1 win 502 <nop,nop,TS val 100 ecr 0>",
+        "0.110000 b > . 1:1(0) ack 101 win 509 <nop,nop,TS val 100 ecr 100>",
+        "0.120000 a > P. 101:201(100) ack 1 win 502 <nop,nop,TS val 120 ecr 100>",
+        "0.130000 b > . 1:1(0) ack 201 win 509 <nop,nop,TS val 120 ecr 120>");
+  }
+
+  @Test
+  void tcpNodelaySendsSmallSegmentsAtOnce() {
+    TwoStacks t = new TwoStacks(14);
+    TcpConnection[] cs = established(t);
+    drainOnReadable(t, cs[1], null);
+    cs[0].noDelay = true;
+    cs[0].send(null, 0, 100);
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.millis(100));
+    assertTrue(t.wire.get(1).startsWith("0.100000 a > P. 101:201(100) ack 1 "), t.wire.get(1));
+  }
+
+  @Test
+  void threeDuplicateAcksTriggerFastRetransmitOfTheHoleReportedBySack() {
+    TwoStacks t = new TwoStacks(15);
+    TcpConnection[] cs = established(t);
+    drainOnReadable(t, cs[1], null);
+    t.drop("a", TwoStacks.dataAt(2897, t, "a"), 1);
+    cs[0].send(null, 0, 10 * 1448);
+    t.runFor(Nanos.millis(100));
+    String wire = String.join("\n", t.wire);
+    // The first ACK after the hole carries the SACK block of the segment past it; the third
+    // duplicate (SACKing three segments) triggers the retransmission one RTT after the loss.
+    assertTrue(wire.contains("0.110000 b > . 1:1(0) ack 2897 win 490 <nop,nop,TS val 100 ecr 100,"
+        + "nop,nop,sack 4345:5793>\n"), wire);
+    assertTrue(wire.contains("0.110000 b > . 1:1(0) ack 2897 win 490 <nop,nop,TS val 100 ecr 100,"
+        + "nop,nop,sack 4345:8689>\n0.110000 b"), wire);
+    assertTrue(t.wireWithoutOptions().contains("0.120000 a > . 2897:4345(1448) ack 1 win 502"),
+        wire);
+    assertEquals(CaState.OPEN, cs[0].ca);
+    // cwnd grew 10 -> 12 with the two ACKs before the hole; Reno halves it (CUBIC would keep 8).
+    assertEquals(6, cs[0].cc.ssthresh());
+    assertEquals(10 * 1448, cs[1].bytesReceived);
+    assertEquals(1, t.a.counter("TcpExtTCPFastRetrans"));
+  }
+
+  @Test
+  void aLostTailIsRecoveredByATailLossProbeBeforeTheRto() {
+    TwoStacks t = new TwoStacks(16);
+    TcpConnection[] cs = established(t);
+    drainOnReadable(t, cs[1], null);
+    t.drop("a", TwoStacks.dataAt(1449, t, "a"), 1);
+    cs[0].send(null, 0, 2 * 1448);
+    t.runFor(Nanos.seconds(1));
+    // The ACK of the first segment re-arms the probe: min(2 SRTT + 200 ms, RTO) = 220 ms later.
+    assertEquals(List.of(
+        "0.100000 a > . 1:1449(1448) ack 1 win 502",
+        "0.100000 a > P. 1449:2897(1448) ack 1 win 502 (dropped)",
+        "0.110000 b > . 1:1(0) ack 1449 win 501",
+        "0.340000 a > P. 1449:2897(1448) ack 1 win 502",
+        "0.350000 b > . 1:1(0) ack 2897 win 501"), t.wireWithoutOptions());
+    assertEquals(1, t.a.counter("TcpExtTCPLossProbes"));
+    assertEquals(0, t.a.counter("TcpExtTCPTimeouts"));
+    assertEquals(2 * 1448, cs[1].bytesReceived);
+  }
+
+  @Test
+  void retransmissionsBackOffAndGiveUpWithEtimedoutAfterTcpRetries2Budget() {
+    TwoStacks t = new TwoStacks(17);
+    TcpConnection[] cs = established(t);
+    t.dropAll("a", s -> true);
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.seconds(945) - Nanos.millis(100) + Nanos.millis(370));
+    assertEquals(TcpState.ESTABLISHED, cs[0].state());
+    t.runFor(Nanos.millis(20));
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
+    StringBuilder times = new StringBuilder();
+    for (String w : t.wire) {
+      times.append(w, 0, w.indexOf(' ')).append(' ');
+    }
+    // Sent at 0.1; a tail loss probe at the RTO (220 ms: SRTT 20 ms + 200 ms); then RTOs doubling
+    // from 220 ms to the 120 s cap. The budget of tcp_retries2 = 15 (924.6 s, tcp_model_timeout)
+    // runs from the first RTO retransmission (0.54 s), so the timer at 945.38 s gives up.
+    assertEquals("0.100000 0.320000 0.540000 0.980000 1.860000 3.620000 7.140000 14.180000 "
+        + "28.260000 56.420000 112.740000 225.380000 345.380000 465.380000 585.380000 705.380000 "
+        + "825.380000 ", times.toString());
+    assertEquals(Nanos.seconds(924) + Nanos.millis(600),
+        TcpTimeouts.modelTimeoutNanos(15, TcpTimeouts.RTO_MIN_NANOS));
+  }
+
+  @Test
+  void aReceiverThatDoesNotReadClosesTheWindowAndTheSenderProbesWithBackoff() {
+    TwoStacks t = new TwoStacks(18);
+    TcpConnection[] cs = established(t);
+    cs[0].sndBufLocked = true;
+    cs[0].sndBuf = 8 << 20;
+    cs[0].send(null, 0, 200_000);
+    t.runFor(Nanos.seconds(10));
+    assertEquals(0, cs[0].sndWnd);
+    // Window probes carry SND.UNA - 1 and no data (tcp_xmit_probe_skb), their gaps doubling.
+    List<String> probes = t.wireWithoutOptions().stream()
+        .filter(w -> w.contains(" a > . 66312:66312(0)")).toList();
+    assertEquals(List.of(
+        "0.724000 a > . 66312:66312(0) ack 1 win 502",
+        "1.188000 a > . 66312:66312(0) ack 1 win 502",
+        "2.116000 a > . 66312:66312(0) ack 1 win 502",
+        "3.972000 a > . 66312:66312(0) ack 1 win 502",
+        "7.684000 a > . 66312:66312(0) ack 1 win 502"), probes);
+    assertEquals(TcpState.ESTABLISHED, cs[0].state());
+  }
+}
