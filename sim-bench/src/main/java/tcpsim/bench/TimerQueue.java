@@ -79,7 +79,7 @@ abstract class TimerQueue {
     @Override
     int expire(long nowNanos) {
       int n = 0;
-      while (set.size() > 0 && set.peekTime() <= nowNanos) {
+      while (set.peekTimeUpTo(nowNanos) <= nowNanos) {
         set.poll();
         n++;
       }

@@ -29,8 +29,9 @@ import java.util.Arrays;
  * the common case: bucket lists keep insertion (= sequence) order and most entries of a tick share
  * one deadline. Otherwise a stable sort by deadline does (insertion sort for short runs, a radix
  * sort on the offset within the tick for long ones), so no per-operation allocation and no
- * comparison sort of a large storm. An entry added for the current tick, or earlier, joins the ready run at its sorted
- * place.
+ * comparison sort of a large storm. An entry added for the current tick, or earlier, joins the end of the ready run
+ * when it sorts last there (the usual case), else a small heap of late entries; the next entry
+ * is the earlier of the two heads.
  *
  * <h2>Range: no overflow list</h2>
  *
@@ -51,9 +52,11 @@ import java.util.Arrays;
  * <h2>Caveats</h2>
  *
  * <ul>
- *   <li>{@link #peek()} does not move the wheel's clock (a later {@link #add} may still be
- *       earlier than the peeked entry); when the next entry sits in a coarse bucket, peek scans
- *       that bucket once and caches the answer until the set changes.
+ *   <li>{@link #peek()} moves the wheel's clock to the next pending tick, as a poll would. An
+ *       entry added afterwards for an earlier time (allowed: it is not earlier than the last
+ *       poll) still leaves first, through a small heap of late entries, at heap cost. To ask
+ *       "is anything due by t?" without moving the clock past t, use {@link #peekTimeUpTo}, as
+ *       {@link Simulation#runUntil} does.
  *   <li>A tick holding many distinct deadlines (a coarse tick over fine-grained deadlines) is
  *       radix-sorted when it comes due, three byte passes at 1 ms ticks; a tick near the spacing
  *       of the deadlines in use avoids that, at the price of more cascading.
@@ -71,6 +74,8 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   private static final int FREE = -1;
   /** {@code where[slot]} when the slot sits in the ready run. */
   private static final int READY = -2;
+  /** {@code where[slot]} when the slot sits in the late heap. */
+  private static final int LATE = -3;
   /** Ready runs up to this long are insertion-sorted; longer ones radix-sorted. */
   private static final int INSERTION_SORT_MAX = 24;
 
@@ -99,11 +104,15 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   private int readyHead;
   private int readyTail;
 
+  /**
+   * Entries due at or before {@link #cur} that could not join the sorted run in order (added
+   * for a tick the clock already reached, earlier than the run's last entry). Usually empty.
+   */
+  private final HeapEventSet late = new HeapEventSet(16);
+
   /** The wheel's clock in ticks. Every entry in a bucket is due after it. */
   private long cur;
   private int size;
-  /** The earliest entry in the buckets (not the ready run), or -1 when not known. */
-  private int wheelMin = -1;
 
   /** A wheel with 1 ms ticks. */
   public HierarchicalTimingWheel() {
@@ -162,12 +171,9 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     tick[slot] = t;
     size++;
     if (t <= cur) {
-      insertReady(slot);
+      addReady(slot);
     } else {
       place(slot, t);
-      if (wheelMin >= 0 && before(slot, wheelMin)) {
-        wheelMin = slot;
-      }
     }
   }
 
@@ -181,34 +187,48 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
       return false;
     }
     // A READY slot leaves a stale entry in the ready run; readyPos tells it apart from a reuse.
-    if (w != READY) {
+    if (w == LATE) {
+      late.remove(slot);
+    } else if (w != READY) {
       unlink(slot, w);
-      if (slot == wheelMin) {
-        wheelMin = -1;
-      }
     }
     where[slot] = FREE;
     size--;
     return true;
   }
 
+  /**
+   * The next entry. When nothing is due at the clock, this moves the clock to the next pending
+   * tick (cascading on the way), as {@link #poll()} would; an entry added afterwards for an
+   * earlier time still leaves first, through the small heap of late entries.
+   */
   @Override
   public int peek() {
-    if (skipStaleReady()) {
-      return ready[readyHead];
+    int s = readyMin();
+    if (s >= 0 || size == 0) {
+      return s;
     }
-    if (size == 0) {
-      return -1;
-    }
-    if (wheelMin < 0) {
-      wheelMin = findWheelMin();
-    }
-    return wheelMin;
+    advance(Long.MAX_VALUE);
+    return readyMin();
   }
 
   @Override
   public long peekTime() {
     int s = peek();
+    return s < 0 ? Long.MAX_VALUE : deadline[s];
+  }
+
+  /** Looks no further than {@code limitNanos}'s tick, so the clock never passes it. */
+  @Override
+  public long peekTimeUpTo(long limitNanos) {
+    int s = readyMin();
+    if (s < 0 && size > 0) {
+      long limit = Math.floorDiv(limitNanos, tickNanos);
+      if (limit > cur) {
+        advance(limit);
+        s = readyMin();
+      }
+    }
     return s < 0 ? Long.MAX_VALUE : deadline[s];
   }
 
@@ -218,11 +238,11 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     if (s < 0) {
       return -1;
     }
-    if (where[s] != READY) {
-      // s is the earliest entry: moving the clock to its tick puts it at the head of the run.
-      advance(tick[s]);
+    if (where[s] == LATE) {
+      late.poll();
+    } else {
+      readyHead++;
     }
-    readyHead++;
     where[s] = FREE;
     size--;
     return s;
@@ -231,7 +251,7 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   @Override
   public void advanceTo(long nowNanos) {
     long target = Math.floorDiv(nowNanos, tickNanos);
-    if (target <= cur || skipStaleReady()) {
+    if (target <= cur || readyMin() >= 0) {
       return;
     }
     advance(target);
@@ -291,7 +311,6 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
    * entries into the ready run. Requires an empty ready run.
    */
   private void advance(long limit) {
-    wheelMin = -1;
     readyHead = 0;
     readyTail = 0;
     while (cur < limit) {
@@ -347,25 +366,6 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     }
   }
 
-  /** The earliest entry in the buckets, found without moving the clock (the ready run is empty). */
-  private int findWheelMin() {
-    for (int level = 0; level < levels; level++) {
-      int digit = (int) (cur >>> (level * DIGIT_BITS)) & DIGIT_MASK;
-      long bits = occupancy[level] & (-2L << digit);
-      if (bits != 0) {
-        int s = bucketHead[level * BUCKETS + Long.numberOfTrailingZeros(bits)];
-        int best = s;
-        for (s = next[s]; s >= 0; s = next[s]) {
-          if (before(s, best)) {
-            best = s;
-          }
-        }
-        return best;
-      }
-    }
-    throw new IllegalStateException("wheel holds " + size + " entries but no bucket is occupied");
-  }
-
   // ---- the ready run ----
 
   /** Drops stale entries at the head of the ready run; returns whether a live one remains. */
@@ -395,43 +395,41 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     where[slot] = READY;
   }
 
-  /** Inserts a slot due at or before the clock at its (deadline, seq) place in the ready run. */
-  private void insertReady(int slot) {
+  /** The earliest of the ready run's head and the late heap's top, or -1 when both are empty. */
+  private int readyMin() {
+    boolean run = skipStaleReady();
+    if (late.size() == 0) {
+      return run ? ready[readyHead] : -1;
+    }
+    int l = late.peek();
+    return run && before(ready[readyHead], l) ? ready[readyHead] : l;
+  }
+
+  /**
+   * Adds a slot due at or before the clock: at the end of the sorted run when it comes last
+   * (the usual case: same deadline, higher sequence), just before the head when it comes first,
+   * else to the late heap.
+   */
+  private void addReady(int slot) {
     if (!skipStaleReady()) {
       appendReady(slot);
       return;
     }
-    if (before(slot, ready[readyHead]) && readyHead > 0) {
+    int last = readyTail - 1;
+    while (!(where[ready[last]] == READY && readyPos[ready[last]] == last)) {
+      last--; // a stale entry at the tail; the head is live, so this stops
+    }
+    if (!before(slot, ready[last])) {
+      appendReady(slot);
+    } else if (readyHead > 0 && before(slot, ready[readyHead])) {
       readyHead--;
       ready[readyHead] = slot;
       readyPos[slot] = readyHead;
       where[slot] = READY;
-      return;
+    } else {
+      late.add(slot, deadline[slot], seq[slot]);
+      where[slot] = LATE;
     }
-    // Usually the newcomer goes last: scan back from the tail over later or stale entries.
-    int at = readyTail;
-    while (at > readyHead) {
-      int s = ready[at - 1];
-      boolean live = where[s] == READY && readyPos[s] == at - 1;
-      if (live && !before(slot, s)) {
-        break;
-      }
-      at--;
-    }
-    if (readyTail == ready.length) {
-      ready = Arrays.copyOf(ready, ready.length * 2);
-    }
-    for (int i = readyTail; i > at; i--) {
-      int s = ready[i - 1];
-      ready[i] = s;
-      if (where[s] == READY && readyPos[s] == i - 1) {
-        readyPos[s] = i;
-      }
-    }
-    readyTail++;
-    ready[at] = slot;
-    readyPos[slot] = at;
-    where[slot] = READY;
   }
 
   /**

@@ -33,6 +33,15 @@ public interface PendingEventSet {
   /** The fire time of {@link #peek()}'s slot; undefined when empty. */
   long peekTime();
 
+  /**
+   * The fire time of the next entry if it is at or before {@code limitNanos}; otherwise any
+   * value greater than {@code limitNanos}. A set may use the limit to avoid looking (or moving
+   * its clock) further ahead; {@link Simulation#runUntil} asks this way.
+   */
+  default long peekTimeUpTo(long limitNanos) {
+    return size() == 0 ? Long.MAX_VALUE : peekTime();
+  }
+
   /** Removes and returns the slot that leaves next, or -1 when empty. */
   int poll();
 

@@ -227,7 +227,7 @@ public final class Simulation {
     }
     enter();
     try {
-      while (!stopRequested && pending.peek() >= 0 && pending.peekTime() <= untilNanos) {
+      while (!stopRequested && pending.peekTimeUpTo(untilNanos) <= untilNanos) {
         step();
       }
       if (!stopRequested) {

@@ -135,7 +135,15 @@ final class EventSetScript {
       }
     } else if (step instanceof RunFor r) {
       long until = now + r.jumpNanos();
-      while (reference.size() > 0 && reference.peekTime() <= until) {
+      while (true) {
+        boolean due = reference.size() > 0 && reference.peekTime() <= until;
+        long candidateTime = candidate.peekTimeUpTo(until);
+        if (!due) {
+          assertTrue(candidateTime > until, candidate.name() + " says something is due by "
+              + until + " at " + candidateTime);
+          break;
+        }
+        assertEquals(reference.peekTime(), candidateTime, candidate.name() + " next time due");
         takeOne();
       }
       expectSameHead();

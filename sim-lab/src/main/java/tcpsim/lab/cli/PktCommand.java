@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tcpsim.lab.kernel.KernelPkt;
 import tcpsim.lab.script.Parser;
 import tcpsim.lab.script.Script;
 import tcpsim.lab.script.ScriptError;
@@ -39,6 +40,14 @@ public final class PktCommand implements Callable<Integer> {
       description = "Print each script's events as parsed, then the wire in tcpdump's format.")
   boolean verbose;
 
+  @Option(names = "--backend", paramLabel = "sim|linux|both", description = "sim (default); linux: "
+      + "the host's kernel in a fresh network namespace (root, /dev/net/tun, ip, gcc); both: run "
+      + "each script on both and report where they disagree.")
+  KernelPkt.Backend backend = KernelPkt.Backend.sim;
+
+  @Option(names = "--slow", description = "linux/both: also run scripts that span more than 10 s.")
+  boolean slow;
+
   @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = ".pkt scripts or directories")
   List<Path> paths;
 
@@ -62,6 +71,11 @@ public final class PktCommand implements Callable<Integer> {
         err.println("tcpsim pkt: no such file or directory: " + p);
         return 2;
       }
+    }
+    KernelPkt kernel = backend == KernelPkt.Backend.sim ? null
+        : new KernelPkt(backend, slow, verbose, out, SimulatedBackend::new);
+    if (kernel != null) {
+      kernel.printHeader();
     }
     int passed = 0;
     int failed = 0;
@@ -89,10 +103,11 @@ public final class PktCommand implements Callable<Integer> {
           out.println("    " + line.pos().line() + ": " + describe(line));
         }
       }
-      ScriptResult r = SimulatedBackend.run(script, SimulatedBackend.DEFAULT_SEED,
-          verbose ? line -> out.println("    " + line) : null);
+      ScriptResult r = kernel != null ? kernel.run(script)
+          : SimulatedBackend.run(script, SimulatedBackend.DEFAULT_SEED,
+              verbose ? line -> out.println("    " + line) : null);
       out.println(r.describe());
-      if (r instanceof ScriptResult.Fail) {
+      if (r instanceof ScriptResult.Fail && kernel == null) {
         out.println("    replay: ./tcpsim pkt -v " + name + "   (seed 0x"
             + Long.toHexString(SimulatedBackend.DEFAULT_SEED) + ")");
       }

@@ -38,9 +38,15 @@ final class Checker {
     }
   }
 
-  void addAll(Checker other) {
+  /**
+   * Takes the problems of one sweep point. One at a swept value's place speaks for itself; one
+   * elsewhere (a fault after a swept duration) is told which point it arises in.
+   */
+  void addAll(Checker other, Set<Loc> sweptValues, String point) {
     for (Problem p : other.found) {
-      add(new Loc(p.line(), p.column()), p.key(), p.message());
+      Loc loc = new Loc(p.line(), p.column());
+      add(loc, p.key(), sweptValues.contains(loc) ? p.message()
+          : p.message() + " (in the sweep point " + point + ")");
     }
     omitted += other.omitted;
   }
@@ -225,6 +231,12 @@ final class Checker {
 
   Long integer(Node n, String key, long min, long max) {
     if (n instanceof ScalarNode s && s.kind() == ScalarKind.INT) {
+      if (!isPlainDecimal(s.text())) {
+        // YAML 1.1 reads 0x50, 010 (octal!) and 1_000 as numbers; say what is meant instead.
+        add(n.loc(), key, "write whole numbers in plain decimal, got " + s.text() + "; valid: "
+            + min + " to " + max);
+        return null;
+      }
       try {
         long v = Long.parseLong(s.text().startsWith("+") ? s.text().substring(1) : s.text());
         if (v >= min && v <= max) {
@@ -238,6 +250,11 @@ final class Checker {
     }
     add(n.loc(), key, "expected a whole number, got " + n.describe() + "; valid: " + min + " to " + max);
     return null;
+  }
+
+  /** An optional sign and decimal digits, no leading zero: what a reader takes at face value. */
+  static boolean isPlainDecimal(String text) {
+    return text.matches("[-+]?(0|[1-9][0-9]*)");
   }
 
   Boolean bool(Node n, String key) {

@@ -43,7 +43,7 @@ public final class ExperimentError extends Exception {
     return b.toString();
   }
 
-  /** Every problem reported, in file order as found. */
+  /** Every problem reported, in the order found (a cause before what it causes, e.g. a misspelt key before the missing one). */
   public List<Problem> problems() {
     return problems;
   }

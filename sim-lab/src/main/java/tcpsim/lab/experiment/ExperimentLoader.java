@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -109,14 +110,19 @@ public final class ExperimentLoader {
         rest /= sizes[i];
       }
       MapNode t = tree;
+      Set<YamlTree.Loc> swept = new HashSet<>();
+      List<String> settings = new ArrayList<>();
       for (int i = 0; i < axes.size(); i++) {
-        t = SweepReader.set(t, axes.get(i).target(), axes.get(i).values().get(pick[i]));
+        Node value = axes.get(i).values().get(pick[i]);
+        t = SweepReader.set(t, axes.get(i).target(), value);
+        swept.add(value.loc());
+        settings.add(axes.get(i).target().path().strip() + "=" + ((ScalarNode) value).text());
       }
       Experiment e = base;
       if (!axes.isEmpty()) {
         Checker pc = new Checker(fileName);
         e = new ExperimentReader(pc).experiment(t);
-        c.addAll(pc);
+        c.addAll(pc, swept, String.join(", ", settings));
       }
       combos.add(pick);
       experiments.add(e);

@@ -1,14 +1,11 @@
 package tcpsim.lab.experiment;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tcpsim.lab.experiment.WorkloadKind.Param;
 import tcpsim.lab.experiment.YamlTree.Entry;
 import tcpsim.lab.experiment.YamlTree.ListNode;
 import tcpsim.lab.experiment.YamlTree.Loc;
@@ -23,15 +20,14 @@ import tcpsim.net.wire.Ipv4;
 
 /**
  * Checks a file's tree section by section and builds the {@link Experiment} (everything but the
- * seeds and the sweep, which {@link SweepReader} reads). It records every problem it finds and
- * goes on; the experiment is built only when there was none.
+ * seeds and the sweep, which {@link SweepReader} reads): the top-level keys, hosts, links and
+ * metrics here, applications in {@link AppReader}, faults in {@link FaultReader}. It records
+ * every problem it finds and goes on; the experiment is built only when there was none.
  */
 final class ExperimentReader {
   static final List<String> TOP_KEYS = List.of("name", "description", "seed", "seeds", "duration",
       "msl", "hosts", "links", "apps", "faults", "metrics", "sweep");
   static final List<String> HOST_KEYS = List.of("address", "sysctls", "fd_limit");
-  static final List<String> FAULT_ACTIONS =
-      List.of("partition", "heal", "crash", "reboot", "pull_cable", "plug_cable");
   static final List<String> METRIC_KEYS = List.of("socket_states", "errno_counts",
       "bytes_delivered", "retransmissions", "connect_latency", "ports_in_use");
   static final int MAX_FD_LIMIT = 1 << 20;
@@ -48,6 +44,21 @@ final class ExperimentReader {
   private final List<String> declaredHosts = new ArrayList<>();
   private final List<LinkEnds> declaredLinks = new ArrayList<>();
   private boolean linksBroken;
+
+  /** True when a link had a problem, so reachability cannot be judged without false alarms. */
+  boolean linksBroken() {
+    return linksBroken;
+  }
+
+  /** True when {@code ends} names a link the file declares, even one with problems of its own. */
+  boolean declaredLink(LinkEnds ends) {
+    for (LinkEnds d : declaredLinks) {
+      if (d.sameLink(ends)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   ExperimentReader(Checker checker) {
     this.c = checker;
@@ -70,8 +81,8 @@ final class ExperimentReader {
   Experiment experiment(Node rootNode) {
     int before = c.count();
     if (rootNode == null) {
-      c.add(Loc.START, "", "the file is empty; an experiment needs at least name, seed, duration"
-          + " and hosts");
+      c.add(Loc.START, "", "the file holds nothing but blanks and comments; an experiment needs at"
+          + " least name, seed, duration and hosts");
       return null;
     }
     MapNode root = c.map(rootNode, "", "a map of experiment keys (" + String.join(", ", TOP_KEYS) + ")");
@@ -97,8 +108,8 @@ final class ExperimentReader {
     }
     List<HostSpec> hosts = hosts(root);
     List<LinkSpec> links = links(root, hosts, msl);
-    List<App> apps = apps(root, hosts, links, duration);
-    List<Fault> faults = faults(root, hosts, links, duration);
+    List<App> apps = new AppReader(c, this).apps(root, hosts, links, duration);
+    List<Fault> faults = new FaultReader(c, this).faults(root, hosts, links, duration);
     Metrics metrics = metrics(root, duration);
     if (c.count() != before) {
       return null;
@@ -250,13 +261,17 @@ final class ExperimentReader {
     if (n instanceof ListNode l && !sysctl.isText()) {
       StringBuilder b = new StringBuilder();
       for (Node item : l.items()) {
-        if (!(item instanceof ScalarNode s && s.kind() == ScalarKind.INT)) {
+        if (!(item instanceof ScalarNode s && s.kind() == ScalarKind.INT && Checker.isPlainDecimal(s.text()))) {
           c.add(item.loc(), key, "expected a whole number, got " + item.describe());
           return null;
         }
         b.append(b.length() == 0 ? "" : " ").append(s.text());
       }
       return b.toString();
+    }
+    if (n instanceof ScalarNode s && s.kind() == ScalarKind.INT && !Checker.isPlainDecimal(s.text())) {
+      c.add(n.loc(), key, "write whole numbers in plain decimal, got " + s.text());
+      return null;
     }
     if (n instanceof ScalarNode s && (s.kind() == ScalarKind.INT
         || (s.kind() == ScalarKind.STRING && (sysctl.isText() || sysctl.arity() > 1)))) {
@@ -301,7 +316,7 @@ final class ExperimentReader {
   }
 
   /** Records a problem unless {@code name} is a host (or one declared with problems of its own). */
-  private boolean knownHost(String name, List<HostSpec> hosts, Loc loc, String key) {
+  boolean knownHost(String name, List<HostSpec> hosts, Loc loc, String key) {
     List<String> names = hostNames(hosts);
     if (names.contains(name)) {
       return true;
@@ -399,356 +414,6 @@ final class ExperimentReader {
       c.add(n.loc(), path, msg);
       return null;
     }
-  }
-
-  // ---- apps ----
-
-  private List<App> apps(MapNode root, List<HostSpec> hosts, List<LinkSpec> links, Long duration) {
-    List<App> apps = new ArrayList<>();
-    Entry e = root.entry("apps");
-    if (e == null) {
-      return apps;
-    }
-    MapNode m = c.map(e.value(), "apps", "a map of application names to applications");
-    if (m == null) {
-      return apps;
-    }
-    Map<String, Loc> targetLocs = new LinkedHashMap<>();
-    for (Entry a : m.entries()) {
-      String path = "apps." + a.key();
-      if (!Checker.isName(a.key())) {
-        c.add(a.keyLoc(), path, "'" + a.key() + "' is not a valid application name; use letters,"
-            + " digits, '_' and '-', starting with a letter");
-        continue;
-      }
-      App app = app(a, path, hosts, duration, targetLocs);
-      if (app != null) {
-        apps.add(app);
-      }
-    }
-    crossCheckApps(apps, m, links, targetLocs);
-    return apps;
-  }
-
-  private App app(Entry a, String path, List<HostSpec> hosts, Long duration, Map<String, Loc> targetLocs) {
-    MapNode m = c.map(a.value(), path, "a map with kind, host and the kind's parameters");
-    if (m == null) {
-      return null;
-    }
-    int before = c.count();
-    Entry k = c.require(m, "kind", path, a.keyLoc());
-    WorkloadKind kind = null;
-    if (k != null) {
-      String s = c.text(k.value(), path + ".kind", "a workload kind",
-          "kinds: " + String.join(", ", WorkloadKind.yamlNames()));
-      if (s != null) {
-        kind = WorkloadKind.byYamlName(s);
-        if (kind == null) {
-          c.add(k.value().loc(), path + ".kind", "unknown workload kind '" + s + "'"
-              + Checker.suggestion(s, WorkloadKind.yamlNames()) + "; kinds: "
-              + String.join(", ", WorkloadKind.yamlNames()));
-        }
-      }
-    }
-    if (kind == null) {
-      return null; // without a kind, its parameters cannot be checked
-    }
-    c.onlyKeys(m, path, kind.keys());
-    String host = null;
-    Entry h = c.require(m, "host", path, a.keyLoc());
-    if (h != null) {
-      host = c.name(h.value(), path + ".host", "host name");
-      if (host != null && !knownHost(host, hosts, h.value().loc(), path + ".host")) {
-        host = null;
-      }
-    }
-    long start = 0;
-    Entry st = m.entry("start");
-    if (st != null) {
-      Long v = c.time(st.value(), path + ".start", 0, MAX_DURATION_NANOS);
-      if (v != null && duration != null && v >= duration) {
-        c.add(st.value().loc(), path + ".start", "starts at " + Units.formatTime(v)
-            + ", not before the end of the run (duration " + Units.formatTime(duration) + ")");
-      }
-      start = v == null ? 0 : v;
-    }
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (Param p : kind.params()) {
-      Entry pe = m.entry(p.name());
-      String key = path + "." + p.name();
-      if (pe == null) {
-        if (p.required()) {
-          c.add(a.keyLoc(), key, "missing required key (a " + kind.yamlName() + " needs "
-              + requiredParams(kind) + ")");
-        } else if (p.defaultText() != null) {
-          values.put(p.name(), param(p, defaultNode(p.defaultText()), key));
-        }
-        continue;
-      }
-      Object v = param(p, pe.value(), key);
-      if (p.type() == WorkloadKind.Type.APP && v != null) {
-        targetLocs.put(a.key(), pe.value().loc());
-      }
-      values.put(p.name(), v);
-    }
-    if (c.count() != before || host == null) {
-      return null;
-    }
-    return new App(a.key(), host, start, kind.make(new ParamValues(values)));
-  }
-
-  /** A default as YAML would type it when written in the file. */
-  private static ScalarNode defaultNode(String text) {
-    ScalarKind kind = text.equals("true") || text.equals("false") ? ScalarKind.BOOL
-        : text.matches("[0-9]+") ? ScalarKind.INT : ScalarKind.STRING;
-    return new ScalarNode(Loc.START, kind, text);
-  }
-
-  private static String requiredParams(WorkloadKind kind) {
-    List<String> names = new ArrayList<>(List.of("host"));
-    for (Param p : kind.params()) {
-      if (p.required()) {
-        names.add(p.name());
-      }
-    }
-    return String.join(", ", names);
-  }
-
-  private Object param(Param p, Node n, String key) {
-    return switch (p.type()) {
-      case TIME -> c.time(n, key, p.min(), p.max());
-      case SIZE -> c.size(n, key, p.min(), p.max());
-      case RATE -> c.rate(n, key, p.max());
-      case COUNT -> {
-        Long v = c.integer(n, key, p.min(), p.max());
-        yield v == null ? null : v.intValue();
-      }
-      case BOOL -> c.bool(n, key);
-      case APP -> c.name(n, key, "application name");
-    };
-  }
-
-  /** Targets name server applications on reachable hosts; no two servers share a port. */
-  private void crossCheckApps(List<App> apps, MapNode m, List<LinkSpec> links, Map<String, Loc> targetLocs) {
-    List<String> servers = new ArrayList<>();
-    Map<String, String> ports = new LinkedHashMap<>();
-    for (App a : apps) {
-      if (a.kind().isServer()) {
-        servers.add(a.name());
-        int port = a.workload() instanceof Workload.RequestResponseServer s ? s.port()
-            : ((Workload.NeverClosingServer) a.workload()).port();
-        String other = ports.putIfAbsent(a.host() + ":" + port, a.name());
-        if (other != null) {
-          c.add(m.entry(a.name()).value() instanceof MapNode am ? am.entry("port").value().loc()
-              : m.entry(a.name()).keyLoc(), "apps." + a.name() + ".port", "port " + port + " on "
-              + a.host() + " is already taken by '" + other + "' (EADDRINUSE)");
-        }
-      }
-    }
-    List<String> allNames = new ArrayList<>();
-    for (Entry e : m.entries()) {
-      allNames.add(e.key());
-    }
-    for (App a : apps) {
-      Optional<String> target = a.workload().target();
-      if (target.isEmpty()) {
-        continue;
-      }
-      String t = target.get();
-      Loc loc = targetLocs.get(a.name());
-      String key = "apps." + a.name() + ".target";
-      Optional<App> server = Optional.empty();
-      for (App s : apps) {
-        if (s.name().equals(t)) {
-          server = Optional.of(s);
-        }
-      }
-      if (server.isEmpty()) {
-        if (!allNames.contains(t)) {
-          c.add(loc, key, "unknown application '" + t + "'" + Checker.suggestion(t, servers)
-              + "; servers: " + (servers.isEmpty() ? "(none)" : String.join(", ", servers)));
-        }
-        continue; // a target with problems of its own was reported there
-      }
-      if (!server.get().kind().isServer()) {
-        c.add(loc, key, "'" + t + "' is a " + server.get().kind().yamlName()
-            + ", which does not listen; servers: " + (servers.isEmpty() ? "(none)" : String.join(", ", servers)));
-        continue;
-      }
-      String from = a.host();
-      String to = server.get().host();
-      if (!linksBroken && !from.equals(to) && !(carried(links, from, to) && carried(links, to, from))) {
-        c.add(loc, key, a.name() + " on " + from + " cannot reach " + t + " on " + to
-            + ": no link carries segments both ways between them; add '" + from + " <-> " + to
-            + ":' under links");
-      }
-    }
-  }
-
-  private static boolean carried(List<LinkSpec> links, String a, String b) {
-    for (LinkSpec l : links) {
-      if (l.carries(a, b)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private record ParamValues(Map<String, Object> values) implements WorkloadKind.Params {
-    @Override
-    public long time(String name) {
-      return (Long) values.get(name);
-    }
-
-    @Override
-    public long size(String name) {
-      return (Long) values.get(name);
-    }
-
-    @Override
-    public Rate rate(String name) {
-      return (Rate) values.get(name);
-    }
-
-    @Override
-    public Optional<Rate> optionalRate(String name) {
-      return Optional.ofNullable((Rate) values.get(name));
-    }
-
-    @Override
-    public int count(String name) {
-      return (Integer) values.get(name);
-    }
-
-    @Override
-    public boolean bool(String name) {
-      return (Boolean) values.get(name);
-    }
-
-    @Override
-    public String app(String name) {
-      return (String) values.get(name);
-    }
-  }
-
-  // ---- faults ----
-
-  private List<Fault> faults(MapNode root, List<HostSpec> hosts, List<LinkSpec> links, Long duration) {
-    List<Fault> faults = new ArrayList<>();
-    Entry e = root.entry("faults");
-    if (e == null) {
-      return faults;
-    }
-    ListNode l = c.list(e.value(), "faults", "a list of faults ('- at: 30s' and one of "
-        + String.join(", ", FAULT_ACTIONS) + ")");
-    if (l == null) {
-      return faults;
-    }
-    List<String> keys = new ArrayList<>(List.of("at"));
-    keys.addAll(FAULT_ACTIONS);
-    for (int i = 0; i < l.items().size(); i++) {
-      String path = "faults[" + i + "]";
-      Node item = l.items().get(i);
-      MapNode m = c.map(item, path, "a map with 'at' and one of " + String.join(", ", FAULT_ACTIONS));
-      if (m == null) {
-        continue;
-      }
-      c.onlyKeys(m, path, keys);
-      Long at = null;
-      Entry a = c.require(m, "at", path, item.loc());
-      if (a != null) {
-        at = c.time(a.value(), path + ".at", 0, MAX_DURATION_NANOS);
-        if (at != null && duration != null && at > duration) {
-          c.add(a.value().loc(), path + ".at", "at " + Units.formatTime(at)
-              + " is after the end of the run (duration " + Units.formatTime(duration) + ")");
-          at = null;
-        }
-      }
-      Entry action = null;
-      for (Entry x : m.entries()) {
-        if (FAULT_ACTIONS.contains(x.key())) {
-          if (action != null) {
-            c.add(x.keyLoc(), path + "." + x.key(), "a fault does one thing, and this one already"
-                + " does '" + action.key() + "'; write a second fault");
-          } else {
-            action = x;
-          }
-        }
-      }
-      if (action == null) {
-        c.add(item.loc(), path, "missing the action; one of: " + String.join(", ", FAULT_ACTIONS));
-        continue;
-      }
-      Fault f = fault(action, path + "." + action.key(), at, hosts, links);
-      if (f != null && at != null) {
-        faults.add(f);
-      }
-    }
-    faults.sort(Comparator.comparingLong(Fault::atNanos)); // stable: ties keep file order
-    return faults;
-  }
-
-  private Fault fault(Entry action, String key, Long at, List<HostSpec> hosts, List<LinkSpec> links) {
-    Node v = action.value();
-    long t = at == null ? 0 : at;
-    switch (action.key()) {
-      case "partition", "heal" -> {
-        String s = c.text(v, key, "a link ('client <-> server')", "links: " + linkKeys(links));
-        if (s == null) {
-          return null;
-        }
-        LinkEnds ends = LinkEnds.parse(s);
-        LinkSpec link = null;
-        for (LinkSpec l : links) {
-          if (ends != null && ends.sameLink(new LinkEnds(l.from(), l.to(), l.bothWays()))) {
-            link = l;
-          }
-        }
-        if (link == null && ends != null && declaredWithProblems(ends)) {
-          return null; // reported where the link is declared
-        }
-        if (link == null) {
-          c.add(v.loc(), key, "no link '" + s + "'" + Checker.suggestion(s, linkKeyList(links))
-              + "; links: " + linkKeys(links));
-          return null;
-        }
-        return action.key().equals("partition") ? new Fault.Partition(t, link.key())
-            : new Fault.Heal(t, link.key());
-      }
-      default -> {
-        String host = c.name(v, key, "host name");
-        if (host == null || !knownHost(host, hosts, v.loc(), key)) {
-          return null;
-        }
-        return switch (action.key()) {
-          case "crash" -> new Fault.Crash(t, host);
-          case "reboot" -> new Fault.Reboot(t, host);
-          case "pull_cable" -> new Fault.PullCable(t, host);
-          default -> new Fault.PlugCable(t, host);
-        };
-      }
-    }
-  }
-
-  private boolean declaredWithProblems(LinkEnds ends) {
-    for (LinkEnds d : declaredLinks) {
-      if (d.sameLink(ends)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static List<String> linkKeyList(List<LinkSpec> links) {
-    List<String> keys = new ArrayList<>();
-    for (LinkSpec l : links) {
-      keys.add(l.key());
-    }
-    return keys;
-  }
-
-  private static String linkKeys(List<LinkSpec> links) {
-    return links.isEmpty() ? "(none)" : String.join(", ", linkKeyList(links));
   }
 
   // ---- metrics ----

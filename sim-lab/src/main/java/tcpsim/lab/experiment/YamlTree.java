@@ -104,12 +104,13 @@ final class YamlTree {
   record ScalarNode(Loc loc, ScalarKind kind, String text) implements Node {
     @Override
     public String describe() {
+      String shown = text.length() <= 60 ? text : text.substring(0, 57) + "...";
       return switch (kind) {
         case NULL -> "nothing";
-        case STRING -> "'" + text + "'";
-        case INT, FLOAT -> "the number " + text;
-        case BOOL -> text;
-        case OTHER -> "'" + text + "' (a tagged value)";
+        case STRING -> "'" + shown + "'";
+        case INT, FLOAT -> "the number " + shown;
+        case BOOL -> shown;
+        case OTHER -> "'" + shown + "' (a tagged value)";
       };
     }
   }
@@ -122,6 +123,7 @@ final class YamlTree {
    */
   static Node read(String file, String text) throws ExperimentError {
     Reader r = new Reader(file);
+    checkCharacters(r, text);
     try (JsonParser p = FACTORY.createParser(text)) {
       r.parser = p;
       JsonToken t = r.next();
@@ -139,6 +141,32 @@ final class YamlTree {
     } catch (IOException | RuntimeException | StackOverflowError e) {
       // snakeyaml reports some bad input (odd bytes, bad escapes) with unchecked exceptions.
       throw r.error(r.last, "cannot read the YAML: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * Refuses the characters YAML does not allow (YAML 1.1 section 5.1, snakeyaml's
+   * StreamReader.isPrintable) at their line and column: snakeyaml reports them without a place.
+   */
+  private static void checkCharacters(Reader r, String text) throws ExperimentError {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      boolean printable = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0x7E)
+          || cp == 0x85 || (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD)
+          || (cp >= 0x10000 && cp <= 0x10FFFF);
+      if (!printable) {
+        throw r.error(new Loc(line, column), String.format("the character U+%04X is not allowed in"
+            + " YAML; only tab, newline and printable characters are", cp));
+      }
+      if (cp == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+      i += Character.charCount(cp);
     }
   }
 

@@ -110,6 +110,14 @@ class ExperimentErrorTest {
   }
 
   @Test
+  void numbersYamlWouldReadAsOctalOrHexAreRefused() {
+    assertEquals("probe.yaml:17:11: apps.web.port: write whole numbers in plain decimal, got 0x50;"
+        + " valid: 1 to 65535", only(replace("port: 80", "port: 0x50")));
+    assertEquals("probe.yaml:8:33: hosts.client.sysctls.net.ipv4.tcp_fin_timeout: write whole"
+        + " numbers in plain decimal, got 010", only(replace("tcp_fin_timeout: 5", "tcp_fin_timeout: 010")));
+  }
+
+  @Test
   void aUnitWithASpaceOrWithoutAUnitIsRefusedWithTheUnits() {
     assertEquals("probe.yaml:3:11: duration: '60 s' has a space before its unit; write 60s;"
         + " units: ns, us, ms, s, min, h (e.g. 50ms, 2s)", only(replace("duration: 60s", "duration: 60 s")));
@@ -209,6 +217,25 @@ class ExperimentErrorTest {
   }
 
   @Test
+  void faultsMustMakeSenseInTimeOrder() {
+    assertEquals("probe.yaml:25:11: faults[0].heal: 'client <-> server' is not partitioned at 30s;"
+        + " a heal follows a partition", only(replace("partition: client", "heal: client")));
+    assertEquals("probe.yaml:27:17: faults[1].pull_cable: client's cable is already out at 40s"
+        + " (since 30s); plug it back first", only(replace("partition: client <-> server",
+            "pull_cable: client\n  - at: 40s\n    pull_cable: client")));
+    assertEquals("probe.yaml:26:5: faults[0].pull_cable: a fault does one thing, and this one"
+        + " already does 'partition'; write a second fault",
+        only(replace("partition: client <-> server", "partition: client <-> server\n    pull_cable: client")));
+  }
+
+  @Test
+  void aProblemAwayFromTheSweptValueNamesTheSweepPoint() {
+    assertEquals("probe.yaml:24:9: faults[0].at: at 30s is after the end of the run (duration 20s)"
+        + " (in the sweep point duration=20s)",
+        only(VALID + "sweep:\n  - path: duration\n    values: [60s, 20s]\n"));
+  }
+
+  @Test
   void aYamlSyntaxErrorIsLocated() {
     assertEquals("probe.yaml:17:4: (yaml): YAML syntax error: while parsing a block mapping:"
         + " expected <block end>, but found '<block mapping start>'",
@@ -224,8 +251,10 @@ class ExperimentErrorTest {
         only(replace("port: 80", "port: &p 80").replace("duration: 60s", "duration: *p")));
     assertEquals("probe.yaml:27:1: (yaml): a second document starts here; an experiment file holds"
         + " one document (remove the '---' or split the file)", only(VALID + "---\nname: x\n"));
-    assertEquals("probe.yaml:1:1: (top): the file is empty; an experiment needs at least name, seed,"
-        + " duration and hosts", only(""));
+    assertEquals("probe.yaml:1:1: (top): the file holds nothing but blanks and comments; an"
+        + " experiment needs at least name, seed, duration and hosts", only("# nothing yet\n"));
+    assertEquals("probe.yaml:17:12: (yaml): the character U+0001 is not allowed in YAML; only tab,"
+        + " newline and printable characters are", only(replace("port: 80", "port: 8\u00010")));
   }
 
   @Test

@@ -18,9 +18,13 @@ import tcpsim.net.wire.TcpOptions;
  * request sockets awaiting their final ACK, and the accept queue of established children awaiting
  * accept(). The passive open of RFC 9293 §3.10.7.2, as tcp_conn_request and tcp_check_req do it.
  *
+ * <p>When the SYN queue is full (its limit is the listen backlog, as inet_csk_reqsk_queue_is_full
+ * has it), SYN cookies answer instead (tcp_syncookies = 1), or every SYN gets one (= 2).
+ *
  * <p>Differences from Linux: the SYN-ACK retry budget is not cut for a young queue under load
- * (the "young" heuristic of reqsk_timer_handler); SYN cookies are not modelled, so a SYN queue
- * overflow drops the SYN (counted) even with tcp_syncookies=1.
+ * (the "young" heuristic of reqsk_timer_handler); the cookie hash is the simulator's keyed mixer,
+ * not siphash, with Linux's layout (minute counter in the top 8 bits, MSS index from msstab);
+ * tcp_max_syn_backlog's early drop without cookies is not modelled.
  */
 public final class Listener {
   final TcpConnection owner;
@@ -80,6 +84,9 @@ public final class Listener {
       return;
     }
     if (seg.has(ACK)) {
+      if (cookieCheck(seg)) {
+        return;
+      }
       stack.sendReset(seg);
       stack.drop(seg, DropReason.TCP_FLAGS);
       return;
@@ -94,17 +101,25 @@ public final class Listener {
   /** tcp_conn_request: make a request socket and answer with a SYN-ACK. */
   private void connRequest(Segment seg, long key) {
     TcpSysctls s = stack.sysctls();
-    if (synQueue.size() >= maxAckBacklog) {
-      // inet_csk_reqsk_queue_is_full: Linux would answer with a SYN cookie under tcp_syncookies;
-      // not modelled here, so the SYN is dropped.
-      stack.count("TcpExtTCPReqQFullDrop");
-      stack.drop(seg, DropReason.TCP_REQQFULLDROP);
-      return;
+    boolean wantCookie = false;
+    if (s.syncookies() == 2 || synQueue.size() >= maxAckBacklog) {
+      // inet_csk_reqsk_queue_is_full / tcp_syn_flood_action: a SYN cookie instead of a request
+      // under tcp_syncookies (1: on overflow, 2: always), else the SYN is dropped.
+      if (s.syncookies() == 0) {
+        stack.count("TcpExtTCPReqQFullDrop");
+        stack.drop(seg, DropReason.TCP_REQQFULLDROP);
+        return;
+      }
+      wantCookie = true;
     }
     if (acceptQueueFull()) {
       stack.count("TcpExtListenOverflows");
       stack.count("TcpExtListenDrops");
       stack.drop(seg, DropReason.TCP_LISTEN_OVERFLOW);
+      return;
+    }
+    if (wantCookie) {
+      sendCookieSynAck(seg);
       return;
     }
     TcpOptions o = seg.options();
@@ -114,22 +129,157 @@ public final class Listener {
     int iss = stack.initialSequence(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort());
     int tsOffset = stack.tsOffset(seg.dstAddr(), seg.srcAddr());
     // tcp_openreq_init_rwin: the window as for a SYN, on the MSS less the timestamp option.
-    TcpConnection probe = owner;
-    int mssForWindow = TcpConnection.ETHERNET_MSS - (ts ? TcpConnection.TS_ALIGNED : 0);
-    int full = probe.fullSpace();
-    int space = full > mssForWindow ? full / mssForWindow * mssForWindow : full;
-    int rcvWnd = Math.min(space, 65535);
-    int rcvWscale = 0;
-    if (ws) {
-      long wsSpace = owner.rcvBufLocked ? full : Math.max(full, Math.max(s.rmemMax(), s.coreRmemMax()));
-      rcvWscale = Math.max(0, Math.min(14, 63 - Long.numberOfLeadingZeros(wsSpace) - 15));
-    }
+    ReceiveBuffer window = new ReceiveBuffer(seg.seq(), owner.rcvBuf, false);
+    int rcvWnd = window.chooseInitialWindow(
+        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws, owner.rcvBufLocked,
+        s.rmemMax(), s.coreRmemMax());
+    int rcvWscale = window.rcvWscale();
     RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), iss, seg.seq(),
         o.mss() > 0 ? o.mss() : 536, ws ? Math.min(o.windowScale(), 14) : -1, sack, ts,
         ts ? o.tsVal() : 0, tsOffset, rcvWnd, ws ? rcvWscale : 0);
     synQueue.put(key, req);
     sendSynAck(req);
     req.arm(stack.sim());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // SYN cookies (RFC 4987 §3.6; net/ipv4/syncookies.c)
+  // ---------------------------------------------------------------------------------------
+
+  /** msstab in syncookies.c: the MSS values a cookie can encode in two bits. */
+  private static final int[] MSS_TABLE = {536, 1300, 1440, 1460};
+  /** COOKIEBITS: the low 24 bits carry the hashed data. */
+  private static final int COOKIE_MASK = 0xffffff;
+  /** MAX_SYNCOOKIE_AGE: a cookie is good for this many minutes after the one it was made in. */
+  private static final int MAX_COOKIE_AGE = 2;
+  /** TSBITS: the low 6 bits of a cookie SYN-ACK's TS val carry wscale (4 bits) and sackOK. */
+  private static final int TS_BITS = 6;
+  private static final int TS_MASK = (1 << TS_BITS) - 1;
+  private static final int TS_NO_WSCALE = 0xf;
+  private static final int TS_SACK_BIT = 1 << 4;
+  /** TCP_SYNCOOKIE_VALID: cookies are checked for 2 minutes after the last overflow. */
+  private static final long COOKIE_VALID_NANOS = 120_000_000_000L;
+
+  /** When the SYN queue last overflowed into cookies (tcp_synq_overflow); -1 never. */
+  private long lastOverflowNanos = -1;
+
+  private int cookieMinute() {
+    return (int) (stack.sim().now() / 60_000_000_000L); // tcp_cookie_time: minutes
+  }
+
+  private int cookieHash(int saddr, int sport, int dport, int count, int c) {
+    long h = ((long) saddr << 32) ^ ((long) sport << 16) ^ dport ^ ((long) count << 40) ^ c;
+    return (int) tcpsim.core.trace.TraceDigest.mix(h ^ stack.cookieSecret(c));
+  }
+
+  /**
+   * cookie_v4_init_sequence / secure_tcp_syn_cookie: ISN = hash1 + client ISN + (minute << 24) +
+   * ((hash2(minute) + MSS index) & 0xffffff). Nothing is stored; the ACK brings it back.
+   */
+  private int makeCookie(int saddr, int sport, int dport, int clientIsn, int count, int mssIndex) {
+    return cookieHash(saddr, sport, dport, 0, 0) + clientIsn + (count << 24)
+        + ((cookieHash(saddr, sport, dport, count, 1) + mssIndex) & COOKIE_MASK);
+  }
+
+  /** __cookie_v4_check: the MSS index a valid cookie encodes, or -1. */
+  private int checkCookie(int saddr, int sport, int dport, int clientIsn, int cookie) {
+    int diff = cookie - cookieHash(saddr, sport, dport, 0, 0) - clientIsn;
+    int count = diff >>> 24;
+    int now = cookieMinute() & 0xff;
+    if (((now - count) & 0xff) > MAX_COOKIE_AGE) {
+      return -1;
+    }
+    int mssIndex = (diff - cookieHash(saddr, sport, dport, count, 1)) & COOKIE_MASK;
+    return mssIndex < MSS_TABLE.length ? mssIndex : -1;
+  }
+
+  /**
+   * tcp_conn_request with want_cookie: a SYN-ACK whose ISN is the cookie. With timestamps, the
+   * TS val's low bits carry the peer's window scale and SACK permission (cookie_init_timestamp);
+   * without them the SYN-ACK offers MSS only (tcp_clear_options), and those options are lost.
+   */
+  private void sendCookieSynAck(Segment seg) {
+    TcpSysctls s = stack.sysctls();
+    lastOverflowNanos = stack.sim().now();
+    stack.count("TcpExtSyncookiesSent");
+    TcpOptions o = seg.options();
+    int peerMss = o.mss() > 0 ? o.mss() : 536;
+    int mssIndex = 0;
+    for (int i = MSS_TABLE.length - 1; i >= 0; i--) {
+      if (MSS_TABLE[i] <= peerMss) {
+        mssIndex = i;
+        break;
+      }
+    }
+    boolean ts = s.timestamps() && o.hasTimestamp();
+    boolean sack = ts && s.sack() && o.sackPermitted();
+    boolean ws = ts && s.windowScaling() && o.windowScale() >= 0;
+    int cookie = makeCookie(seg.srcAddr(), seg.srcPort(), seg.dstPort(), seg.seq(),
+        cookieMinute() & 0xff, mssIndex);
+    ReceiveBuffer window = new ReceiveBuffer(seg.seq(), owner.rcvBuf, false);
+    int rcvWnd = window.chooseInitialWindow(
+        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws, owner.rcvBufLocked,
+        s.rmemMax(), s.coreRmemMax());
+    TcpOptions synAckOptions;
+    if (ts) {
+      int nowMs = (int) (stack.sim().now() / 1_000_000L);
+      int bits = (ws ? Math.min(o.windowScale(), 14) : TS_NO_WSCALE) | (sack ? TS_SACK_BIT : 0);
+      int tsVal = (nowMs & ~TS_MASK) | bits;
+      if (Integer.compareUnsigned(tsVal, nowMs) > 0) {
+        tsVal -= 1 << TS_BITS;
+      }
+      tsVal += stack.tsOffset(seg.dstAddr(), seg.srcAddr());
+      synAckOptions = TcpOptionLayout.syn(owner.advertisedMss(), sack, true, tsVal, o.tsVal(),
+          ws ? window.rcvWscale() : -1);
+    } else {
+      synAckOptions = TcpOptions.builder().mss(owner.advertisedMss()).build();
+    }
+    stack.transmit(new Segment(owner.localAddr, owner.localPort, seg.srcAddr(), seg.srcPort(),
+        cookie, seg.seq() + 1, SYN | ACK, rcvWnd, 0, synAckOptions, 0, null));
+  }
+
+  /**
+   * cookie_v4_check: an ACK with no request behind it may carry a cookie, if the listener
+   * overflowed recently. A valid one makes the child at once; returns whether it did.
+   */
+  private boolean cookieCheck(Segment seg) {
+    TcpSysctls s = stack.sysctls();
+    if (s.syncookies() == 0 || seg.has(RST) || seg.has(SYN) || !seg.has(ACK)
+        || lastOverflowNanos < 0 || stack.sim().now() - lastOverflowNanos > COOKIE_VALID_NANOS) {
+      return false;
+    }
+    int clientIsn = seg.seq() - 1;
+    int cookie = seg.ack() - 1;
+    int mssIndex = checkCookie(seg.srcAddr(), seg.srcPort(), seg.dstPort(), clientIsn, cookie);
+    if (mssIndex < 0) {
+      stack.count("TcpExtSyncookiesFailed");
+      return false;
+    }
+    stack.count("TcpExtSyncookiesRecv");
+    if (acceptQueueFull()) {
+      stack.count("TcpExtListenOverflows");
+      stack.count("TcpExtListenDrops");
+      stack.drop(seg, DropReason.TCP_LISTEN_OVERFLOW);
+      return true;
+    }
+    TcpOptions o = seg.options();
+    boolean ts = s.timestamps() && o.hasTimestamp();
+    int tsOffset = stack.tsOffset(seg.dstAddr(), seg.srcAddr());
+    int bits = ts ? (o.tsEcr() - tsOffset) & TS_MASK : TS_NO_WSCALE;
+    int peerWscale = (bits & 0xf) == TS_NO_WSCALE ? -1 : bits & 0xf;
+    boolean sack = ts && (bits & TS_SACK_BIT) != 0;
+    ReceiveBuffer window = new ReceiveBuffer(clientIsn, owner.rcvBuf, false);
+    int rcvWnd = window.chooseInitialWindow(
+        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), peerWscale >= 0,
+        owner.rcvBufLocked, s.rmemMax(), s.coreRmemMax());
+    RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), cookie, clientIsn,
+        MSS_TABLE[mssIndex], peerWscale, sack, ts, ts ? o.tsVal() : 0, tsOffset, rcvWnd,
+        peerWscale >= 0 ? window.rcvWscale() : 0);
+    req.synAckSentNanos = -1; // no request timed the SYN-ACK: the RTT comes from the TS echo
+    TcpConnection child = stack.createChild(owner, req);
+    child.parent = this;
+    child.segmentArrives(seg);
+    return true;
   }
 
   /** tcp_make_synack: options in Linux's SYN layout, window unscaled. */

@@ -703,6 +703,14 @@ public final class ReceiveBuffer {
     return newWin != 0 && newWin >= 2L * now;
   }
 
+  /**
+   * {@code __tcp_select_window} without recording it: what {@code __tcp_ack_snd_check} compares
+   * with rcv_wnd to decide that the right edge would advance far enough for an immediate ACK.
+   */
+  public int selectableWindow() {
+    return chooseWindow();
+  }
+
   /** {@code __tcp_select_window}: the window the free space supports, in bytes, before no-shrink. */
   private int chooseWindow() {
     int mss = rcvMss;

@@ -7,7 +7,6 @@ import static tcpsim.net.wire.TcpFlags.PSH;
 import static tcpsim.net.wire.TcpFlags.RST;
 import static tcpsim.net.wire.TcpFlags.SYN;
 
-import java.util.Arrays;
 import tcpsim.core.event.EventHandler;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.time.Nanos;
@@ -28,23 +27,29 @@ import tcpsim.net.wire.TcpOptions;
  * fired, so no object is made per timer. Like Linux, one slot carries the retransmission timer,
  * the tail-loss probe and the zero-window probe (ICSK_TIME_RETRANS / LOSS_PROBE / PROBE0).
  *
+ * <p>The pure parts come from their own classes: {@link RttEstimator} (tcp_rtt_estimator,
+ * tcp_set_rto), {@link RenoCongestion} (window arithmetic with PRR), {@link SendBuffer} and
+ * {@link ReceiveBuffer} (data, out-of-order queue, SACK blocks, receive window) and
+ * {@link TcpTimeouts} (give-up budgets and retry schedules). This class owns the state machine,
+ * the congestion state (tcp_fastretrans_alert) and the scoreboard.
+ *
  * <p>Differences from Linux:
  * <ul>
- *   <li>Congestion control is Reno (tcp_reno_cong_avoid), not CUBIC: after a loss CUBIC keeps 70%
- *       of the window (beta 717/1024) where Reno keeps half, and CUBIC grows the window along a cubic
- *       curve of the time since the loss, independent of RTT, where Reno adds one segment per RTT.
- *       Recovery sends as the RFC 6675 pipe allows instead of Linux's proportional rate reduction
- *       (RFC 6937), so a recovery's retransmissions may be spaced differently.</li>
- *   <li>Loss detection is duplicate ACKs / SACK (three segments) and the RTO, plus one tail loss
- *       probe; RACK's time-based marking (RFC 8985 §6) is not modelled, and no DSACK is sent.</li>
+ *   <li>Congestion control is Reno, not CUBIC (see {@link RenoCongestion}): after a loss CUBIC
+ *       keeps 70% of the window where Reno keeps half, and grows it along a cubic curve of the
+ *       time since the loss where Reno adds one segment per round trip.</li>
+ *   <li>Loss detection is duplicate ACKs / SACK (tcp_reordering = 3 segments), the RTO, and one
+ *       tail loss probe; RACK's time-based marking (RFC 8985 §6) and undo (F-RTO, D-SACK, Eifel)
+ *       are not modelled. Every un-SACKed segment below the highest SACK counts as lost.</li>
  *   <li>The RTT sample comes from the oldest newly acknowledged segment not retransmitted (as
- *       tcp_clean_rtx_queue does), else from the timestamp echo; the estimator is RFC 6298 with
- *       Linux's bounds, not yet tcp_rtt_estimator's mdev_max smoothing.</li>
- *   <li>Buffers: no receive-buffer auto-tuning (tcp_rcv_space_adjust), so the window tops out at
- *       half of SO_RCVBUF (tcp_rmem[1] = 128 KiB gives 64 KiB); send-buffer auto-tuning is a rough
- *       tcp_sndbuf_expand. Memory is counted in payload bytes, not skb truesize.</li>
+ *       tcp_clean_rtx_queue does), else from the timestamp echo.</li>
+ *   <li>No receive-buffer auto-tuning (tcp_rcv_space_adjust): the window tops out at half of
+ *       sk_rcvbuf (64 KiB by default). Send-buffer growth follows tcp_sndbuf_expand roughly.</li>
  *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does.</li>
- *   <li>No urgent data, no ECN, no TSO/GSO: every segment is at most one MSS.</li>
+ *   <li>Delayed-ACK and other short timers are exact virtual times, not jiffies on a timer
+ *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
+ *   <li>No urgent data, no ECN, no TSO/GSO, no SYN cookies, no TCP Fast Open: every segment is
+ *       at most one MSS.</li>
  * </ul>
  */
 public final class TcpConnection implements EventHandler {
@@ -89,11 +94,10 @@ public final class TcpConnection implements EventHandler {
   /** Two ticks of a 250 Hz kernel: TCP_TIMEOUT_MIN, the least delay Linux adds to a probe timer. */
   static final long TIMEOUT_MIN_NANOS = Nanos.millis(8);
 
-  // Segment flags in the retransmission queue's scoreboard (Linux's TCPCB_*).
-  private static final byte SACKED = 1;
-  private static final byte LOST = 2;
-  private static final byte RETRANS = 4;
-  private static final byte EVER_RETRANS = 8;
+  private static final byte SACKED = Scoreboard.SACKED;
+  private static final byte LOST = Scoreboard.LOST;
+  private static final byte RETRANS = Scoreboard.RETRANS;
+  private static final byte EVER_RETRANS = Scoreboard.EVER_RETRANS;
 
   final TcpStack stack;
   final Simulation sim;
@@ -181,23 +185,15 @@ public final class TcpConnection implements EventHandler {
 
   // ---- receive sequence space ----
   int irs;
-  int rcvNxt;
-  /** The window last advertised, in bytes (Linux rcv_wnd), and where it started (rcv_wup). */
-  int rcvWnd;
-  int rcvWup;
-  int rcvWscale;
-  int rcvSsthresh;
-  int windowClamp;
-  int rcvMss = 536;
-  ByteQueue recvQueue;
-  /** Out-of-order segments, sorted by start, non-overlapping: starts, ends, contents. */
-  int[] ofoStart = NO_INTS;
-  int[] ofoEnd = NO_INTS;
-  byte[][] ofoData;
-  int ofoCount;
-  /** SACK blocks to send, most recent first ((start, end) pairs) (tp->selective_acks). */
-  int[] sackBlocks = NO_INTS;
-  int sackBlockCount;
+  /**
+   * The receive side: data in order and out of order, SACK and D-SACK blocks, and the receive
+   * window (rcv_nxt, rcv_wup, rcv_wnd, rcv_ssthresh, window_clamp, the window scale, rcv_mss).
+   */
+  ReceiveBuffer rcv;
+  /** The window field of our SYN (tcp_select_initial_window), unscaled. */
+  int synWindow;
+  /** The gap in the out-of-order queue was just filled: ACK now (RFC 5681 §4.2, ICSK_ACK_NOW). */
+  boolean ackNow;
 
   // ---- timestamps (RFC 7323) ----
   int tsOffset;
@@ -220,10 +216,14 @@ public final class TcpConnection implements EventHandler {
   int probesOut;
 
   // ---- congestion control ----
-  int cwnd = INIT_CWND;
-  int ssthresh = INFINITE_SSTHRESH;
-  int cwndCnt;
+  /** The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. */
+  final RenoCongestion cc = new RenoCongestion();
+  /** The congestion state machine (icsk_ca_state); the connection owns it, as tcp_input.c does. */
   CaState ca = CaState.OPEN;
+  /** tcp_cwnd_validate's record: the last flight was limited by cwnd, its size, and until when. */
+  boolean cwndLimitedFlag;
+  int maxPacketsOut;
+  int cwndUsageSeq;
   int dupAcks;
   /** snd_nxt when recovery or loss began (tp->high_seq). */
   int highSeq;
@@ -232,12 +232,7 @@ public final class TcpConnection implements EventHandler {
   boolean tlpOutstanding;
 
   // ---- retransmission queue scoreboard: one entry per segment sent and not acknowledged ----
-  int[] txStart = NO_INTS;
-  int[] txEnd = NO_INTS;
-  long[] txTime = NO_LONGS;
-  byte[] txFlags = NO_BYTES;
-  int txHead;
-  int txCount;
+  final Scoreboard sb = new Scoreboard();
 
   // ---- delayed ACK (icsk_ack) ----
   boolean ackScheduled;
@@ -262,8 +257,6 @@ public final class TcpConnection implements EventHandler {
   int segsIn;
 
   private static final int[] NO_INTS = new int[0];
-  private static final long[] NO_LONGS = new long[0];
-  private static final byte[] NO_BYTES = new byte[0];
 
   TcpConnection(TcpStack stack) {
     this.stack = stack;
@@ -399,7 +392,7 @@ public final class TcpConnection implements EventHandler {
 
   /** Bytes ready to read in order (SIOCINQ). */
   public int readableBytes() {
-    return recvQueue == null ? 0 : recvQueue.size();
+    return rcv == null ? 0 : rcv.readable();
   }
 
   /** Bytes queued and not yet acknowledged (SIOCOUTQ). */
@@ -476,7 +469,9 @@ public final class TcpConnection implements EventHandler {
     sndNxt = iss + 1;
     writeSeq = iss + 1;
     sndSml = iss;
-    setupInitialWindow(ETHERNET_MSS, s.windowScaling());
+    rcv = new ReceiveBuffer(0, rcvBuf, stack.keepPayload()); // the peer's ISN comes with its SYN
+    synWindow = rcv.chooseInitialWindow(advertisedMss(), s.windowScaling(), rcvBufLocked,
+        s.rmemMax(), s.coreRmemMax());
     wscaleOk = s.windowScaling();
     sackOk = s.sack();
     tsOk = s.timestamps();
@@ -489,30 +484,6 @@ public final class TcpConnection implements EventHandler {
     resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
   }
 
-  /** Sizes the receive window as tcp_select_initial_window does. */
-  void setupInitialWindow(int mss, boolean scaling) {
-    int fullSpace = fullSpace();
-    int clamp = rcvBufLocked ? fullSpace : 65535 << 14;
-    int space = Math.min(fullSpace, clamp);
-    if (space > mss) {
-      space = space / mss * mss; // quantize to whole segments
-    }
-    rcvWnd = Math.min(space, 65535);
-    rcvWscale = 0;
-    if (scaling) {
-      long wsSpace = rcvBufLocked ? fullSpace
-          : Math.max(fullSpace, Math.max(stack.sysctls().rmemMax(), stack.sysctls().coreRmemMax()));
-      wsSpace = Math.min(wsSpace, clamp);
-      rcvWscale = Math.max(0, Math.min(14, 63 - Long.numberOfLeadingZeros(wsSpace) - 15));
-    }
-    windowClamp = rcvBufLocked ? fullSpace : Math.max(fullSpace, 65535);
-    rcvSsthresh = rcvWnd;
-  }
-
-  /** tcp_full_space: the window a full receive buffer allows (half of sk_rcvbuf, scaling_ratio). */
-  int fullSpace() {
-    return rcvBuf / 2;
-  }
 
   /**
    * SEND (§3.10.2; tcp_sendmsg): queues up to the free buffer space and transmits what windows
@@ -548,7 +519,11 @@ public final class TcpConnection implements EventHandler {
     if (n <= 0) {
       return 0;
     }
-    recvQueue.take(n, into, offset);
+    if (into == null) {
+      rcv.read(n);
+    } else {
+      rcv.read(into, offset, n);
+    }
     cleanupRbuf();
     return n;
   }
@@ -562,13 +537,9 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     // "Once-per-two-segments ACK was not sent by tcp_input.c": send it now.
-    boolean timeToAck = ackScheduled && SeqNum.distance(rcvWup, rcvNxt) > rcvMss;
-    int rcvWindowNow = currentReceiveWindow();
-    if (!timeToAck && 2L * rcvWindowNow <= windowClamp) {
-      int newWindow = selectWindowRaw();
-      if (newWindow != 0 && newWindow >= 2 * rcvWindowNow) {
-        timeToAck = true;
-      }
+    boolean timeToAck = ackScheduled && SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss();
+    if (!timeToAck && rcv.windowUpdateWorthSending()) {
+      timeToAck = true;
     }
     if (timeToAck) {
       sendAck();
@@ -717,8 +688,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     irs = seg.seq();
-    rcvNxt = irs + 1;
-    rcvWup = rcvNxt;
+    rcv.startAt(irs);
     negotiateOptions(seg.options());
     if (tsOk && seg.options().hasTimestamp()) {
       tsRecent = seg.options().tsVal();
@@ -732,10 +702,11 @@ public final class TcpConnection implements EventHandler {
       sndWl2 = seg.ack();
       sampleRttFromHandshake(seg);
       clearXmitTimer();
+      int synRetransmits = retransmits;
       retransmits = 0;
       retransStampNanos = 0;
       setState(ESTABLISHED, "SYN-ACK in SYN-SENT");
-      initTransfer();
+      initTransfer(synRetransmits);
       // tcp_rcv_synsent_state_process ACKs at once (no data pending to piggyback on).
       sendAck();
       notifyApp();
@@ -795,21 +766,19 @@ public final class TcpConnection implements EventHandler {
       sendAck();
       return false;
     }
-    int wnd = currentReceiveWindow();
     // tcp_sequence: !before(end_seq, rcv_wup) && !after(seq, rcv_nxt + window)
-    boolean acceptable = !SeqNum.lt(seg.end(), rcvWup)
-        && !SeqNum.gt(seg.seq(), rcvNxt + wnd);
+    boolean old = rcv.isOldSequence(seg.end());
+    boolean acceptable = !old && !rcv.isBeyondWindow(seg.seq());
     if (!acceptable) {
       if (!seg.has(RST)) {
         stack.count("TcpExtTCPOutOfWindow");
         enterQuickAck();
         sendAck();
       }
-      stack.drop(seg, SeqNum.lt(seg.end(), rcvWup) ? DropReason.TCP_OLD_SEQUENCE
-          : DropReason.TCP_INVALID_SEQUENCE);
+      stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
     }
-    if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcvWup)) {
+    if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())) {
       tsRecent = seg.options().tsVal(); // tcp_store_ts_recent (RFC 7323 §4.3)
     }
     return true;
@@ -824,7 +793,7 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(RST)) {
       return true;
     }
-    if (seg.seq() != rcvNxt) {
+    if (seg.seq() != rcv.rcvNxt()) {
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_RESET);
       return false;
@@ -858,7 +827,7 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(SYN)) {
       return true;
     }
-    if (state == SYN_RECV && seg.has(ACK) && seg.seq() + 1 == rcvNxt && seg.ack() == sndNxt) {
+    if (state == SYN_RECV && seg.has(ACK) && seg.seq() + 1 == rcv.rcvNxt() && seg.ack() == sndNxt) {
       return true;
     }
     stack.count("TcpExtTCPSYNChallenge");
@@ -885,7 +854,8 @@ public final class TcpConnection implements EventHandler {
         sndWl2 = seg.ack();
         setState(ESTABLISHED, "ACK in SYN-RECEIVED");
         sampleRttFromHandshake(seg);
-        initTransfer();
+        initTransfer(handshakeRetransmits + retransmits);
+        retransmits = 0;
         if (parent != null) {
           parent.childEstablished(this);
         }
@@ -934,17 +904,24 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * Seventh, process the segment text (§3.10.7.4 "seventh"; tcp_data_queue). Only ESTABLISHED,
-   * FIN-WAIT-1 and FIN-WAIT-2 take data; after the peer's FIN, text is ignored.
+   * Seventh, process the segment text (§3.10.7.4 "seventh"; tcp_data_queue), with the FIN's
+   * place in the sequence space. Only ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 take data; after the
+   * peer's FIN, text is ignored (a retransmitted FIN is ACKed).
    */
   private void processText(Segment seg) {
-    if (seg.payloadLength() == 0) {
+    int len = seg.payloadLength();
+    if (len == 0 && !seg.has(FIN)) {
       return;
     }
-    if (state != ESTABLISHED && state != FIN_WAIT1 && state != FIN_WAIT2) {
+    if (state != ESTABLISHED && state != FIN_WAIT1 && state != FIN_WAIT2
+        && state != SYN_RECV) {
+      if (SeqNum.lt(seg.seq(), rcv.rcvNxt()) || len > 0) {
+        enterQuickAck(); // a retransmission of what we hold: ACK it at once
+        ackScheduled = true;
+      }
       return;
     }
-    if (orphan && SeqNum.gt(seg.seq() + seg.payloadLength(), rcvNxt)) {
+    if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
       // tcp_rcv_state_process: new data for a socket the application closed: RST
       // (TcpExtTCPAbortOnData).
       stack.count("TcpExtTCPAbortOnData");
@@ -952,23 +929,54 @@ public final class TcpConnection implements EventHandler {
       destroy("data after close", null);
       return;
     }
-    ensureBuffers();
-    dataQueue(seg);
+    int before = rcv.rcvNxt();
+    ReceiveBuffer.Outcome out = rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0);
+    int advanced = SeqNum.distance(before, rcv.rcvNxt()) - (rcv.finReceived() && !peerFin ? 1 : 0);
+    switch (out) {
+      case NO_DATA -> {}
+      case IN_ORDER, IN_ORDER_GAP_FILLED -> {
+        if (advanced > 0) {
+          bytesReceived += advanced;
+          eventDataRecv();
+          notifyApp();
+        }
+        ackScheduled = true;
+        if (out == ReceiveBuffer.Outcome.IN_ORDER_GAP_FILLED) {
+          ackNow = true; // RFC 5681 §4.2: the gap is filled
+        }
+      }
+      case OUT_OF_ORDER -> {
+        // tcp_data_queue_ofo: ACK at once, with SACK (RFC 5681 §4.2, RFC 2018).
+        enterQuickAck();
+        ackScheduled = true;
+      }
+      case DUPLICATE -> {
+        // tcp_data_queue: a retransmission of data held: immediate ACK with D-SACK.
+        stack.count("TcpExtDelayedACKLost");
+        enterQuickAck();
+        sendAck();
+      }
+      case DROPPED_OUT_OF_WINDOW -> {
+        stack.drop(seg, DropReason.TCP_OVERWINDOW);
+        sendAck();
+      }
+      case DROPPED_ZERO_WINDOW -> {
+        stack.drop(seg, DropReason.TCP_ZEROWINDOW);
+        sendAck();
+      }
+      case DROPPED_NO_MEMORY -> {
+        stack.drop(seg, DropReason.PROTO_MEM);
+        sendAck();
+      }
+    }
   }
 
   /**
-   * Eighth, check the FIN bit (§3.10.7.4 "eighth"; tcp_fin). Only a FIN at RCV.NXT counts; one
-   * past a hole waits in the out-of-order queue with its data.
+   * Eighth, check the FIN bit (§3.10.7.4 "eighth"; tcp_fin). A FIN counts once RCV.NXT reaches
+   * it; one past a hole waits in the out-of-order queue with its data.
    */
   private void checkFin(Segment seg) {
-    if (!seg.has(FIN) || state == CLOSE) {
-      return;
-    }
-    int finAt = seg.seq() + seg.payloadLength();
-    if (finAt != rcvNxt) {
-      if (SeqNum.gt(finAt, rcvNxt) && seg.payloadLength() == 0) {
-        stashOfo(finAt, finAt, null, true);
-      }
+    if (state == CLOSE || peerFin || !rcv.finReceived()) {
       return;
     }
     finArrived();
@@ -979,7 +987,6 @@ public final class TcpConnection implements EventHandler {
     if (peerFin) {
       return;
     }
-    rcvNxt += 1;
     peerFin = true;
     rcvShutdown = true;
     ackScheduled = true;
@@ -1014,19 +1021,19 @@ public final class TcpConnection implements EventHandler {
    */
   private void timeWaitArrives(Segment seg) {
     if (seg.has(RST)) {
-      if (!stack.sysctls().rfc1337() && seg.seq() == rcvNxt) {
+      if (!stack.sysctls().rfc1337() && seg.seq() == rcv.rcvNxt()) {
         destroy("RST in TIME-WAIT", null);
       } else {
         stack.drop(seg, DropReason.TCP_RESET);
       }
       return;
     }
-    if (seg.has(FIN) && seg.end() == rcvNxt) {
+    if (seg.has(FIN) && seg.end() == rcv.rcvNxt()) {
       sendAck();
       armTimeWaitTimer();
       return;
     }
-    if (seg.has(SYN) && !seg.has(ACK) && SeqNum.gt(seg.seq(), rcvNxt)) {
+    if (seg.has(SYN) && !seg.has(ACK) && SeqNum.gt(seg.seq(), rcv.rcvNxt())) {
       // TCP_TW_SYN: a new incarnation may start; the teardown work models it fully.
       destroy("SYN reopens TIME-WAIT", null);
       stack.input(seg);
@@ -1042,27 +1049,30 @@ public final class TcpConnection implements EventHandler {
   // ACK processing (tcp_ack, tcp_clean_rtx_queue, tcp_fastretrans_alert)
   // =========================================================================================
 
+  /**
+   * tcp_ack: the window update, SACK tagging and cleaning of the retransmission queue, then the
+   * congestion state machine (tcp_fastretrans_alert), then the window arithmetic
+   * (tcp_cong_control, {@link RenoCongestion}), then the timers.
+   */
   private void processAck(Segment seg) {
     int ack = seg.ack();
-    int priorUna = sndUna;
-    int priorInFlight = packetsInFlight();
     if (SeqNum.lt(ack, sndUna)) {
       // An old ACK: ignore it (RFC 9293 "If the ACK is a duplicate, it can be ignored").
       return;
     }
     boolean windowChanged = maybeUpdateWindow(seg);
+    int newlySacked = 0;
     if (sackOk && seg.options().sackBlockCount() > 0) {
-      processSackBlocks(seg.options());
+      newlySacked = processSackBlocks(seg.options());
     }
-    if (tsOk && seg.options().hasTimestamp()) {
-      // keep tsRecent as checkSequence recorded it
-    }
-    if (SeqNum.gt(ack, sndUna)) {
+    boolean advanced = SeqNum.gt(ack, sndUna);
+    int ackedSegs = 0;
+    if (advanced) {
       int acked = SeqNum.distance(sndUna, ack);
       boolean finNowAcked = finSent && SeqNum.gt(ack, finSeq);
       int dataAcked = acked - (finNowAcked ? 1 : 0)
           - (SeqNum.le(sndUna, iss) ? 1 : 0); // our SYN, when a SYN-RECV child's ACK lands here
-      cleanRtxQueue(ack, seg);
+      ackedSegs = cleanRtxQueue(ack, seg);
       if (sendBuf != null && dataAcked > 0) {
         sendBuf.ack(finNowAcked ? ack - 1 : ack);
       }
@@ -1079,27 +1089,80 @@ public final class TcpConnection implements EventHandler {
       if (retransStampNanos != 0 && !hasRetransmittedInFlight()) {
         retransStampNanos = 0;
       }
-      congestionOnAck(priorUna, ack, priorInFlight);
-      dupAcks = 0;
-      if (txCount == 0) {
+    }
+    boolean dupAck = !advanced && ack == sndUna && seg.payloadLength() == 0 && !windowChanged
+        && !seg.has(FIN) && sb.count > 0; // RFC 5681 §2's duplicate ACK
+    int newlyLost = fastRetransAlert(advanced, dupAck);
+    // Without SACK a duplicate ACK stands for one segment delivered (tcp_add_reno_sack).
+    int ackedSacked = ackedSegs + newlySacked + (dupAck && !sackOk ? 1 : 0);
+    cc.congControl(ca, ackedSacked, newlyLost, advanced, ackedSegs > 0,
+        cc.isCwndLimited(cwndLimitedFlag, maxPacketsOut), packetsInFlight());
+    if (advanced) {
+      if (sb.count == 0) {
         clearXmitTimer();
       } else {
         // tcp_set_xmit_timer: a loss probe if one is allowed, else the RTO, from now.
         scheduleLossProbeOrRto(true);
       }
       notifyApp();
-    } else if (ack == sndUna && seg.payloadLength() == 0 && !windowChanged
-        && !seg.has(FIN) && txCount > 0) {
-      // A duplicate ACK (RFC 5681 §2 definition).
-      duplicateAck();
     } else if (windowChanged && xmitKind == XMIT_PROBE0 && sndWnd > 0) {
       clearXmitTimer(); // tcp_ack_probe: the window opened
       rtt.resetBackoff();
       probesOut = 0;
     }
-    if (sndWnd == 0 && txCount == 0 && SeqNum.lt(sndNxt, writeSeq)) {
+    if (sndWnd == 0 && sb.count == 0 && SeqNum.lt(sndNxt, writeSeq)) {
       armProbeTimer();
     }
+  }
+
+  /**
+   * tcp_fastretrans_alert, reduced to Reno with SACK: leave RECOVERY or LOSS when SND.UNA reaches
+   * high_seq; in RECOVERY a partial ACK marks the next hole lost (NewReno, RFC 6582 §3.2); count
+   * duplicate ACKs (or SACKed segments) and enter fast recovery at tcp_reordering (3) of them
+   * (RFC 5681 §3.2, RFC 6675 §5). Returns the segments newly marked lost.
+   */
+  private int fastRetransAlert(boolean advanced, boolean dupAck) {
+    int reordering = stack.sysctls().value(Sysctl.TCP_REORDERING);
+    int lostBefore = countFlag(LOST);
+    if (advanced) {
+      dupAcks = 0;
+    } else if (dupAck) {
+      dupAcks++;
+    }
+    if ((ca == CaState.RECOVERY || ca == CaState.LOSS) && SeqNum.ge(sndUna, highSeq)) {
+      if (ca == CaState.RECOVERY) {
+        cc.endRecovery(); // tcp_end_cwnd_reduction: cwnd = ssthresh
+      }
+      ca = CaState.OPEN;
+      clearScoreboardMarks();
+    }
+    switch (ca) {
+      case RECOVERY -> {
+        if (!sackOk) {
+          if (dupAck) {
+            markRenoSacked();
+          }
+          if (advanced) {
+            markHeadLost(); // a partial ACK: the next hole is lost too
+          }
+        } else {
+          markHolesLost();
+          markHeadLost();
+        }
+      }
+      case LOSS -> {}
+      default -> {
+        if (dupAck && !sackOk) {
+          markRenoSacked();
+        }
+        int sacked = sackedSegments();
+        ca = dupAcks > 0 || sacked > 0 ? CaState.DISORDER : CaState.OPEN;
+        if (dupAcks >= reordering || sacked >= reordering) {
+          enterRecovery();
+        }
+      }
+    }
+    return Math.max(0, countFlag(LOST) - lostBefore);
   }
 
   /** tcp_may_update_window / tcp_ack_update_window (RFC 9293 §3.10.7.4 SND.WL1/WL2 rule). */
@@ -1120,22 +1183,24 @@ public final class TcpConnection implements EventHandler {
   }
 
   /** Removes acknowledged segments from the scoreboard and takes an RTT sample (tcp_clean_rtx_queue). */
-  private void cleanRtxQueue(int ack, Segment seg) {
+  private int cleanRtxQueue(int ack, Segment seg) {
+    int removed = 0;
     long oldestSent = -1;
     boolean retransAcked = false;
-    while (txCount > 0) {
-      int i = txHead;
-      if (SeqNum.le(txEnd[i], ack)) {
-        if ((txFlags[i] & EVER_RETRANS) != 0) {
+    while (sb.count > 0) {
+      int i = sb.head;
+      if (SeqNum.le(sb.end[i], ack)) {
+        if ((sb.flags[i] & EVER_RETRANS) != 0) {
           retransAcked = true;
         } else if (oldestSent < 0) {
-          oldestSent = txTime[i];
+          oldestSent = sb.time[i];
         }
-        txHead = (txHead + 1) % txStart.length;
-        txCount--;
+        sb.head = (sb.head + 1) % sb.start.length;
+        sb.count--;
+        removed++;
       } else {
-        if (SeqNum.lt(txStart[i], ack)) {
-          txStart[i] = ack; // partly acknowledged
+        if (SeqNum.lt(sb.start[i], ack)) {
+          sb.start[i] = ack; // partly acknowledged
         }
         break;
       }
@@ -1149,6 +1214,7 @@ public final class TcpConnection implements EventHandler {
         rtt.sample(Math.max(ms, 1) * Nanos.PER_MILLI, ack, sndNxt);
       }
     }
+    return removed;
   }
 
   /**
@@ -1171,6 +1237,8 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
+  /** SYN-ACK retransmissions of the request this child came from (req->num_retrans). */
+  int handshakeRetransmits;
   /** When our SYN or SYN-ACK was (last) sent, to time the handshake. */
   long synSentNanos = -1;
 
@@ -1179,285 +1247,101 @@ public final class TcpConnection implements EventHandler {
     return rtt.rtoNanos();
   }
 
-  private void congestionOnAck(int priorUna, int ack, int priorInFlight) {
-    int ackedSegs = Math.max(1, (SeqNum.distance(priorUna, ack) + mssCache - 1) / mssCache);
-    if (ca == CaState.RECOVERY || ca == CaState.LOSS) {
-      if (SeqNum.ge(ack, highSeq)) {
-        // Recovery is over (tcp_end_cwnd_reduction / tcp_try_undo_recovery).
-        if (ca == CaState.RECOVERY) {
-          cwnd = Math.max(ssthresh, 2);
-        }
-        ca = CaState.OPEN;
-        clearScoreboardMarks();
-      } else {
-        if (!sackOk && ca == CaState.RECOVERY) {
-          // NewReno partial ACK (RFC 6582 §3.2): the next hole is lost too.
-          markHeadLost();
-        }
-        if (ca == CaState.LOSS) {
-          renoCongAvoid(ackedSegs, priorInFlight);
-        }
-        return;
-      }
-    }
-    if (ca == CaState.DISORDER) {
-      ca = CaState.OPEN;
-    }
-    renoCongAvoid(ackedSegs, priorInFlight);
-  }
-
-  /** tcp_reno_cong_avoid: slow start below ssthresh, then one segment per window of ACKs. */
-  private void renoCongAvoid(int ackedSegs, int priorInFlight) {
-    if (!cwndLimited(priorInFlight)) {
-      return;
-    }
-    if (cwnd < ssthresh) {
-      int grow = Math.min(ackedSegs, ssthresh - cwnd);
-      cwnd += grow;
-      ackedSegs -= grow;
-      if (ackedSegs == 0) {
-        return;
-      }
-    }
-    cwndCnt += ackedSegs;
-    if (cwndCnt >= cwnd) {
-      cwndCnt -= cwnd;
-      cwnd++;
-    }
-  }
-
-  /** tcp_is_cwnd_limited: grow only when the window was the limit (twice the flight in slow start). */
-  private boolean cwndLimited(int priorInFlight) {
-    if (cwnd < ssthresh) {
-      return cwnd < 2 * Math.max(priorInFlight, 1);
-    }
-    return priorInFlight >= cwnd - 1;
-  }
-
-  private void duplicateAck() {
-    dupAcks++;
-    if (ca == CaState.OPEN) {
-      ca = CaState.DISORDER;
-    }
-    if (ca == CaState.DISORDER && (dupAcks >= stack.sysctls().value(Sysctl.TCP_REORDERING)
-        || sackedSegments() >= stack.sysctls().value(Sysctl.TCP_REORDERING))) {
-      enterRecovery();
-    } else if (ca == CaState.RECOVERY || ca == CaState.LOSS) {
-      if (!sackOk && ca == CaState.RECOVERY) {
-        markRenoSacked();
-      }
-      xmitRetransmitQueue(false);
-      pushPendingFrames();
-    } else if (ca == CaState.DISORDER && !sackOk) {
-      markRenoSacked();
-    }
-  }
-
   /**
-   * Fast retransmit and fast recovery (RFC 5681 §3.2, RFC 6675; tcp_enter_recovery): halve the
-   * window (Reno's beta), mark the holes lost and retransmit the first one at once.
+   * Fast retransmit starts fast recovery (RFC 5681 §3.2, RFC 6675; tcp_enter_recovery): the
+   * window reduction is RenoCongestion's (ssthresh = cwnd / 2, then PRR); the head and the holes
+   * below the highest SACK are marked lost for tcp_xmit_retransmit_queue.
    */
   private void enterRecovery() {
     stack.count("TcpExtTCPFastRetrans");
-    ssthresh = Math.max(cwnd >> 1, 2);
-    cwnd = ssthresh;
-    cwndCnt = 0;
+    cc.enterRecovery(sb.count);
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
-    if (!sackOk) {
-      markRenoSacked();
-    }
     markHeadLost();
     if (sackOk) {
       markHolesLost();
     }
-    xmitRetransmitQueue(true);
-    pushPendingFrames();
   }
 
   /** tcp_retransmit_timer's window side (tcp_enter_loss): cwnd 1, everything un-SACKed lost. */
   private void enterLoss() {
-    if (ca != CaState.LOSS || SeqNum.ge(sndUna, highSeq)) {
-      ssthresh = Math.max(cwnd >> 1, 2);
-    }
-    cwnd = 1;
-    cwndCnt = 0;
-    ca = CaState.LOSS;
-    highSeq = sndNxt;
+    CaState before = ca;
     dupAcks = 0;
     tlpHighSeq = 0;
-    for (int k = 0; k < txCount; k++) {
-      int i = (txHead + k) % txStart.length;
-      if ((txFlags[i] & SACKED) == 0) {
-        txFlags[i] = (byte) ((txFlags[i] | LOST) & ~RETRANS);
-      }
-    }
+    sb.markAllLost();
+    cc.enterLoss(before, SeqNum.gt(highSeq, sndUna), retransmits, packetsInFlight(), sb.count);
+    ca = CaState.LOSS;
+    highSeq = sndNxt;
   }
 
   // =========================================================================================
   // Scoreboard (retransmission queue)
   // =========================================================================================
 
-  private void txAppend(int start, int end, long now) {
-    if (txCount == txStart.length) {
-      int cap = Math.max(16, txStart.length * 2);
-      int[] s = new int[cap];
-      int[] e = new int[cap];
-      long[] t = new long[cap];
-      byte[] f = new byte[cap];
-      for (int k = 0; k < txCount; k++) {
-        int i = (txHead + k) % Math.max(1, txStart.length);
-        s[k] = txStart[i];
-        e[k] = txEnd[i];
-        t[k] = txTime[i];
-        f[k] = txFlags[i];
-      }
-      txStart = s;
-      txEnd = e;
-      txTime = t;
-      txFlags = f;
-      txHead = 0;
-    }
-    int i = (txHead + txCount) % txStart.length;
-    txStart[i] = start;
-    txEnd[i] = end;
-    txTime[i] = now;
-    txFlags[i] = 0;
-    txCount++;
-  }
-
-  private int txIndex(int k) {
-    return (txHead + k) % txStart.length;
-  }
-
   /** tcp_packets_in_flight: packets_out - (sacked_out + lost_out) + retrans_out. */
   int packetsInFlight() {
-    int n = 0;
-    for (int k = 0; k < txCount; k++) {
-      byte f = txFlags[txIndex(k)];
-      if ((f & SACKED) != 0) {
-        continue;
-      }
-      if ((f & LOST) != 0) {
-        if ((f & RETRANS) != 0) {
-          n++;
-        }
-        continue;
-      }
-      n++;
-      if ((f & RETRANS) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return sb.inFlight();
   }
 
   private int sackedSegments() {
-    int n = 0;
-    for (int k = 0; k < txCount; k++) {
-      if ((txFlags[txIndex(k)] & SACKED) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return sb.countFlag(SACKED);
   }
 
   private int countFlag(byte flag) {
-    int n = 0;
-    for (int k = 0; k < txCount; k++) {
-      if ((txFlags[txIndex(k)] & flag) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return sb.countFlag(flag);
   }
 
   private boolean hasRetransmittedInFlight() {
-    return countFlag(EVER_RETRANS) > 0;
+    return sb.countFlag(EVER_RETRANS) > 0;
   }
 
   /** tcp_sacktag_write_queue: segments wholly inside a SACK block are SACKED. */
-  private void processSackBlocks(TcpOptions o) {
+  private int processSackBlocks(TcpOptions o) {
+    int newly = 0;
     for (int b = 0; b < o.sackBlockCount(); b++) {
       int s = o.sackStart(b);
       int e = o.sackEnd(b);
       if (!SeqNum.lt(s, e) || SeqNum.le(e, sndUna) || SeqNum.gt(e, sndNxt)) {
         continue; // invalid or DSACK: ignored (tcp_is_sackblock_valid)
       }
-      for (int k = 0; k < txCount; k++) {
-        int i = txIndex(k);
-        if (SeqNum.ge(txStart[i], s) && SeqNum.le(txEnd[i], e)) {
-          txFlags[i] = (byte) ((txFlags[i] | SACKED) & ~LOST);
-        }
-      }
+      newly += sb.tagSacked(s, e);
     }
-    if (ca == CaState.RECOVERY) {
-      markHolesLost();
-    }
+    return newly;
   }
 
   /** Without SACK, each duplicate ACK stands for one segment that left the network (tcp_add_reno_sack). */
   private void markRenoSacked() {
-    int sacked = sackedSegments();
-    for (int k = txCount - 1; k > 0 && sacked < dupAcks; k--) {
-      int i = txIndex(k);
-      if ((txFlags[i] & SACKED) == 0) {
-        txFlags[i] |= SACKED;
-        sacked++;
-      }
-    }
+    sb.markRenoSacked(dupAcks);
   }
 
-  /** tcp_mark_head_lost: the first unacknowledged segment is lost. */
   private void markHeadLost() {
-    if (txCount > 0) {
-      int i = txHead;
-      if ((txFlags[i] & (SACKED | LOST)) == 0) {
-        txFlags[i] |= LOST;
-      }
-    }
+    sb.markHeadLost();
   }
 
-  /** Every un-SACKed segment below the highest SACKed one is lost (RFC 6675 IsLost, simplified). */
   private void markHolesLost() {
-    int last = -1;
-    for (int k = 0; k < txCount; k++) {
-      if ((txFlags[txIndex(k)] & SACKED) != 0) {
-        last = k;
-      }
-    }
-    for (int k = 0; k < last; k++) {
-      int i = txIndex(k);
-      if ((txFlags[i] & (SACKED | LOST)) == 0) {
-        txFlags[i] |= LOST;
-      }
-    }
+    sb.markHolesLost();
   }
 
   private void clearScoreboardMarks() {
-    for (int k = 0; k < txCount; k++) {
-      int i = txIndex(k);
-      txFlags[i] &= EVER_RETRANS;
-    }
+    sb.clearMarks();
   }
 
   /**
    * tcp_xmit_retransmit_queue: retransmit lost segments while the pipe allows (the first one of a
    * fast retransmit goes regardless, RFC 6675 §5 step 4.3).
    */
-  private void xmitRetransmitQueue(boolean forceFirst) {
-    boolean force = forceFirst;
-    for (int k = 0; k < txCount; k++) {
-      int i = txIndex(k);
-      byte f = txFlags[i];
+  private void xmitRetransmitQueue() {
+    for (int k = 0; k < sb.count; k++) {
+      int i = sb.index(k);
+      byte f = sb.flags[i];
       if ((f & LOST) == 0 || (f & (RETRANS | SACKED)) != 0) {
         continue;
       }
-      if (!force && packetsInFlight() >= cwnd) {
+      if (packetsInFlight() >= cc.cwnd()) {
         return;
       }
-      force = false;
       retransmitEntry(i, true);
+      cc.onSentInRecovery(1);
     }
   }
 
@@ -1466,15 +1350,14 @@ public final class TcpConnection implements EventHandler {
    * clock (tp->retrans_stamp); a loss probe does not.
    */
   private void retransmitEntry(int i, boolean stamp) {
-    int start = txStart[i];
-    int end = txEnd[i];
+    int start = sb.start[i];
+    int end = sb.end[i];
     boolean fin = finSent && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
     if (stamp && retransStampNanos == 0) {
       retransStampNanos = sim.now();
     }
-    txFlags[i] |= RETRANS | EVER_RETRANS;
-    txTime[i] = sim.now();
+    sb.retransmitted(i, sim.now());
     totalRetrans++;
     stack.count("TcpRetransSegs");
     transmitData(start, len, fin);
@@ -1501,9 +1384,10 @@ public final class TcpConnection implements EventHandler {
       }
     }
     if (ca == CaState.RECOVERY || ca == CaState.LOSS) {
-      xmitRetransmitQueue(false);
+      xmitRetransmitQueue();
     }
     boolean sentNew = false;
+    boolean cwndLimitedNow = false;
     int mss = currentMss();
     while (true) {
       int avail = SeqNum.distance(sndNxt, writeSeq);
@@ -1514,12 +1398,13 @@ public final class TcpConnection implements EventHandler {
       int len = Math.min(mss, Math.max(avail, 0));
       boolean withFin = finPending && len == avail;
       boolean finOnly = len == 0 && withFin;
-      if (!finOnly && packetsInFlight() >= cwnd) {
+      if (!finOnly && packetsInFlight() >= cc.cwnd()) {
+        cwndLimitedNow = true;
         break; // tcp_cwnd_test; a lone FIN goes regardless
       }
       if (len > 0 && SeqNum.gt(sndNxt + len, sndUna + sndWnd)) {
         // tcp_snd_wnd_test: the segment must fit the peer's window whole.
-        if (txCount == 0) {
+        if (sb.count == 0) {
           armProbeTimer();
         }
         break;
@@ -1528,7 +1413,14 @@ public final class TcpConnection implements EventHandler {
         break;
       }
       transmitNew(len, withFin);
+      cc.onSentInRecovery(1);
       sentNew = true;
+    }
+    // tcp_cwnd_validate: remember whether this flight was limited by cwnd, for RFC 7661 growth.
+    if (!SeqNum.lt(sndUna, cwndUsageSeq) || cwndLimitedNow || sb.count > maxPacketsOut) {
+      cwndLimitedFlag = cwndLimitedNow;
+      maxPacketsOut = sb.count;
+      cwndUsageSeq = sndNxt;
     }
     if (sentNew) {
       scheduleLossProbeOrRto(false);
@@ -1540,7 +1432,7 @@ public final class TcpConnection implements EventHandler {
    * earlier small segment is unacknowledged, unless TCP_NODELAY.
    */
   private boolean nagleHolds() {
-    return !noDelay && txCount > 0 && SeqNum.gt(sndSml, sndUna) && SeqNum.le(sndSml, sndNxt);
+    return !noDelay && sb.count > 0 && SeqNum.gt(sndSml, sndUna) && SeqNum.le(sndSml, sndNxt);
   }
 
   private void transmitNew(int len, boolean fin) {
@@ -1553,8 +1445,8 @@ public final class TcpConnection implements EventHandler {
       finSeq = start + len;
     }
     int end = start + len + (fin ? 1 : 0);
-    boolean wasIdle = txCount == 0;
-    txAppend(start, end, sim.now());
+    boolean wasIdle = sb.count == 0;
+    sb.append(start, end, sim.now());
     sndNxt = end;
     transmitData(start, len, fin);
     if (wasIdle && xmitKind != XMIT_RTO) {
@@ -1600,7 +1492,7 @@ public final class TcpConnection implements EventHandler {
   /** A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. */
   private void sendActiveReset() {
     stack.count("TcpOutRsts");
-    Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcvNxt,
+    Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
         RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
     stack.transmit(rst);
   }
@@ -1609,10 +1501,10 @@ public final class TcpConnection implements EventHandler {
   private void sendSyn(boolean withAck) {
     int flags = withAck ? SYN | ACK : SYN;
     TcpOptions o = TcpOptionLayout.syn(advertisedMss(), sackOk, tsOk, tsNow(),
-        withAck && tsOk ? tsRecent : 0, wscaleOk ? rcvWscale : -1);
+        withAck && tsOk ? tsRecent : 0, wscaleOk ? rcv.rcvWscale() : -1);
     synSentNanos = sim.now();
     Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, iss,
-        withAck ? rcvNxt : 0, flags, Math.min(rcvWnd, 65535), 0, o, 0, null);
+        withAck ? rcv.rcvNxt() : 0, flags, synWindow, 0, o, 0, null);
     segsOut++;
     stack.transmit(s);
   }
@@ -1626,13 +1518,45 @@ public final class TcpConnection implements EventHandler {
    * segment carries an ACK, so a pending delayed ACK is satisfied (tcp_event_ack_sent).
    */
   private void output(int seq, int flags, int len, byte[] payload) {
-    int window = selectWindow();
-    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sackBlocks, sackBlockCount);
-    Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcvNxt, flags,
+    int window = rcv.selectWindow();
+    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sackBlocksToSend(),
+        sackPairs);
+    Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(), flags,
         window, 0, o, len, payload);
     segsOut++;
     ackSent();
     stack.transmit(s);
+  }
+
+  private int sackPairs;
+
+  /**
+   * The SACK blocks for the next segment (tcp_established_options): a pending D-SACK first
+   * (RFC 2883, reported once, when tcp_dsack is on), then the receiver's blocks, most recent first.
+   */
+  private int[] sackBlocksToSend() {
+    sackPairs = 0;
+    if (!sackOk) {
+      return NO_INTS;
+    }
+    boolean dsack = rcv.hasDsack() && stack.sysctls().value(Sysctl.TCP_DSACK) != 0;
+    int n = rcv.sackCount() + (dsack ? 1 : 0);
+    if (n == 0) {
+      return NO_INTS;
+    }
+    int[] pairs = new int[2 * n];
+    int k = 0;
+    if (dsack) {
+      pairs[k++] = rcv.dsackStart();
+      pairs[k++] = rcv.dsackEnd();
+    }
+    rcv.clearDsack();
+    for (int i = 0; i < rcv.sackCount(); i++) {
+      pairs[k++] = rcv.sackStart(i);
+      pairs[k++] = rcv.sackEnd(i);
+    }
+    sackPairs = n;
+    return pairs;
   }
 
   /** tcp_event_ack_sent: the pending ACK is done; a quick ACK is used up. */
@@ -1644,6 +1568,7 @@ public final class TcpConnection implements EventHandler {
       }
     }
     ackScheduled = false;
+    ackNow = false;
     if (delackTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(delackTimer);
       delackTimer = Simulation.NO_EVENT;
@@ -1651,127 +1576,8 @@ public final class TcpConnection implements EventHandler {
   }
 
   // =========================================================================================
-  // Receive window (tcp_select_window, __tcp_select_window)
-  // =========================================================================================
-
-  /** What is left of the window last advertised (tcp_receive_window). */
-  int currentReceiveWindow() {
-    int w = SeqNum.distance(rcvNxt, rcvWup + rcvWnd);
-    return Math.max(w, 0);
-  }
-
-  private int bufferedBytes() {
-    int n = readableBytes();
-    for (int i = 0; i < ofoCount; i++) {
-      n += SeqNum.distance(ofoStart[i], ofoEnd[i]);
-    }
-    return n;
-  }
-
-  /** __tcp_select_window: the window to offer now, in bytes, before the no-shrink rule. */
-  int selectWindowRaw() {
-    int mss = Math.max(rcvMss, MIN_MSS);
-    int allowed = fullSpace();
-    int free = Math.max(0, allowed - bufferedBytes());
-    if (free < allowed / 2) {
-      if (rcvWscale > 0) {
-        free = free >> rcvWscale << rcvWscale;
-      }
-      if (free < mss) {
-        return 0; // receiver-side silly window avoidance (RFC 1122 §4.2.3.3)
-      }
-    }
-    if (free > rcvSsthresh) {
-      free = rcvSsthresh;
-    }
-    int window;
-    if (rcvWscale > 0) {
-      int unit = 1 << rcvWscale;
-      window = (free + unit - 1) / unit * unit; // ALIGN: never scaled away to zero
-    } else {
-      window = free;
-      if (window > mss) {
-        window = window / mss * mss;
-      }
-    }
-    return window;
-  }
-
-  /** tcp_select_window: never shrink what was offered; record rcv_wnd/rcv_wup; return the field. */
-  int selectWindow() {
-    int cur = currentReceiveWindow();
-    int win = selectWindowRaw();
-    if (win < cur) {
-      int unit = 1 << rcvWscale;
-      win = (cur + unit - 1) / unit * unit;
-    }
-    int max = 65535 << rcvWscale;
-    if (win > max) {
-      win = max;
-    }
-    rcvWnd = win;
-    rcvWup = rcvNxt;
-    return win >> rcvWscale;
-  }
-
-  /** tcp_grow_window: a well-behaved sender earns a larger window, two segments at a time. */
-  private void growWindow(int len) {
-    if (rcvSsthresh < windowClamp && len >= Math.min(rcvMss, 536)) {
-      rcvSsthresh = Math.min(rcvSsthresh + 2 * rcvMss, Math.min(windowClamp, fullSpace()));
-    }
-  }
-
-  // =========================================================================================
   // Receiving data (tcp_data_queue, out-of-order queue, SACK blocks)
   // =========================================================================================
-
-  private void dataQueue(Segment seg) {
-    int seq = seg.seq();
-    int len = seg.payloadLength();
-    int end = seq + len;
-    byte[] payload = seg.payload();
-    if (len > rcvMss) {
-      rcvMss = Math.min(len, ETHERNET_MSS); // tcp_measure_rcv_mss
-    }
-    if (SeqNum.le(end, rcvNxt)) {
-      // A full duplicate: ACK at once (tcp_send_dupack, with quick ACKs re-armed).
-      stack.count("TcpExtDelayedACKLost");
-      enterQuickAck();
-      sendAck();
-      return;
-    }
-    if (SeqNum.gt(seq, rcvNxt)) {
-      stashOfo(seq, end, payload, false);
-      addSackBlock(seq, end);
-      // An out-of-order segment is ACKed at once with SACK (tcp_data_queue_ofo, __tcp_ack_snd_check).
-      enterQuickAck();
-      ackScheduled = true;
-      return;
-    }
-    // In order (possibly overlapping what we have): trim the old part.
-    int skip = SeqNum.distance(seq, rcvNxt);
-    int fresh = len - skip;
-    // In-window data is taken while the buffer (twice the window, sk_rcvbuf) has room; what
-    // does not fit is dropped (tcp_try_rmem_schedule failing).
-    int room = rcvBuf - bufferedBytes();
-    if (fresh > room) {
-      if (room <= 0) {
-        stack.drop(seg, DropReason.TCP_ZEROWINDOW);
-        sendAck();
-        return;
-      }
-      fresh = room;
-    }
-    recvQueue.append(payload, skip, fresh);
-    rcvNxt += fresh;
-    bytesReceived += fresh;
-    growWindow(fresh);
-    eventDataRecv();
-    pullOfo();
-    trimSackBlocks();
-    ackScheduled = true;
-    notifyApp();
-  }
 
   /**
    * tcp_event_data_recv: the first data starts the delayed-ACK engine with quick ACKs
@@ -1800,7 +1606,7 @@ public final class TcpConnection implements EventHandler {
 
   /** tcp_incr_quickack: up to rcv_wnd / (2 rcv_mss) quick ACKs, at most 16. */
   private void enterQuickAckCount() {
-    int quick = Math.max(2, rcvWnd / (2 * Math.max(rcvMss, MIN_MSS)));
+    int quick = Math.max(2, rcv.rcvWnd() / (2 * Math.max(rcv.rcvMss(), MIN_MSS)));
     quickAcks = Math.max(quickAcks, Math.min(quick, MAX_QUICKACKS));
   }
 
@@ -1811,141 +1617,6 @@ public final class TcpConnection implements EventHandler {
     atoNanos = ATO_MIN_NANOS;
   }
 
-  private void stashOfo(int seq, int end, byte[] payload, boolean finOnly) {
-    if (finOnly) {
-      return; // a bare FIN beyond a hole: the peer retransmits it with the hole filled
-    }
-    // Merge into the sorted, non-overlapping ofo list (tcp_data_queue_ofo coalescing).
-    int room = rcvBuf - bufferedBytes();
-    if (SeqNum.distance(seq, end) > room) {
-      stack.drop(null, DropReason.TCP_OFO_DROP);
-      return;
-    }
-    if (ofoData == null) {
-      ofoData = new byte[4][];
-      ofoStart = new int[4];
-      ofoEnd = new int[4];
-    }
-    // Build the new range's content by merging with overlapping neighbours.
-    int s = seq;
-    int e = end;
-    byte[] data = payload;
-    int first = 0;
-    while (first < ofoCount && SeqNum.lt(ofoEnd[first], s)) {
-      first++;
-    }
-    int last = first;
-    while (last < ofoCount && SeqNum.le(ofoStart[last], e)) {
-      last++;
-    }
-    if (last > first) {
-      int ns = SeqNum.min(s, ofoStart[first]);
-      int ne = SeqNum.max(e, ofoEnd[last - 1]);
-      byte[] merged = null;
-      if (recvQueue.keepsContent()) {
-        merged = new byte[SeqNum.distance(ns, ne)];
-        for (int k = first; k < last; k++) {
-          if (ofoData[k] != null) {
-            System.arraycopy(ofoData[k], 0, merged, SeqNum.distance(ns, ofoStart[k]),
-                ofoData[k].length);
-          }
-        }
-        if (data != null) {
-          System.arraycopy(data, 0, merged, SeqNum.distance(ns, s), data.length);
-        }
-      }
-      s = ns;
-      e = ne;
-      data = merged;
-      int removed = last - first;
-      System.arraycopy(ofoStart, last, ofoStart, first + 1, ofoCount - last);
-      System.arraycopy(ofoEnd, last, ofoEnd, first + 1, ofoCount - last);
-      System.arraycopy(ofoData, last, ofoData, first + 1, ofoCount - last);
-      ofoCount -= removed - 1;
-      ofoStart[first] = s;
-      ofoEnd[first] = e;
-      ofoData[first] = data;
-      return;
-    }
-    if (ofoCount == ofoStart.length) {
-      ofoStart = Arrays.copyOf(ofoStart, ofoCount * 2);
-      ofoEnd = Arrays.copyOf(ofoEnd, ofoCount * 2);
-      ofoData = Arrays.copyOf(ofoData, ofoCount * 2);
-    }
-    System.arraycopy(ofoStart, first, ofoStart, first + 1, ofoCount - first);
-    System.arraycopy(ofoEnd, first, ofoEnd, first + 1, ofoCount - first);
-    System.arraycopy(ofoData, first, ofoData, first + 1, ofoCount - first);
-    ofoStart[first] = s;
-    ofoEnd[first] = e;
-    ofoData[first] = recvQueue.keepsContent() ? (data == null ? new byte[SeqNum.distance(s, e)] : data)
-        : null;
-    ofoCount++;
-  }
-
-  /** tcp_ofo_queue: move what the hole-filling segment made contiguous into the receive queue. */
-  private void pullOfo() {
-    while (ofoCount > 0 && SeqNum.le(ofoStart[0], rcvNxt)) {
-      if (SeqNum.gt(ofoEnd[0], rcvNxt)) {
-        int skip = SeqNum.distance(ofoStart[0], rcvNxt);
-        int n = SeqNum.distance(rcvNxt, ofoEnd[0]);
-        recvQueue.append(ofoData[0], skip, n);
-        rcvNxt += n;
-        bytesReceived += n;
-      }
-      System.arraycopy(ofoStart, 1, ofoStart, 0, ofoCount - 1);
-      System.arraycopy(ofoEnd, 1, ofoEnd, 0, ofoCount - 1);
-      System.arraycopy(ofoData, 1, ofoData, 0, ofoCount - 1);
-      ofoCount--;
-      ofoData[ofoCount] = null;
-    }
-  }
-
-  /** tcp_sack_new_ofo_skb: the block holding the newest segment goes first; at most 4 kept. */
-  private void addSackBlock(int s, int e) {
-    if (!sackOk) {
-      return;
-    }
-    if (sackBlocks.length == 0) {
-      sackBlocks = new int[8];
-    }
-    // Merge with any block it touches, then move to the front.
-    int ns = s;
-    int ne = e;
-    int[] kept = new int[8];
-    int keptCount = 0;
-    for (int b = 0; b < sackBlockCount; b++) {
-      int bs = sackBlocks[2 * b];
-      int be = sackBlocks[2 * b + 1];
-      if (SeqNum.le(bs, ne) && SeqNum.ge(be, ns)) {
-        ns = SeqNum.min(ns, bs);
-        ne = SeqNum.max(ne, be);
-      } else if (keptCount < 3) {
-        kept[2 * keptCount] = bs;
-        kept[2 * keptCount + 1] = be;
-        keptCount++;
-      }
-    }
-    sackBlocks[0] = ns;
-    sackBlocks[1] = ne;
-    System.arraycopy(kept, 0, sackBlocks, 2, 2 * keptCount);
-    sackBlockCount = 1 + keptCount;
-  }
-
-  /** tcp_sack_remove: blocks at or below RCV.NXT are gone. */
-  private void trimSackBlocks() {
-    int n = 0;
-    for (int b = 0; b < sackBlockCount; b++) {
-      int bs = sackBlocks[2 * b];
-      int be = sackBlocks[2 * b + 1];
-      if (SeqNum.gt(be, rcvNxt)) {
-        sackBlocks[2 * n] = SeqNum.max(bs, rcvNxt);
-        sackBlocks[2 * n + 1] = be;
-        n++;
-      }
-    }
-    sackBlockCount = n;
-  }
-
   /**
    * __tcp_ack_snd_check: ACK now when more than one full segment is unacknowledged and the window
    * would not shrink, in quick-ACK mode, or with out-of-order data; otherwise delay it.
@@ -1954,10 +1625,10 @@ public final class TcpConnection implements EventHandler {
     if (!ackScheduled) {
       return;
     }
-    boolean moreThanOneMss = SeqNum.distance(rcvWup, rcvNxt) > rcvMss
-        && selectWindowRaw() >= rcvWnd;
+    boolean moreThanOneMss = SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss()
+        && rcv.selectableWindow() >= rcv.rcvWnd();
     boolean quick = quickAcks > 0 && !pingpong;
-    if (moreThanOneMss || quick || ofoCount > 0) {
+    if (moreThanOneMss || quick || ackNow || rcv.outOfOrderRanges() > 0) {
       sendAck();
       return;
     }
@@ -2038,7 +1709,7 @@ public final class TcpConnection implements EventHandler {
    * 2 SRTT (plus 200 ms with one segment out, else 2 jiffies), never later than the RTO.
    */
   private void scheduleLossProbeOrRto(boolean advancingRto) {
-    if (txCount == 0) {
+    if (sb.count == 0) {
       return;
     }
     int early = stack.sysctls().earlyRetrans();
@@ -2050,8 +1721,8 @@ public final class TcpConnection implements EventHandler {
       }
       return;
     }
-    long pto = 2 * rtt.srttNanos() + (txCount == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
-    long rtoDelta = advancingRto ? currentRto() : txTime[txHead] + currentRto() - sim.now();
+    long pto = 2 * rtt.srttNanos() + (sb.count == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
+    long rtoDelta = advancingRto ? currentRto() : sb.time[sb.head] + currentRto() - sim.now();
     if (rtoDelta > 0) {
       pto = Math.min(pto, rtoDelta);
     }
@@ -2063,7 +1734,7 @@ public final class TcpConnection implements EventHandler {
    * retransmit the last one; then the RTO takes over.
    */
   private void lossProbeTimeout() {
-    if (txCount == 0) {
+    if (sb.count == 0) {
       return;
     }
     int avail = SeqNum.distance(sndNxt, writeSeq);
@@ -2072,8 +1743,8 @@ public final class TcpConnection implements EventHandler {
     if (len > 0 && SeqNum.le(sndNxt + len, sndUna + sndWnd)) {
       transmitNew(len, finQueued && !finSent && len == avail);
     } else {
-      int i = txIndex(txCount - 1);
-      if ((txFlags[i] & SACKED) == 0) {
+      int i = sb.index(sb.count - 1);
+      if ((sb.flags[i] & SACKED) == 0) {
         retransmitEntry(i, false); // __tcp_retransmit_skb: no retrans_stamp for a probe
       }
     }
@@ -2091,7 +1762,7 @@ public final class TcpConnection implements EventHandler {
       synRetransmitTimeout();
       return;
     }
-    if (txCount == 0) {
+    if (sb.count == 0) {
       return;
     }
     if (writeTimedOut()) {
@@ -2100,7 +1771,7 @@ public final class TcpConnection implements EventHandler {
     }
     stack.count("TcpExtTCPTimeouts");
     enterLoss();
-    int i = txHead;
+    int i = sb.head;
     retransmitEntry(i, true);
     retransmits++;
     totalRto++;
@@ -2163,7 +1834,7 @@ public final class TcpConnection implements EventHandler {
    * window, else an ACK with SND.UNA-1 that forces the peer to answer with its window; back off.
    */
   private void probeTimeout() {
-    if (txCount > 0 || SeqNum.ge(sndNxt, writeSeq) && !(finQueued && !finSent)) {
+    if (sb.count > 0 || SeqNum.ge(sndNxt, writeSeq) && !(finQueued && !finSent)) {
       probesOut = 0;
       return;
     }
@@ -2231,12 +1902,14 @@ public final class TcpConnection implements EventHandler {
     long keepIntvl = Nanos.seconds(keepIntvlSeconds > 0 ? keepIntvlSeconds
         : stack.sysctls().keepaliveIntvlSeconds());
     int cnt = keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
-    if (txCount > 0 || SeqNum.lt(sndNxt, writeSeq)) {
+    if (sb.count > 0 || SeqNum.lt(sndNxt, writeSeq)) {
       keepaliveTimer = sim.scheduleAfter(keepIdle, this, TIMER_KEEPALIVE);
       return;
     }
     if (idle >= keepIdle) {
       if (TcpTimeouts.keepaliveExpired(idle, keepIdle, probesOut, cnt, Nanos.millis(userTimeoutMs))) {
+        // tcp_keepalive_timer: the peer is gone: RST (in case it is not) and ETIMEDOUT.
+        sendActiveReset();
         timedOut();
         return;
       }
@@ -2303,7 +1976,7 @@ public final class TcpConnection implements EventHandler {
       sndWscale = Math.min(o.windowScale(), 14);
     } else {
       sndWscale = 0;
-      rcvWscale = 0;
+      rcv.disableWindowScaling();
     }
     sackOk = sackOk && o.sackPermitted();
     tsOk = tsOk && o.hasTimestamp();
@@ -2312,7 +1985,7 @@ public final class TcpConnection implements EventHandler {
       mss = Math.min(mss, userMss);
     }
     mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
-    rcvMss = Math.min(mssCache, Math.max(rcvWnd / 2, MIN_MSS)); // tcp_initialize_rcv_mss
+    rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
   }
 
   /** The options a request socket negotiated, applied to its child (tcp_create_openreq_child). */
@@ -2323,11 +1996,12 @@ public final class TcpConnection implements EventHandler {
       mss = Math.min(mss, userMss);
     }
     mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
-    rcvMss = Math.min(mssCache, Math.max(rcvWnd / 2, MIN_MSS));
+    rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
   }
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
-  void initTransfer() {
+  void initTransfer(int handshakeRetransmits) {
+    cc.onEstablished(handshakeRetransmits);
     everConnected = true;
     lastRecvNanos = sim.now();
     if (keepAlive) {
@@ -2338,25 +2012,14 @@ public final class TcpConnection implements EventHandler {
   private void ensureBuffers() {
     boolean keep = stack.keepPayload();
 
-    if (recvQueue == null) {
-      recvQueue = new ByteQueue(keep);
-    }
+
   }
 
   private void releaseBuffers() {
     if (sendBuf != null && sendBuf.size() == 0) {
       sendBuf = null;
     }
-    ofoStart = NO_INTS;
-    ofoEnd = NO_INTS;
-    ofoData = null;
-    ofoCount = 0;
-    txStart = NO_INTS;
-    txEnd = NO_INTS;
-    txTime = NO_LONGS;
-    txFlags = NO_BYTES;
-    txCount = 0;
-    txHead = 0;
+    sb.release();
   }
 
   /**
@@ -2373,7 +2036,7 @@ public final class TcpConnection implements EventHandler {
       return sndBuf;
     }
     long perMss = Math.max(mssCache, MIN_MSS) + SKB_OVERHEAD_BYTES;
-    long expand = 2L * Math.max(cwnd, INIT_CWND) * perMss;
+    long expand = 2L * Math.max(cc.cwnd(), INIT_CWND) * perMss;
     return (int) Math.min(Math.max(sndBuf, expand), stack.sysctls().wmemMax());
   }
 
@@ -2452,13 +2115,13 @@ public final class TcpConnection implements EventHandler {
 
   /** A TCP_INFO snapshot (tcp_get_info). */
   public TcpInfo info() {
-    int unacked = txCount;
+    int unacked = sb.count;
     return new TcpInfo(state, ca, retransmits, probesOut, rtt.backoffCount(),
         rtt.rtoNanos() / 1000,
-        atoNanos / 1000, mssCache, rcvMss, unacked, countFlag(SACKED), countFlag(LOST),
+        atoNanos / 1000, mssCache, rcv == null ? 536 : rcv.rcvMss(), unacked, countFlag(SACKED), countFlag(LOST),
         countFlag(RETRANS), rtt.srttNanos() / 1000, rtt.rttvarNanos() / 1000,
-        ssthresh, cwnd, stack.sysctls().value(Sysctl.TCP_REORDERING), totalRetrans, sndWnd,
-        rcvWnd, Math.max(0, SeqNum.distance(sndNxt, writeSeq)), bytesAcked, bytesReceived,
+        cc.ssthresh(), cc.cwnd(), stack.sysctls().value(Sysctl.TCP_REORDERING), totalRetrans, sndWnd,
+        rcv == null ? 0 : rcv.rcvWnd(), Math.max(0, SeqNum.distance(sndNxt, writeSeq)), bytesAcked, bytesReceived,
         segsOut, segsIn);
   }
 

@@ -15,6 +15,7 @@ import tcpsim.core.time.Nanos;
 import tcpsim.core.trace.TraceDigest;
 import tcpsim.net.host.IpLayer;
 import tcpsim.net.host.Transport;
+import tcpsim.net.host.TransportFactory;
 import tcpsim.net.socket.Errno;
 import tcpsim.net.wire.DropReason;
 import tcpsim.net.wire.Ipv4;
@@ -75,8 +76,29 @@ public final class TcpStack implements Transport {
   private final List<DropObserver> dropObservers = new ArrayList<>();
 
   public TcpStack(Simulation sim, String name, int address, IpLayer ip, TcpSysctls sysctls) {
-    if (sim == null || ip == null || sysctls == null) {
-      throw new IllegalArgumentException("simulation, ip layer and sysctls must not be null");
+    this(sim, name, sim == null ? null : sim.random().split("tcp:" + name), address, ip, sysctls);
+  }
+
+  /**
+   * The shape of {@link TransportFactory}, with Linux's default settings:
+   * {@code TcpStack stack = host.attach(TcpStack::new)}. The stack's randomness (ISN and
+   * timestamp keys, port choice) comes from the host's stream.
+   */
+  public TcpStack(Simulation sim, SimRandom hostRandom, IpLayer ip, int address) {
+    this(sim, Ipv4.format(address), hostRandom == null ? null : hostRandom.split("tcp"), address,
+        ip, TcpSysctls.defaults());
+  }
+
+  /** A factory for {@code host.attach(...)} with the given settings. */
+  public static TransportFactory<TcpStack> factory(TcpSysctls sysctls) {
+    return (sim, random, ip, address) -> new TcpStack(sim, Ipv4.format(address),
+        random.split("tcp"), address, ip, sysctls);
+  }
+
+  private TcpStack(Simulation sim, String name, SimRandom random, int address, IpLayer ip,
+      TcpSysctls sysctls) {
+    if (sim == null || ip == null || sysctls == null || random == null) {
+      throw new IllegalArgumentException("simulation, random, ip layer and sysctls must not be null");
     }
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("stack name must not be blank");
@@ -86,9 +108,8 @@ public final class TcpStack implements Transport {
     this.address = address;
     this.ip = ip;
     this.sysctls = sysctls;
-    SimRandom r = sim.random().split("tcp:" + name);
-    this.secret = r.split("secret").nextLong();
-    this.portRandom = r.split("ports");
+    this.secret = random.split("secret").nextLong();
+    this.portRandom = random.split("ports");
   }
 
   public Simulation sim() {
@@ -500,21 +521,23 @@ public final class TcpStack implements Transport {
     c.writeSeq = req.iss + 1;
     c.sndSml = req.iss;
     c.irs = req.irs;
-    c.rcvNxt = req.irs + 1;
-    c.rcvWup = c.rcvNxt;
-    c.rcvWnd = req.rcvWnd;
-    c.rcvSsthresh = req.rcvWnd;
-    c.rcvWscale = req.rcvWscale;
-    c.windowClamp = Math.max(c.fullSpace(), 65535);
+    c.rcv = new ReceiveBuffer(req.irs, c.rcvBuf, keepPayload);
+    c.synWindow = c.rcv.chooseInitialWindow(
+        c.advertisedMss() - (req.tsOk ? TcpConnection.TS_ALIGNED : 0), req.peerWscale >= 0,
+        c.rcvBufLocked, sysctls.rmemMax(), sysctls.coreRmemMax());
     c.tsOffset = req.tsOffset;
     c.tsRecent = req.tsRecent;
     c.wscaleOk = req.peerWscale >= 0;
     c.sndWscale = Math.max(req.peerWscale, 0);
     c.sackOk = req.sackOk;
     c.tsOk = req.tsOk;
+    if (!c.wscaleOk) {
+      c.rcv.disableWindowScaling();
+    }
     c.negotiateFromRequest(req.peerMss);
     // Karn: only a SYN-ACK sent once times the handshake.
     c.synSentNanos = req.numRetrans == 0 ? req.synAckSentNanos : -1;
+    c.handshakeRetransmits = req.numRetrans;
     c.setState(TcpState.SYN_RECV, "final ACK of a passive open");
     ports.computeIfAbsent(c.localPort, k -> new ArrayList<>()).add(c);
     hash(c);
@@ -535,6 +558,11 @@ public final class TcpStack implements Transport {
     long tuple = ((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL) ^ ((long) localPort << 16)
         ^ ((long) remotePort << 48);
     return (int) TraceDigest.mix(secret ^ tuple) + (int) (sim.now() >> 6);
+  }
+
+  /** syncookie_secret[c]: the keys of the two cookie hashes. */
+  long cookieSecret(int c) {
+    return TraceDigest.mix(secret + 0x5ca1ab1eL * (c + 1));
   }
 
   /** secure_tcp_ts_off: a keyed hash of the address pair. */

@@ -98,6 +98,8 @@ class SocketApiTest {
 
   @Test
   void anEchoServerAnswersAndBothSidesSeeTheEndOfTheStream() {
+    net.a.setKeepPayload(true);
+    net.b.setKeepPayload(true);
     int l = listening(7);
     server.accept(l, a -> {
       int conn = a.intValue();
@@ -122,8 +124,6 @@ class SocketApiTest {
         client.recv(fd, reply, 0, 100, eof -> log("client read " + eof));
       });
     });
-    net.a.setKeepPayload(true);
-    net.b.setKeepPayload(true);
     net.runFor(Nanos.seconds(1));
     assertEquals(List.of(
         "0.020000 client wrote 5",

@@ -96,4 +96,57 @@ class ListenTest {
     t.runFor(Nanos.seconds(1));
     assertEquals(TcpState.ESTABLISHED, c3.state()); // the SYN retried at 1.2 s got in
   }
+
+  @Test
+  void aFullSynQueueAnswersWithASynCookieThatMakesTheConnectionAtTheAck() {
+    TwoStacks t = new TwoStacks(34);
+    TcpConnection l = t.b.socket();
+    assertNull(t.b.bind(l, 8080));
+    assertNull(t.b.listen(l, 1)); // one request fills the SYN queue
+    TcpConnection c1 = t.a.socket();
+    TcpConnection c2 = t.a.socket();
+    assertNull(t.a.connect(c1, B_ADDR, 8080));
+    assertNull(t.a.connect(c2, B_ADDR, 8080));
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.ESTABLISHED, c1.state());
+    assertEquals(TcpState.ESTABLISHED, c2.state());
+    assertEquals(1, t.b.counter("TcpExtSyncookiesSent"));
+    assertEquals(1, t.b.counter("TcpExtSyncookiesRecv"));
+    assertEquals(2, l.listener().acceptQueueLength());
+    // The cookie SYN-ACK keeps Linux's layout; its TS val's low bits carry wscale 7 and sackOK.
+    String cookieSynAck = t.wire.get(3);
+    assertTrue(cookieSynAck.startsWith("0.010000 b > S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val "),
+        cookieSynAck);
+    assertTrue(cookieSynAck.endsWith(",nop,wscale 7>"), cookieSynAck);
+    TcpConnection first = t.b.accept(l);
+    TcpConnection second = t.b.accept(l);
+    assertEquals(c2.localPort(), second.remotePort());
+    // The window scale recovered from the cookie lets a bulk transfer through.
+    DataTransferTest.drainOnReadable(t, second, null);
+    c2.send(null, 0, 20_000);
+    t.runFor(Nanos.seconds(1));
+    assertEquals(20_000, second.bytesReceived);
+    assertEquals(7, second.sndWscale);
+    assertTrue(second.sackOk);
+    assertNotNull(first);
+  }
+
+  @Test
+  void withoutSyncookiesASynBeyondTheSynQueueIsDropped() {
+    TwoStacks t = new TwoStacks(35, TcpSysctls.defaults(),
+        TcpSysctls.defaults().with(Sysctl.TCP_SYNCOOKIES, 0));
+    TcpConnection l = t.b.socket();
+    assertNull(t.b.bind(l, 8080));
+    assertNull(t.b.listen(l, 1));
+    TcpConnection c1 = t.a.socket();
+    TcpConnection c2 = t.a.socket();
+    assertNull(t.a.connect(c1, B_ADDR, 8080));
+    assertNull(t.a.connect(c2, B_ADDR, 8080));
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.ESTABLISHED, c1.state());
+    assertEquals(TcpState.SYN_SENT, c2.state());
+    assertEquals(1, t.b.counter("TcpExtTCPReqQFullDrop"));
+    t.runFor(Nanos.seconds(1));
+    assertEquals(TcpState.ESTABLISHED, c2.state()); // its SYN retried at 1 s found room
+  }
 }

@@ -1,0 +1,190 @@
+package tcpsim.net.tcp;
+
+import tcpsim.net.wire.SeqNum;
+
+/**
+ * The retransmission queue's scoreboard: one entry per segment sent and not yet acknowledged,
+ * with its sequence range, when it was last sent, and Linux's per-skb marks (TCPCB_SACKED_ACKED,
+ * TCPCB_LOST, TCPCB_SACKED_RETRANS, TCPCB_EVER_RETRANS). Kept in primitive ring arrays that grow
+ * by doubling and are dropped when the connection goes idle for good, so an idle connection holds
+ * none.
+ *
+ * <p>Invariants: entries are in sequence order, contiguous ({@code end[k] == start[k+1]}) and
+ * non-empty; {@code 0 <= count <= capacity}; an entry is never both SACKED and LOST.
+ */
+final class Scoreboard {
+  /** The segment was SACKed (TCPCB_SACKED_ACKED). */
+  static final byte SACKED = 1;
+  /** The segment is presumed lost (TCPCB_LOST). */
+  static final byte LOST = 2;
+  /** The segment was retransmitted and that copy is in flight (TCPCB_SACKED_RETRANS). */
+  static final byte RETRANS = 4;
+  /** The segment was ever retransmitted (TCPCB_EVER_RETRANS): no RTT sample from it (Karn). */
+  static final byte EVER_RETRANS = 8;
+
+  private static final int[] NO_INTS = new int[0];
+  private static final long[] NO_LONGS = new long[0];
+  private static final byte[] NO_BYTES = new byte[0];
+
+  int[] start = NO_INTS;
+  int[] end = NO_INTS;
+  long[] time = NO_LONGS;
+  byte[] flags = NO_BYTES;
+  int head;
+  int count;
+
+  /** The ring index of the k-th entry from the oldest. */
+  int index(int k) {
+    return (head + k) % start.length;
+  }
+
+  /** A segment [s, e) went out at {@code now} for the first time. */
+  void append(int s, int e, long now) {
+    if (count == start.length) {
+      grow();
+    }
+    int i = (head + count) % start.length;
+    start[i] = s;
+    end[i] = e;
+    time[i] = now;
+    flags[i] = 0;
+    count++;
+  }
+
+  private void grow() {
+    int cap = Math.max(16, start.length * 2);
+    int[] s = new int[cap];
+    int[] e = new int[cap];
+    long[] t = new long[cap];
+    byte[] f = new byte[cap];
+    for (int k = 0; k < count; k++) {
+      int i = index(k);
+      s[k] = start[i];
+      e[k] = end[i];
+      t[k] = time[i];
+      f[k] = flags[i];
+    }
+    start = s;
+    end = e;
+    time = t;
+    flags = f;
+    head = 0;
+  }
+
+  /** Forgets everything and gives the arrays back (the connection is done sending). */
+  void release() {
+    start = NO_INTS;
+    end = NO_INTS;
+    time = NO_LONGS;
+    flags = NO_BYTES;
+    head = 0;
+    count = 0;
+  }
+
+  /** tcp_packets_in_flight: packets_out - (sacked_out + lost_out) + retrans_out. */
+  int inFlight() {
+    int n = 0;
+    for (int k = 0; k < count; k++) {
+      byte f = flags[index(k)];
+      if ((f & SACKED) != 0) {
+        continue;
+      }
+      if ((f & LOST) != 0) {
+        if ((f & RETRANS) != 0) {
+          n++;
+        }
+        continue;
+      }
+      n++;
+      if ((f & RETRANS) != 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Entries carrying {@code flag}. */
+  int countFlag(byte flag) {
+    int n = 0;
+    for (int k = 0; k < count; k++) {
+      if ((flags[index(k)] & flag) != 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** tcp_sacktag_one: entries wholly inside [s, e) become SACKED; returns how many newly. */
+  int tagSacked(int s, int e) {
+    int newly = 0;
+    for (int k = 0; k < count; k++) {
+      int i = index(k);
+      if (SeqNum.ge(start[i], s) && SeqNum.le(end[i], e) && (flags[i] & SACKED) == 0) {
+        flags[i] = (byte) ((flags[i] | SACKED) & ~LOST);
+        newly++;
+      }
+    }
+    return newly;
+  }
+
+  /**
+   * tcp_add_reno_sack: without SACK, each duplicate ACK stands for one segment that left the
+   * network; the newest un-SACKed entries are marked, never the head.
+   */
+  void markRenoSacked(int dupAcks) {
+    int sacked = countFlag(SACKED);
+    for (int k = count - 1; k > 0 && sacked < dupAcks; k--) {
+      int i = index(k);
+      if ((flags[i] & SACKED) == 0) {
+        flags[i] |= SACKED;
+        sacked++;
+      }
+    }
+  }
+
+  /** tcp_mark_head_lost: the first unacknowledged segment is lost. */
+  void markHeadLost() {
+    if (count > 0 && (flags[head] & (SACKED | LOST)) == 0) {
+      flags[head] |= LOST;
+    }
+  }
+
+  /** Every un-SACKed segment below the highest SACKed one is lost (RFC 6675 IsLost, simplified). */
+  void markHolesLost() {
+    int last = -1;
+    for (int k = 0; k < count; k++) {
+      if ((flags[index(k)] & SACKED) != 0) {
+        last = k;
+      }
+    }
+    for (int k = 0; k < last; k++) {
+      int i = index(k);
+      if ((flags[i] & (SACKED | LOST)) == 0) {
+        flags[i] |= LOST;
+      }
+    }
+  }
+
+  /** tcp_enter_loss: everything not SACKed is lost, and no retransmitted copy counts as in flight. */
+  void markAllLost() {
+    for (int k = 0; k < count; k++) {
+      int i = index(k);
+      if ((flags[i] & SACKED) == 0) {
+        flags[i] = (byte) ((flags[i] | LOST) & ~RETRANS);
+      }
+    }
+  }
+
+  /** Recovery is over: only the Karn mark survives. */
+  void clearMarks() {
+    for (int k = 0; k < count; k++) {
+      flags[index(k)] &= EVER_RETRANS;
+    }
+  }
+
+  /** The entry at ring index {@code i} was retransmitted at {@code now}. */
+  void retransmitted(int i, long now) {
+    flags[i] |= RETRANS | EVER_RETRANS;
+    time[i] = now;
+  }
+}

@@ -1,0 +1,101 @@
+package tcpsim.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
+import tcpsim.net.socket.Errno;
+
+class FailureDetectionTest {
+  @Test
+  void keepaliveProbesASilentPeerThenResetsWithEtimedout() {
+    TwoStacks t = new TwoStacks(50);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].setKeepIdleSeconds(10);
+    cs[0].setKeepIntvlSeconds(5);
+    cs[0].setKeepCount(3);
+    cs[0].setKeepAlive(true);
+    t.dropAll("b", s -> true); // the cable is pulled on the peer's side
+    t.runFor(Nanos.seconds(24));
+    assertEquals(TcpState.ESTABLISHED, cs[0].state());
+    t.runFor(Nanos.seconds(2));
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
+    // Probes carry SND.UNA - 1 and no data (tcp_write_wakeup); after TCP_KEEPCNT of them the
+    // next firing resets the connection (tcp_keepalive_timer).
+    assertEquals(List.of(
+        "10.100000 a > . 0:0(0) ack 1 win 502",
+        "15.100000 a > . 0:0(0) ack 1 win 502",
+        "20.100000 a > . 0:0(0) ack 1 win 502",
+        "25.100000 a > R. 1:1(0) ack 1 win 0"), t.wireWithoutOptions().stream()
+            .filter(w -> w.contains(" a > ")).toList());
+    // The peer answers every probe (an old sequence number draws an ACK), but its answers are lost.
+    assertEquals(3, t.wire.stream().filter(w -> w.contains(" b > ") && w.endsWith("(dropped)"))
+        .count());
+  }
+
+  @Test
+  void withoutKeepaliveAnIdleConnectionToAVanishedPeerStaysEstablishedForever() {
+    TwoStacks t = new TwoStacks(51);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    t.dropAll("b", s -> true);
+    t.runFor(Nanos.seconds(10 * 3600));
+    assertEquals(TcpState.ESTABLISHED, cs[0].state());
+    assertTrue(t.wire.isEmpty());
+  }
+
+  @Test
+  void tcpUserTimeoutEndsRetransmissionsFiveSecondsAfterTheFirstOne() {
+    TwoStacks t = new TwoStacks(52);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].setUserTimeoutMs(5000);
+    t.dropAll("a", s -> true);
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.seconds(5) + Nanos.millis(400));
+    assertEquals(TcpState.ESTABLISHED, cs[0].state());
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
+    // Sent at 0.1, probe at 0.32, RTOs from 0.54 (the budget's start) doubling, the last one
+    // clamped to the user timeout's end (tcp_clamp_rto_to_user_timeout): 5.54 s.
+    assertEquals("[0.100000, 0.320000, 0.540000, 0.980000, 1.860000, 3.620000]",
+        t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
+  }
+
+  @Test
+  void soLingerZeroMakesCloseSendRstAndSkipTimeWait() {
+    TwoStacks t = new TwoStacks(53);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].setLinger(true, 0);
+    cs[0].close();
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    t.runFor(Nanos.millis(50));
+    assertEquals(List.of("0.100000 a > R. 1:1(0) ack 1 win 0"), t.wireWithoutOptions());
+    assertEquals(TcpState.CLOSE, cs[1].state());
+    assertEquals(Errno.ECONNRESET, cs[1].takeError());
+  }
+
+  @Test
+  void timeWaitAcksARetransmittedFinAgainAndRestartsItsTimer() {
+    TwoStacks t = new TwoStacks(54);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].close();
+    t.runFor(Nanos.millis(50));
+    t.drop("a", TwoStacks.flags(tcpsim.net.wire.TcpFlags.ACK), 1); // the last ACK is lost
+    cs[1].close();
+    t.runFor(Nanos.seconds(2));
+    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.CLOSE, cs[1].state());
+    List<String> w = t.wireWithoutOptions();
+    assertEquals("0.160000 a > . 2:2(0) ack 2 win 502 (dropped)", w.get(3));
+    assertTrue(w.get(5).endsWith("a > . 2:2(0) ack 2 win 502"), w.toString());
+    long refinAt = Nanos.seconds(Long.parseLong(w.get(4).substring(0, 1)))
+        + Nanos.micros(Long.parseLong(w.get(4).substring(2, 8)));
+    // The timer restarted at the retransmitted FIN's arrival: TIME-WAIT lasts 60 s from there.
+    t.runFor(refinAt + Nanos.millis(10) + Nanos.seconds(60) - t.sim.now() - Nanos.millis(1));
+    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    t.runFor(Nanos.millis(2));
+    assertEquals(TcpState.CLOSE, cs[0].state());
+  }
+}

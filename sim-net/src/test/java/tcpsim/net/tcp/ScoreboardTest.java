@@ -1,0 +1,68 @@
+package tcpsim.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+class ScoreboardTest {
+  private static Scoreboard tenSegments() {
+    Scoreboard sb = new Scoreboard();
+    for (int k = 0; k < 10; k++) {
+      sb.append(1000 + 100 * k, 1100 + 100 * k, k);
+    }
+    return sb;
+  }
+
+  @Test
+  void inFlightCountsSentMinusSackedAndLostPlusRetransmitted() {
+    Scoreboard sb = tenSegments();
+    assertEquals(10, sb.inFlight());
+    assertEquals(3, sb.tagSacked(1300, 1600)); // segments 3, 4, 5
+    assertEquals(7, sb.inFlight());
+    sb.markHolesLost(); // 0, 1, 2 lie below the highest SACK
+    assertEquals(3, sb.countFlag(Scoreboard.LOST));
+    assertEquals(4, sb.inFlight());
+    sb.retransmitted(sb.index(0), 20);
+    assertEquals(5, sb.inFlight());
+  }
+
+  @Test
+  void aTimeoutMarksEverythingNotSackedLostAndForgetsRetransmittedCopies() {
+    Scoreboard sb = tenSegments();
+    sb.tagSacked(1900, 2000);
+    sb.retransmitted(sb.index(0), 5);
+    sb.markAllLost();
+    assertEquals(9, sb.countFlag(Scoreboard.LOST));
+    assertEquals(0, sb.countFlag(Scoreboard.RETRANS));
+    assertEquals(1, sb.countFlag(Scoreboard.EVER_RETRANS));
+    assertEquals(0, sb.inFlight());
+    sb.clearMarks();
+    assertEquals(10, sb.inFlight());
+  }
+
+  @Test
+  void withoutSackEachDuplicateAckMarksOneSegmentButNeverTheHead() {
+    Scoreboard sb = new Scoreboard();
+    sb.append(0, 100, 0);
+    sb.append(100, 200, 0);
+    sb.markRenoSacked(5);
+    assertEquals(1, sb.countFlag(Scoreboard.SACKED));
+    assertEquals(0, sb.flags[sb.index(0)] & Scoreboard.SACKED);
+  }
+
+  @Test
+  void theRingGrowsAndWrapsKeepingOrder() {
+    Scoreboard sb = new Scoreboard();
+    int seq = -50; // crosses zero, and the arrays grow past 16
+    for (int k = 0; k < 40; k++) {
+      sb.append(seq, seq + 10, k);
+      seq += 10;
+    }
+    assertEquals(40, sb.count);
+    assertEquals(-50, sb.start[sb.index(0)]);
+    assertEquals(350, sb.end[sb.index(39)]);
+    sb.release();
+    assertEquals(0, sb.count);
+    assertEquals(0, sb.start.length);
+  }
+}
