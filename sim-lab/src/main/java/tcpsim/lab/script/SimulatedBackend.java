@@ -35,10 +35,9 @@ import tcpsim.net.wire.Segment;
  *
  * <p>Differences from Linux (and from packetdrill on Linux):
  * <ul>
- *   <li>Settings of defaults.sh that the stack does not model (tcp_frto, tcp_reordering,
- *       tcp_slow_start_after_idle, tcp_recovery, tcp_tso_win_divisor, tcp_ecn, and cubic, since
- *       the stack runs Reno) are refused by {@link #setSysctl}; the runner tolerates that for
- *       defaults.sh and reports a script's own such line as UNSUPPORTED.</li>
+ *   <li>Settings the stack does not model are refused by {@link #setSysctl}, and so is any
+ *       tcp_congestion_control but reno, since the stack runs Reno: defaults.sh's cubic is
+ *       tolerated by the runner, a script's own such line is UNSUPPORTED.</li>
  *   <li>epoll, MSG_PEEK, blocking poll on more than one descriptor, and socket options outside
  *       {@link SocketOption}, SO_LINGER and TCP_INFO are UNSUPPORTED, named.</li>
  *   <li>{@code ss} checks see listeners and connections (TIME_WAIT included) and a listener's
