@@ -86,7 +86,8 @@ public final class SimulatedBackend implements ScriptBackend {
   /**
    * Runs {@code script} on a fresh backend with {@code seed}, sending the wire to {@code wireLog}
    * (may be null). A run the simulation's own limits end (a runaway event loop) is a FAIL naming
-   * the limit and the seed, never an exception.
+   * the limit and the seed, never an exception; so is a failed invariant of the stack, whose
+   * message then starts with "tcpsim internal error".
    */
   public static ScriptResult run(Script script, long seed, Consumer<String> wireLog) {
     SimulatedBackend backend = new SimulatedBackend(seed);
@@ -95,6 +96,9 @@ public final class SimulatedBackend implements ScriptBackend {
       return ScriptRunner.run(script, backend);
     } catch (SimulationLimitException e) {
       return new ScriptResult.Fail(script.file(), 0, e.getMessage(), backend.nowNanos());
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      return new ScriptResult.Fail(script.file(), 0, "tcpsim internal error (seed 0x"
+          + Long.toHexString(seed) + "): " + e, backend.nowNanos());
     }
   }
 
@@ -245,8 +249,8 @@ public final class SimulatedBackend implements ScriptBackend {
       case "socket" -> socket(a);
       case "bind" -> done(api.bind(fd(a, 0), 0, ScriptRunner.SERVER_PORT));
       case "listen" -> done(api.listen(fd(a, 0), (int) value(arg(a, 1))));
-      case "accept" -> blocking(fd(a, 0), cb -> api.accept(fd(a, 0), cb));
-      case "connect" -> blocking(fd(a, 0),
+      case "accept" -> blocking(cb -> api.accept(fd(a, 0), cb));
+      case "connect" -> blocking(
           cb -> api.connect(fd(a, 0), ScriptRunner.REMOTE_ADDRESS, ScriptRunner.SERVER_PORT, cb));
       case "read" -> receive(fd(a, 0), (int) value(arg(a, 2)), 0);
       case "recv", "recvfrom" -> receive(fd(a, 0), (int) value(arg(a, 2)), value(arg(a, 3)));
@@ -289,7 +293,7 @@ public final class SimulatedBackend implements ScriptBackend {
     if ((flags & 0x40L) != 0) {
       return done(api.recv(fd, buffer, 0, buffer.length));
     }
-    return blocking(fd, cb -> api.recv(fd, buffer, 0, buffer.length, cb));
+    return blocking(cb -> api.recv(fd, buffer, 0, buffer.length, cb));
   }
 
   private SyscallOutcome transmit(int fd, int length, long flags) {
@@ -299,14 +303,14 @@ public final class SimulatedBackend implements ScriptBackend {
     if ((flags & 0x40L) != 0) {
       return done(api.send(fd, null, 0, length));
     }
-    return blocking(fd, cb -> api.send(fd, null, 0, length, cb));
+    return blocking(cb -> api.send(fd, null, 0, length, cb));
   }
 
   /**
    * Starts a call that may block: its result comes through the callback, at once (the call
    * returns) or later in virtual time (it is kept for {@link #takeCompletion}).
    */
-  private SyscallOutcome blocking(int fd, Consumer<Consumer<SysResult<Integer>>> start) {
+  private SyscallOutcome blocking(Consumer<Consumer<SysResult<Integer>>> start) {
     Object token = new Object();
     SysResult<?>[] immediate = new SysResult<?>[1];
     boolean[] starting = {true};
