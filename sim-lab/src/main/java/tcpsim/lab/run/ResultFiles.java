@@ -65,7 +65,9 @@ public final class ResultFiles {
   /** Writes {@code bytes} to a temporary sibling of {@code file}, then moves it into place. */
   public static Path atomicWrite(Path file, byte[] bytes) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    // A fixed name: one writer per file (a sweep gives each point its own directory), and a
+    // temporary left by an interrupted run is simply overwritten by the next.
+    Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
     try {
       Files.write(tmp, bytes);
       try {
