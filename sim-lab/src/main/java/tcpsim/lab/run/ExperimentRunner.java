@@ -68,6 +68,10 @@ public final class ExperimentRunner {
   private static final Set<TcpState> MILESTONE_STATES = Set.of(TcpState.ESTABLISHED,
       TcpState.FIN_WAIT2, TcpState.TIME_WAIT, TcpState.CLOSE_WAIT, TcpState.LAST_ACK,
       TcpState.CLOSING);
+  /** States a connection leaves for CLOSE only when it is aborted. */
+  private static final Set<TcpState> ABORTIVE_FROM = Set.of(TcpState.ESTABLISHED,
+      TcpState.CLOSE_WAIT, TcpState.FIN_WAIT1, TcpState.FIN_WAIT2, TcpState.SYN_SENT,
+      TcpState.SYN_RECV);
 
   /**
    * What to record besides the metrics.
@@ -419,7 +423,11 @@ public final class ExperimentRunner {
   }
 
   private void milestone(long now, TcpConnection c, TcpState from, TcpState to, String cause) {
-    if (MILESTONE_STATES.contains(to)) {
+    if (to == TcpState.CLOSE && ABORTIVE_FROM.contains(from)) {
+      // A connection that ends without the FIN exchange: reset, timed out, or closed with unread data.
+      firstTime(c.stack().name(), "abort from " + from, now, "first socket " + from + " -> CLOSE"
+          + (cause == null || cause.isEmpty() ? "" : " (" + cause + ")"));
+    } else if (MILESTONE_STATES.contains(to)) {
       firstTime(c.stack().name(), "state " + to, now, "first socket " + from + " -> " + to
           + (cause == null || cause.isEmpty() ? "" : " (" + cause + ")"));
     }
