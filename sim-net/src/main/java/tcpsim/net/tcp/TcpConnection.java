@@ -48,8 +48,10 @@ import tcpsim.net.wire.TcpOptions;
  *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does.</li>
  *   <li>Delayed-ACK and other short timers are exact virtual times, not jiffies on a timer
  *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
- *   <li>No urgent data, no ECN, no TSO/GSO, no SYN cookies, no TCP Fast Open: every segment is
- *       at most one MSS.</li>
+ *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
+ *       MSS.</li>
+ *   <li>TIME-WAIT keeps this full control block (not yet a light inet_timewait_sock), and a SYN
+ *       for a 4-tuple in TIME-WAIT with a higher sequence number simply ends the old one.</li>
  * </ul>
  */
 public final class TcpConnection implements EventHandler {
@@ -217,7 +219,7 @@ public final class TcpConnection implements EventHandler {
 
   // ---- congestion control ----
   /** The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. */
-  final RenoCongestion cc = new RenoCongestion();
+  final RenoCongestion cc;
   /** The congestion state machine (icsk_ca_state); the connection owns it, as tcp_input.c does. */
   CaState ca = CaState.OPEN;
   /** tcp_cwnd_validate's record: the last flight was limited by cwnd, its size, and until when. */
@@ -265,6 +267,7 @@ public final class TcpConnection implements EventHandler {
     TcpSysctls s = stack.sysctls();
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
+    this.cc = new RenoCongestion(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
   }
 
   // =========================================================================================
@@ -585,14 +588,14 @@ public final class TcpConnection implements EventHandler {
         if (!shutdownOnly && readableBytes() > 0) {
           // tcp_close: unread data means the application lost data: RST, not FIN
           // (RFC 2525 §2.17; counted as TcpExtTCPAbortOnClose).
-          stack.count("TcpExtTCPAbortOnClose");
+          stack.count(TcpMib.TcpExtTCPAbortOnClose);
           sendActiveReset();
           destroy("close with unread data", null);
           return;
         }
         if (!shutdownOnly && lingerOn && lingerSeconds == 0) {
           // SO_LINGER {1, 0}: abortive close (tcp_close -> tcp_disconnect).
-          stack.count("TcpExtTCPAbortOnLinger");
+          stack.count(TcpMib.TcpExtTCPAbortOnLinger);
           abort();
           return;
         }
@@ -762,7 +765,7 @@ public final class TcpConnection implements EventHandler {
         && SeqNum.lt(seg.options().tsVal(), tsRecent)) {
       // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate.
       stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
-      stack.count("TcpExtPAWSEstab");
+      stack.count(TcpMib.TcpExtPAWSEstab);
       sendAck();
       return false;
     }
@@ -771,7 +774,7 @@ public final class TcpConnection implements EventHandler {
     boolean acceptable = !old && !rcv.isBeyondWindow(seg.seq());
     if (!acceptable) {
       if (!seg.has(RST)) {
-        stack.count("TcpExtTCPOutOfWindow");
+        stack.count(TcpMib.TcpExtTCPOutOfWindow);
         enterQuickAck();
         sendAck();
       }
@@ -793,12 +796,12 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(RST)) {
       return true;
     }
-    if (seg.seq() != rcv.rcvNxt()) {
+    if (seg.seq() != rcv.rcvNxt() && stack.sysctls().value(Sysctl.TCP_RFC5961) != 0) {
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_RESET);
       return false;
     }
-    resetArrived();
+    resetArrived(); // (RFC 793 without RFC 5961: any RST that passed checkSequence resets)
     return false;
   }
 
@@ -830,7 +833,13 @@ public final class TcpConnection implements EventHandler {
     if (state == SYN_RECV && seg.has(ACK) && seg.seq() + 1 == rcv.rcvNxt() && seg.ack() == sndNxt) {
       return true;
     }
-    stack.count("TcpExtTCPSYNChallenge");
+    if (stack.sysctls().value(Sysctl.TCP_RFC5961) == 0) {
+      // RFC 793 / RFC 9293 without RFC 5961: an in-window SYN is an error: reset both ends.
+      sendActiveReset();
+      resetArrived();
+      return false;
+    }
+    stack.count(TcpMib.TcpExtTCPSYNChallenge);
     sendChallengeAck();
     stack.drop(seg, DropReason.TCP_INVALID_SYN);
     return false;
@@ -924,7 +933,7 @@ public final class TcpConnection implements EventHandler {
     if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
       // tcp_rcv_state_process: new data for a socket the application closed: RST
       // (TcpExtTCPAbortOnData).
-      stack.count("TcpExtTCPAbortOnData");
+      stack.count(TcpMib.TcpExtTCPAbortOnData);
       sendActiveReset();
       destroy("data after close", null);
       return;
@@ -952,7 +961,7 @@ public final class TcpConnection implements EventHandler {
       }
       case DUPLICATE -> {
         // tcp_data_queue: a retransmission of data held: immediate ACK with D-SACK.
-        stack.count("TcpExtDelayedACKLost");
+        stack.count(TcpMib.TcpExtDelayedACKLost);
         enterQuickAck();
         sendAck();
       }
@@ -1195,8 +1204,7 @@ public final class TcpConnection implements EventHandler {
         } else if (oldestSent < 0) {
           oldestSent = sb.time[i];
         }
-        sb.head = (sb.head + 1) % sb.start.length;
-        sb.count--;
+        sb.removeHead();
         removed++;
       } else {
         if (SeqNum.lt(sb.start[i], ack)) {
@@ -1253,7 +1261,7 @@ public final class TcpConnection implements EventHandler {
    * below the highest SACK are marked lost for tcp_xmit_retransmit_queue.
    */
   private void enterRecovery() {
-    stack.count("TcpExtTCPFastRetrans");
+    stack.count(TcpMib.TcpExtTCPFastRetrans);
     cc.enterRecovery(sb.count);
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
@@ -1359,7 +1367,7 @@ public final class TcpConnection implements EventHandler {
     }
     sb.retransmitted(i, sim.now());
     totalRetrans++;
-    stack.count("TcpRetransSegs");
+    stack.count(TcpMib.TcpRetransSegs);
     transmitData(start, len, fin);
   }
 
@@ -1484,14 +1492,14 @@ public final class TcpConnection implements EventHandler {
   /** RFC 5961 challenge ACK (tcp_send_challenge_ack), rate-limited per socket and per host. */
   private void sendChallengeAck() {
     if (stack.allowChallengeAck(this)) {
-      stack.count("TcpExtTCPChallengeACK");
+      stack.count(TcpMib.TcpExtTCPChallengeACK);
       sendAck();
     }
   }
 
   /** A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. */
   private void sendActiveReset() {
-    stack.count("TcpOutRsts");
+    stack.count(TcpMib.TcpOutRsts);
     Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
         RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
     stack.transmit(rst);
@@ -1519,8 +1527,14 @@ public final class TcpConnection implements EventHandler {
    */
   private void output(int seq, int flags, int len, byte[] payload) {
     int window = rcv.selectWindow();
-    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sackBlocksToSend(),
-        sackPairs);
+    int[] sack = sackBlocksToSend();
+    TcpOptions o;
+    if (sackPairs == 0 && tsOk) {
+      // The common case, nop,nop,TS: restamp one shared layout instead of building anew.
+      o = TS_ONLY.withTimestamp(tsNow(), tsRecent);
+    } else {
+      o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
+    }
     Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(), flags,
         window, 0, o, len, payload);
     segsOut++;
@@ -1529,6 +1543,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   private int sackPairs;
+  private static final TcpOptions TS_ONLY = TcpOptionLayout.established(true, 0, 0, NO_INTS, 0);
 
   /**
    * The SACK blocks for the next segment (tcp_established_options): a pending D-SACK first
@@ -1748,7 +1763,7 @@ public final class TcpConnection implements EventHandler {
         retransmitEntry(i, false); // __tcp_retransmit_skb: no retrans_stamp for a probe
       }
     }
-    stack.count("TcpExtTCPLossProbes");
+    stack.count(TcpMib.TcpExtTCPLossProbes);
     tlpHighSeq = sndNxt;
     resetXmitTimer(XMIT_RTO, currentRto());
   }
@@ -1769,7 +1784,7 @@ public final class TcpConnection implements EventHandler {
       timedOut();
       return;
     }
-    stack.count("TcpExtTCPTimeouts");
+    stack.count(TcpMib.TcpExtTCPTimeouts);
     enterLoss();
     int i = sb.head;
     retransmitEntry(i, true);
@@ -1825,7 +1840,7 @@ public final class TcpConnection implements EventHandler {
   private void timedOut() {
     Errno err = Errno.ETIMEDOUT;
     pendingError = err;
-    stack.count("TcpExtTCPAbortOnTimeout");
+    stack.count(TcpMib.TcpExtTCPAbortOnTimeout);
     destroy("retransmission give-up", err);
   }
 
@@ -1882,7 +1897,7 @@ public final class TcpConnection implements EventHandler {
       pingpong = false;
       atoNanos = ATO_MIN_NANOS;
     }
-    stack.count("TcpExtDelayedACKs");
+    stack.count(TcpMib.TcpExtDelayedACKs);
     sendAck();
   }
 

@@ -27,8 +27,10 @@ import tcpsim.net.wire.TcpOptions;
  * and the replies for segments no socket wants (tcp_v4_rcv, tcp_v4_send_reset). Everything it
  * keeps in iteration order is a LinkedHashMap or TreeMap, so traces do not depend on hashing.
  *
- * <p>Construction: {@code new TcpStack(sim, "client", Ipv4.parse("10.0.0.1"), ipLayer, sysctls)};
- * sockets come from {@link #socket()} and are driven by {@code tcpsim.net.socket.SocketApi}.
+ * <p>Construction: on a network, {@code TcpStack s = host.attach(TcpStack::new)} (Linux defaults)
+ * or {@code host.attach(TcpStack.factory(sysctls))}; standalone, {@code new TcpStack(sim, "client",
+ * Ipv4.parse("10.0.0.1"), ipLayer, sysctls)}. Sockets come from {@link #socket()} and are driven
+ * by {@code tcpsim.net.socket.SocketApi}.
  *
  * <p>Differences from Linux:
  * <ul>
@@ -71,7 +73,8 @@ public final class TcpStack implements Transport {
   private final Map<Integer, TcpConnection> listeners = new TreeMap<>();
   /** Sockets holding each local port (bound or connected). */
   private final Map<Integer, List<TcpConnection>> ports = new TreeMap<>();
-  private final Map<String, Long> counters = new TreeMap<>();
+  private final long[] mib = new long[TcpMib.values().length];
+  private final long[] drops = new long[DropReason.values().length];
   private final List<StateObserver> stateObservers = new ArrayList<>();
   private final List<DropObserver> dropObservers = new ArrayList<>();
 
@@ -153,18 +156,52 @@ public final class TcpStack implements Transport {
     dropObservers.add(o);
   }
 
-  /** A counter as nstat names it (TcpExtListenOverflows, TcpRetransSegs, ...); 0 if never counted. */
+  /**
+   * A counter as nstat names it (TcpExtListenOverflows, TcpRetransSegs, ...), or a drop count as
+   * {@code drop:REASON}; 0 if never counted.
+   */
   public long counter(String counterName) {
-    return counters.getOrDefault(counterName, 0L);
+    TcpMib m = TcpMib.byName(counterName);
+    if (m != null) {
+      return mib[m.ordinal()];
+    }
+    if (counterName.startsWith("drop:")) {
+      for (DropReason r : DropReason.values()) {
+        if (counterName.equals("drop:" + r.name())) {
+          return drops[r.ordinal()];
+        }
+      }
+    }
+    return 0;
   }
 
-  /** Every non-zero counter, sorted by name. */
+  public long counter(TcpMib m) {
+    return mib[m.ordinal()];
+  }
+
+  /** Segments this stack dropped for {@code reason}. */
+  public long drops(DropReason reason) {
+    return drops[reason.ordinal()];
+  }
+
+  /** Every non-zero counter and drop count ({@code drop:REASON}), sorted by name. */
   public Map<String, Long> counters() {
-    return Collections.unmodifiableMap(counters);
+    Map<String, Long> out = new TreeMap<>();
+    for (TcpMib m : TcpMib.values()) {
+      if (mib[m.ordinal()] != 0) {
+        out.put(m.name(), mib[m.ordinal()]);
+      }
+    }
+    for (DropReason r : DropReason.values()) {
+      if (drops[r.ordinal()] != 0) {
+        out.put("drop:" + r.name(), drops[r.ordinal()]);
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
-  void count(String counterName) {
-    counters.merge(counterName, 1L, Long::sum);
+  void count(TcpMib m) {
+    mib[m.ordinal()]++;
   }
 
   /** Every connection and listener, in creation order then by port, as ss lists sockets. */
@@ -367,6 +404,7 @@ public final class TcpStack implements Transport {
   /** tcp_v4_rcv: find the socket by 4-tuple, then a listener by port, else answer with RST. */
   @Override
   public void input(Segment seg) {
+    count(TcpMib.TcpInSegs);
     if (seg.dstAddr() != address) {
       drop(seg, DropReason.NO_SOCKET);
       return;
@@ -424,17 +462,17 @@ public final class TcpStack implements Transport {
       rst = new Segment(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort(), 0,
           seg.seq() + seg.seqLength(), RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
     }
-    count("TcpOutRsts");
+    count(TcpMib.TcpOutRsts);
     transmit(rst);
   }
 
   void transmit(Segment seg) {
-    count("TcpOutSegs");
+    count(TcpMib.TcpOutSegs);
     ip.output(seg);
   }
 
   void drop(Segment seg, DropReason reason) {
-    count("drop:" + reason.name());
+    drops[reason.ordinal()]++;
     if (seg != null) {
       for (DropObserver o : dropObservers) {
         o.dropped(sim.now(), seg, reason);
@@ -447,7 +485,7 @@ public final class TcpStack implements Transport {
     long now = sim.now();
     long gap = Nanos.millis(sysctls.value(Sysctl.TCP_INVALID_RATELIMIT));
     if (c.lastOowAckNanos != 0 && now - c.lastOowAckNanos < gap) {
-      count("TcpExtTCPACKSkippedChallenge");
+      count(TcpMib.TcpExtTCPACKSkippedChallenge);
       return false;
     }
     c.lastOowAckNanos = now == 0 ? 1 : now;
@@ -555,6 +593,10 @@ public final class TcpStack implements Transport {
    * incarnation of a 4-tuple starts above the old one.
    */
   int initialSequence(int localAddr, int localPort, int remoteAddr, int remotePort) {
+    if (forcedIsnPending) {
+      forcedIsnPending = false;
+      return forcedIsn;
+    }
     long tuple = ((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL) ^ ((long) localPort << 16)
         ^ ((long) remotePort << 48);
     return (int) TraceDigest.mix(secret ^ tuple) + (int) (sim.now() >> 6);
@@ -563,6 +605,15 @@ public final class TcpStack implements Transport {
   /** syncookie_secret[c]: the keys of the two cookie hashes. */
   long cookieSecret(int c) {
     return TraceDigest.mix(secret + 0x5ca1ab1eL * (c + 1));
+  }
+
+  private boolean forcedIsnPending;
+  private int forcedIsn;
+
+  /** Tests only: the next connection (active or passive) starts at {@code isn}, to cross the wrap. */
+  void forceNextIsn(int isn) {
+    forcedIsnPending = true;
+    forcedIsn = isn;
   }
 
   /** secure_tcp_ts_off: a keyed hash of the address pair. */

@@ -98,4 +98,19 @@ class FailureDetectionTest {
     t.runFor(Nanos.millis(2));
     assertEquals(TcpState.CLOSE, cs[0].state());
   }
+
+  @Test
+  void aRebootedPeerAnswersTheNextSegmentWithRstAndTheConnectionIsReset() {
+    TwoStacks t = new TwoStacks(55);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    t.b.reboot(); // all of b's TCP state is gone, silently
+    assertTrue(t.b.sockets().isEmpty());
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.millis(50));
+    assertEquals(List.of(
+        "0.100000 a > P. 1:101(100) ack 1 win 502",
+        "0.110000 b > R 1:1(0) win 0"), t.wireWithoutOptions());
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(Errno.ECONNRESET, cs[0].takeError());
+  }
 }
