@@ -23,7 +23,8 @@ import tcpsim.lab.report.LadderReport;
  * counters.txt} (nstat-style, one counter a line), {@code ss-<time>.txt} snapshots, and the
  * HTML report when the result carries a trace. Each file is written to a temporary file in the
  * same directory and moved into place, so a reader never sees half a file and an interrupted
- * run leaves none behind. Contents depend on the result alone: no timestamps, fixed key order.
+ * run leaves none behind; result.json comes last, so its presence means the point is complete.
+ * Contents depend on the result alone: no timestamps, fixed key order.
  */
 public final class ResultFiles {
   public static final String JSON = "result.json";
@@ -41,7 +42,6 @@ public final class ResultFiles {
   public static List<Path> write(RunResult r, Path dir, Path report) throws IOException {
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
-    written.add(atomicWrite(dir.resolve(JSON), json(r)));
     written.add(atomicWrite(dir.resolve(TIMELINE), timelineCsv(r).getBytes(StandardCharsets.UTF_8)));
     if (!r.portSamples().isEmpty()) {
       written.add(atomicWrite(dir.resolve(PORTS), portsCsv(r).getBytes(StandardCharsets.UTF_8)));
@@ -59,6 +59,8 @@ public final class ResultFiles {
       String html = LadderReport.standard().render(r.trace().get());
       written.add(atomicWrite(to, html.getBytes(StandardCharsets.UTF_8)));
     }
+    // Last: a sweep takes a point whose result.json exists as finished.
+    written.add(atomicWrite(dir.resolve(JSON), json(r)));
     return written;
   }
 
