@@ -17,14 +17,14 @@ final class RunSummary {
     List<String[]> hosts = new ArrayList<>();
     hosts.add(new String[] {"host", "sockets at the end", "retransmitted"});
     for (RunResult.HostResult h : r.hosts()) {
-      hosts.add(new String[] {h.name(), states(h.finalStates()), Long.toString(h.retransmissions())});
+      hosts.add(new String[] {h.name(), states(h.finalStates()), count(h.retransmissions())});
     }
     table(hosts, out);
     List<String[]> apps = new ArrayList<>();
     apps.add(new String[] {"app", "kind", "connects", "bytes read", "errors", "connect latency"});
     for (RunResult.AppResult a : r.apps()) {
       apps.add(new String[] {a.name() + "@" + a.host(), a.kind(), Long.toString(a.connects()),
-          Long.toString(a.bytesDelivered()), errnos(a.errnos()), latency(a.connectLatency())});
+          count(a.bytesDelivered()), errnos(a.errnos()), latency(a.connectLatency())});
     }
     table(apps, out);
   }
@@ -84,6 +84,10 @@ final class RunSummary {
       table.add(row);
     }
     table(table, out);
+  }
+
+  private static String count(long n) {
+    return n == RunResult.NOT_RECORDED ? "-" : Long.toString(n);
   }
 
   static String states(Map<String, Integer> m) {

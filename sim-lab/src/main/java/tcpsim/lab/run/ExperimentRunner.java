@@ -460,7 +460,7 @@ public final class ExperimentRunner {
         }
       }
       apps.add(new RunResult.AppResult(t.app, t.host, t.kind,
-          m.bytesDelivered() ? t.bytesDelivered : 0, t.latencyCount,
+          m.bytesDelivered() ? t.bytesDelivered : RunResult.NOT_RECORDED, t.latencyCount,
           m.errnoCounts() ? t.errnos : Map.of(), t.happenings, pct));
     }
     List<RunResult.HostResult> hosts = new ArrayList<>();
@@ -474,7 +474,7 @@ public final class ExperimentRunner {
         }
       }
       hosts.add(new RunResult.HostResult(e.getKey(),
-          m.retransmissions() ? s.counter("TcpRetransSegs") : 0, s.counters(), finals));
+          m.retransmissions() ? s.counter("TcpRetransSegs") : RunResult.NOT_RECORDED, s.counters(), finals));
     }
     List<RunResult.Event> events = new ArrayList<>();
     for (Recorder.Event ev : recorder.events()) {

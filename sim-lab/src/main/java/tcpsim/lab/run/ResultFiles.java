@@ -97,7 +97,9 @@ public final class ResultFiles {
     for (RunResult.HostResult h : r.hosts()) {
       ObjectNode o = hosts.addObject();
       o.put("name", h.name());
-      o.put("retransmissions", h.retransmissions());
+      if (h.retransmissions() != RunResult.NOT_RECORDED) {
+        o.put("retransmissions", h.retransmissions());
+      }
       ObjectNode fin = o.putObject("final_states");
       for (Map.Entry<String, Integer> e : h.finalStates().entrySet()) {
         fin.put(e.getKey(), e.getValue());
@@ -114,7 +116,9 @@ public final class ResultFiles {
       o.put("host", a.host());
       o.put("kind", a.kind());
       o.put("connects", a.connects());
-      o.put("bytes_delivered", a.bytesDelivered());
+      if (a.bytesDelivered() != RunResult.NOT_RECORDED) {
+        o.put("bytes_delivered", a.bytesDelivered());
+      }
       ObjectNode er = o.putObject("errnos");
       for (Map.Entry<String, Long> e : a.errnos().entrySet()) {
         er.put(e.getKey(), e.getValue());

@@ -19,6 +19,9 @@ public record RunResult(String experiment, String point, long seed, long duratio
     List<String> states, List<StateSample> stateSamples, List<PortSample> portSamples,
     List<AppResult> apps, List<HostResult> hosts, List<Event> events, List<SsSnapshot> ss,
     long eventsFired, String digest, Optional<RunTrace> trace) {
+  /** A count the experiment's metrics did not ask for (bytes delivered, retransmissions). */
+  public static final long NOT_RECORDED = -1;
+
   public RunResult {
     states = List.copyOf(states);
     stateSamples = List.copyOf(stateSamples);
@@ -45,6 +48,7 @@ public record RunResult(String experiment, String point, long seed, long duratio
   /**
    * One application's tallies.
    *
+   * @param bytesDelivered bytes the application read, or {@link #NOT_RECORDED}
    * @param errnos "call ERRNO" -> how often, e.g. "accept() EMFILE"
    * @param happenings other counted outcomes ("gave up (499)", "accepted")
    */
@@ -61,7 +65,7 @@ public record RunResult(String experiment, String point, long seed, long duratio
   /**
    * One host at the end of the run.
    *
-   * @param retransmissions nstat's TcpRetransSegs
+   * @param retransmissions nstat's TcpRetransSegs, or {@link #NOT_RECORDED}
    * @param counters every non-zero stack counter, by nstat name
    * @param finalStates sockets per state at the end, states with none left out
    */
