@@ -190,11 +190,15 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       transitionViolation = "at " + Nanos.format(nowNanos) + " " + side(c) + " went " + from + " -> "
           + to + " (" + cause + "), a pair not in TcpTransitions";
     }
+    boolean inDelivery = delivering != null && deliveringEvent == sim.firedCount();
     if (from == TcpState.CLOSE && to == TcpState.SYN_RECV && c.stack() == serverStack) {
-      incarnations.put(c, incarnation);
+      // A child belongs to the incarnation of the final ACK that made it (tcp_check_req matched
+      // it to the request, so the handshake is that incarnation's own).
+      Integer tag = inDelivery ? tags.get(delivering) : null;
+      incarnations.put(c, tag != null ? tag : incarnation);
     }
     Integer inc = incarnations.get(c);
-    if (inc != null && delivering != null && deliveringEvent == sim.firedCount()) {
+    if (inc != null && inDelivery) {
       Integer tag = tags.get(delivering);
       if (tag != null && tag < inc && staleViolation == null) {
         staleViolation = "at " + Nanos.format(nowNanos) + " a segment sent in incarnation " + tag
