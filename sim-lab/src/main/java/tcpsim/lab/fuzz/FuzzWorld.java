@@ -18,8 +18,10 @@ import tcpsim.net.tcp.TcpConnection;
 import tcpsim.net.tcp.TcpStack;
 import tcpsim.net.tcp.TcpState;
 import tcpsim.net.tcp.TcpTransitions;
+import tcpsim.net.wire.DropReason;
 import tcpsim.net.wire.Ipv4;
 import tcpsim.net.wire.Segment;
+import tcpsim.net.wire.SeqNum;
 import tcpsim.net.wire.TcpFlags;
 
 /**
@@ -53,6 +55,8 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
    * covers them all with room to spare.
    */
   public static final long QUIESCE_NANOS = Nanos.seconds(600);
+  private static final Set<TcpState> STUCK = java.util.EnumSet.of(TcpState.FIN_WAIT1, TcpState.CLOSING,
+      TcpState.LAST_ACK);
   /** The most one recv call reads. */
   static final int RECV_MAX = 1 << 18;
 
@@ -92,8 +96,16 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   /** Tags by segment identity (a duplicate is the same object); looked up, never iterated. */
   private final IdentityHashMap<Segment, Integer> tags = new IdentityHashMap<>();
   private final IdentityHashMap<TcpConnection, Integer> incarnations = new IdentityHashMap<>();
+  /** ISN by (incarnation, side), from the SYNs seen on the wire; looked up, never iterated. */
+  private final java.util.HashMap<Long, Integer> isns = new java.util.HashMap<>();
   private long deliveringEvent = -1;
   private Segment delivering;
+  /** An old segment with data on its way into a later incarnation's connection. */
+  private Segment suspect;
+  private int suspectTag;
+  private int suspectInc;
+  private TcpConnection suspectConn;
+  private boolean suspectDropped;
 
   String transitionViolation;
   String contentViolation;
@@ -128,6 +140,8 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     net.addTap(this);
     clientStack.addStateObserver(this);
     serverStack.addStateObserver(this);
+    clientStack.addDropObserver(this::stackDropped);
+    serverStack.addDropObserver(this::stackDropped);
     if (extraTap != null) {
       net.addTap(extraTap);
       if (extraTap instanceof TcpStack.StateObserver o) {
@@ -176,12 +190,92 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   @Override
   public void transmitted(long nowNanos, String link, Segment segment) {
     tags.putIfAbsent(segment, incarnation);
+    if (segment.has(TcpFlags.SYN)) {
+      isns.put(isnKey(segment.srcAddr() == SERVER_ADDR ? 1 : 0, incarnation), segment.seq());
+    }
+  }
+
+  private static long isnKey(int side, int inc) {
+    return ((long) inc << 1) | side;
+  }
+
+  /**
+   * The receiver's RCV.NXT before {@code c} takes a segment: the peer's ISN in that incarnation,
+   * plus one for the SYN, the bytes taken in order (read or readable), one for a FIN. Null when
+   * the peer's ISN is not known.
+   */
+  private Integer rcvNxt(TcpConnection c, int inc) {
+    int peer = c.stack() == serverStack ? 0 : 1;
+    Integer isn = isns.get(isnKey(peer, inc));
+    if (isn == null) {
+      return null;
+    }
+    long taken = c.readableBytes();
+    if (client != null && client.conn == c) {
+      taken += client.received;
+    }
+    for (Endpoint e : servers) {
+      if (e.conn == c) {
+        taken += e.received;
+      }
+    }
+    return isn + 1 + (int) taken + (c.peerFinReceived() ? 1 : 0);
   }
 
   @Override
   public void delivered(long nowNanos, String link, Segment segment) {
+    settle();
     delivering = segment;
     deliveringEvent = sim.firedCount();
+    Integer tag = tags.get(segment);
+    if (segment.payloadLength() == 0 || tag == null) {
+      return;
+    }
+    TcpStack to = segment.dstAddr() == SERVER_ADDR ? serverStack : clientStack;
+    for (TcpConnection c : to.sockets()) {
+      Integer inc = incarnations.get(c);
+      if (c.localPort() == segment.dstPort() && c.remotePort() == segment.srcPort()
+          && c.state() != TcpState.LISTEN && inc != null && tag < inc) {
+        Integer nxt = rcvNxt(c, inc);
+        if (nxt == null || !SeqNum.gt(segment.end(), nxt)) {
+          return; // nothing beyond RCV.NXT: an old duplicate the stack discards (TCP_OLD_DATA)
+        }
+        suspect = segment;
+        suspectTag = tag;
+        suspectInc = inc;
+        suspectConn = c;
+        suspectDropped = false;
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void dropped(long nowNanos, String link, Segment segment, DropReason reason) {
+    if (segment == suspect) {
+      suspectDropped = true;
+    }
+  }
+
+  /** The receiving stack dropped a segment (DropObserver). */
+  private void stackDropped(long nowNanos, Segment segment, DropReason reason) {
+    if (segment == suspect) {
+      suspectDropped = true;
+    }
+  }
+
+  /**
+   * Old data delivered to a later incarnation's connection and not dropped by its stack (not
+   * PAWS, not out of window) was accepted: queued in order or out of order.
+   */
+  private void settle() {
+    if (suspect != null && !suspectDropped && staleViolation == null) {
+      staleViolation = "at " + Nanos.format(sim.now()) + " data sent in incarnation " + suspectTag
+          + " (seq " + Integer.toUnsignedString(suspect.seq()) + " len " + suspect.payloadLength()
+          + ") was accepted by incarnation " + suspectInc + "'s " + side(suspectConn) + " connection in "
+          + suspectConn.state();
+    }
+    suspect = null;
   }
 
   @Override
@@ -211,6 +305,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   /** Called before each action: what the action itself does is not caused by a delivery. */
   void beginAction() {
+    settle();
     delivering = null;
     deliveringEvent = -1;
   }
@@ -333,11 +428,15 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       advance(QUIESCE_NANOS);
     }
     List<String> left = new ArrayList<>();
+    // Known stack bug ORPHAN_WITHOUT_TIMER: an orphan owing data or FIN with no timer pending is let pass.
+    boolean excuseStuck = known.has(KnownStackBugs.ORPHAN_WITHOUT_TIMER) && sim.pendingCount() == 0;
     for (TcpConnection c : clientStack.sockets()) {
-      left.add("client " + c.state() + " :" + c.localPort());
+      if (!(excuseStuck && STUCK.contains(c.state()))) {
+        left.add("client " + c.state() + " :" + c.localPort());
+      }
     }
     for (TcpConnection c : serverStack.sockets()) {
-      if (c != serverApi.socketOf(listenFd)) {
+      if (c != serverApi.socketOf(listenFd) && !(excuseStuck && STUCK.contains(c.state()))) {
         left.add("server " + c.state() + " :" + c.localPort() + "->" + c.remotePort());
       }
     }
@@ -347,7 +446,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     int probe = clientApi.socket().intValue();
     SysResult<Integer> b = clientApi.bind(probe, 0, CLIENT_PORT);
     clientApi.close(probe);
-    if (!b.isOk()) {
+    if (!b.isOk() && !(excuseStuck && !clientStack.sockets().isEmpty())) {
       left.add("client port " + CLIENT_PORT + " still held (bind: " + b.errno() + ")");
     }
     if (!left.isEmpty() && leakViolation == null) {

@@ -85,7 +85,9 @@ public final class Fuzzer {
         .maxActions(maxActions);
     // Simplest first: the shrinker prefers generators added earlier.
     Gen<Integer> sides = Gen.ints(0, 1);
-    c.action(6, Gen.ints(0, 20).map(k -> wrap(new FuzzAction.Advance(100L << k))));
+    // Time steps from 100 us to 104 s, favouring the round-trip scale where orderings race.
+    Gen<Integer> steps = Gen.frequency(Gen.weighted(3, Gen.ints(0, 6)), Gen.weighted(1, Gen.ints(7, 20)));
+    c.action(6, steps.map(k -> wrap(new FuzzAction.Advance(100L << k))));
     c.action(3, Gen.constant(wrap(new FuzzAction.Connect())));
     c.action(4, Gen.combine(sides, Gen.ints(1, 131_072), (s, n) -> wrap(new FuzzAction.Send(s, n))));
     c.action(3, sides.map(s -> wrap(new FuzzAction.Recv(s))));
@@ -93,7 +95,8 @@ public final class Fuzzer {
     c.action(1, Gen.combine(sides, Gen.ints(0, 2), (s, h) -> wrap(new FuzzAction.Shutdown(s, h))));
     c.action(1, sides.map(s -> wrap(new FuzzAction.Close(s, true))));
     Gen<FuzzAction.Filter> filters = Gen.elementOf(FuzzAction.Filter.values());
-    Gen<Long> holds = Gen.ints(0, 18).map(k -> 100L << k); // 100 us .. 26.2 s, under the MSL
+    Gen<Long> holds = Gen.frequency(Gen.weighted(3, Gen.ints(0, 8)), Gen.weighted(1, Gen.ints(9, 18)))
+        .map(k -> 100L << k); // 100 us .. 26.2 s, under the MSL
     c.action(1, Gen.combine(sides, filters, Gen.ints(1, 48),
         (s, f, n) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DROP, s, f, n, 0))));
     c.action(2, Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
