@@ -84,13 +84,15 @@ public final class IdleConnectionsScale {
         + "target < 60 s at 1 M: %s%n", openSeconds, target / openSeconds,
         Nanos.format(sim.now()), target < 1_000_000 ? "n/a" : openSeconds < 60 ? "met" : "MISSED");
     System.out.printf(Locale.ROOT, "      of which %.1f s CPU on the main thread and %.1f s in GC"
-        + " pauses/cycles (the rest is waiting for a shared CPU)%n", cpuSeconds, gcSeconds);
+        + " pauses (the rest: JIT and concurrent GC threads, waiting for a shared CPU)%n",
+        cpuSeconds, gcSeconds);
     System.out.printf(Locale.ROOT, "ESTABLISHED: client %,d, server %,d (accepted %,d); "
         + "other states %,d; pending events %,d%n", states[0], states[1], accepted, states[2],
         sim.pendingCount());
     System.out.printf(Locale.ROOT, "retained heap: %,d B over the empty world = %.0f B per "
         + "connection (both ends), %.0f B per socket; target <= 1024 B per connection: %s%n",
-        used - baseline, perConnection, perConnection / 2, perConnection <= 1024 ? "met" : "MISSED");
+        used - baseline, perConnection, perConnection / 2,
+        perConnection <= 1024 ? "met" : "MISSED");
     if (states[0] != target || states[1] != target || states[2] != 0) {
       System.out.println("FAILED: not every connection is ESTABLISHED at both ends");
       System.exit(1);
@@ -133,7 +135,7 @@ public final class IdleConnectionsScale {
       }
     }
 
-    /** Opens {@code count} more connections, round-robin over the server ports, and accepts them. */
+    /** Opens {@code count} more connections round-robin over the server ports; accepts them. */
     void open(long count, Progress progress) {
       long target = opened + count;
       long nextReport = opened + 100_000;

@@ -115,7 +115,8 @@ public class TcpThroughputBench {
         "%n[tcp-throughput] %s, %s: %.2f M segments/s of wall time, %.2f M per CPU second"
             + " (%.0f%% data), payload %.1f MB/s of wall time,"
             + " virtual %.3f s in %.3f s wall (virtual/real %.2f), virtual goodput %.0f Mbit/s%n",
-        link, impl, segments / wall / 1e6, segments / cpu / 1e6, 100.0 * data / Math.max(1, segments), bytes / wall / 1e6,
+        link, impl, segments / wall / 1e6, segments / cpu / 1e6,
+        100.0 * data / Math.max(1, segments), bytes / wall / 1e6,
         virtual, wall, virtual / wall, bytes * 8 / Math.max(virtual, 1e-9) / 1e6);
   }
 
