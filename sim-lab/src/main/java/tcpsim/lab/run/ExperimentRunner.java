@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import tcpsim.core.event.HeapEventSet;
 import tcpsim.core.event.Simulation;
+import tcpsim.core.event.SimulationLimitException;
 import tcpsim.lab.experiment.App;
 import tcpsim.lab.experiment.Experiment;
 import tcpsim.lab.experiment.Fault;
@@ -17,7 +19,6 @@ import tcpsim.lab.experiment.HostSpec;
 import tcpsim.lab.experiment.LinkSpec;
 import tcpsim.lab.experiment.Metrics;
 import tcpsim.lab.experiment.Workload;
-import tcpsim.lab.experiment.WorkloadKind;
 import tcpsim.lab.report.LadderTap;
 import tcpsim.lab.report.RunTrace;
 import tcpsim.lab.report.StateTimeline;
@@ -54,8 +55,8 @@ import tcpsim.net.wire.Segment;
  * stack and starts its applications again; {@code pull_cable}/{@code plug_cable} cut and restore
  * every path to and from the host while it keeps running.
  *
- * <p>Caveats: a heal restores every partition between the link's hosts, a pulled cable's too;
- * syn-flood is not implemented yet and fails the run with a {@link RunError}.
+ * <p>Caveats: a heal restores every partition between the link's hosts, a pulled cable's too. A
+ * run past {@link Options#maxEvents} fails with a {@link RunError} rather than running for hours.
  */
 public final class ExperimentRunner {
   /** The states the timeline counts, in ss's order of interest. */
@@ -80,15 +81,26 @@ public final class ExperimentRunner {
    *     report trace
    * @param pcapDir write one pcap per host there, or null
    * @param ssAtNanos take an {@code ss -tan} snapshot of every host at each of these times
+   * @param maxEvents the run fails with a {@link RunError} past this many events (a guard
+   *     against a rate and duration that would run for hours)
    */
-  public record Options(int ladderConnections, Path pcapDir, List<Long> ssAtNanos) {
-    public static final Options DEFAULT = new Options(0, null, List.of());
+  public record Options(int ladderConnections, Path pcapDir, List<Long> ssAtNanos, long maxEvents) {
+    /** About a minute of one core on a laptop-class machine. */
+    public static final long DEFAULT_MAX_EVENTS = 100_000_000L;
+    public static final Options DEFAULT = new Options(0, null, List.of(), DEFAULT_MAX_EVENTS);
+
+    public Options(int ladderConnections, Path pcapDir, List<Long> ssAtNanos) {
+      this(ladderConnections, pcapDir, ssAtNanos, DEFAULT_MAX_EVENTS);
+    }
 
     public Options {
       if (ladderConnections < 0) {
         throw new IllegalArgumentException("ladderConnections must be >= 0, was " + ladderConnections);
       }
       ssAtNanos = List.copyOf(ssAtNanos);
+      if (maxEvents < 1) {
+        throw new IllegalArgumentException("maxEvents must be >= 1, was " + maxEvents);
+      }
     }
   }
 
@@ -114,7 +126,7 @@ public final class ExperimentRunner {
     this.seed = seed;
     this.pointId = pointId;
     this.options = options;
-    this.sim = new Simulation(seed);
+    this.sim = new Simulation(seed, new HeapEventSet(), options.maxEvents(), Long.MAX_VALUE);
     this.net = new Network(sim);
     this.recorder = new Recorder(this::stateNote);
     this.ctx = new RunContext(sim, recorder);
@@ -123,12 +135,12 @@ public final class ExperimentRunner {
   /** Runs {@code experiment} with {@code seed}; {@code pointId} names the grid point in the result. */
   public static RunResult run(Experiment experiment, long seed, String pointId, Options options)
       throws RunError, IOException {
-    for (App a : experiment.apps()) {
-      if (a.kind() == WorkloadKind.SYN_FLOOD) {
-        throw new RunError("app '" + a.name() + "': not implemented yet: " + a.kind().yamlName());
-      }
+    try {
+      return new ExperimentRunner(experiment, seed, pointId, options).go();
+    } catch (SimulationLimitException e) {
+      throw new RunError("the run was stopped: " + e.getMessage()
+          + "; shorten the duration or lower the rates");
     }
-    return new ExperimentRunner(experiment, seed, pointId, options).go();
   }
 
   private RunResult go() throws IOException {
@@ -250,8 +262,11 @@ public final class ExperimentRunner {
       p = new BulkTransferApp(ctx, a, api, t, w);
     } else if (wl instanceof Workload.IdleConnections w) {
       p = new IdleConnectionsApp(ctx, a, api, t, w);
+    } else if (wl instanceof Workload.SynFlood w) {
+      Host host = net.host(a.host());
+      p = new SynFloodApp(ctx, a, t, w, host.ip(), host.address());
     } else {
-      throw new IllegalStateException(a.kind().yamlName() + " is refused before the run");
+      throw new IllegalStateException("no process for workload " + wl);
     }
     processes.get(a.host()).add(p);
     p.start();
