@@ -34,6 +34,7 @@ import tcpsim.net.socket.SocketApi;
 import tcpsim.net.tcp.TcpConnection;
 import tcpsim.net.tcp.TcpStack;
 import tcpsim.net.tcp.TcpState;
+import tcpsim.net.tcp.TimeWaitSocket;
 import tcpsim.net.wire.Segment;
 
 /**
@@ -375,10 +376,14 @@ public final class ExperimentRunner {
     }, 0);
   }
 
+  /** Sockets per state by kernel code: full sockets plus the light TIME_WAIT / FIN_WAIT2 entries. */
   private int[] countStates(TcpStack stack) {
     int[] byCode = new int[16];
     for (TcpConnection c : stack.sockets()) {
       byCode[c.state().code()]++;
+    }
+    for (TimeWaitSocket tw : stack.timeWaitSockets()) {
+      byCode[tw.state().code()]++;
     }
     return byCode;
   }
@@ -406,6 +411,13 @@ public final class ExperimentRunner {
           n++;
         }
       }
+      for (TimeWaitSocket tw : e.getValue().timeWaitSockets()) {
+        int p = tw.localPort();
+        if (!used[p]) {
+          used[p] = true;
+          n++;
+        }
+      }
       portSamples.add(new RunResult.PortSample(sim.now(), e.getKey(), n));
     }
   }
@@ -416,6 +428,10 @@ public final class ExperimentRunner {
       for (TcpConnection c : e.getValue().sockets()) {
         rows.add(SocketRow.of(SsState.ofKernelCode(c.state().code()), c.readableBytes(),
             c.unackedBytes(), c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()));
+      }
+      for (TimeWaitSocket tw : e.getValue().timeWaitSockets()) {
+        rows.add(SocketRow.of(SsState.ofKernelCode(tw.state().code()), 0, 0, tw.localAddress(),
+            tw.localPort(), tw.remoteAddress(), tw.remotePort()));
       }
       ssSnapshots.add(new RunResult.SsSnapshot(now, e.getKey(), SsTable.render(rows, false, false)));
     }
