@@ -44,6 +44,9 @@ class GalleryRunTest {
     RunResult.Event full = firstEvent(r, "connect() = EADDRNOTAVAIL");
     assertNotNull(full);
     assertEquals(Nanos.seconds(50), full.atNanos(), "1000 ports / 20 per second");
+    RunResult reuse = run("time-wait-exhaustion", "rate=20-per-s,tcp_tw_reuse=1,seed=1");
+    assertEquals(0, reuse.errnoCount("churn", "connect()", "EADDRNOTAVAIL"),
+        "tcp_tw_reuse lets connect() take a port whose TIME_WAIT is over a second old");
   }
 
   @Test
