@@ -242,10 +242,13 @@ public final class ExperimentRunner {
   }
 
   private void launch(App a) {
-    TcpStack stack = stacks.get(a.host());
-    SocketApi api = new SocketApi(stack);
-    // SocketApi needs room past stdio; a limit of 1 to 3 leaves none either way.
-    api.setNofileLimit(Math.max(4, specs.get(a.host()).fdLimit()));
+    // A syn-flood writes onto the wire and has no sockets; every other kind is a socket process.
+    SocketApi api = null;
+    if (!(a.workload() instanceof Workload.SynFlood)) {
+      api = new SocketApi(stacks.get(a.host()));
+      // SocketApi needs room past stdio; a limit of 1 to 3 leaves none either way.
+      api.setNofileLimit(Math.max(4, specs.get(a.host()).fdLimit()));
+    }
     Recorder.AppTally t = tallies.get(a.name());
     Workload wl = a.workload();
     AppProcess p;
