@@ -301,7 +301,8 @@ public final class Listener {
     sendSynAck(req);
     req.numTimeout++;
     req.numRetrans++;
-    stack.count(TcpMib.TcpRetransSegs);
+    stack.count(TcpMib.TcpRetransSegs); // tcp_rtx_synack counts both
+    stack.count(TcpMib.TcpExtTCPSynRetrans);
     req.arm(stack.sim());
   }
 
@@ -315,6 +316,7 @@ public final class Listener {
       sendSynAck(req); // inet_rtx_syn_ack
       req.numRetrans++;
       stack.count(TcpMib.TcpRetransSegs);
+      stack.count(TcpMib.TcpExtTCPSynRetrans);
       return;
     }
     if (seg.has(RST)) {

@@ -71,6 +71,12 @@ public enum Sysctl {
   TCP_TIMEWAIT_LEN("tcpsim.tcp_timewait_len", 0, Integer.MAX_VALUE,
       "TCP_TIMEWAIT_LEN in include/net/tcp.h (not a sysctl in Linux)", 60),
   /**
+   * Simulator only: the kernel's tick rate (CONFIG_HZ, a build option; 250 on Debian's kernels).
+   * Long timers (TIME-WAIT, FIN-WAIT-2, keepalive) are rounded up as the timer wheel rounds them
+   * (kernel/time/timer.c calc_wheel_index); 0 makes them exact. Must divide 10^9.
+   */
+  CONFIG_HZ("tcpsim.config_hz", 0, 1000, "CONFIG_HZ=250 (Debian's kernel config)", 250),
+  /**
    * Simulator only: 1 (Linux, RFC 5961) acts on a RST only at exactly RCV.NXT and answers other
    * in-window RSTs and any SYN in a synchronized state with a challenge ACK; 0 is RFC 793 / RFC
    * 9293 §3.10.7.4 without RFC 5961: any in-window RST or SYN resets the connection.

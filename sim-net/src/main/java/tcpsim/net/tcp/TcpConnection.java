@@ -200,6 +200,12 @@ public final class TcpConnection implements EventHandler {
   // ---- timestamps (RFC 7323) ----
   int tsOffset;
   int tsRecent;
+  /** When TS.Recent was last stored, virtual ns; 0 when never (ts_recent_stamp). */
+  long tsRecentStampNanos;
+  /** The TIME-WAIT (or orphan FIN-WAIT-2) entry this connection handed over to, if any. */
+  TimeWaitSocket timeWait;
+  /** An ISN chosen before connect (tcp_twsk_unique: TIME-WAIT's SND.NXT + 65537); 0 = none. */
+  int presetIss;
 
   // ---- RTT and RTO (RFC 6298, tcp_rtt_estimator / tcp_set_rto) ----
   /** SRTT, RTTVAR, the RTO (icsk_rto, doubled by backoff) and the backoff count. */
@@ -270,12 +276,36 @@ public final class TcpConnection implements EventHandler {
     this.cc = new RenoCongestion(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
   }
 
+  /**
+   * A stand-in for observers of a timewait entry's state changes: same 4-tuple, its state read
+   * from the entry. Not hashed, bound or able to send.
+   */
+  static TcpConnection timeWaitView(TcpStack stack, TimeWaitSocket tw, TcpState shown) {
+    TcpConnection v = new TcpConnection(stack);
+    v.localPort = tw.localPort;
+    v.remoteAddr = tw.remoteAddr;
+    v.remotePort = tw.remotePort;
+    v.timeWait = tw;
+    v.state = shown; // a view, never a live socket: it goes through no transition
+    return v;
+  }
+
   // =========================================================================================
   // Public view
   // =========================================================================================
 
+  /**
+   * The socket's state; after the hand-over to a {@link TimeWaitSocket}, that entry's (TIME_WAIT,
+   * or FIN_WAIT2 for an orphan, then CLOSE when it is gone).
+   */
   public TcpState state() {
-    return state;
+    TimeWaitSocket tw = timeWait;
+    return tw != null ? tw.state() : state;
+  }
+
+  /** The light TIME-WAIT entry this socket handed over to, or null. */
+  public TimeWaitSocket timeWaitSocket() {
+    return timeWait;
   }
 
   public int localAddress() {
@@ -449,6 +479,13 @@ public final class TcpConnection implements EventHandler {
     return sendBuf.isWritable();
   }
 
+  /** tcp_store_ts_recent: TS.Recent and when it was stored (RFC 7323 §4.3). */
+  void storeTsRecent(int tsVal) {
+    tsRecent = tsVal;
+    long now = sim.now();
+    tsRecentStampNanos = now == 0 ? 1 : now;
+  }
+
   /** The virtual time in ms on this connection's timestamp clock (tcp_clock_ms + ts_offset). */
   int tsNow() {
     return (int) (sim.now() / Nanos.PER_MILLI) + tsOffset;
@@ -466,7 +503,9 @@ public final class TcpConnection implements EventHandler {
     remoteAddr = remoteAddress;
     remotePort = remotePortNumber;
     TcpSysctls s = stack.sysctls();
-    iss = stack.initialSequence(localAddr, localPort, remoteAddr, remotePort);
+    iss = presetIss != 0 ? presetIss
+        : stack.initialSequence(localAddr, localPort, remoteAddr, remotePort);
+    presetIss = 0;
     tsOffset = stack.tsOffset(localAddr, remoteAddr);
     sndUna = iss;
     sndNxt = iss + 1;
@@ -600,7 +639,7 @@ public final class TcpConnection implements EventHandler {
           return;
         }
         if (hadSendShutdown) {
-          maybeOrphanFinWait2();
+          maybeOrphanFinWait2(false);
           return;
         }
         switch (state) {
@@ -625,11 +664,35 @@ public final class TcpConnection implements EventHandler {
     close(true);
   }
 
-  /** An orphan already in FIN-WAIT-2 gets the tcp_fin_timeout timer (tcp_close). */
-  private void maybeOrphanFinWait2() {
-    if (orphan && state == FIN_WAIT2) {
-      armFinWait2Timer();
+  /**
+   * An orphan in FIN-WAIT-2 waits tcp_fin_timeout for the peer's FIN (tcp_close, and
+   * tcp_rcv_state_process when our FIN is acked after close): when that time is not longer than
+   * TCP_TIMEWAIT_LEN it waits in a light timewait entry in the FIN_WAIT2 substate
+   * (tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)); otherwise, or when the segment that acked our FIN
+   * also carries the peer's FIN, on the keepalive timer. A FIN-WAIT-2 reached by shutdown(SHUT_WR)
+   * has no such timer: the application may still read.
+   */
+  private void maybeOrphanFinWait2(boolean segmentHasFin) {
+    if (!orphan || state != FIN_WAIT2) {
+      return;
     }
+    long tmo = finTimeNanos();
+    long twLen = stack.timeWaitLenNanos();
+    if (tmo > twLen) {
+      armFinWait2Timer(tmo - twLen);
+    } else if (segmentHasFin) {
+      armFinWait2Timer(tmo);
+    } else {
+      cancelAllTimers();
+      handOffToTimeWait(FIN_WAIT2, tmo);
+    }
+  }
+
+  /** tcp_fin_time: tcp_fin_timeout, but at least 3.5 RTO ((rto << 2) - (rto >> 1)). */
+  private long finTimeNanos() {
+    long finTimeout = Nanos.seconds(stack.sysctls().finTimeoutSeconds());
+    long rto = rtt.rtoNanos();
+    return Math.max(finTimeout, (rto << 2) - (rto >> 1));
   }
 
   /** SHUT_RD (tcp_shutdown): nothing is sent; reads return 0 from now on. */
@@ -694,7 +757,7 @@ public final class TcpConnection implements EventHandler {
     rcv.startAt(irs);
     negotiateOptions(seg.options());
     if (tsOk && seg.options().hasTimestamp()) {
-      tsRecent = seg.options().tsVal();
+      storeTsRecent(seg.options().tsVal());
     }
     if (hasAck) {
       // Our SYN is acknowledged: ESTABLISHED (tcp_finish_connect). SYN windows are never scaled.
@@ -782,7 +845,7 @@ public final class TcpConnection implements EventHandler {
       return false;
     }
     if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())) {
-      tsRecent = seg.options().tsVal(); // tcp_store_ts_recent (RFC 7323 §4.3)
+      storeTsRecent(seg.options().tsVal()); // tcp_store_ts_recent (RFC 7323 §4.3)
     }
     return true;
   }
@@ -887,7 +950,11 @@ public final class TcpConnection implements EventHandler {
       case FIN_WAIT1 -> {
         if (finAcked()) {
           setState(FIN_WAIT2, "our FIN acknowledged");
-          maybeOrphanFinWait2();
+          maybeOrphanFinWait2(seg.has(FIN));
+          if (timeWait != null) {
+            notifyApp();
+            return false; // the light entry has the connection now
+          }
           notifyApp();
         }
       }
@@ -1023,34 +1090,8 @@ public final class TcpConnection implements EventHandler {
     notifyApp();
   }
 
-  /**
-   * TIME-WAIT (§3.10.7.4; tcp_timewait_state_process): a retransmitted FIN is ACKed again and the
-   * 2MSL timer restarts; a RST ends TIME-WAIT under tcp_rfc1337=0 (RFC 1337's hazard); anything
-   * else in window gets an ACK.
-   */
+  /** TIME-WAIT is handled by the light {@link TimeWaitSocket}; this socket no longer is hashed. */
   private void timeWaitArrives(Segment seg) {
-    if (seg.has(RST)) {
-      if (!stack.sysctls().rfc1337() && seg.seq() == rcv.rcvNxt()) {
-        destroy("RST in TIME-WAIT", null);
-      } else {
-        stack.drop(seg, DropReason.TCP_RESET);
-      }
-      return;
-    }
-    if (seg.has(FIN) && seg.end() == rcv.rcvNxt()) {
-      sendAck();
-      armTimeWaitTimer();
-      return;
-    }
-    if (seg.has(SYN) && !seg.has(ACK) && SeqNum.gt(seg.seq(), rcv.rcvNxt())) {
-      // TCP_TW_SYN: a new incarnation may start; the teardown work models it fully.
-      destroy("SYN reopens TIME-WAIT", null);
-      stack.input(seg);
-      return;
-    }
-    if (seg.seqLength() > 0 || seg.has(SYN)) {
-      sendAck();
-    }
     stack.drop(seg, DropReason.TCP_OLD_SEQUENCE);
   }
 
@@ -1810,6 +1851,10 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     sendSyn(state == SYN_RECV);
+    // __tcp_retransmit_skb counts a SYN like any retransmission (TCP_MIB_RETRANSSEGS) and also
+    // as LINUX_MIB_TCPSYNRETRANS.
+    stack.count(TcpMib.TcpRetransSegs);
+    stack.count(TcpMib.TcpExtTCPSynRetrans);
     retransmits++;
     totalRto++;
     totalRetrans++;
@@ -1904,7 +1949,15 @@ public final class TcpConnection implements EventHandler {
   /** Keepalive (RFC 1122 §4.2.3.6; tcp_keepalive_timer), and the orphan FIN-WAIT-2 timeout. */
   private void keepaliveTimeout() {
     if (state == FIN_WAIT2 && orphan) {
-      // tcp_keepalive_timer: an orphan's FIN-WAIT-2 ends after tcp_fin_timeout, without a segment.
+      // tcp_keepalive_timer: what is left of tcp_fin_time beyond TCP_TIMEWAIT_LEN is waited out
+      // in a timewait entry; with nothing left, RST and gone.
+      long rest = finTimeNanos() - stack.timeWaitLenNanos();
+      if (rest > 0) {
+        cancelAllTimers();
+        handOffToTimeWait(FIN_WAIT2, rest);
+        return;
+      }
+      sendActiveReset();
       destroy("tcp_fin_timeout in FIN-WAIT-2", null);
       return;
     }
@@ -1918,7 +1971,7 @@ public final class TcpConnection implements EventHandler {
         : stack.sysctls().keepaliveIntvlSeconds());
     int cnt = keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
     if (sb.count > 0 || SeqNum.lt(sndNxt, writeSeq)) {
-      keepaliveTimer = sim.scheduleAfter(keepIdle, this, TIMER_KEEPALIVE);
+      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
       return;
     }
     if (idle >= keepIdle) {
@@ -1930,10 +1983,10 @@ public final class TcpConnection implements EventHandler {
       }
       output(sndUna - 1, ACK, 0, null); // tcp_write_wakeup -> tcp_xmit_probe_skb
       probesOut++;
-      keepaliveTimer = sim.scheduleAfter(keepIntvl, this, TIMER_KEEPALIVE);
+      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIntvl), this, TIMER_KEEPALIVE);
     } else {
       probesOut = 0;
-      keepaliveTimer = sim.scheduleAfter(keepIdle - idle, this, TIMER_KEEPALIVE);
+      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle - idle), this, TIMER_KEEPALIVE);
     }
   }
 
@@ -1946,37 +1999,58 @@ public final class TcpConnection implements EventHandler {
     if (keepAlive && state.isSynchronized() && state != TIME_WAIT) {
       long keepIdle = Nanos.seconds(keepIdleSeconds > 0 ? keepIdleSeconds
           : stack.sysctls().keepaliveTimeSeconds());
-      keepaliveTimer = sim.scheduleAfter(keepIdle, this, TIMER_KEEPALIVE);
+      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
     }
   }
 
-  private void armFinWait2Timer() {
+  private void armFinWait2Timer(long delayNanos) {
     if (keepaliveTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(keepaliveTimer);
     }
-    keepaliveTimer = sim.scheduleAfter(Nanos.seconds(stack.sysctls().finTimeoutSeconds()), this,
-        TIMER_KEEPALIVE);
+    keepaliveTimer = sim.scheduleAfter(longTimerDelay(delayNanos), this, TIMER_KEEPALIVE);
+  }
+
+  /** A long timer's delay with the kernel timer wheel's slack (tcpsim.config_hz). */
+  long longTimerDelay(long delayNanos) {
+    return TcpTimeouts.timerWheelDelayNanos(sim.now(), delayNanos, stack.configHz());
   }
 
   private void timeWaitTimeout() {
     destroy("TIME-WAIT timeout", null);
   }
 
-  private void armTimeWaitTimer() {
-    if (timeWaitTimer != Simulation.NO_EVENT) {
-      sim.cancelIfPending(timeWaitTimer);
-    }
-    timeWaitTimer = sim.scheduleAfter(Nanos.seconds(stack.sysctls().timeWaitLenSeconds()), this,
-        TIMER_TIMEWAIT);
-  }
-
-  /** tcp_time_wait: TIME-WAIT for TCP_TIMEWAIT_LEN (60 s in Linux; RFC 9293 says 2 MSL). */
+  /**
+   * tcp_time_wait: TIME-WAIT for TCP_TIMEWAIT_LEN (60 s in Linux; RFC 9293 §3.10.8 says 2 MSL),
+   * kept by a light {@link TimeWaitSocket}; beyond tcp_max_tw_buckets the socket skips TIME-WAIT
+   * (inet_twsk_alloc fails, TcpExtTCPTimeWaitOverflow) and simply closes.
+   */
   private void enterTimeWait(String cause) {
+    if (timeWait != null) {
+      return;
+    }
     setState(TIME_WAIT, cause);
     cancelAllTimers();
-    releaseBuffers();
-    armTimeWaitTimer();
+    handOffToTimeWait(TIME_WAIT, stack.timeWaitLenNanos());
     notifyApp();
+  }
+
+  /**
+   * tcp_time_wait(sk, substate, timeo): make the light entry, hand it the 4-tuple, the port and
+   * the sequence state, and let go of this control block (tcp_done).
+   */
+  private void handOffToTimeWait(TcpState substate, long lenNanos) {
+    int window = Math.min(65535, rcv.rcvWnd() >> rcv.rcvWscale());
+    TimeWaitSocket tw = stack.admitTimeWait(this, substate, sndNxt, rcv.rcvNxt(), window,
+        lenNanos);
+    if (tw == null) {
+      destroy("tcp_max_tw_buckets: TIME-WAIT skipped", null);
+      return;
+    }
+    timeWait = tw;
+    sb.release();
+    if (sendBuf != null && sendBuf.size() == 0) {
+      sendBuf = null;
+    }
   }
 
   // =========================================================================================

@@ -30,7 +30,17 @@ public enum TcpMib {
   TcpExtTCPAbortOnClose,
   TcpExtTCPAbortOnData,
   TcpExtTCPAbortOnLinger,
-  TcpExtTCPAbortOnTimeout;
+  TcpExtTCPAbortOnTimeout,
+  /** LINUX_MIB_TCPSYNRETRANS: SYN and SYN-ACK retransmissions (__tcp_retransmit_skb). */
+  TcpExtTCPSynRetrans,
+  /** LINUX_MIB_TIMEWAITED: TIME-WAIT entries that ran their full time (tw_timer_handler). */
+  TcpExtTW,
+  /** LINUX_MIB_TIMEWAITRECYCLED: TIME-WAIT entries taken over by connect (tcp_tw_reuse). */
+  TcpExtTWRecycled,
+  /** LINUX_MIB_TCPTIMEWAITOVERFLOW: sockets that skipped TIME-WAIT (tcp_max_tw_buckets). */
+  TcpExtTCPTimeWaitOverflow,
+  /** LINUX_MIB_TCPACKSKIPPEDTIMEWAIT: rate-limited out-of-window ACKs from TIME-WAIT. */
+  TcpExtTCPACKSkippedTimeWait;
 
   /** The counter named {@code name}, or null. */
   public static TcpMib byName(String name) {
