@@ -19,6 +19,7 @@ import tcpsim.net.tcp.TcpInfo;
 import tcpsim.net.tcp.TcpStack;
 import tcpsim.net.tcp.TcpState;
 import tcpsim.net.tcp.TcpSysctls;
+import tcpsim.net.tcp.TimeWaitSocket;
 import tcpsim.net.wire.Ipv4;
 import tcpsim.net.wire.Segment;
 
@@ -40,8 +41,8 @@ import tcpsim.net.wire.Segment;
  *       tolerated by the runner, a script's own such line is UNSUPPORTED.</li>
  *   <li>epoll, MSG_PEEK, blocking poll on more than one descriptor, and socket options outside
  *       {@link SocketOption}, SO_LINGER and TCP_INFO are UNSUPPORTED, named.</li>
- *   <li>{@code ss} checks see listeners and connections (TIME_WAIT included) and a listener's
- *       request sockets as syn-recv.</li>
+ *   <li>{@code ss} checks see listeners, connections, TIME_WAIT entries (with their FIN_WAIT_2
+ *       substate) and a listener's request sockets as syn-recv.</li>
  * </ul>
  */
 public final class SimulatedBackend implements ScriptBackend {
@@ -196,6 +197,14 @@ public final class SimulatedBackend implements ScriptBackend {
         return true;
       }
       if (st == TcpState.LISTEN && ssState.equals("syn-recv") && c.listener().synQueueLength() > 0) {
+        return true;
+      }
+    }
+    // TIME_WAIT and an orphan's FIN_WAIT_2 live on as light entries (inet_timewait_sock); ss
+    // shows their substate.
+    for (TimeWaitSocket tw : stack.timeWaitSockets()) {
+      if (tw.alive() && (tw.localPort() == port || tw.remotePort() == port)
+          && tw.state().ssFilterName().equals(ssState)) {
         return true;
       }
     }
