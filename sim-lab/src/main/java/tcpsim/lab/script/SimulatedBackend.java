@@ -273,7 +273,7 @@ public final class SimulatedBackend implements ScriptBackend {
       }
       case "shutdown" -> done(api.shutdown(fd(a, 0), (int) value(arg(a, 1))));
       case "setsockopt" -> setsockopt(fd(a, 0), arg(a, 1), arg(a, 2), arg(a, 3));
-      case "getsockopt" -> getsockopt(fd(a, 0), arg(a, 2), arg(a, 3));
+      case "getsockopt" -> getsockopt(fd(a, 0), arg(a, 2), arg(a, 3), a.size() > 4 ? a.get(4) : null);
       case "fcntl" -> fcntl(a);
       case "ioctl" -> ioctl(fd(a, 0), arg(a, 1));
       case "poll" -> poll(a);
@@ -351,7 +351,7 @@ public final class SimulatedBackend implements ScriptBackend {
     return done(api.setsockopt(fd, intOption(opt), (int) value(val)));
   }
 
-  private SyscallOutcome getsockopt(int fd, Expr option, Expr val) {
+  private SyscallOutcome getsockopt(int fd, Expr option, Expr val, Expr length) {
     String opt = optionName(null, option);
     if (opt.equals("TCP_INFO")) {
       SysResult<TcpInfo> r = api.tcpInfo(fd);
@@ -392,7 +392,12 @@ public final class SimulatedBackend implements ScriptBackend {
     if (!r.isOk()) {
       return done(r);
     }
-    return new SyscallOutcome.Returned(new SyscallResult(0, null, Map.of(3, (long) r.intValue())));
+    Map<Integer, Long> out = new LinkedHashMap<>();
+    out.put(3, (long) r.intValue());
+    if (length instanceof Expr.Array) {
+      out.put(4, 4L); // optlen: sizeof(int)
+    }
+    return new SyscallOutcome.Returned(new SyscallResult(0, null, out));
   }
 
   /** A struct result that differs from the script's: reported as the call's failure. */
