@@ -295,6 +295,9 @@ public final class SimulatedBackend implements ScriptBackend {
   }
 
   private SyscallOutcome receive(int fd, int length, long flags) {
+    if (length < 0) {
+      return done(SysResult.error(Errno.EFAULT)); // a size_t beyond the address space
+    }
     if ((flags & ~(0x40L | 0x4000L)) != 0) {
       throw new NotModelled("recv flags " + flags + " (only MSG_DONTWAIT)");
     }
@@ -306,6 +309,9 @@ public final class SimulatedBackend implements ScriptBackend {
   }
 
   private SyscallOutcome transmit(int fd, int length, long flags) {
+    if (length < 0) {
+      return done(SysResult.error(Errno.EFAULT));
+    }
     if ((flags & ~(0x40L | 0x4000L)) != 0) {
       throw new NotModelled("send flags " + flags + " (only MSG_DONTWAIT, MSG_NOSIGNAL)");
     }
