@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import tcpsim.core.event.HeapEventSet;
 import tcpsim.core.event.PendingEventSet;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.event.SimulationLimitException;
@@ -74,7 +75,7 @@ public final class SimulatedBackend implements ScriptBackend {
   }
 
   public SimulatedBackend(long seed) {
-    sim = new Simulation(seed, new tcpsim.core.event.HeapEventSet(), MAX_EVENTS,
+    sim = new Simulation(seed, new HeapEventSet(), MAX_EVENTS,
         ScriptRunner.TIME_LIMIT_NANOS + ScriptRunner.TIMEOUT_NANOS + Nanos.seconds(60));
     stack = new TcpStack(sim, "local", ScriptRunner.LOCAL_ADDRESS, this::output, TcpSysctls.defaults());
     api = new SocketApi(stack);
