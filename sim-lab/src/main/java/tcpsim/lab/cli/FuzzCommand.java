@@ -1,0 +1,242 @@
+package tcpsim.lab.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tcpsim.core.random.SimRandom;
+import tcpsim.lab.fuzz.FuzzAction;
+import tcpsim.lab.fuzz.FuzzConfig;
+import tcpsim.lab.fuzz.FuzzReport;
+import tcpsim.lab.fuzz.Fuzzer;
+import tcpsim.lab.fuzz.KnownStackBugs;
+
+/**
+ * {@code tcpsim fuzz}: a teardown fuzzing campaign (see {@link Fuzzer}). Prints the seed first, a
+ * progress line, and on a failure the replay command, the shrunk action list and the files of the
+ * case (action list, .pkt sketch, ladder diagram). Exit code 1 when an invariant broke.
+ */
+@Command(name = "fuzz", mixinStandardHelpOptions = true,
+    description = "Fuzz teardown orderings of two endpoints; shrink and report any broken invariant.")
+public final class FuzzCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--seed", description = "The run seed (decimal or 0x hex). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "0x5eed", converter = SeedConverter.class)
+  long seed;
+
+  @Option(names = "--cases", description = "Cases to run. Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
+  int cases;
+
+  @Option(names = "--time-budget", description = "Stop after this many wall-clock seconds (0: none). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "0")
+  String timeBudget;
+
+  @Option(names = "--jobs", description = "Worker threads; results do not depend on it. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "1")
+  int jobs;
+
+  @Option(names = "--config", description = "linux (Linux defaults) or short-time-wait (TIME_WAIT 0 s, no timestamps). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "linux")
+  String config;
+
+  @Option(names = "--max-actions", description = "Longest action chain. Default: ${DEFAULT-VALUE}.", defaultValue = "40")
+  int maxActions;
+
+  @Option(names = "--case", description = "Run only this case of the run (replays it exactly, with shrinking).")
+  Integer onlyCase;
+
+  @Option(names = "--replay", description = "Replay an action list file (as written to case.txt).")
+  Path replay;
+
+  @Option(names = "--repeat", description = "Run this many campaigns from seeds derived from --seed and report the median time to the first finding.",
+      defaultValue = "1")
+  int repeat;
+
+  @Option(names = "--known-bugs", description = "step-around (default) or none: whether to avoid the stack bugs already recorded.",
+      defaultValue = "step-around")
+  String knownBugs;
+
+  @Option(names = "--out", description = "Directory for the case files. Default: ${DEFAULT-VALUE}.", defaultValue = "fuzz-report")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    FuzzConfig cfg;
+    KnownStackBugs known;
+    long budgetNanos;
+    try {
+      cfg = FuzzConfig.named(config);
+      known = switch (knownBugs) {
+        case "step-around" -> KnownStackBugs.ALL;
+        case "none" -> KnownStackBugs.NONE;
+        default -> throw new IllegalArgumentException("--known-bugs must be step-around or none, was '" + knownBugs + "'");
+      };
+      budgetNanos = seconds(timeBudget) * 1_000_000_000L;
+      check(cases >= 1, "--cases must be >= 1, was " + cases);
+      check(jobs >= 1 && jobs <= 64, "--jobs must be in [1, 64], was " + jobs);
+      check(maxActions >= 1, "--max-actions must be >= 1, was " + maxActions);
+      check(repeat >= 1, "--repeat must be >= 1, was " + repeat);
+    } catch (IllegalArgumentException e) {
+      err.println("tcpsim fuzz: " + e.getMessage());
+      return 2;
+    }
+    Fuzzer fuzzer = new Fuzzer(cfg, known, maxActions);
+    if (replay != null) {
+      return replay(o, err, cfg, known);
+    }
+    o.println("seed: 0x" + Long.toHexString(seed) + "  config: " + cfg.name() + "  cases: " + cases
+        + "  jobs: " + jobs + (budgetNanos > 0 ? "  time budget: " + timeBudget : ""));
+    if (onlyCase != null) {
+      Fuzzer.Finding f = fuzzer.runCase(seed, onlyCase);
+      if (f == null) {
+        o.println("case " + onlyCase + " passed");
+        return 0;
+      }
+      report(o, cfg, known, seed, f);
+      return 1;
+    }
+    if (repeat > 1) {
+      return repeat(o, fuzzer, budgetNanos);
+    }
+    Fuzzer.Campaign c = fuzzer.campaign(seed, cases, jobs, budgetNanos, progress(err));
+    err.println();
+    double secs = c.wallNanos() / 1e9;
+    o.printf(java.util.Locale.ROOT, "%d cases in %.1f s (%.0f cases/s)%n", c.casesRun(), secs, c.casesRun() / secs);
+    if (c.first() == null) {
+      o.println("no invariant broke");
+      return 0;
+    }
+    report(o, cfg, known, seed, c.first());
+    return 1;
+  }
+
+  private int repeat(PrintWriter o, Fuzzer fuzzer, long budgetNanos) throws InterruptedException {
+    SimRandom seeds = new SimRandom(seed).split("campaigns");
+    List<Double> found = new ArrayList<>();
+    List<Integer> lengths = new ArrayList<>();
+    for (int k = 0; k < repeat; k++) {
+      long s = seeds.nextLong();
+      Fuzzer.Campaign c = fuzzer.campaign(s, cases, jobs, budgetNanos, n -> {});
+      double secs = c.wallNanos() / 1e9;
+      if (c.first() == null) {
+        o.printf(java.util.Locale.ROOT, "seed 0x%x: nothing in %d cases, %.1f s%n", s, c.casesRun(), secs);
+      } else {
+        found.add(secs);
+        lengths.add(c.first().actions().size());
+        o.printf(java.util.Locale.ROOT, "seed 0x%x: case %d after %.2f s (%d cases, %.0f cases/s): %s, %d actions%n",
+            s, c.first().caseIndex(), secs, c.casesRun(), c.casesRun() / secs, c.first().invariant(),
+            c.first().actions().size());
+      }
+    }
+    found.sort(null);
+    lengths.sort(null);
+    o.printf(java.util.Locale.ROOT, "found in %d of %d campaigns; median time to find %s; median shrunk length %s%n",
+        found.size(), repeat, found.isEmpty() ? "-" : String.format(java.util.Locale.ROOT, "%.2f s", found.get(found.size() / 2)),
+        lengths.isEmpty() ? "-" : String.valueOf(lengths.get(lengths.size() / 2)));
+    return found.isEmpty() ? 0 : 1;
+  }
+
+  private void report(PrintWriter o, FuzzConfig cfg, KnownStackBugs known, long runSeed, Fuzzer.Finding f)
+      throws IOException {
+    String replayCase = "./tcpsim fuzz --config " + cfg.name() + " --seed 0x" + Long.toHexString(runSeed)
+        + " --case " + f.caseIndex() + " --max-actions " + maxActions
+        + (known.ids().isEmpty() ? " --known-bugs none" : "");
+    Path dir = out;
+    List<FuzzAction> actions = Fuzzer.parse(f.actions());
+    FuzzReport.Written w = FuzzReport.write(dir, cfg, known, actions, List.of(
+        "tcpsim fuzz finding, configuration " + cfg.name(),
+        "found by: " + replayCase,
+        "replay:   ./tcpsim fuzz --config " + cfg.name() + (known.ids().isEmpty() ? " --known-bugs none" : "")
+            + " --replay " + dir.resolve("case.txt")));
+    o.println("replay: " + replayCase);
+    o.println("        ./tcpsim fuzz --config " + cfg.name() + (known.ids().isEmpty() ? " --known-bugs none" : "")
+        + " --replay " + w.actions());
+    o.println("broken: " + f.invariant());
+    o.println("        " + f.detail());
+    o.println("shrunk action list (" + f.actions().size() + " actions):");
+    for (int i = 0; i < f.actions().size(); i++) {
+      o.println("  " + (i + 1) + ". " + f.actions().get(i));
+    }
+    o.println("wrote " + w.actions() + ", " + w.pkt() + ", " + w.ladder());
+  }
+
+  private int replay(PrintWriter o, PrintWriter err, FuzzConfig cfg, KnownStackBugs known) throws IOException {
+    List<FuzzAction> actions;
+    try {
+      actions = Fuzzer.parse(Files.readAllLines(replay, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      err.println("tcpsim fuzz: --replay: no such file " + replay);
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("tcpsim fuzz: " + replay + ": " + e.getMessage());
+      return 2;
+    }
+    FuzzReport.Written w = FuzzReport.write(out, cfg, known, actions,
+        List.of("replay of " + replay + ", configuration " + cfg.name()));
+    o.println("replayed " + actions.size() + " actions from " + replay + " (config " + cfg.name() + ")");
+    if (w.broken() == null) {
+      o.println("no invariant broke");
+    } else {
+      o.println("broken: " + w.broken()[0]);
+      o.println("        " + w.broken()[1]);
+    }
+    o.println("wrote " + w.actions() + ", " + w.pkt() + ", " + w.ladder());
+    return w.broken() == null ? 0 : 1;
+  }
+
+  private static java.util.function.IntConsumer progress(PrintWriter err) {
+    long start = System.nanoTime();
+    long[] last = {0};
+    return n -> {
+      long now = System.nanoTime();
+      synchronized (last) {
+        if (now - last[0] < 500_000_000L) {
+          return;
+        }
+        last[0] = now;
+      }
+      double secs = (now - start) / 1e9;
+      err.printf(java.util.Locale.ROOT, "\r%d cases, %.0f cases/s, %.0f s", n, n / secs, secs);
+      err.flush();
+    };
+  }
+
+  private static long seconds(String text) {
+    String t = text.strip();
+    if (t.endsWith("s")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long v = Long.parseLong(t);
+      if (v >= 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException("--time-budget must be whole seconds like 60 or 60s, was '" + text + "'");
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  static String joined(String... parts) {
+    return String.join(" ", Arrays.asList(parts));
+  }
+}

@@ -1,0 +1,51 @@
+package tcpsim.lab.fuzz;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tcpsim.lab.report.LadderReport;
+import tcpsim.lab.report.LadderTap;
+
+/**
+ * Writes a fuzz case's record: the action list ({@code case.txt}, which {@code tcpsim fuzz --replay}
+ * reads), a packetdrill-notation sketch ({@code case.pkt}) and the ladder diagram of its replay
+ * ({@code ladder.html}).
+ */
+public final class FuzzReport {
+  private FuzzReport() {}
+
+  /** What a replay found, and the files written. */
+  public record Written(String[] broken, Path actions, Path pkt, Path ladder) {}
+
+  public static Written write(Path dir, FuzzConfig config, KnownStackBugs known, List<FuzzAction> actions,
+      List<String> header) throws IOException {
+    Files.createDirectories(dir);
+    LadderTap tap = new LadderTap()
+        .name("10.0.0.1", FuzzWorld.CLIENT_PORT, FuzzWorld.CLIENT)
+        .name("10.0.0.2", FuzzWorld.SERVER_PORT, FuzzWorld.SERVER);
+    String[] broken = new Fuzzer(config, known, Fuzzer.DEFAULT_MAX_ACTIONS).replay(actions, tap);
+    List<String> lines = new ArrayList<>();
+    for (String h : header) {
+      lines.add("# " + h);
+    }
+    if (broken != null) {
+      lines.add("# broken: " + broken[0]);
+      lines.add("#   " + broken[1]);
+    }
+    for (FuzzAction a : actions) {
+      lines.add(a.text());
+    }
+    Path txt = dir.resolve("case.txt");
+    Files.write(txt, lines, StandardCharsets.UTF_8);
+    Path pkt = dir.resolve("case.pkt");
+    Files.writeString(pkt, PktSketch.render("tcpsim fuzz case, configuration " + config.name(), actions),
+        StandardCharsets.UTF_8);
+    Path html = dir.resolve("ladder.html");
+    String title = "fuzz case (" + config.name() + ")" + (broken == null ? "" : ": " + broken[0]);
+    LadderReport.write(tap.toBuilder(title, Fuzzer.WORLD_SEED).build(), html);
+    return new Written(broken, txt, pkt, html);
+  }
+}

@@ -1,0 +1,456 @@
+package tcpsim.lab.fuzz;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import tcpsim.core.event.Simulation;
+import tcpsim.core.time.Nanos;
+import tcpsim.net.host.Host;
+import tcpsim.net.host.Network;
+import tcpsim.net.link.NetemConfig;
+import tcpsim.net.link.WireTap;
+import tcpsim.net.socket.Errno;
+import tcpsim.net.socket.SocketApi;
+import tcpsim.net.socket.SocketOption;
+import tcpsim.net.socket.SysResult;
+import tcpsim.net.tcp.TcpConnection;
+import tcpsim.net.tcp.TcpStack;
+import tcpsim.net.tcp.TcpState;
+import tcpsim.net.tcp.TcpTransitions;
+import tcpsim.net.wire.DropReason;
+import tcpsim.net.wire.Ipv4;
+import tcpsim.net.wire.Segment;
+import tcpsim.net.wire.SeqNum;
+import tcpsim.net.wire.TcpFlags;
+
+/**
+ * The state of one fuzz case: a client and a server on one two-way link, the server listening on
+ * port 80, the client connecting from port 40000 with SO_REUSEADDR each time (so every connection
+ * is a new incarnation of the same 4-tuple), and the observations the invariants need.
+ *
+ * <p>Content is checkable end to end: byte {@code i} of the stream side {@code s} sends in
+ * incarnation {@code n} is {@link #content}: its top three bits are {@code n mod 8}, its low five a
+ * hash of {@code (s, i)}. A received byte whose top bits name another incarnation is old data
+ * accepted into a new stream; any other mismatch is duplication, loss or corruption.
+ *
+ * <p>Every segment is tagged, when it leaves a host, with the incarnation then current. A state
+ * change made while a segment tagged with an earlier incarnation is being delivered, on a
+ * connection of a later one, is an old SYN, RST or FIN disturbing a new incarnation.
+ *
+ * <p>Violations are recorded, not thrown, so the action chain reports them through the
+ * invariant they break (and the shrinker keeps a candidate only if it breaks the same one).
+ */
+public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
+  public static final String CLIENT = "client";
+  public static final String SERVER = "server";
+  public static final int CLIENT_ADDR = Ipv4.parse("10.0.0.1");
+  public static final int SERVER_ADDR = Ipv4.parse("10.0.0.2");
+  public static final int CLIENT_PORT = 40000;
+  public static final int SERVER_PORT = 80;
+  /**
+   * How long the quiesce step waits after closing everything. 2 MSL is not enough in Linux: an
+   * orphan retransmits its FIN up to tcp_orphan_retries (8 tries, about 100 s with backoff), an
+   * orphaned FIN_WAIT_2 lasts tcp_fin_timeout (60 s), then TIME_WAIT lasts 60 s: 10 minutes
+   * covers them all with room to spare.
+   */
+  public static final long QUIESCE_NANOS = Nanos.seconds(600);
+  private static final Set<TcpState> STUCK = java.util.EnumSet.of(TcpState.FIN_WAIT1, TcpState.CLOSING,
+      TcpState.LAST_ACK);
+  /** The most one recv call reads. */
+  static final int RECV_MAX = 1 << 18;
+
+  /** One descriptor the fuzzer's processes hold. */
+  static final class Endpoint {
+    final int side; // 0 client, 1 server
+    final int fd;
+    final TcpConnection conn;
+    final int incarnation;
+    long received;
+
+    Endpoint(int side, int fd, TcpConnection conn, int incarnation) {
+      this.side = side;
+      this.fd = fd;
+      this.conn = conn;
+      this.incarnation = incarnation;
+    }
+  }
+
+  final FuzzConfig config;
+  final Simulation sim;
+  final Network net;
+  final Host clientHost;
+  final Host serverHost;
+  final TcpStack clientStack;
+  final TcpStack serverStack;
+  SocketApi clientApi;
+  SocketApi serverApi;
+  int listenFd = -1;
+  Endpoint client;
+  final List<Endpoint> servers = new ArrayList<>();
+  /** Client connects made so far; the current incarnation's number. */
+  int incarnation;
+  /** Bytes sent per incarnation and side: sent.get(n)[side]. */
+  final List<long[]> sent = new ArrayList<>();
+  boolean partitioned;
+  /** Tags by segment identity (a duplicate is the same object); looked up, never iterated. */
+  private final IdentityHashMap<Segment, Integer> tags = new IdentityHashMap<>();
+  private final IdentityHashMap<TcpConnection, Integer> incarnations = new IdentityHashMap<>();
+  /** ISN by (incarnation, side), from the SYNs seen on the wire; looked up, never iterated. */
+  private final java.util.HashMap<Long, Integer> isns = new java.util.HashMap<>();
+  private long deliveringEvent = -1;
+  private Segment delivering;
+  /** An old segment with data on its way into a later incarnation's connection. */
+  private Segment suspect;
+  private int suspectTag;
+  private int suspectInc;
+  private TcpConnection suspectConn;
+  private boolean suspectDropped;
+
+  String transitionViolation;
+  String contentViolation;
+  String staleViolation;
+  String errnoViolation;
+  String leakViolation;
+  /** Stack bugs the fuzzer knows of and steps around (see {@link KnownStackBugs}). */
+  final KnownStackBugs known;
+
+  public FuzzWorld(FuzzConfig config, long seed) {
+    this(config, seed, KnownStackBugs.ALL, null);
+  }
+
+  /**
+   * @param known the stack bugs to step around
+   * @param extraTap another observer (a ladder tap), or null; it is also a state observer if it
+   *     implements {@link TcpStack.StateObserver}
+   */
+  public FuzzWorld(FuzzConfig config, long seed, KnownStackBugs known, WireTap extraTap) {
+    this.config = config;
+    this.known = known;
+    sim = new Simulation(seed);
+    net = new Network(sim);
+    net.setMslNanos(config.mslNanos());
+    clientHost = net.host(CLIENT, CLIENT_ADDR);
+    serverHost = net.host(SERVER, SERVER_ADDR);
+    net.duplex(CLIENT, SERVER, NetemConfig.NONE.withDelay(config.oneWayNanos()));
+    clientStack = clientHost.attach(TcpStack.factory(config.sysctls()));
+    serverStack = serverHost.attach(TcpStack.factory(config.sysctls()));
+    clientStack.setKeepPayload(true);
+    serverStack.setKeepPayload(true);
+    net.addTap(this);
+    clientStack.addStateObserver(this);
+    serverStack.addStateObserver(this);
+    clientStack.addDropObserver(this::stackDropped);
+    serverStack.addDropObserver(this::stackDropped);
+    if (extraTap != null) {
+      net.addTap(extraTap);
+      if (extraTap instanceof TcpStack.StateObserver o) {
+        clientStack.addStateObserver(o);
+        serverStack.addStateObserver(o);
+      }
+    }
+    sent.add(new long[2]); // incarnation 0: nothing
+    clientApi = new SocketApi(clientStack);
+    startServer();
+  }
+
+  /** The server process starts: socket, SO_REUSEADDR, bind :80, listen. */
+  void startServer() {
+    serverApi = new SocketApi(serverStack);
+    listenFd = serverApi.socket().intValue();
+    serverApi.setNonBlocking(listenFd, true);
+    serverApi.setsockopt(listenFd, SocketOption.SO_REUSEADDR, 1);
+    SysResult<Integer> b = serverApi.bind(listenFd, 0, SERVER_PORT);
+    SysResult<Integer> l = serverApi.listen(listenFd, 128);
+    if (!b.isOk() || !l.isOk()) {
+      throw new IllegalStateException("server could not listen on :80: bind " + b + ", listen " + l);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Content
+  // ---------------------------------------------------------------------------------------
+
+  /** Byte {@code offset} of the stream {@code side} sends in incarnation {@code inc}. */
+  public static byte content(int inc, int side, long offset) {
+    long h = (offset + 1) * 0x9E3779B97F4A7C15L + (side + 1) * 0x632BE59BD9B4E019L;
+    h ^= h >>> 29;
+    h *= 0xBF58476D1CE4E5B9L;
+    return (byte) (((inc & 7) << 5) | (int) ((h >>> 59) & 31));
+  }
+
+  long sentBy(int inc, int side) {
+    return sent.get(inc)[side];
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Observation
+  // ---------------------------------------------------------------------------------------
+
+  @Override
+  public void transmitted(long nowNanos, String link, Segment segment) {
+    tags.putIfAbsent(segment, incarnation);
+    if (segment.has(TcpFlags.SYN)) {
+      isns.put(isnKey(segment.srcAddr() == SERVER_ADDR ? 1 : 0, incarnation), segment.seq());
+    }
+  }
+
+  private static long isnKey(int side, int inc) {
+    return ((long) inc << 1) | side;
+  }
+
+  /**
+   * The receiver's RCV.NXT before {@code c} takes a segment: the peer's ISN in that incarnation,
+   * plus one for the SYN, the bytes taken in order (read or readable), one for a FIN. Null when
+   * the peer's ISN is not known.
+   */
+  private Integer rcvNxt(TcpConnection c, int inc) {
+    int peer = c.stack() == serverStack ? 0 : 1;
+    Integer isn = isns.get(isnKey(peer, inc));
+    if (isn == null) {
+      return null;
+    }
+    long taken = c.readableBytes();
+    if (client != null && client.conn == c) {
+      taken += client.received;
+    }
+    for (Endpoint e : servers) {
+      if (e.conn == c) {
+        taken += e.received;
+      }
+    }
+    return isn + 1 + (int) taken + (c.peerFinReceived() ? 1 : 0);
+  }
+
+  @Override
+  public void delivered(long nowNanos, String link, Segment segment) {
+    settle();
+    delivering = segment;
+    deliveringEvent = sim.firedCount();
+    Integer tag = tags.get(segment);
+    if (segment.payloadLength() == 0 || tag == null) {
+      return;
+    }
+    TcpStack to = segment.dstAddr() == SERVER_ADDR ? serverStack : clientStack;
+    for (TcpConnection c : to.sockets()) {
+      Integer inc = incarnations.get(c);
+      if (c.localPort() == segment.dstPort() && c.remotePort() == segment.srcPort()
+          && c.state() != TcpState.LISTEN && inc != null && tag < inc) {
+        Integer nxt = rcvNxt(c, inc);
+        if (nxt == null || !SeqNum.gt(segment.end(), nxt)) {
+          return; // nothing beyond RCV.NXT: an old duplicate the stack discards (TCP_OLD_DATA)
+        }
+        suspect = segment;
+        suspectTag = tag;
+        suspectInc = inc;
+        suspectConn = c;
+        suspectDropped = false;
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void dropped(long nowNanos, String link, Segment segment, DropReason reason) {
+    if (segment == suspect) {
+      suspectDropped = true;
+    }
+  }
+
+  /** The receiving stack dropped a segment (DropObserver). */
+  private void stackDropped(long nowNanos, Segment segment, DropReason reason) {
+    if (segment == suspect) {
+      suspectDropped = true;
+    }
+  }
+
+  /**
+   * Old data delivered to a later incarnation's connection and not dropped by its stack (not
+   * PAWS, not out of window) was accepted: queued in order or out of order.
+   */
+  private void settle() {
+    if (suspect != null && !suspectDropped && staleViolation == null) {
+      staleViolation = "at " + Nanos.format(sim.now()) + " data sent in incarnation " + suspectTag
+          + " (seq " + Integer.toUnsignedString(suspect.seq()) + " len " + suspect.payloadLength()
+          + ") was accepted by incarnation " + suspectInc + "'s " + side(suspectConn) + " connection in "
+          + suspectConn.state();
+    }
+    suspect = null;
+  }
+
+  @Override
+  public void stateChanged(long nowNanos, TcpConnection c, TcpState from, TcpState to, String cause) {
+    if (TcpTransitions.find(from, to) == null && transitionViolation == null) {
+      transitionViolation = "at " + Nanos.format(nowNanos) + " " + side(c) + " went " + from + " -> "
+          + to + " (" + cause + "), a pair not in TcpTransitions";
+    }
+    boolean inDelivery = delivering != null && deliveringEvent == sim.firedCount();
+    if (from == TcpState.CLOSE && to == TcpState.SYN_RECV && c.stack() == serverStack) {
+      // A child belongs to the incarnation of the final ACK that made it (tcp_check_req matched
+      // it to the request, so the handshake is that incarnation's own).
+      Integer tag = inDelivery ? tags.get(delivering) : null;
+      incarnations.put(c, tag != null ? tag : incarnation);
+    }
+    Integer inc = incarnations.get(c);
+    if (inc != null && inDelivery) {
+      Integer tag = tags.get(delivering);
+      if (tag != null && tag < inc && staleViolation == null) {
+        staleViolation = "at " + Nanos.format(nowNanos) + " a segment sent in incarnation " + tag
+            + " (" + TcpFlags.packetdrill(delivering.flags()) + " seq " + Integer.toUnsignedString(delivering.seq())
+            + " len " + delivering.payloadLength() + ") moved incarnation " + inc + "'s " + side(c)
+            + " connection " + from + " -> " + to + " (" + cause + ")";
+      }
+    }
+  }
+
+  /** Called before each action: what the action itself does is not caused by a delivery. */
+  void beginAction() {
+    settle();
+    delivering = null;
+    deliveringEvent = -1;
+  }
+
+  private String side(TcpConnection c) {
+    return c.stack() == clientStack ? CLIENT : SERVER;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Steps the actions use
+  // ---------------------------------------------------------------------------------------
+
+  SocketApi api(int side) {
+    return side == 0 ? clientApi : serverApi;
+  }
+
+  /** The endpoint an action on {@code side} works on: the client's, or the newest server one. */
+  Endpoint endpoint(int side) {
+    if (side == 0) {
+      return client;
+    }
+    return servers.isEmpty() ? null : servers.get(servers.size() - 1);
+  }
+
+  void forget(Endpoint e) {
+    if (e == client) {
+      client = null;
+    } else {
+      servers.remove(e);
+    }
+  }
+
+  /** Accepts every connection the server's listener has queued. */
+  void acceptAll() {
+    if (listenFd < 0 || !serverHost.isUp()) {
+      return;
+    }
+    while (true) {
+      SysResult<Integer> r = serverApi.accept(listenFd);
+      if (!r.isOk()) {
+        return;
+      }
+      TcpConnection c = serverApi.socketOf(r.intValue());
+      Integer inc = incarnations.get(c);
+      servers.add(new Endpoint(1, r.intValue(), c, inc == null ? incarnation : inc));
+    }
+  }
+
+  /** The client's connect succeeded: its socket is incarnation {@link #incarnation}. */
+  void registerClient(int fd) {
+    TcpConnection c = clientApi.socketOf(fd);
+    incarnations.put(c, incarnation);
+    client = new Endpoint(0, fd, c, incarnation);
+  }
+
+  void advance(long nanos) {
+    sim.runFor(nanos);
+    beginAction();
+    acceptAll();
+  }
+
+  void noteErrno(String call, Errno got, Set<Errno> allowed, ErrnoTable.Before before) {
+    if (got != null && !allowed.contains(got) && errnoViolation == null) {
+      errnoViolation = "at " + Nanos.format(sim.now()) + " " + call + " gave " + got + " in "
+          + before.state() + (before.pendingError() != null ? " with pending " + before.pendingError() : "")
+          + (before.sendShutdown() ? ", shut for writing" : "")
+          + (before.receiveShutdown() ? ", shut for reading" : "") + "; Linux gives only " + allowed;
+    }
+  }
+
+  static ErrnoTable.Before before(TcpConnection c) {
+    return new ErrnoTable.Before(c.state(), c.pendingError(), c.sendShutdown(), c.receiveShutdown());
+  }
+
+  /** Checks bytes just read by {@code e} against what its peer sent in its incarnation. */
+  void checkReceived(Endpoint e, byte[] buf, int n) {
+    int peer = 1 - e.side;
+    for (int i = 0; i < n; i++) {
+      long off = e.received + i;
+      byte want = content(e.incarnation, peer, off);
+      byte got = buf[i];
+      if (got == want) {
+        continue;
+      }
+      int gotInc = (got >> 5) & 7;
+      String where = (e.side == 0 ? CLIENT : SERVER) + " read byte " + off + " of incarnation "
+          + e.incarnation + " at " + Nanos.format(sim.now());
+      if (gotInc != (e.incarnation & 7) && staleViolation == null) {
+        staleViolation = where + ": it carries incarnation " + gotInc + " (mod 8)'s tag: old data"
+            + " accepted into a new stream";
+      } else if (gotInc == (e.incarnation & 7) && contentViolation == null) {
+        contentViolation = where + ": got 0x" + Integer.toHexString(got & 0xff) + ", sent 0x"
+            + Integer.toHexString(want & 0xff) + " (duplicated, lost or corrupted bytes)";
+      }
+      return;
+    }
+    long total = e.received + n;
+    if (total > sentBy(e.incarnation, peer) && contentViolation == null) {
+      contentViolation = (e.side == 0 ? CLIENT : SERVER) + " read " + total + " bytes of incarnation "
+          + e.incarnation + " but only " + sentBy(e.incarnation, peer) + " were sent";
+    }
+    e.received = total;
+  }
+
+  /** Closes everything, heals the network, waits {@link #QUIESCE_NANOS}, then looks for leftovers. */
+  void quiesce() {
+    net.heal();
+    partitioned = false;
+    clientHost.recover();
+    serverHost.recover();
+    for (int round = 0; round < 2; round++) {
+      if (client != null) {
+        clientApi.close(client.fd);
+        client = null;
+      }
+      for (Endpoint e : servers) {
+        serverApi.close(e.fd);
+      }
+      servers.clear();
+      advance(QUIESCE_NANOS);
+    }
+    List<String> left = new ArrayList<>();
+    // Known stack bug ORPHAN_WITHOUT_TIMER: an orphan owing data or FIN with no timer pending is let pass.
+    boolean excuseStuck = known.has(KnownStackBugs.ORPHAN_WITHOUT_TIMER) && sim.pendingCount() == 0;
+    for (TcpConnection c : clientStack.sockets()) {
+      if (!(excuseStuck && STUCK.contains(c.state()))) {
+        left.add("client " + c.state() + " :" + c.localPort());
+      }
+    }
+    for (TcpConnection c : serverStack.sockets()) {
+      if (c != serverApi.socketOf(listenFd) && !(excuseStuck && STUCK.contains(c.state()))) {
+        left.add("server " + c.state() + " :" + c.localPort() + "->" + c.remotePort());
+      }
+    }
+    if (sim.pendingCount() != 0) {
+      left.add(sim.pendingCount() + " pending timer(s)");
+    }
+    int probe = clientApi.socket().intValue();
+    SysResult<Integer> b = clientApi.bind(probe, 0, CLIENT_PORT);
+    clientApi.close(probe);
+    if (!b.isOk() && !(excuseStuck && !clientStack.sockets().isEmpty())) {
+      left.add("client port " + CLIENT_PORT + " still held (bind: " + b.errno() + ")");
+    }
+    if (!left.isEmpty() && leakViolation == null) {
+      leakViolation = Nanos.format(QUIESCE_NANOS) + " after every socket was closed: " + left;
+    }
+  }
+}

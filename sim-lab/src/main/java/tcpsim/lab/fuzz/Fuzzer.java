@@ -1,0 +1,239 @@
+package tcpsim.lab.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tcpsim.core.check.Action;
+import tcpsim.core.check.ActionChain;
+import tcpsim.core.check.Gen;
+import tcpsim.core.check.Invariant;
+import tcpsim.core.check.PropertyFailure;
+import tcpsim.net.link.WireTap;
+
+/**
+ * The teardown fuzzer: action chains on a {@link FuzzWorld}, run through tcpsim's property harness
+ * ({@link ActionChain}), which draws the actions, checks the invariants after each, and shrinks a
+ * failing chain.
+ *
+ * <p>Case {@code i} of a campaign depends on the run seed and {@code i} only (the harness draws it
+ * from {@code split("case " + i)}), so a campaign's findings do not depend on how many jobs run it:
+ * jobs take case indices from a shared counter, and the finding reported is the one with the
+ * lowest index, every lower case having passed.
+ *
+ * <p>Each world starts from the same simulation seed ({@link #WORLD_SEED}): the world has no random
+ * faults, so every difference between cases comes from the drawn actions.
+ */
+public final class Fuzzer {
+  /** The simulation seed every world starts from (ISN and timestamp keys, port perturbation). */
+  public static final long WORLD_SEED = 0x5eed;
+  public static final int DEFAULT_MAX_ACTIONS = 40;
+
+  public static final String INV_TRANSITIONS = "every state change is in the transition table";
+  public static final String INV_CONTENT = "bytes received are a prefix of bytes sent";
+  public static final String INV_STALE = "no segment of an earlier incarnation is accepted by a later one";
+  public static final String INV_ERRNO = "errno values are the ones Linux gives for the call and state";
+  public static final String INV_LEAK = "nothing is left behind after every socket closed";
+
+  /** A failing case, shrunk. */
+  public record Finding(int caseIndex, long caseSeed, List<String> actions, String invariant,
+      String detail, String message) {}
+
+  /** What a campaign did. */
+  public record Campaign(int casesRun, long wallNanos, Finding first) {}
+
+  private final FuzzConfig config;
+  private final KnownStackBugs known;
+  private final int maxActions;
+
+  public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions) {
+    if (maxActions < 1) {
+      throw new IllegalArgumentException("max actions must be >= 1, was " + maxActions);
+    }
+    this.config = config;
+    this.known = known;
+    this.maxActions = maxActions;
+  }
+
+  /** The invariants, in the order they are checked. */
+  public static List<Invariant<FuzzWorld>> invariants() {
+    return List.of(
+        inv(INV_TRANSITIONS, w -> w.transitionViolation),
+        inv(INV_CONTENT, w -> w.contentViolation),
+        inv(INV_STALE, w -> w.staleViolation),
+        inv(INV_ERRNO, w -> w.errnoViolation),
+        inv(INV_LEAK, w -> w.leakViolation));
+  }
+
+  private static Invariant<FuzzWorld> inv(String name, java.util.function.Function<FuzzWorld, String> violation) {
+    return Invariant.of(name, w -> {
+      String v = violation.apply(w);
+      if (v != null) {
+        throw new AssertionError(v);
+      }
+      return true;
+    });
+  }
+
+  /** The action chain, ready to run; {@code seed} and {@code onlyCase} pick the case. */
+  public ActionChain<FuzzWorld> chain() {
+    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> new FuzzWorld(config, WORLD_SEED, known, null))
+        .named("teardown fuzz (" + config.name() + ")")
+        .maxActions(maxActions);
+    // Simplest first: the shrinker prefers generators added earlier.
+    Gen<Integer> sides = Gen.ints(0, 1);
+    // Time steps from 100 us to 104 s, favouring the round-trip scale where orderings race.
+    Gen<Integer> steps = Gen.frequency(Gen.weighted(3, Gen.ints(0, 6)), Gen.weighted(1, Gen.ints(7, 20)));
+    c.action(6, steps.map(k -> wrap(new FuzzAction.Advance(100L << k))));
+    c.action(3, Gen.constant(wrap(new FuzzAction.Connect())));
+    c.action(4, Gen.combine(sides, Gen.ints(1, 131_072), (s, n) -> wrap(new FuzzAction.Send(s, n))));
+    c.action(3, sides.map(s -> wrap(new FuzzAction.Recv(s))));
+    c.action(2, sides.map(s -> wrap(new FuzzAction.Close(s, false))));
+    c.action(1, Gen.combine(sides, Gen.ints(0, 2), (s, h) -> wrap(new FuzzAction.Shutdown(s, h))));
+    c.action(1, sides.map(s -> wrap(new FuzzAction.Close(s, true))));
+    Gen<FuzzAction.Filter> filters = Gen.elementOf(FuzzAction.Filter.values());
+    Gen<Long> holds = Gen.frequency(Gen.weighted(3, Gen.ints(0, 8)), Gen.weighted(1, Gen.ints(9, 18)))
+        .map(k -> 100L << k); // 100 us .. 26.2 s, under the MSL
+    c.action(1, Gen.combine(sides, filters, Gen.ints(1, 48),
+        (s, f, n) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DROP, s, f, n, 0))));
+    c.action(2, Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
+        (sf, n, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DUPLICATE, sf.first(), sf.second(), n, h))));
+    c.action(1, Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
+        (sf, n, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.HOLD, sf.first(), sf.second(), n, h))));
+    c.action(1, Gen.booleans().map(on -> wrap(new FuzzAction.Partition(!on))));
+    c.action(1, Gen.combine(sides, Gen.booleans(), (s, up) -> wrap(new FuzzAction.Crash(s, !up))));
+    c.action(1, sides.map(s -> wrap(new FuzzAction.Reboot(s))));
+    c.action(1, Gen.constant(wrap(new FuzzAction.Quiesce())));
+    for (Invariant<FuzzWorld> i : invariants()) {
+      c.invariant(i);
+    }
+    return c;
+  }
+
+  static Action<FuzzWorld> wrap(FuzzAction a) {
+    return Action.of(a.text(), a::applicable, w -> {
+      w.beginAction();
+      a.apply(w);
+      w.acceptAll();
+    });
+  }
+
+  /** Runs case {@code i} of the run {@code seed}: null if it passes, else the shrunk finding. */
+  public Finding runCase(long seed, int i) {
+    try {
+      chain().seed(seed).cases(1).onlyCase(i).check();
+      return null;
+    } catch (PropertyFailure f) {
+      return finding(f);
+    }
+  }
+
+  private static final Pattern STEP = Pattern.compile("^(\\d+)\\. (.*)$");
+
+  static Finding finding(PropertyFailure f) {
+    List<String> steps = new ArrayList<>();
+    String invariant = null;
+    for (String line : f.counterexample().split("\n")) {
+      Matcher m = STEP.matcher(line.trim());
+      if (m.matches()) {
+        steps.add(m.group(2));
+      }
+    }
+    Throwable cause = f.getCause();
+    String detail = cause == null ? "" : cause.getMessage();
+    if (cause != null && cause.getCause() != null) {
+      detail = cause.getCause().getMessage();
+    }
+    for (Invariant<FuzzWorld> inv : invariants()) {
+      if (cause != null && cause.getMessage() != null && cause.getMessage().contains(inv.name())) {
+        invariant = inv.name();
+      }
+    }
+    return new Finding(f.caseIndex(), f.caseSeed(), List.copyOf(steps),
+        invariant == null ? "an action threw" : invariant, detail, f.getMessage());
+  }
+
+  /**
+   * Runs cases {@code 0..cases-1} of {@code seed} on {@code jobs} threads until one fails, every
+   * case has run, or {@code budgetNanos} of wall time is spent (0: no budget). {@code progress}
+   * hears the count of finished cases.
+   */
+  public Campaign campaign(long seed, int cases, int jobs, long budgetNanos, IntConsumer progress)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger firstFail = new AtomicInteger(Integer.MAX_VALUE);
+    Finding[] findings = new Finding[1];
+    AtomicLong deadline = new AtomicLong(budgetNanos == 0 ? Long.MAX_VALUE : start + budgetNanos);
+    Runnable worker = () -> {
+      while (true) {
+        int i = next.getAndIncrement();
+        if (i >= cases || i > firstFail.get() || System.nanoTime() > deadline.get()) {
+          return;
+        }
+        Finding f = runCase(seed, i);
+        if (f != null) {
+          synchronized (findings) {
+            if (i < firstFail.get()) {
+              firstFail.set(i);
+              findings[0] = f;
+            }
+          }
+        }
+        progress.accept(done.incrementAndGet());
+      }
+    };
+    List<Thread> threads = new ArrayList<>();
+    for (int j = 0; j < jobs; j++) {
+      Thread t = new Thread(worker, "fuzz-" + j);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    return new Campaign(done.get(), System.nanoTime() - start, findings[0]);
+  }
+
+  /**
+   * Replays an action list on a fresh world, checking the invariants after each action as the
+   * chain does; returns the first broken invariant's name and detail, or null.
+   */
+  public String[] replay(List<FuzzAction> actions, WireTap tap) {
+    FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, tap);
+    for (FuzzAction a : actions) {
+      if (!a.applicable(w)) {
+        continue; // the chain would have drawn another action; a hand-edited list may hold such a step
+      }
+      w.beginAction();
+      a.apply(w);
+      w.acceptAll();
+      for (Invariant<FuzzWorld> inv : invariants()) {
+        try {
+          inv.holds().test(w);
+        } catch (AssertionError e) {
+          return new String[] {inv.name(), e.getMessage()};
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Reads an action list, one action per line; blank lines and {@code #} comments are skipped. */
+  public static List<FuzzAction> parse(List<String> lines) {
+    List<FuzzAction> out = new ArrayList<>();
+    for (String l : lines) {
+      String t = l.strip();
+      if (t.isEmpty() || t.startsWith("#")) {
+        continue;
+      }
+      Matcher m = STEP.matcher(t);
+      out.add(FuzzAction.parse(m.matches() ? m.group(2) : t));
+    }
+    return out;
+  }
+}
