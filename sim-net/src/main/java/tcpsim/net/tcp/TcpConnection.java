@@ -1014,10 +1014,11 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
-      // tcp_rcv_state_process: new data for a socket the application closed: RST
+      // tcp_rcv_state_process: new data for a socket the application closed: tcp_reset, and
+      // the caller answers with tcp_v4_send_reset, a RST formed from the segment
       // (TcpExtTCPAbortOnData).
       stack.count(TcpMib.TcpExtTCPAbortOnData);
-      sendActiveReset();
+      stack.sendReset(seg);
       destroy("data after close", null);
       return;
     }
@@ -1412,7 +1413,10 @@ public final class TcpConnection implements EventHandler {
 
   /**
    * tcp_retransmit_skb: resend one scoreboard entry. The first retransmission starts the give-up
-   * clock (tp->retrans_stamp); a loss probe does not.
+   * clock (tp->retrans_stamp) at the segment's previous transmission (tcp_skb_timestamp_ts), so
+   * a tail loss probe sent before the first RTO moves the start back to the probe; a loss probe
+   * itself (__tcp_retransmit_skb) does not start it. Checked on a 6.18 kernel:
+   * specs/pkt/retransmit/retries2-gives-up.pkt.
    */
   private void retransmitEntry(int i, boolean stamp) {
     int start = sb.start[i];
@@ -1420,7 +1424,7 @@ public final class TcpConnection implements EventHandler {
     boolean fin = finSent && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
     if (stamp && retransStampNanos == 0) {
-      retransStampNanos = sim.now();
+      retransStampNanos = sb.time[i];
     }
     sb.retransmitted(i, sim.now());
     totalRetrans++;
@@ -1554,11 +1558,18 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
-  /** A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. */
+  /**
+   * A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. It goes
+   * out through tcp_transmit_skb like any segment of the connection, so it carries the
+   * established options (nop,nop,TS) and the window tcp_select_window offers; only a reset for a
+   * segment that matched no socket (tcp_v4_send_reset) has window 0 and no options.
+   */
   private void sendActiveReset() {
     stack.count(TcpMib.TcpOutRsts);
+    int[] sack = sackBlocksToSend();
+    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
     Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
-        RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
+        RST | ACK, rcv.selectWindow(), 0, o, 0, null);
     stack.transmit(rst);
   }
 

@@ -102,12 +102,13 @@ class OrphanTest {
     t.runFor(Nanos.millis(100));
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnData));
     assertEquals(TcpState.CLOSE, cs[0].state());
-    // tcp_rcv_state_process: new data after close: RST at once (its ACK is RCV.NXT, the data
-    // not taken); the peer's ACK of our FIN then finds no socket and draws a bare RST.
+    // tcp_rcv_state_process: new data after close: tcp_v4_send_reset answers at once with a RST
+    // formed from the data segment (seq = its ACK, 1: it crossed our FIN); the peer's ACK of our
+    // FIN then finds no socket and draws a bare RST.
     assertEquals(List.of(
         "0.100000 a > F. 1:1(0) ack 1 win 502",
         "0.100000 b > P. 1:101(100) ack 1 win 510",
-        "0.110000 a > R. 2:2(0) ack 1 win 0",
+        "0.110000 a > R 1:1(0) win 0",
         "0.114000 b > . 101:101(0) ack 2 win 510",
         "0.124000 a > R 2:2(0) win 0"), t.wireWithoutOptions());
   }
