@@ -39,6 +39,10 @@ import tcpsim.lab.run.RunResult;
  * point done). A rerun skips the points already done, so an interrupted sweep resumes. Each
  * point depends on its own seed alone, so the files are byte-identical whatever N is; progress
  * goes to stderr in finishing order, the summary table to stdout in grid order.
+ *
+ * <p>{@code --pcap DIR}, {@code --report DIR} and {@code --ss-at TIME} are {@code tcpsim run}'s,
+ * per point: pcaps into {@code DIR/<point id>/}, the report as {@code DIR/<point id>.html}, ss
+ * snapshots beside the point's results. Points already done are skipped, so they get none.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = "Run every point of an experiment's grid in parallel; resumable.")
@@ -59,6 +63,20 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR",
       description = "Output directory. Default: tcpsim-out/<experiment name>/.")
   Path out;
+
+  @Option(names = "--pcap", paramLabel = "DIR",
+      description = "Write one pcap per host of each point into DIR/<point>/.")
+  Path pcap;
+
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Write each point's HTML report (ladder of its first connections) as"
+          + " DIR/<point>.html.")
+  Path report;
+
+  @Option(names = "--ss-at", paramLabel = "TIME", converter = TimeConverter.class,
+      description = "Write an `ss -tan` snapshot of every host of each point at this virtual time"
+          + " into the point's directory (repeatable).")
+  List<Long> ssAt = List.of();
 
   @Override
   public Integer call() {
@@ -96,9 +114,9 @@ public final class SweepCommand implements Callable<Integer> {
       List<Future<?>> futures = new ArrayList<>();
       for (GridPoint p : todo) {
         futures.add(pool.submit(() -> {
-          RunResult r = ExperimentRunner.run(p.experiment(), p.seed(), p.id(),
-              ExperimentRunner.Options.DEFAULT);
-          ResultFiles.write(r, dir.resolve(p.id()), null);
+          RunResult r = ExperimentRunner.run(p.experiment(), p.seed(), p.id(), options(p));
+          ResultFiles.write(r, dir.resolve(p.id()), report == null ? null
+              : report.resolve(p.id() + ".html"));
           synchronized (err) {
             err.println("[" + finished.incrementAndGet() + "/" + total + "] " + p.id());
             err.flush();
@@ -137,6 +155,15 @@ public final class SweepCommand implements Callable<Integer> {
     o.println("results: " + dir);
     o.flush();
     return failures.isEmpty() ? 0 : 1;
+  }
+
+  /** The runner's options for point {@code p}: what --pcap, --report and --ss-at ask for. */
+  private ExperimentRunner.Options options(GridPoint p) {
+    if (pcap == null && report == null && ssAt.isEmpty()) {
+      return ExperimentRunner.Options.DEFAULT;
+    }
+    return new ExperimentRunner.Options(report == null ? 0 : RunCommand.LADDER_CONNECTIONS,
+        pcap == null ? null : pcap.resolve(p.id()), ssAt);
   }
 
   /**

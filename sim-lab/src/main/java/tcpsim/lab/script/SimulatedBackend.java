@@ -1,15 +1,22 @@
 package tcpsim.lab.script;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import tcpsim.core.event.HeapEventSet;
 import tcpsim.core.event.PendingEventSet;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.event.SimulationLimitException;
 import tcpsim.core.time.Nanos;
+import tcpsim.net.link.WireTap;
+import tcpsim.net.observe.SocketRow;
+import tcpsim.net.observe.SsState;
+import tcpsim.net.observe.SsTable;
+import tcpsim.net.observe.SsTimer;
 import tcpsim.net.observe.TcpdumpFormatter;
 import tcpsim.net.socket.Errno;
 import tcpsim.net.socket.SocketApi;
@@ -21,6 +28,7 @@ import tcpsim.net.tcp.TcpStack;
 import tcpsim.net.tcp.TcpState;
 import tcpsim.net.tcp.TcpSysctls;
 import tcpsim.net.tcp.TimeWaitSocket;
+import tcpsim.net.wire.DropReason;
 import tcpsim.net.wire.Ipv4;
 import tcpsim.net.wire.Segment;
 
@@ -51,6 +59,10 @@ public final class SimulatedBackend implements ScriptBackend {
   public static final long DEFAULT_SEED = 0x5eed_7c95_1a6bL;
   /** Events one script may fire: far beyond any spec, low enough that a runaway loop ends. */
   static final long MAX_EVENTS = 50_000_000L;
+  /** The link name taps see for what the script injects into the stack. */
+  public static final String SCRIPT_TO_STACK = "script->local";
+  /** The link name taps see for what the stack sends to the script. */
+  public static final String STACK_TO_SCRIPT = "local->script";
 
   private static final String[] TCP_INFO_FIELDS = {"tcpi_state", "tcpi_ca_state",
       "tcpi_retransmits", "tcpi_probes", "tcpi_backoff", "tcpi_rto", "tcpi_ato", "tcpi_snd_mss",
@@ -66,6 +78,7 @@ public final class SimulatedBackend implements ScriptBackend {
   private final Map<Integer, Boolean> nonBlocking = new LinkedHashMap<>();
   private boolean dropAll;
   private Consumer<String> wireLog = line -> { };
+  private final List<WireTap> taps = new ArrayList<>();
   private SyscallCompletion completion;
   /** The outstanding blocking call, or null: only its completion may be recorded. */
   private Object blockedToken;
@@ -94,14 +107,78 @@ public final class SimulatedBackend implements ScriptBackend {
   public static ScriptResult run(Script script, long seed, Consumer<String> wireLog) {
     SimulatedBackend backend = new SimulatedBackend(seed);
     backend.setWireLog(wireLog);
+    return backend.execute(script);
+  }
+
+  /**
+   * Runs {@code script} on this backend, which must be fresh (taps, wire log and observations
+   * may be set up first). Ends as {@link #run} does: limits and invariants give a FAIL.
+   */
+  public ScriptResult execute(Script script) {
     try {
-      return ScriptRunner.run(script, backend);
+      return ScriptRunner.run(script, this);
     } catch (SimulationLimitException e) {
-      return new ScriptResult.Fail(script.file(), 0, e.getMessage(), backend.nowNanos());
+      return new ScriptResult.Fail(script.file(), 0, e.getMessage(), nowNanos());
     } catch (IllegalStateException | IllegalArgumentException e) {
       return new ScriptResult.Fail(script.file(), 0, "tcpsim internal error (seed 0x"
-          + Long.toHexString(seed) + "): " + e, backend.nowNanos());
+          + Long.toHexString(sim.seed()) + "): " + e, nowNanos());
     }
+  }
+
+  /**
+   * Shows {@code tap} both directions of the script's wire at their virtual times: an injected
+   * segment is transmitted on {@link #SCRIPT_TO_STACK} and delivered at once; a segment the
+   * stack sends is transmitted on {@link #STACK_TO_SCRIPT} and delivered at once, or, while the
+   * script has the local queue drop everything, dropped there as {@link DropReason#QDISC_DROP}.
+   * A segment the stack drops on arrival is then reported dropped with link null. A
+   * {@code PcapWriter} with a sender-side filter thus records each segment once.
+   */
+  public void addWireTap(WireTap tap) {
+    if (tap == null) {
+      throw new IllegalArgumentException("tap must not be null");
+    }
+    if (taps.isEmpty()) {
+      // A segment the stack drops after it arrived: taps see it as dropped with link null.
+      stack.addDropObserver((now, segment, reason) -> {
+        for (WireTap t : taps) {
+          t.dropped(now, null, segment, reason);
+        }
+      });
+    }
+    taps.add(tap);
+  }
+
+  /**
+   * Calls {@code observer} with the virtual time when the simulation reaches {@code atNanos},
+   * if the script runs that long. It only observes: it must not call the stack.
+   */
+  public void observeAt(long atNanos, LongConsumer observer) {
+    if (atNanos < sim.now()) {
+      throw new IllegalArgumentException("cannot observe at " + Nanos.format(atNanos)
+          + ", before now " + Nanos.format(sim.now()));
+    }
+    sim.schedule(atNanos, (now, arg) -> observer.accept(now), 0);
+  }
+
+  /**
+   * The stack's sockets in {@code ss -tanoi} form, listeners first as the stack lists them.
+   * TIME_WAIT and FIN_WAIT_2 entries carry their timewait timer; a full socket's retransmission
+   * and keepalive timers are not visible from outside the stack, so its row has none.
+   */
+  public String ssTable() {
+    List<SocketRow> rows = new ArrayList<>();
+    for (TcpConnection c : stack.sockets()) {
+      rows.add(SocketRow.of(SsState.ofKernelCode(c.state().code()), c.readableBytes(),
+          c.unackedBytes(), c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()));
+    }
+    for (TimeWaitSocket tw : stack.timeWaitSockets()) {
+      if (tw.alive()) {
+        rows.add(SocketRow.of(SsState.ofKernelCode(tw.state().code()), 0, 0, tw.localAddress(),
+            tw.localPort(), tw.remoteAddress(), tw.remotePort())
+            .withTimer(SsTimer.TIMEWAIT, tw.expiresAtNanos() - sim.now(), 0));
+      }
+    }
+    return SsTable.render(rows, true, false);
   }
 
   /** The stack under test, for observation. */
@@ -117,9 +194,17 @@ public final class SimulatedBackend implements ScriptBackend {
   private void output(Segment s) {
     if (dropAll) {
       wireLog.accept(TcpdumpFormatter.line(sim.now(), s) + " (dropped by the local queue)");
+      for (WireTap t : taps) {
+        t.transmitted(sim.now(), STACK_TO_SCRIPT, s);
+        t.dropped(sim.now(), STACK_TO_SCRIPT, s, DropReason.QDISC_DROP);
+      }
       return;
     }
     wireLog.accept(TcpdumpFormatter.line(sim.now(), s));
+    for (WireTap t : taps) {
+      t.transmitted(sim.now(), STACK_TO_SCRIPT, s);
+      t.delivered(sim.now(), STACK_TO_SCRIPT, s);
+    }
     outbound.add(new TimedSegment(sim.now(), s));
   }
 
@@ -157,6 +242,10 @@ public final class SimulatedBackend implements ScriptBackend {
   @Override
   public void inject(Segment segment) {
     wireLog.accept(TcpdumpFormatter.line(sim.now(), segment));
+    for (WireTap t : taps) {
+      t.transmitted(sim.now(), SCRIPT_TO_STACK, segment);
+      t.delivered(sim.now(), SCRIPT_TO_STACK, segment);
+    }
     stack.input(segment);
     settle();
   }
