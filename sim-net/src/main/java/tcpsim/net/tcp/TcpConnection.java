@@ -646,8 +646,9 @@ public final class TcpConnection implements EventHandler {
           return;
         }
         if (!shutdownOnly && lingerOn && lingerSeconds == 0) {
-          // SO_LINGER {1, 0}: abortive close (tcp_close -> tcp_disconnect).
-          stack.count(TcpMib.TcpExtTCPAbortOnLinger);
+          // SO_LINGER {1, 0}: abortive close (__tcp_close -> tcp_disconnect), which Linux counts
+          // as TcpExtTCPAbortOnData (sic; AbortOnLinger is the orphan FIN-WAIT-2 with linger2 < 0).
+          stack.count(TcpMib.TcpExtTCPAbortOnData);
           abort();
           return;
         }
@@ -759,7 +760,7 @@ public final class TcpConnection implements EventHandler {
         // "If the ACK was acceptable, signal "error: connection reset"" - ECONNREFUSED (tcp_reset).
         pendingError = Errno.ECONNREFUSED;
         wasReset = true;
-        destroy("RST in SYN-SENT", Errno.ECONNREFUSED);
+        done("RST in SYN-SENT", Errno.ECONNREFUSED);
       } else {
         stack.drop(seg, DropReason.TCP_RESET);
       }
@@ -897,7 +898,7 @@ public final class TcpConnection implements EventHandler {
     }
     wasReset = true;
     pendingError = err;
-    destroy("RST", err);
+    done("RST", err);
   }
 
   /**
@@ -1910,7 +1911,7 @@ public final class TcpConnection implements EventHandler {
     Errno err = Errno.ETIMEDOUT;
     pendingError = err;
     stack.count(TcpMib.TcpExtTCPAbortOnTimeout);
-    destroy("retransmission give-up", err);
+    done("retransmission give-up", err);
   }
 
   /**
@@ -2006,6 +2007,7 @@ public final class TcpConnection implements EventHandler {
         return;
       }
       output(sndUna - 1, ACK, 0, null); // tcp_write_wakeup -> tcp_xmit_probe_skb
+      stack.count(TcpMib.TcpExtTCPKeepAlive);
       probesOut++;
       keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIntvl), this, TIMER_KEEPALIVE);
     } else {
@@ -2171,6 +2173,14 @@ public final class TcpConnection implements EventHandler {
    * tcp_done: to CLOSE, timers off, unhashed, both directions shut (SHUTDOWN_MASK); the socket
    * survives while the application holds it.
    */
+  /** tcp_done: a reset or a timeout ends the connection; a failed open counts as an attempt fail. */
+  private void done(String cause, Errno err) {
+    if (state == SYN_SENT || state == SYN_RECV) {
+      stack.count(TcpMib.TcpAttemptFails);
+    }
+    destroy(cause, err);
+  }
+
   void destroy(String cause, Errno err) {
     if (state != CLOSE) {
       setState(CLOSE, cause);
@@ -2215,6 +2225,9 @@ public final class TcpConnection implements EventHandler {
     TcpTransitions.require(state, next, cause);
     TcpState prev = state;
     state = next;
+    if (next == CLOSE && (prev == ESTABLISHED || prev == CLOSE_WAIT)) {
+      stack.count(TcpMib.TcpEstabResets); // tcp_set_state
+    }
     stack.stateChanged(this, prev, next, cause);
   }
 

@@ -6,6 +6,12 @@ package tcpsim.net.tcp;
  * {@code long[]} by ordinal, so counting allocates nothing.
  */
 public enum TcpMib {
+  /** tcp_connect: one per connect() that sends its first SYN. */
+  TcpActiveOpens,
+  /** tcp_create_openreq_child: one per child the final ACK (or a valid cookie) creates. */
+  TcpPassiveOpens,
+  /** tcp_set_state: a move to CLOSE from ESTABLISHED or CLOSE_WAIT. */
+  TcpEstabResets,
   TcpInSegs,
   TcpOutSegs,
   TcpRetransSegs,
@@ -31,6 +37,8 @@ public enum TcpMib {
   TcpExtTCPAbortOnData,
   TcpExtTCPAbortOnLinger,
   TcpExtTCPAbortOnTimeout,
+  /** tcp_keepalive_timer -> tcp_write_wakeup: one per keepalive probe sent. */
+  TcpExtTCPKeepAlive,
   /** LINUX_MIB_TCPSYNRETRANS: SYN and SYN-ACK retransmissions (__tcp_retransmit_skb). */
   TcpExtTCPSynRetrans,
   /** LINUX_MIB_TIMEWAITED: TIME-WAIT entries that ran their full time (tw_timer_handler). */

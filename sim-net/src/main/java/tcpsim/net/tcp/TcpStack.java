@@ -523,6 +523,7 @@ public final class TcpStack implements Transport {
         takeOverTimeWait(s, tw);
       }
     }
+    count(TcpMib.TcpActiveOpens); // tcp_connect
     s.open(remoteAddr, remotePort);
     return null;
   }
@@ -789,6 +790,7 @@ public final class TcpStack implements Transport {
 
   /** tcp_create_openreq_child: the child socket born from a request at its final ACK. */
   TcpConnection createChild(TcpConnection listening, RequestSock req) {
+    count(TcpMib.TcpPassiveOpens); // tcp_create_openreq_child
     TcpConnection c = new TcpConnection(this);
     c.localPort = listening.localPort;
     c.remoteAddr = req.remoteAddr;
