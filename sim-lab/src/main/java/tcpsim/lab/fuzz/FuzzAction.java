@@ -278,6 +278,7 @@ public sealed interface FuzzAction {
     public boolean applicable(FuzzWorld w) { return true; }
 
     public void apply(FuzzWorld w) {
+      w.aborted.set(w.incarnation); // its connections vanish without a TIME_WAIT
       host(w, side).reboot();
       if (side == 0) {
         w.clientApi = new SocketApi(w.clientStack);

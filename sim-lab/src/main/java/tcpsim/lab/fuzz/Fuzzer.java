@@ -48,14 +48,25 @@ public final class Fuzzer {
   private final FuzzConfig config;
   private final KnownStackBugs known;
   private final int maxActions;
+  private final FuzzWorld.StaleScope staleScope;
 
+  /** A fuzzer whose stale-segment invariant covers incarnations that ended through TIME_WAIT. */
   public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions) {
+    this(config, known, maxActions, FuzzWorld.StaleScope.GRACEFUL);
+  }
+
+  public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions, FuzzWorld.StaleScope staleScope) {
     if (maxActions < 1) {
       throw new IllegalArgumentException("max actions must be >= 1, was " + maxActions);
     }
     this.config = config;
     this.known = known;
     this.maxActions = maxActions;
+    this.staleScope = staleScope;
+  }
+
+  public FuzzConfig config() {
+    return config;
   }
 
   /** The invariants, in the order they are checked. */
@@ -80,7 +91,7 @@ public final class Fuzzer {
 
   /** The action chain, ready to run; {@code seed} and {@code onlyCase} pick the case. */
   public ActionChain<FuzzWorld> chain() {
-    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> new FuzzWorld(config, WORLD_SEED, known, null))
+    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> new FuzzWorld(config, WORLD_SEED, known, staleScope, null))
         .named("teardown fuzz (" + config.name() + ")")
         .maxActions(maxActions);
     // Simplest first: the shrinker prefers generators added earlier.
@@ -204,7 +215,7 @@ public final class Fuzzer {
    * chain does; returns the first broken invariant's name and detail, or null.
    */
   public String[] replay(List<FuzzAction> actions, WireTap tap) {
-    FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, tap);
+    FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, tap);
     for (FuzzAction a : actions) {
       if (!a.applicable(w)) {
         continue; // the chain would have drawn another action; a hand-edited list may hold such a step
