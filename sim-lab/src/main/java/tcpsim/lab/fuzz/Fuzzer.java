@@ -103,6 +103,7 @@ public final class Fuzzer {
     c.action(4, Gen.combine(sides, Gen.ints(1, 131_072), (s, n) -> wrap(new FuzzAction.Send(s, n))));
     c.action(3, sides.map(s -> wrap(new FuzzAction.Recv(s))));
     c.action(2, sides.map(s -> wrap(new FuzzAction.Close(s, false))));
+    c.action(2, sides.map(s -> wrap(new FuzzAction.DrainClose(s))));
     c.action(1, Gen.combine(sides, Gen.ints(0, 2), (s, h) -> wrap(new FuzzAction.Shutdown(s, h))));
     c.action(1, sides.map(s -> wrap(new FuzzAction.Close(s, true))));
     Gen<FuzzAction.Filter> filters = Gen.elementOf(FuzzAction.Filter.values());

@@ -16,7 +16,7 @@ class FuzzActionTest {
         new FuzzAction.Send(0, 1460), new FuzzAction.Send(1, 1),
         new FuzzAction.Recv(1),
         new FuzzAction.Shutdown(0, 0), new FuzzAction.Shutdown(1, 1), new FuzzAction.Shutdown(0, 2),
-        new FuzzAction.Close(0, false), new FuzzAction.Close(1, true),
+        new FuzzAction.Close(0, false), new FuzzAction.Close(1, true), new FuzzAction.DrainClose(1),
         new FuzzAction.Advance(1600),
         new FuzzAction.Fault(FuzzAction.FaultKind.DROP, 1, FuzzAction.Filter.FIN, 1, 0),
         new FuzzAction.Fault(FuzzAction.FaultKind.DUPLICATE, 0, FuzzAction.Filter.DATA, 3, 25600),
