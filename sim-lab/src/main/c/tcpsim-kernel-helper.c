@@ -18,6 +18,8 @@
  *                    setsockopt FD LEVEL OPT V | linger FD ONOFF SECS | getsockopt FD LEVEL OPT
  *                    fcntl FD CMD ARG | ioctl FD REQ | poll TIMEOUT_MS FD EVENTS [FD EVENTS...]
  *                    tcpinfo FD | cong FD NAME (TCP_CONGESTION) | now
+ *                    at T_NS COMMAND...   sleeps until T_NS, then runs COMMAND; its reply
+ *                                         carries late=NS, how far past T_NS it ran
  * ERRNO is the errno's name ("-" when none); T_NS is CLOCK_MONOTONIC, the clock Java's
  * System.nanoTime reads on Linux, so both sides share one time line.
  *
@@ -32,6 +34,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
@@ -57,6 +61,18 @@
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static int tun_fd = -1;
+/* A packet socket on the tun: the kernel stamps each outgoing packet as it leaves the stack. */
+static int tap_fd = -1;
+/* How late the current command started after its "at" time, or -1 when it had none. */
+static long long action_late = -1;
+
+/* " late=NS" for the reply of a timed command, else "". */
+static const char *late_field(void) {
+  static char buf[40];
+  if (action_late < 0) return "";
+  snprintf(buf, sizeof buf, " late=%lld", action_late);
+  return buf;
+}
 
 static long long now_ns(void) {
   struct timespec ts;
@@ -120,11 +136,22 @@ static const char *errno_name(int e) {
 
 /* ---- packets ------------------------------------------------------------------------------ */
 
+static void emit_packet(long long t, const unsigned char *pkt, ssize_t n) {
+  static const char hex[] = "0123456789abcdef";
+  static char line[2 * 65536 + 64];
+  char *w = line;
+  for (ssize_t i = 0; i < n; i++) {
+    *w++ = hex[pkt[i] >> 4];
+    *w++ = hex[pkt[i] & 15];
+  }
+  *w = 0;
+  emit("p %lld %s", t, line);
+}
+
+/* Reads what the kernel routes into the tun; reports it only when there is no packet socket. */
 static void *tun_reader(void *unused) {
   (void) unused;
   static unsigned char pkt[65536];
-  static char line[2 * 65536 + 64];
-  static const char hex[] = "0123456789abcdef";
   for (;;) {
     ssize_t n = read(tun_fd, pkt, sizeof pkt);
     if (n < 0) {
@@ -132,16 +159,77 @@ static void *tun_reader(void *unused) {
       emit("x tun read failed: %s", strerror(errno));
       exit(3);
     }
-    long long t = now_ns();
-    char *w = line;
-    for (ssize_t i = 0; i < n; i++) {
-      *w++ = hex[pkt[i] >> 4];
-      *w++ = hex[pkt[i] & 15];
-    }
-    *w = 0;
-    emit("p %lld %s", t, line);
+    if (tap_fd < 0) emit_packet(now_ns(), pkt, n);
   }
   return NULL;
+}
+
+/*
+ * Reports outgoing packets with the kernel's own time stamp (taken in dev_queue_xmit_nit as the
+ * packet passes to the device), so a reader thread that wakes late does not make a segment late.
+ * The stamp is CLOCK_REALTIME; it is moved to CLOCK_MONOTONIC with the clocks' current offset.
+ */
+static void *tap_reader(void *unused) {
+  (void) unused;
+  static unsigned char pkt[65536];
+  char control[256];
+  for (;;) {
+    struct sockaddr_ll from;
+    struct iovec iov = {pkt, sizeof pkt};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(tap_fd, &msg, 0);
+    if (n < 0) {
+      /* Bound while tun0 was still down: the socket reports ENETDOWN once, then waits for it. */
+      if (errno == EINTR || errno == ENETDOWN) continue;
+      emit("x packet socket read failed: %s", strerror(errno));
+      exit(3);
+    }
+    if (from.sll_pkttype != PACKET_OUTGOING) continue;
+    long long t = now_ns();
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        struct timespec stamp, real, mono;
+        memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+        clock_gettime(CLOCK_REALTIME, &real);
+        clock_gettime(CLOCK_MONOTONIC, &mono);
+        long long offset = ((long long) real.tv_sec - mono.tv_sec) * 1000000000LL
+                           + (real.tv_nsec - mono.tv_nsec);
+        long long k = (long long) stamp.tv_sec * 1000000000LL + stamp.tv_nsec - offset;
+        if (k <= t) t = k;
+      }
+    }
+    emit_packet(t, pkt, n);
+  }
+  return NULL;
+}
+
+static int open_tap(const char *name) {
+  int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  if (fd < 0) return -1;
+  struct sockaddr_ll sll;
+  memset(&sll, 0, sizeof sll);
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(ETH_P_ALL);
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+  sll.sll_ifindex = ioctl(fd, SIOCGIFINDEX, &ifr) < 0 ? 0 : ifr.ifr_ifindex;
+  int on = 1;
+  if (sll.sll_ifindex == 0 || bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0
+      || setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
+    close(fd);
+    return -1;
+  }
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_FD + 50);
+  close(fd);
+  return high;
 }
 
 static int unhex(const char *s, unsigned char *out, size_t cap) {
@@ -367,7 +455,7 @@ static int never_blocks(const char *name) {
 static void dispatch(struct call *c) {
   if (never_blocks(c->name)) {
     run_call(c);
-    emit("r %lld %s %s", c->ret, errno_name(c->err), c->extra);
+    emit("r %lld %s %s%s", c->ret, errno_name(c->err), c->extra, late_field());
     return;
   }
   struct worker *w = NULL;
@@ -389,7 +477,7 @@ static void dispatch(struct call *c) {
   int sleeping = 0;
   for (;;) {
     if (w->done) {
-      emit("r %lld %s %s", w->call.ret, errno_name(w->call.err), w->call.extra);
+      emit("r %lld %s %s%s", w->call.ret, errno_name(w->call.err), w->call.extra, late_field());
       w->busy = 0;
       w->done = 0;
       pthread_mutex_unlock(&w->lock);
@@ -410,7 +498,7 @@ static void dispatch(struct call *c) {
     /* Two looks 100 us apart, both asleep in the kernel: the call is blocked. */
     if (sleeping >= 2) {
       w->reported_blocked = 1;
-      emit("b");
+      emit("b%s", late_field());
       pthread_mutex_unlock(&w->lock);
       return;
     }
@@ -481,15 +569,32 @@ int main(int argc, char **argv) {
     printf("x cannot open tun device %s: %s\n", ifname, strerror(errno));
     return 2;
   }
+  tap_fd = open_tap(ifname); /* if it fails, packets are stamped when read from the tun */
   start_workers();
-  pthread_t reader;
+  pthread_t reader, tap;
   pthread_create(&reader, NULL, tun_reader, NULL);
-  emit("hello 1 %s", ifname);
+  if (tap_fd >= 0) pthread_create(&tap, NULL, tap_reader, NULL);
+  emit("hello 1 %s %s", ifname, tap_fd >= 0 ? "kernel-stamps" : "read-stamps");
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\n")] = 0;
     char *save = NULL;
     char *cmd = strtok_r(line, " ", &save);
     if (!cmd) continue;
+    action_late = -1;
+    if (!strcmp(cmd, "at")) {
+      /* A timed action: this thread (niced, small) wakes more promptly than the JVM would. */
+      char *t = strtok_r(NULL, " ", &save);
+      long long when = t ? atoll(t) : 0;
+      struct timespec ts = {(time_t) (when / 1000000000LL), (long) (when % 1000000000LL)};
+      while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+      }
+      action_late = now_ns() - when;
+      cmd = strtok_r(NULL, " ", &save);
+      if (!cmd) {
+        emit("r -1 EINVAL");
+        continue;
+      }
+    }
     if (!strcmp(cmd, "inject")) {
       char *hex = strtok_r(NULL, " ", &save);
       int n = hex ? unhex(hex, packet, sizeof packet) : -1;
@@ -498,7 +603,7 @@ int main(int argc, char **argv) {
         continue;
       }
       ssize_t w = write(tun_fd, packet, (size_t) n);
-      emit("r %lld %s %lld", (long long) w, errno_name(w < 0 ? errno : 0), now_ns());
+      emit("r %lld %s %lld%s", (long long) w, errno_name(w < 0 ? errno : 0), now_ns(), late_field());
     } else if (!strcmp(cmd, "sysctl")) {
       char *path = strtok_r(NULL, " ", &save);
       char *value = save; /* the rest of the line: values may hold spaces */

@@ -29,9 +29,9 @@ import java.util.Arrays;
  * the common case: bucket lists keep insertion (= sequence) order and most entries of a tick share
  * one deadline. Otherwise a stable sort by deadline does (insertion sort for short runs, a radix
  * sort on the offset within the tick for long ones), so no per-operation allocation and no
- * comparison sort of a large storm. An entry added for the current tick, or earlier, joins the end of the ready run
- * when it sorts last there (the usual case), else a small heap of late entries; the next entry
- * is the earlier of the two heads.
+ * comparison sort of a large storm. An entry added for the current tick, or earlier, joins the
+ * end of the ready run when it sorts last there (the usual case), else a small heap of late
+ * entries; the next entry is the earlier of the two heads.
  *
  * <h2>Range: no overflow list</h2>
  *
@@ -70,11 +70,11 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   private static final int DIGIT_BITS = 6;
   private static final int BUCKETS = 1 << DIGIT_BITS;
   private static final int DIGIT_MASK = BUCKETS - 1;
-  /** {@code where[slot]} when the slot is not pending. */
+  /** The WHERE field of a slot that is not pending. */
   private static final int FREE = -1;
-  /** {@code where[slot]} when the slot sits in the ready run. */
+  /** The WHERE field of a slot in the ready run. */
   private static final int READY = -2;
-  /** {@code where[slot]} when the slot sits in the late heap. */
+  /** The WHERE field of a slot in the late heap. */
   private static final int LATE = -3;
   /** Ready runs up to this long are insertion-sorted; longer ones radix-sorted. */
   private static final int INSERTION_SORT_MAX = 24;
@@ -85,16 +85,23 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   private final int[] bucketHead;
   private final int[] bucketTail;
 
-  // Per-slot state, indexed by slot.
-  /** FREE, READY, or the bucket (level * 64 + digit) holding the slot. */
-  private int[] where;
-  private int[] next;
-  private int[] prev;
-  private long[] deadline;
-  private long[] seq;
-  private long[] tick;
-  /** Index in {@link #ready} while the slot is READY; stale entries there are skipped. */
-  private int[] readyPos;
+  // Per-slot state, four fields per slot in each array so that one timer's state shares cache
+  // lines (with a million timers, separate arrays cost a cache miss per field).
+  /** WHERE: FREE, READY, LATE, or the bucket (level * 64 + digit) holding the slot. */
+  private static final int WHERE = 0;
+  /** NEXT, PREV: the bucket's doubly linked list. */
+  private static final int NEXT = 1;
+  private static final int PREV = 2;
+  /** READY_POS: index in {@link #ready} while READY; stale entries there are skipped. */
+  private static final int READY_POS = 3;
+  private int[] slots;
+  private static final int DEADLINE = 0;
+  private static final int SEQ = 1;
+  /** TICK: the deadline's tick, kept to spare a division per cascade. */
+  private static final int TICK = 2;
+  private long[] keys;
+  /** How many slots the arrays hold. */
+  private int capacity;
 
   /** Entries due at or before {@link #cur}, sorted; {@code [readyHead, readyTail)} is live. */
   private int[] ready = new int[64];
@@ -140,14 +147,12 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     Arrays.fill(bucketHead, -1);
     Arrays.fill(bucketTail, -1);
     int cap = Math.max(4, initialSlots);
-    where = new int[cap];
-    Arrays.fill(where, FREE);
-    next = new int[cap];
-    prev = new int[cap];
-    deadline = new long[cap];
-    seq = new long[cap];
-    tick = new long[cap];
-    readyPos = new int[cap];
+    slots = new int[cap << 2];
+    keys = new long[cap << 2];
+    capacity = cap;
+    for (int i = 0; i < cap; i++) {
+      slots[i << 2 | WHERE] = FREE;
+    }
   }
 
   public long tickNanos() {
@@ -162,13 +167,13 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   @Override
   public void add(int slot, long deadlineNanos, long sequence) {
     ensureSlot(slot);
-    if (where[slot] != FREE) {
+    if (slots[slot << 2 | WHERE] != FREE) {
       throw new IllegalStateException("slot " + slot + " is already pending");
     }
-    deadline[slot] = deadlineNanos;
-    seq[slot] = sequence;
+    keys[slot << 2 | DEADLINE] = deadlineNanos;
+    keys[slot << 2 | SEQ] = sequence;
     long t = Math.floorDiv(deadlineNanos, tickNanos);
-    tick[slot] = t;
+    keys[slot << 2 | TICK] = t;
     size++;
     if (t <= cur) {
       addReady(slot);
@@ -179,10 +184,10 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
 
   @Override
   public boolean remove(int slot) {
-    if (slot < 0 || slot >= where.length) {
+    if (slot < 0 || slot >= capacity) {
       return false;
     }
-    int w = where[slot];
+    int w = slots[slot << 2 | WHERE];
     if (w == FREE) {
       return false;
     }
@@ -192,7 +197,7 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     } else if (w != READY) {
       unlink(slot, w);
     }
-    where[slot] = FREE;
+    slots[slot << 2 | WHERE] = FREE;
     size--;
     return true;
   }
@@ -215,7 +220,7 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   @Override
   public long peekTime() {
     int s = peek();
-    return s < 0 ? Long.MAX_VALUE : deadline[s];
+    return s < 0 ? Long.MAX_VALUE : keys[s << 2 | DEADLINE];
   }
 
   /** Looks no further than {@code limitNanos}'s tick, so the clock never passes it. */
@@ -229,7 +234,7 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
         s = readyMin();
       }
     }
-    return s < 0 ? Long.MAX_VALUE : deadline[s];
+    return s < 0 ? Long.MAX_VALUE : keys[s << 2 | DEADLINE];
   }
 
   @Override
@@ -238,12 +243,12 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     if (s < 0) {
       return -1;
     }
-    if (where[s] == LATE) {
+    if (slots[s << 2 | WHERE] == LATE) {
       late.poll();
     } else {
       readyHead++;
     }
-    where[s] = FREE;
+    slots[s << 2 | WHERE] = FREE;
     size--;
     return s;
   }
@@ -275,30 +280,30 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     int digit = (int) (t >>> (level * DIGIT_BITS)) & DIGIT_MASK;
     int b = level * BUCKETS + digit;
     int tail = bucketTail[b];
-    next[slot] = -1;
-    prev[slot] = tail;
+    slots[slot << 2 | NEXT] = -1;
+    slots[slot << 2 | PREV] = tail;
     if (tail < 0) {
       bucketHead[b] = slot;
       occupancy[level] |= 1L << digit;
     } else {
-      next[tail] = slot;
+      slots[tail << 2 | NEXT] = slot;
     }
     bucketTail[b] = slot;
-    where[slot] = b;
+    slots[slot << 2 | WHERE] = b;
   }
 
   private void unlink(int slot, int b) {
-    int p = prev[slot];
-    int n = next[slot];
+    int p = slots[slot << 2 | PREV];
+    int n = slots[slot << 2 | NEXT];
     if (p < 0) {
       bucketHead[b] = n;
     } else {
-      next[p] = n;
+      slots[p << 2 | NEXT] = n;
     }
     if (n < 0) {
       bucketTail[b] = p;
     } else {
-      prev[n] = p;
+      slots[n << 2 | PREV] = p;
     }
     if (bucketHead[b] < 0) {
       occupancy[b / BUCKETS] &= ~(1L << (b & DIGIT_MASK));
@@ -355,8 +360,8 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     bucketTail[b] = -1;
     occupancy[b / BUCKETS] &= ~(1L << (b & DIGIT_MASK));
     while (s >= 0) {
-      int n = next[s];
-      long t = tick[s];
+      int n = slots[s << 2 | NEXT];
+      long t = keys[s << 2 | TICK];
       if (t == cur) {
         appendReady(s);
       } else {
@@ -369,12 +374,17 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   // ---- the ready run ----
 
   /** Drops stale entries at the head of the ready run; returns whether a live one remains. */
+  /** Whether {@code ready[i]} is live: its slot is READY and was put at {@code i}, not reused. */
+  private boolean isLiveReady(int i) {
+    int s = ready[i];
+    return slots[s << 2 | WHERE] == READY && slots[s << 2 | READY_POS] == i;
+  }
+
   private boolean skipStaleReady() {
     int h = readyHead;
     int t = readyTail;
     while (h < t) {
-      int s = ready[h];
-      if (where[s] == READY && readyPos[s] == h) {
+      if (isLiveReady(h)) {
         readyHead = h;
         return true;
       }
@@ -390,9 +400,9 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
       ready = Arrays.copyOf(ready, ready.length * 2);
     }
     ready[readyTail] = slot;
-    readyPos[slot] = readyTail;
+    slots[slot << 2 | READY_POS] = readyTail;
     readyTail++;
-    where[slot] = READY;
+    slots[slot << 2 | WHERE] = READY;
   }
 
   /** The earliest of the ready run's head and the late heap's top, or -1 when both are empty. */
@@ -416,7 +426,7 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
       return;
     }
     int last = readyTail - 1;
-    while (!(where[ready[last]] == READY && readyPos[ready[last]] == last)) {
+    while (!isLiveReady(last)) {
       last--; // a stale entry at the tail; the head is live, so this stops
     }
     if (!before(slot, ready[last])) {
@@ -424,11 +434,11 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     } else if (readyHead > 0 && before(slot, ready[readyHead])) {
       readyHead--;
       ready[readyHead] = slot;
-      readyPos[slot] = readyHead;
-      where[slot] = READY;
+      slots[slot << 2 | READY_POS] = readyHead;
+      slots[slot << 2 | WHERE] = READY;
     } else {
-      late.add(slot, deadline[slot], seq[slot]);
-      where[slot] = LATE;
+      late.add(slot, keys[slot << 2 | DEADLINE], keys[slot << 2 | SEQ]);
+      slots[slot << 2 | WHERE] = LATE;
     }
   }
 
@@ -442,7 +452,7 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     int n = readyTail;
     boolean sorted = true;
     for (int i = 1; i < n; i++) {
-      if (deadline[ready[i]] < deadline[ready[i - 1]]) {
+      if (keys[ready[i] << 2 | DEADLINE] < keys[ready[i - 1] << 2 | DEADLINE]) {
         sorted = false;
         break;
       }
@@ -456,16 +466,16 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
       radixSortReady(n, cur * tickNanos);
     }
     for (int j = 0; j < n; j++) {
-      readyPos[ready[j]] = j;
+      slots[ready[j] << 2 | READY_POS] = j;
     }
   }
 
   private void insertionSortReady(int n) {
     for (int i = 1; i < n; i++) {
       int s = ready[i];
-      long d = deadline[s];
+      long d = keys[s << 2 | DEADLINE];
       int j = i;
-      while (j > 0 && deadline[ready[j - 1]] > d) {
+      while (j > 0 && keys[ready[j - 1] << 2 | DEADLINE] > d) {
         ready[j] = ready[j - 1];
         j--;
       }
@@ -479,7 +489,7 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     }
     long maxOffset = 0;
     for (int i = 0; i < n; i++) {
-      maxOffset = Math.max(maxOffset, deadline[ready[i]] - tickStartNanos);
+      maxOffset = Math.max(maxOffset, keys[ready[i] << 2 | DEADLINE] - tickStartNanos);
     }
     int[] src = ready;
     int[] dst = sortSpare;
@@ -487,9 +497,9 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
     for (int shift = 0; shift < 64 && (maxOffset >>> shift) != 0; shift += 8) {
       Arrays.fill(count, 0);
       for (int i = 0; i < n; i++) {
-        count[(int) ((deadline[src[i]] - tickStartNanos) >>> shift) & 0xff]++;
+        count[(int) ((keys[src[i] << 2 | DEADLINE] - tickStartNanos) >>> shift) & 0xff]++;
       }
-      if (count[(int) ((deadline[src[0]] - tickStartNanos) >>> shift) & 0xff] == n) {
+      if (count[(int) ((keys[src[0] << 2 | DEADLINE] - tickStartNanos) >>> shift) & 0xff] == n) {
         continue; // every entry has this byte: the pass would change nothing
       }
       int sum = 0;
@@ -500,7 +510,7 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
       }
       for (int i = 0; i < n; i++) {
         int s = src[i];
-        dst[count[(int) ((deadline[s] - tickStartNanos) >>> shift) & 0xff]++] = s;
+        dst[count[(int) ((keys[s << 2 | DEADLINE] - tickStartNanos) >>> shift) & 0xff]++] = s;
       }
       int[] t = src;
       src = dst;
@@ -514,26 +524,23 @@ public final class HierarchicalTimingWheel implements PendingEventSet {
   }
 
   private boolean before(int a, int b) {
-    long da = deadline[a];
-    long db = deadline[b];
-    return da < db || (da == db && seq[a] < seq[b]);
+    long da = keys[a << 2 | DEADLINE];
+    long db = keys[b << 2 | DEADLINE];
+    return da < db || (da == db && keys[a << 2 | SEQ] < keys[b << 2 | SEQ]);
   }
 
   private void ensureSlot(int slot) {
     if (slot < 0) {
       throw new IllegalArgumentException("slot must be >= 0, was " + slot);
     }
-    if (slot >= where.length) {
-      int cap = Math.max(slot + 1, where.length * 2);
-      int old = where.length;
-      where = Arrays.copyOf(where, cap);
-      Arrays.fill(where, old, cap, FREE);
-      next = Arrays.copyOf(next, cap);
-      prev = Arrays.copyOf(prev, cap);
-      deadline = Arrays.copyOf(deadline, cap);
-      seq = Arrays.copyOf(seq, cap);
-      tick = Arrays.copyOf(tick, cap);
-      readyPos = Arrays.copyOf(readyPos, cap);
+    if (slot >= capacity) {
+      int cap = Math.max(slot + 1, capacity * 2);
+      slots = Arrays.copyOf(slots, cap << 2);
+      keys = Arrays.copyOf(keys, cap << 2);
+      for (int i = capacity; i < cap; i++) {
+        slots[i << 2 | WHERE] = FREE;
+      }
+      capacity = cap;
     }
   }
 }

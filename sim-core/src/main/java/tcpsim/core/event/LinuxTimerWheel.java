@@ -198,27 +198,9 @@ public final class LinuxTimerWheel implements PendingEventSet {
       return;
     }
     long delta = expires - clk;
-    int level;
-    long fire;
-    int index;
-    if (delta < 0) {
-      // calc_wheel_index: an expiry already behind the clock fires at the clock.
-      level = 0;
-      fire = clk;
-      index = (int) clk & LVL_MASK;
-    } else {
-      level = depth - 1;
-      for (int n = 0; n < depth - 1; n++) {
-        if (delta < levelStart(n + 1)) {
-          level = n;
-          break;
-        }
-      }
-      // calc_index: round up to the level's granularity, strictly after expires.
-      long e = (expires >>> (level * LVL_CLK_SHIFT)) + 1;
-      fire = e << (level * LVL_CLK_SHIFT);
-      index = (int) e & LVL_MASK;
-    }
+    int level = delta < 0 ? 0 : level(delta);
+    long fire = fireJiffy(expires, clk);
+    int index = (int) (fire >>> (level * LVL_CLK_SHIFT)) & LVL_MASK;
     int b = level * LVL_SIZE + index;
     seq[slot] = sequence;
     fireJiffy[slot] = fire;
@@ -340,20 +322,29 @@ public final class LinuxTimerWheel implements PendingEventSet {
     return "linux-wheel-hz" + hz;
   }
 
-  /** The jiffy a timer due at {@code expires} fires at with the clock at {@code base}. */
+  /**
+   * The jiffy a timer due at {@code expires} fires at with the clock at {@code base}, for a
+   * delta within the wheel's range: {@code calc_index} rounds up to the level's granularity,
+   * strictly after {@code expires}; an expiry behind the clock fires at the clock
+   * ({@code calc_wheel_index}).
+   */
   private long fireJiffy(long expires, long base) {
     long delta = expires - base;
     if (delta < 0) {
       return base;
     }
-    int level = depth - 1;
+    int shift = level(delta) * LVL_CLK_SHIFT;
+    return ((expires >>> shift) + 1) << shift;
+  }
+
+  /** The level for a delta (>= 0, below the cutoff): the first n with delta < LVL_START(n+1). */
+  private int level(long delta) {
     for (int n = 0; n < depth - 1; n++) {
       if (delta < levelStart(n + 1)) {
-        level = n;
-        break;
+        return n;
       }
     }
-    return ((expires >>> (level * LVL_CLK_SHIFT)) + 1) << (level * LVL_CLK_SHIFT);
+    return depth - 1;
   }
 
   /** LVL_START(n): the smallest delta that level n holds. */

@@ -14,6 +14,11 @@ import tcpsim.core.trace.TraceDigest;
  * and a generation count, so cancelling is O(1) and needs no object per timer. Handle 0 is never
  * issued and can stand for "no timer".
  *
+ * <p>The pending events live in the {@link PendingEventSet} given at construction:
+ * {@link HeapEventSet} (the default and the reference), {@link HierarchicalTimingWheel} (the
+ * same order, O(1) schedule and cancel), or {@link LinuxTimerWheel} (fire times rounded as
+ * Linux's timer wheel rounds them, to model kernel timer slack).
+ *
  * <p>Caveats: a handler may schedule and cancel freely, but {@link #run()} is not re-entrant.
  * Nothing here is thread-safe; a simulation belongs to one thread.
  */

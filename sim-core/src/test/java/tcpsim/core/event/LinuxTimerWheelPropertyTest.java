@@ -9,7 +9,8 @@ import tcpsim.core.check.Property;
  * The Linux wheel against a model of its rounding written here from the kernel's level table
  * (kernel/time/timer.c), independently of the wheel's code: level n holds deltas below
  * 63 * 8^n jiffies, fires at the next multiple of 8^n strictly after the expiry, and the last
- * level clamps (the clamped timer is re-armed for the rest, as its owner would). Every timer must fire at exactly that time, never early, in (time, seq) order.
+ * level clamps (the clamped timer is re-armed for the rest, as its owner would). Every timer
+ * must fire at exactly that time, never early, in (time, seq) order.
  */
 class LinuxTimerWheelPropertyTest {
 

@@ -185,6 +185,20 @@ class PendingEventSetContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("sets")
+  void askingWhatIsDueByATimeLooksNoFurther(String name, Supplier<PendingEventSet> make) {
+    PendingEventSet set = make.get();
+    assertTrue(set.peekTimeUpTo(SECOND) > SECOND, "empty");
+    set.add(0, 2 * 3600 * SECOND, 1);
+    assertTrue(set.peekTimeUpTo(10 * SECOND) > 10 * SECOND, "nothing due by 10 s");
+    set.add(1, 11 * SECOND, 2); // still allowed: not earlier than the limit asked about
+    long next = set.peekTimeUpTo(20 * SECOND);
+    assertTrue(next >= 11 * SECOND && next <= 20 * SECOND, "due by 20 s: " + next);
+    assertEquals(next, set.peekTime());
+    assertEquals(List.of(1, 0), drain(set));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sets")
   void slotsFarBeyondTheInitialArraysWork(String name, Supplier<PendingEventSet> make) {
     PendingEventSet set = make.get();
     set.add(100_000, 2 * SECOND, 1);

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A kernel-faithful TCP simulator on virtual time.",
-    subcommands = {DemoCommand.class, PktCommand.class, ExperimentCheckCommand.class, FuzzCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, SweepCommand.class, PktCommand.class,
+        ExperimentCheckCommand.class, FuzzCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

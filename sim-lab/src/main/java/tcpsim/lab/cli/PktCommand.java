@@ -20,7 +20,7 @@ import tcpsim.lab.script.Script;
 import tcpsim.lab.script.ScriptError;
 import tcpsim.lab.script.ScriptLine;
 import tcpsim.lab.script.ScriptResult;
-import tcpsim.lab.script.ScriptRunner;
+import tcpsim.lab.script.SimulatedBackend;
 
 /**
  * {@code tcpsim pkt FILE|DIR...}: reads packetdrill-notation scripts and reports one line per
@@ -28,15 +28,16 @@ import tcpsim.lab.script.ScriptRunner;
  * {@code N passed, N failed, N unsupported}. Exits 0 only when none failed; a script that cannot
  * be read counts as failed and is reported as {@code file:line:col: error: ...}.
  *
- * <p>Caveat: the TCP stack is not wired in yet, so every readable script is UNSUPPORTED ("no TCP
- * backend yet") unless it uses a feature tcpsim does not model, which is named instead.
+ * <p>Scripts run against tcpsim's simulated stack ({@link SimulatedBackend}) with a fixed seed; a
+ * FAIL line is followed by the seed and the command that replays it.
  */
 @Command(name = "pkt", mixinStandardHelpOptions = true,
     description = "Run packetdrill-notation scripts (.pkt files, or directories of them).")
 public final class PktCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-v", "--verbose"}, description = "Print each script's events as parsed.")
+  @Option(names = {"-v", "--verbose"},
+      description = "Print each script's events as parsed, then the wire in tcpdump's format.")
   boolean verbose;
 
   @Option(names = "--backend", paramLabel = "sim|linux|both", description = "sim (default); linux: "
@@ -72,7 +73,7 @@ public final class PktCommand implements Callable<Integer> {
       }
     }
     KernelPkt kernel = backend == KernelPkt.Backend.sim ? null
-        : new KernelPkt(backend, slow, verbose, out, null);
+        : new KernelPkt(backend, slow, verbose, out, SimulatedBackend::new);
     if (kernel != null) {
       kernel.printHeader();
     }
@@ -102,11 +103,14 @@ public final class PktCommand implements Callable<Integer> {
           out.println("    " + line.pos().line() + ": " + describe(line));
         }
       }
-      ScriptResult r = kernel != null ? kernel.run(script) : ScriptRunner.unsupportedFeature(script);
-      if (r == null) {
-        r = new ScriptResult.Unsupported(name, 0, "no TCP backend yet");
-      }
+      ScriptResult r = kernel != null ? kernel.run(script)
+          : SimulatedBackend.run(script, SimulatedBackend.DEFAULT_SEED,
+              verbose ? line -> out.println("    " + line) : null);
       out.println(r.describe());
+      if (r instanceof ScriptResult.Fail && kernel == null) {
+        out.println("    replay: ./tcpsim pkt -v " + name + "   (seed 0x"
+            + Long.toHexString(SimulatedBackend.DEFAULT_SEED) + ")");
+      }
       if (r instanceof ScriptResult.Pass) {
         passed++;
       } else if (r instanceof ScriptResult.Fail) {

@@ -40,6 +40,7 @@ final class KernelHelper implements AutoCloseable {
   private final StringBuilder stderr = new StringBuilder();
   private volatile String fatal;
   private final String iface;
+  private volatile boolean kernelStamps;
 
   private KernelHelper(Process process, String iface) {
     this.process = process;
@@ -76,7 +77,16 @@ final class KernelHelper implements AutoCloseable {
       throw new KernelBackendException("the kernel helper did not start: "
           + (h.fatal != null ? h.fatal : first == null ? "no hello" : first) + h.stderrNote());
     }
+    h.kernelStamps = first.endsWith(" kernel-stamps");
     return h;
+  }
+
+  /**
+   * Whether outbound packets carry the kernel's own time stamps (a packet socket on the tun);
+   * otherwise they are stamped when the helper reads them, which a busy machine makes late.
+   */
+  boolean kernelStamps() {
+    return kernelStamps;
   }
 
   private static java.util.List<String> withIp(java.util.List<String> cmd) {
@@ -102,7 +112,7 @@ final class KernelHelper implements AutoCloseable {
           int sp = line.indexOf(' ', 2);
           packets.add(new Packet(Long.parseLong(line.substring(2, sp)), hex.parseHex(line, sp + 1,
               line.length())));
-        } else if (line.startsWith("r ") || line.equals("b")) {
+        } else if (line.startsWith("r ") || line.equals("b") || line.startsWith("b ")) {
           replies.add(parse(line));
         } else if (line.startsWith("d ")) {
           completions.add(parse(line));
@@ -122,8 +132,15 @@ final class KernelHelper implements AutoCloseable {
   }
 
   private static Reply parse(String line) {
-    if (line.equals("b")) {
-      return new Reply(true, 0, null, Map.of(), 0);
+    if (line.equals("b") || line.startsWith("b ")) {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String f : line.substring(1).trim().split(" ")) {
+        int eq = f.indexOf('=');
+        if (eq > 0) {
+          values.put(f.substring(0, eq), f.substring(eq + 1));
+        }
+      }
+      return new Reply(true, 0, null, values, 0);
     }
     String[] f = line.split(" ");
     int i = 1;

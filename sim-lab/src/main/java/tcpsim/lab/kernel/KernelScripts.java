@@ -136,12 +136,12 @@ public final class KernelScripts {
         ScriptResult r = ScriptRunner.run(widened(script, EXTRA_TOLERANCE_USECS), rec);
         List<String> all = new java.util.ArrayList<>(notes);
         all.addAll(k.notes());
+        all.add("attempt " + attempt + ", the runner's worst delay: " + k.worstLateness());
         last = new Outcome.Ran(r, List.copyOf(all), rec.transcript(), rec.observations());
         if (!(r instanceof ScriptResult.Fail) || k.worstLatenessNanos() <= DISTURBED_NANOS) {
           return last;
         }
-        notes.add("attempt " + attempt + " was disturbed (the runner " + k.worstLateness() + "): "
-            + r.describe());
+        notes.add("attempt " + attempt + " was disturbed (" + k.worstLateness() + "): " + r.describe());
       } catch (KernelBackendException e) {
         return new Outcome.NotRun(script.file(), "kernel backend not run: " + e.getMessage());
       }

@@ -28,8 +28,10 @@ import tcpsim.net.wire.Segment;
  * the namespace's own /proc/sys/net.
  *
  * <p>Time is real: the clock is the monotonic clock ({@link System#nanoTime}) since the backend
- * opened, {@link #advanceTo} sleeps, and outbound segments carry the time the helper read them
- * from the tun. Until the first call or packet the clock stands still while settings are applied
+ * opened. {@link #advanceTo} only notes the time; the next packet or call goes to the helper as
+ * "at T ...", and the helper sleeps to T and acts (a JVM thread on a busy machine wakes up far
+ * later than the small niced helper does). Outbound segments carry the kernel's own time stamp,
+ * taken as they leave the stack. The backend keeps its worst delay ({@link #worstLateness}). Until the first call or packet the clock stands still while settings are applied
  * (sysctls, the queue), as packetdrill runs its init block before the script's time 0. Use one
  * backend per script and close it: closing deletes the namespace.
  *
@@ -57,12 +59,25 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   /** The worst lateness of the runner's own actions (sleeping past a time, a slow call). */
   private long worstLatenessNanos;
   private String worstLateness = "none";
+  /**
+   * The time the runner has advanced to but this backend has not slept to yet, or -1. The next
+   * packet or call is sent to the helper as "at T ...": the helper (a small niced process) sleeps
+   * to T and acts, which a busy machine makes far less late than a JVM thread waking up.
+   */
+  private long pendingNanos = -1;
+  /** When the last packet or call was due to start (System.nanoTime), for its round trip. */
+  private long actionStart;
+  /** When control last went back to the runner; 0 before the script's first event. */
+  private long lastExit;
   private final HexFormat hex = HexFormat.of();
 
   private LinuxKernelBackend(NetNamespace ns, KernelHelper helper) {
     this.ns = ns;
     this.helper = helper;
     this.epoch = System.nanoTime();
+    if (!helper.kernelStamps()) {
+      note("no packet socket on " + TUN + ": outbound segments are timed when read, not when sent");
+    }
   }
 
   /**
@@ -117,16 +132,37 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public long nowNanos() {
-    return System.nanoTime() - epoch;
+    return Math.max(System.nanoTime() - epoch, pendingNanos);
   }
 
   @Override
   public void advanceTo(long nanos) {
+    enter();
+    try {
+      advanceTo0(nanos);
+    } finally {
+      exit();
+    }
+  }
+
+  private void advanceTo0(long nanos) {
+    if (nanos > System.nanoTime() - epoch) {
+      pendingNanos = Math.max(pendingNanos, nanos);
+    }
+  }
+
+  /** Sleeps to the time the runner advanced to, when something must be seen at that time. */
+  private void realize() {
+    if (pendingNanos < 0) {
+      return;
+    }
+    long nanos = pendingNanos;
+    pendingNanos = -1;
     long target = epoch + nanos;
     for (long wait = target - System.nanoTime(); wait > 0; wait = target - System.nanoTime()) {
       LockSupport.parkNanos(wait);
     }
-    late(System.nanoTime() - target, "woke up late for " + tcpsim.core.time.Nanos.format(nanos));
+    late(System.nanoTime() - target, "a sleep past " + tcpsim.core.time.Nanos.format(nanos));
   }
 
   /**
@@ -143,19 +179,56 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     return worstLateness;
   }
 
+  /** The runner comes back: time since it last left counts as its own lateness. */
+  private void enter() {
+    long now = System.nanoTime();
+    if (lastExit != 0) {
+      late(now - lastExit, "a gap between two events (runner busy or descheduled)");
+    }
+  }
+
+  private void exit() {
+    lastExit = System.nanoTime();
+  }
+
+  /** Sends {@code command}, timed for the pending time if there is one; notes how late it ran. */
+  private KernelHelper.Reply timed(String command, String what) {
+    long pending = pendingNanos;
+    pendingNanos = -1;
+    actionStart = Math.max(System.nanoTime(), epoch + pending);
+    KernelHelper.Reply r = helper.command(pending > System.nanoTime() - epoch
+        ? "at " + (epoch + pending) + " " + command : command);
+    String lateNs = r.values().get("late");
+    if (lateNs != null) {
+      late(Long.parseLong(lateNs), what + " due at " + tcpsim.core.time.Nanos.format(pending)
+          + " started late");
+    }
+    return r;
+  }
+
   private void late(long nanos, String what) {
     if (nanos > worstLatenessNanos) {
       worstLatenessNanos = nanos;
-      worstLateness = what + " by " + nanos / 1000 + " us";
+      worstLateness = what + ": " + nanos / 1000 + " us";
     }
   }
 
   @Override
   public TimedSegment awaitOutbound(long deadlineNanos) {
+    enter();
+    try {
+      return awaitOutbound0(deadlineNanos);
+    } finally {
+      exit();
+    }
+  }
+
+  private TimedSegment awaitOutbound0(long deadlineNanos) {
     started = true;
     for (;;) {
       KernelHelper.Packet p = helper.takePacket(epoch + deadlineNanos);
       if (p == null) {
+        realize();
         return null;
       }
       byte[] b = p.bytes();
@@ -175,12 +248,20 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public void inject(Segment segment) {
+    enter();
+    try {
+      inject0(segment);
+    } finally {
+      exit();
+    }
+  }
+
+  private void inject0(Segment segment) {
     started = true;
     byte[] packet = PacketEncoder.encode(segment, ipId);
     ipId = (ipId + 1) & 0xffff;
-    long t0 = System.nanoTime();
-    KernelHelper.Reply r = helper.command("inject " + hex.formatHex(packet));
-    late(System.nanoTime() - t0, "injecting a segment took long");
+    KernelHelper.Reply r = timed("inject " + hex.formatHex(packet), "an injection");
+    late(System.nanoTime() - actionStart, "an injection's round trip");
     if (r.ret() != packet.length) {
       throw new KernelBackendException("writing a " + packet.length + "-byte packet into " + TUN
           + " failed: " + r.errno());
@@ -200,6 +281,15 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public SyscallOutcome syscall(SyscallRequest call) {
+    enter();
+    try {
+      return syscall0(call);
+    } finally {
+      exit();
+    }
+  }
+
+  private SyscallOutcome syscall0(SyscallRequest call) {
     started = true;
     String command;
     try {
@@ -207,8 +297,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     } catch (NotPassable e) {
       return new SyscallOutcome.Unsupported(e.getMessage());
     }
-    long t0 = System.nanoTime();
-    KernelHelper.Reply r = helper.command(command);
+    KernelHelper.Reply r = timed(command, call.name() + "()");
     if (r.blocked()) {
       return new SyscallOutcome.Blocked();
     }
@@ -219,12 +308,22 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
             + ") failed: " + c.errno());
       }
     }
-    late(System.nanoTime() - t0, call.name() + "() took long to return");
+    late(System.nanoTime() - actionStart, call.name() + "()'s round trip");
     return new SyscallOutcome.Returned(result(call, r));
   }
 
   @Override
   public SyscallCompletion takeCompletion() {
+    enter();
+    try {
+      return takeCompletion0();
+    } finally {
+      exit();
+    }
+  }
+
+  private SyscallCompletion takeCompletion0() {
+    realize();
     KernelHelper.Reply r = helper.takeCompletion();
     if (r == null) {
       return null;
@@ -399,6 +498,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   }
 
   private boolean writeSysctl(String name, String value) {
+    realize();
     if (!name.startsWith("net.") || !Pattern.matches("[A-Za-z0-9_.-]+", name)) {
       note("sysctl " + name + " refused: only net.* sysctls are set, inside the namespace");
       return false;
@@ -426,6 +526,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public void setQueueDropsAll(boolean dropAll) {
+    realize();
     if (dropAll == queueDropsAll) {
       return;
     }
@@ -442,6 +543,16 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public boolean socketMatches(String ssState, int port) {
+    enter();
+    try {
+      return socketMatches0(ssState, port);
+    } finally {
+      exit();
+    }
+  }
+
+  private boolean socketMatches0(String ssState, int port) {
+    realize();
     Tools.Output o = Tools.run(ns.exec("ss", "-H", "-tan", "state", ssState));
     if (!o.ok()) {
       throw new KernelBackendException("ss -tan state " + ssState + " failed: " + o.out().trim());
@@ -451,6 +562,16 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   @Override
   public Map<String, Long> tcpInfo(int fd) {
+    enter();
+    try {
+      return tcpInfo0(fd);
+    } finally {
+      exit();
+    }
+  }
+
+  private Map<String, Long> tcpInfo0(int fd) {
+    realize();
     KernelHelper.Reply r = helper.command("tcpinfo " + fd);
     if (r.ret() != 0) {
       return null;

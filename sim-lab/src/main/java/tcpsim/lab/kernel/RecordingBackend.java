@@ -52,6 +52,10 @@ public final class RecordingBackend implements ScriptBackend {
   @Override
   public void advanceTo(long nanos) {
     inner.advanceTo(nanos);
+    long now = inner.nowNanos();
+    if (now - nanos > 1_000_000) {
+      log(now, "(woke " + (now - nanos) / 1000 + " us after " + Nanos.format(nanos) + ")");
+    }
   }
 
   @Override

@@ -7,9 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+  @TempDir Path out;
+
+  /** The demo, writing its report under the test's temporary directory. */
+  Run demo(String... args) {
+    String[] all = new String[args.length + 3];
+    all[0] = "demo";
+    all[1] = "--out";
+    all[2] = out.toString();
+    System.arraycopy(args, 0, all, 3, args.length);
+    return run(all);
+  }
+
   /** Exit code, standard output and standard error of one command line. */
   record Run(int code, String out, String err) {}
 
@@ -39,22 +54,35 @@ class MainTest {
   }
 
   @Test
-  void demoPrintsItsSeedFirstAndTheDigestLast() {
-    Run r = run("demo", "--seed", "0x1234");
+  void demoPrintsItsSeedFirstTheEmfileEventAndTheDigestLast() {
+    Run r = demo("--seed", "0x1234");
     assertEquals(0, r.code(), r.err());
     String[] lines = r.out().split("\n");
     assertEquals("seed: 0x1234", lines[0]);
     assertTrue(lines[lines.length - 1].matches("trace digest: [0-9a-f]{16}"), lines[lines.length - 1]);
+    assertTrue(r.out().contains("12.615000s  server  leaky  accept() = EMFILE (Too many open files)  CLOSE_WAIT=252"),
+        r.out());
+    assertTrue(lines.length <= 40, lines.length + " lines");
+  }
+
+  @Test
+  void demoWritesTheReportItNames() {
+    Run r = demo();
+    assertEquals(0, r.code(), r.err());
+    Path report = out.resolve("report.html");
+    assertTrue(r.out().contains("report: " + report), r.out());
+    assertTrue(Files.isRegularFile(report));
+    assertTrue(Files.isRegularFile(out.resolve("result.json")));
   }
 
   @Test
   void demoWithTheSameSeedGivesTheSameOutput() {
-    assertEquals(run("demo", "--seed", "42").out(), run("demo", "--seed", "42").out());
+    assertEquals(demo("--seed", "42").out(), demo("--seed", "42").out());
   }
 
   @Test
   void demoWithAnotherSeedGivesAnotherDigest() {
-    assertNotEquals(digestLine(run("demo", "--seed", "1").out()), digestLine(run("demo", "--seed", "2").out()));
+    assertNotEquals(digestLine(demo("--seed", "1").out()), digestLine(demo("--seed", "2").out()));
   }
 
   @Test
@@ -67,9 +95,18 @@ class MainTest {
 
   @Test
   void anOutOfRangeOptionIsNamed() {
-    Run r = run("demo", "--rounds", "0");
+    Run r = run("demo", "--seconds", "0");
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("--rounds"), r.err());
+    assertTrue(r.err().contains("--seconds"), r.err());
+  }
+
+  @Test
+  void theDemosExperimentIsTheGalleryFileItself() throws Exception {
+    try (var in = DemoCommand.class.getResourceAsStream(DemoCommand.RESOURCE)) {
+      assertEquals(Files.readString(Path.of("..", "specs", "experiments", "close-wait-leak.yaml")),
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+          "copy specs/experiments/close-wait-leak.yaml to src/main/resources" + DemoCommand.RESOURCE);
+    }
   }
 
   @Test

@@ -148,4 +148,30 @@ class LinuxKernelBackendTest {
           k.notes().toString());
     }
   }
+
+  @Test
+  void aNamespaceLeftByAKilledRunIsDeletedByTheNextRun() {
+    long dead = 4_194_000;
+    while (ProcessHandle.of(dead).isPresent()) {
+      dead--;
+    }
+    String stale = NetNamespace.PREFIX + dead + "-1";
+    assertTrue(Tools.run("ip", "netns", "add", stale).ok());
+    try (LinuxKernelBackend k = LinuxKernelBackend.open()) {
+      assertFalse(Tools.run("ip", "netns", "list").out().contains(stale));
+    } finally {
+      Tools.run("ip", "netns", "delete", stale);
+    }
+  }
+
+  @Test
+  void aCallStillBlockedAtTheEndDoesNotKeepTheNamespaceAlive() {
+    String name;
+    try (LinuxKernelBackend k = LinuxKernelBackend.open()) {
+      name = k.namespace();
+      listen(k);
+      assertInstanceOf(SyscallOutcome.Blocked.class, k.syscall(call("accept", 3, "...", "...")));
+    }
+    assertFalse(Tools.run("ip", "netns", "list").out().contains(name));
+  }
 }

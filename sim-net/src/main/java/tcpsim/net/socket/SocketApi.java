@@ -392,6 +392,31 @@ public final class SocketApi implements SocketEvents, EventHandler {
     return SysResult.ok(0);
   }
 
+  /** getsockname: {address, port} (address 0 while unbound, the host's address once bound). */
+  public SysResult<int[]> getsockname(int fd) {
+    Fd f = fds.get(fd);
+    if (f == null) {
+      return SysResult.error(Errno.EBADF);
+    }
+    TcpConnection s = f.socket;
+    boolean bound = s.localPort() != 0;
+    return SysResult.ok(new int[] {bound ? s.localAddress() : 0, s.localPort()});
+  }
+
+  /** getpeername: {address, port}, or ENOTCONN before connect() or after the connection ended. */
+  public SysResult<int[]> getpeername(int fd) {
+    Fd f = fds.get(fd);
+    if (f == null) {
+      return SysResult.error(Errno.EBADF);
+    }
+    TcpConnection s = f.socket;
+    TcpState st = s.state();
+    if (st == TcpState.CLOSE || st == TcpState.LISTEN || st == TcpState.SYN_SENT) {
+      return SysResult.error(Errno.ENOTCONN);
+    }
+    return SysResult.ok(new int[] {s.remoteAddress(), s.remotePort()});
+  }
+
   // ---------------------------------------------------------------------------------------
   // Options
   // ---------------------------------------------------------------------------------------

@@ -33,8 +33,6 @@ public final class Listener {
   int maxAckBacklog;
   final Map<Long, RequestSock> synQueue = new LinkedHashMap<>();
   final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
-  /** Children made but not yet in ESTABLISHED (never, as children are born at the final ACK). */
-  final Map<Long, TcpConnection> children = new LinkedHashMap<>();
 
   Listener(TcpConnection owner, int backlog) {
     this.owner = owner;
@@ -106,15 +104,15 @@ public final class Listener {
       // inet_csk_reqsk_queue_is_full / tcp_syn_flood_action: a SYN cookie instead of a request
       // under tcp_syncookies (1: on overflow, 2: always), else the SYN is dropped.
       if (s.syncookies() == 0) {
-        stack.count("TcpExtTCPReqQFullDrop");
+        stack.count(TcpMib.TcpExtTCPReqQFullDrop);
         stack.drop(seg, DropReason.TCP_REQQFULLDROP);
         return;
       }
       wantCookie = true;
     }
     if (acceptQueueFull()) {
-      stack.count("TcpExtListenOverflows");
-      stack.count("TcpExtListenDrops");
+      stack.count(TcpMib.TcpExtListenOverflows);
+      stack.count(TcpMib.TcpExtListenDrops);
       stack.drop(seg, DropReason.TCP_LISTEN_OVERFLOW);
       return;
     }
@@ -201,7 +199,7 @@ public final class Listener {
   private void sendCookieSynAck(Segment seg) {
     TcpSysctls s = stack.sysctls();
     lastOverflowNanos = stack.sim().now();
-    stack.count("TcpExtSyncookiesSent");
+    stack.count(TcpMib.TcpExtSyncookiesSent);
     TcpOptions o = seg.options();
     int peerMss = o.mss() > 0 ? o.mss() : 536;
     int mssIndex = 0;
@@ -252,13 +250,13 @@ public final class Listener {
     int cookie = seg.ack() - 1;
     int mssIndex = checkCookie(seg.srcAddr(), seg.srcPort(), seg.dstPort(), clientIsn, cookie);
     if (mssIndex < 0) {
-      stack.count("TcpExtSyncookiesFailed");
+      stack.count(TcpMib.TcpExtSyncookiesFailed);
       return false;
     }
-    stack.count("TcpExtSyncookiesRecv");
+    stack.count(TcpMib.TcpExtSyncookiesRecv);
     if (acceptQueueFull()) {
-      stack.count("TcpExtListenOverflows");
-      stack.count("TcpExtListenDrops");
+      stack.count(TcpMib.TcpExtListenOverflows);
+      stack.count(TcpMib.TcpExtListenDrops);
       stack.drop(seg, DropReason.TCP_LISTEN_OVERFLOW);
       return true;
     }
@@ -297,13 +295,14 @@ public final class Listener {
   void synAckTimeout(RequestSock req) {
     if (TcpTimeouts.synAckExpired(req.numTimeout, stack.sysctls().synackRetries())) {
       synQueue.remove(TcpStack.key(req.remoteAddr, owner.localPort, req.remotePort));
-      stack.count("TcpExtTCPSynAckTimeouts");
+      stack.count(TcpMib.TcpExtTCPSynAckTimeouts);
       return;
     }
     sendSynAck(req);
     req.numTimeout++;
     req.numRetrans++;
-    stack.count("TcpRetransSegs");
+    stack.count(TcpMib.TcpRetransSegs); // tcp_rtx_synack counts both
+    stack.count(TcpMib.TcpExtTCPSynRetrans);
     req.arm(stack.sim());
   }
 
@@ -316,7 +315,8 @@ public final class Listener {
     if (seg.has(SYN) && !seg.has(ACK) && seg.seq() == req.irs) {
       sendSynAck(req); // inet_rtx_syn_ack
       req.numRetrans++;
-      stack.count("TcpRetransSegs");
+      stack.count(TcpMib.TcpRetransSegs);
+      stack.count(TcpMib.TcpExtTCPSynRetrans);
       return;
     }
     if (seg.has(RST)) {
@@ -341,8 +341,8 @@ public final class Listener {
       return;
     }
     if (acceptQueueFull()) {
-      stack.count("TcpExtListenOverflows");
-      stack.count("TcpExtListenDrops");
+      stack.count(TcpMib.TcpExtListenOverflows);
+      stack.count(TcpMib.TcpExtListenDrops);
       if (stack.sysctls().abortOnOverflow()) {
         req.cancel(stack.sim());
         synQueue.remove(key);

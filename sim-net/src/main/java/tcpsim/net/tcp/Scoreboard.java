@@ -10,7 +10,10 @@ import tcpsim.net.wire.SeqNum;
  * none.
  *
  * <p>Invariants: entries are in sequence order, contiguous ({@code end[k] == start[k+1]}) and
- * non-empty; {@code 0 <= count <= capacity}; an entry is never both SACKED and LOST.
+ * non-empty; {@code 0 <= count <= capacity}; a SACKED entry is neither LOST nor RETRANS (as
+ * tcp_sacktag_one clears them); the per-mark totals (Linux's sacked_out, lost_out, retrans_out)
+ * always equal the marks set, because every change of marks goes through {@link #setFlags}, so
+ * {@link #inFlight} is O(1).
  */
 final class Scoreboard {
   /** The segment was SACKed (TCPCB_SACKED_ACKED). */
@@ -32,6 +35,10 @@ final class Scoreboard {
   byte[] flags = NO_BYTES;
   int head;
   int count;
+  private int sackedOut;
+  private int lostOut;
+  private int retransOut;
+  private int everRetransOut;
 
   /** The ring index of the k-th entry from the oldest. */
   int index(int k) {
@@ -71,6 +78,35 @@ final class Scoreboard {
     head = 0;
   }
 
+  /** The oldest entry was acknowledged in full. */
+  void removeHead() {
+    setFlags(head, (byte) 0);
+    head = (head + 1) % start.length;
+    count--;
+  }
+
+  /** Changes an entry's marks, keeping the totals. */
+  private void setFlags(int i, byte f) {
+    byte old = flags[i];
+    if (old == f) {
+      return;
+    }
+    sackedOut += bit(f, SACKED) - bit(old, SACKED);
+    lostOut += bit(f, LOST) - bit(old, LOST);
+    retransOut += bit(f, RETRANS) - bit(old, RETRANS);
+    everRetransOut += bit(f, EVER_RETRANS) - bit(old, EVER_RETRANS);
+    flags[i] = f;
+  }
+
+  private static int bit(byte f, byte mark) {
+    return (f & mark) != 0 ? 1 : 0;
+  }
+
+  /** SACKed: no longer lost, and no retransmitted copy counts as in flight (tcp_sacktag_one). */
+  private void sack(int i) {
+    setFlags(i, (byte) ((flags[i] | SACKED) & ~(LOST | RETRANS)));
+  }
+
   /** Forgets everything and gives the arrays back (the connection is done sending). */
   void release() {
     start = NO_INTS;
@@ -79,39 +115,26 @@ final class Scoreboard {
     flags = NO_BYTES;
     head = 0;
     count = 0;
+    sackedOut = 0;
+    lostOut = 0;
+    retransOut = 0;
+    everRetransOut = 0;
   }
 
   /** tcp_packets_in_flight: packets_out - (sacked_out + lost_out) + retrans_out. */
   int inFlight() {
-    int n = 0;
-    for (int k = 0; k < count; k++) {
-      byte f = flags[index(k)];
-      if ((f & SACKED) != 0) {
-        continue;
-      }
-      if ((f & LOST) != 0) {
-        if ((f & RETRANS) != 0) {
-          n++;
-        }
-        continue;
-      }
-      n++;
-      if ((f & RETRANS) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return count - (sackedOut + lostOut) + retransOut;
   }
 
-  /** Entries carrying {@code flag}. */
+  /** Entries carrying {@code flag} (one of the marks). */
   int countFlag(byte flag) {
-    int n = 0;
-    for (int k = 0; k < count; k++) {
-      if ((flags[index(k)] & flag) != 0) {
-        n++;
-      }
-    }
-    return n;
+    return switch (flag) {
+      case SACKED -> sackedOut;
+      case LOST -> lostOut;
+      case RETRANS -> retransOut;
+      case EVER_RETRANS -> everRetransOut;
+      default -> throw new IllegalArgumentException("not a scoreboard mark: " + flag);
+    };
   }
 
   /** tcp_sacktag_one: entries wholly inside [s, e) become SACKED; returns how many newly. */
@@ -120,7 +143,7 @@ final class Scoreboard {
     for (int k = 0; k < count; k++) {
       int i = index(k);
       if (SeqNum.ge(start[i], s) && SeqNum.le(end[i], e) && (flags[i] & SACKED) == 0) {
-        flags[i] = (byte) ((flags[i] | SACKED) & ~LOST);
+        sack(i);
         newly++;
       }
     }
@@ -136,7 +159,7 @@ final class Scoreboard {
     for (int k = count - 1; k > 0 && sacked < dupAcks; k--) {
       int i = index(k);
       if ((flags[i] & SACKED) == 0) {
-        flags[i] |= SACKED;
+        sack(i);
         sacked++;
       }
     }
@@ -145,7 +168,7 @@ final class Scoreboard {
   /** tcp_mark_head_lost: the first unacknowledged segment is lost. */
   void markHeadLost() {
     if (count > 0 && (flags[head] & (SACKED | LOST)) == 0) {
-      flags[head] |= LOST;
+      setFlags(head, (byte) (flags[head] | LOST));
     }
   }
 
@@ -160,7 +183,7 @@ final class Scoreboard {
     for (int k = 0; k < last; k++) {
       int i = index(k);
       if ((flags[i] & (SACKED | LOST)) == 0) {
-        flags[i] |= LOST;
+        setFlags(i, (byte) (flags[i] | LOST));
       }
     }
   }
@@ -170,7 +193,7 @@ final class Scoreboard {
     for (int k = 0; k < count; k++) {
       int i = index(k);
       if ((flags[i] & SACKED) == 0) {
-        flags[i] = (byte) ((flags[i] | LOST) & ~RETRANS);
+        setFlags(i, (byte) ((flags[i] | LOST) & ~RETRANS));
       }
     }
   }
@@ -178,13 +201,14 @@ final class Scoreboard {
   /** Recovery is over: only the Karn mark survives. */
   void clearMarks() {
     for (int k = 0; k < count; k++) {
-      flags[index(k)] &= EVER_RETRANS;
+      int i = index(k);
+      setFlags(i, (byte) (flags[i] & EVER_RETRANS));
     }
   }
 
   /** The entry at ring index {@code i} was retransmitted at {@code now}. */
   void retransmitted(int i, long now) {
-    flags[i] |= RETRANS | EVER_RETRANS;
+    setFlags(i, (byte) (flags[i] | RETRANS | EVER_RETRANS));
     time[i] = now;
   }
 }

@@ -69,7 +69,26 @@ public enum Sysctl {
    * include/net/tcp.h); this setting exists for what-if runs. Seconds.
    */
   TCP_TIMEWAIT_LEN("tcpsim.tcp_timewait_len", 0, Integer.MAX_VALUE,
-      "TCP_TIMEWAIT_LEN in include/net/tcp.h (not a sysctl in Linux)", 60);
+      "TCP_TIMEWAIT_LEN in include/net/tcp.h (not a sysctl in Linux)", 60),
+  /**
+   * Simulator only: the kernel's tick rate (CONFIG_HZ, a build option; 250 on Debian's kernels).
+   * Long timers (TIME-WAIT, FIN-WAIT-2, keepalive) are rounded up as the timer wheel rounds them
+   * (kernel/time/timer.c calc_wheel_index); 0 makes them exact. Must divide 10^9.
+   */
+  CONFIG_HZ("tcpsim.config_hz", 0, 1000, "CONFIG_HZ=250 (Debian's kernel config)", 250),
+  /**
+   * Simulator only: 1 (Linux, RFC 5961) acts on a RST only at exactly RCV.NXT and answers other
+   * in-window RSTs and any SYN in a synchronized state with a challenge ACK; 0 is RFC 793 / RFC
+   * 9293 §3.10.7.4 without RFC 5961: any in-window RST or SYN resets the connection.
+   */
+  TCP_RFC5961("tcpsim.tcp_rfc5961", 0, 1,
+      "Linux always applies RFC 5961 (tcp_validate_incoming); 0 is RFC 793's behaviour", 1),
+  /**
+   * Simulator only: 0 (Linux, tcp_reno_ssthresh) halves cwnd on a loss; 1 halves the flight size
+   * as RFC 5681 §3.1 eq. (4) says.
+   */
+  TCP_RFC5681_SSTHRESH("tcpsim.tcp_rfc5681_ssthresh", 0, 1,
+      "Linux uses cwnd / 2 (tcp_reno_ssthresh); 1 is RFC 5681's FlightSize / 2", 0);
 
   private final String fullName;
   private final String shortName;

@@ -48,8 +48,10 @@ import tcpsim.net.wire.TcpOptions;
  *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does.</li>
  *   <li>Delayed-ACK and other short timers are exact virtual times, not jiffies on a timer
  *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
- *   <li>No urgent data, no ECN, no TSO/GSO, no SYN cookies, no TCP Fast Open: every segment is
- *       at most one MSS.</li>
+ *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
+ *       MSS.</li>
+ *   <li>TIME-WAIT keeps this full control block (not yet a light inet_timewait_sock), and a SYN
+ *       for a 4-tuple in TIME-WAIT with a higher sequence number simply ends the old one.</li>
  * </ul>
  */
 public final class TcpConnection implements EventHandler {
@@ -198,6 +200,12 @@ public final class TcpConnection implements EventHandler {
   // ---- timestamps (RFC 7323) ----
   int tsOffset;
   int tsRecent;
+  /** When TS.Recent was last stored, virtual ns; 0 when never (ts_recent_stamp). */
+  long tsRecentStampNanos;
+  /** The TIME-WAIT (or orphan FIN-WAIT-2) entry this connection handed over to, if any. */
+  TimeWaitSocket timeWait;
+  /** An ISN chosen before connect (tcp_twsk_unique: TIME-WAIT's SND.NXT + 65537); 0 = none. */
+  int presetIss;
 
   // ---- RTT and RTO (RFC 6298, tcp_rtt_estimator / tcp_set_rto) ----
   /** SRTT, RTTVAR, the RTO (icsk_rto, doubled by backoff) and the backoff count. */
@@ -217,7 +225,7 @@ public final class TcpConnection implements EventHandler {
 
   // ---- congestion control ----
   /** The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. */
-  final RenoCongestion cc = new RenoCongestion();
+  final RenoCongestion cc;
   /** The congestion state machine (icsk_ca_state); the connection owns it, as tcp_input.c does. */
   CaState ca = CaState.OPEN;
   /** tcp_cwnd_validate's record: the last flight was limited by cwnd, its size, and until when. */
@@ -265,14 +273,39 @@ public final class TcpConnection implements EventHandler {
     TcpSysctls s = stack.sysctls();
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
+    this.cc = new RenoCongestion(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
+  }
+
+  /**
+   * A stand-in for observers of a timewait entry's state changes: same 4-tuple, its state read
+   * from the entry. Not hashed, bound or able to send.
+   */
+  static TcpConnection timeWaitView(TcpStack stack, TimeWaitSocket tw, TcpState shown) {
+    TcpConnection v = new TcpConnection(stack);
+    v.localPort = tw.localPort;
+    v.remoteAddr = tw.remoteAddr;
+    v.remotePort = tw.remotePort;
+    v.timeWait = tw;
+    v.state = shown; // a view, never a live socket: it goes through no transition
+    return v;
   }
 
   // =========================================================================================
   // Public view
   // =========================================================================================
 
+  /**
+   * The socket's state; after the hand-over to a {@link TimeWaitSocket}, that entry's (TIME_WAIT,
+   * or FIN_WAIT2 for an orphan, then CLOSE when it is gone).
+   */
   public TcpState state() {
-    return state;
+    TimeWaitSocket tw = timeWait;
+    return tw != null ? tw.state() : state;
+  }
+
+  /** The light TIME-WAIT entry this socket handed over to, or null. */
+  public TimeWaitSocket timeWaitSocket() {
+    return timeWait;
   }
 
   public int localAddress() {
@@ -446,6 +479,13 @@ public final class TcpConnection implements EventHandler {
     return sendBuf.isWritable();
   }
 
+  /** tcp_store_ts_recent: TS.Recent and when it was stored (RFC 7323 §4.3). */
+  void storeTsRecent(int tsVal) {
+    tsRecent = tsVal;
+    long now = sim.now();
+    tsRecentStampNanos = now == 0 ? 1 : now;
+  }
+
   /** The virtual time in ms on this connection's timestamp clock (tcp_clock_ms + ts_offset). */
   int tsNow() {
     return (int) (sim.now() / Nanos.PER_MILLI) + tsOffset;
@@ -463,7 +503,9 @@ public final class TcpConnection implements EventHandler {
     remoteAddr = remoteAddress;
     remotePort = remotePortNumber;
     TcpSysctls s = stack.sysctls();
-    iss = stack.initialSequence(localAddr, localPort, remoteAddr, remotePort);
+    iss = presetIss != 0 ? presetIss
+        : stack.initialSequence(localAddr, localPort, remoteAddr, remotePort);
+    presetIss = 0;
     tsOffset = stack.tsOffset(localAddr, remoteAddr);
     sndUna = iss;
     sndNxt = iss + 1;
@@ -585,19 +627,19 @@ public final class TcpConnection implements EventHandler {
         if (!shutdownOnly && readableBytes() > 0) {
           // tcp_close: unread data means the application lost data: RST, not FIN
           // (RFC 2525 §2.17; counted as TcpExtTCPAbortOnClose).
-          stack.count("TcpExtTCPAbortOnClose");
+          stack.count(TcpMib.TcpExtTCPAbortOnClose);
           sendActiveReset();
           destroy("close with unread data", null);
           return;
         }
         if (!shutdownOnly && lingerOn && lingerSeconds == 0) {
           // SO_LINGER {1, 0}: abortive close (tcp_close -> tcp_disconnect).
-          stack.count("TcpExtTCPAbortOnLinger");
+          stack.count(TcpMib.TcpExtTCPAbortOnLinger);
           abort();
           return;
         }
         if (hadSendShutdown) {
-          maybeOrphanFinWait2();
+          maybeOrphanFinWait2(false);
           return;
         }
         switch (state) {
@@ -622,11 +664,35 @@ public final class TcpConnection implements EventHandler {
     close(true);
   }
 
-  /** An orphan already in FIN-WAIT-2 gets the tcp_fin_timeout timer (tcp_close). */
-  private void maybeOrphanFinWait2() {
-    if (orphan && state == FIN_WAIT2) {
-      armFinWait2Timer();
+  /**
+   * An orphan in FIN-WAIT-2 waits tcp_fin_timeout for the peer's FIN (tcp_close, and
+   * tcp_rcv_state_process when our FIN is acked after close): when that time is not longer than
+   * TCP_TIMEWAIT_LEN it waits in a light timewait entry in the FIN_WAIT2 substate
+   * (tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)); otherwise, or when the segment that acked our FIN
+   * also carries the peer's FIN, on the keepalive timer. A FIN-WAIT-2 reached by shutdown(SHUT_WR)
+   * has no such timer: the application may still read.
+   */
+  private void maybeOrphanFinWait2(boolean segmentHasFin) {
+    if (!orphan || state != FIN_WAIT2) {
+      return;
     }
+    long tmo = finTimeNanos();
+    long twLen = stack.timeWaitLenNanos();
+    if (tmo > twLen) {
+      armFinWait2Timer(tmo - twLen);
+    } else if (segmentHasFin) {
+      armFinWait2Timer(tmo);
+    } else {
+      cancelAllTimers();
+      handOffToTimeWait(FIN_WAIT2, tmo);
+    }
+  }
+
+  /** tcp_fin_time: tcp_fin_timeout, but at least 3.5 RTO ((rto << 2) - (rto >> 1)). */
+  private long finTimeNanos() {
+    long finTimeout = Nanos.seconds(stack.sysctls().finTimeoutSeconds());
+    long rto = rtt.rtoNanos();
+    return Math.max(finTimeout, (rto << 2) - (rto >> 1));
   }
 
   /** SHUT_RD (tcp_shutdown): nothing is sent; reads return 0 from now on. */
@@ -691,7 +757,7 @@ public final class TcpConnection implements EventHandler {
     rcv.startAt(irs);
     negotiateOptions(seg.options());
     if (tsOk && seg.options().hasTimestamp()) {
-      tsRecent = seg.options().tsVal();
+      storeTsRecent(seg.options().tsVal());
     }
     if (hasAck) {
       // Our SYN is acknowledged: ESTABLISHED (tcp_finish_connect). SYN windows are never scaled.
@@ -762,7 +828,7 @@ public final class TcpConnection implements EventHandler {
         && SeqNum.lt(seg.options().tsVal(), tsRecent)) {
       // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate.
       stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
-      stack.count("TcpExtPAWSEstab");
+      stack.count(TcpMib.TcpExtPAWSEstab);
       sendAck();
       return false;
     }
@@ -771,7 +837,7 @@ public final class TcpConnection implements EventHandler {
     boolean acceptable = !old && !rcv.isBeyondWindow(seg.seq());
     if (!acceptable) {
       if (!seg.has(RST)) {
-        stack.count("TcpExtTCPOutOfWindow");
+        stack.count(TcpMib.TcpExtTCPOutOfWindow);
         enterQuickAck();
         sendAck();
       }
@@ -779,7 +845,7 @@ public final class TcpConnection implements EventHandler {
       return false;
     }
     if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())) {
-      tsRecent = seg.options().tsVal(); // tcp_store_ts_recent (RFC 7323 §4.3)
+      storeTsRecent(seg.options().tsVal()); // tcp_store_ts_recent (RFC 7323 §4.3)
     }
     return true;
   }
@@ -793,12 +859,12 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(RST)) {
       return true;
     }
-    if (seg.seq() != rcv.rcvNxt()) {
+    if (seg.seq() != rcv.rcvNxt() && stack.sysctls().value(Sysctl.TCP_RFC5961) != 0) {
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_RESET);
       return false;
     }
-    resetArrived();
+    resetArrived(); // (RFC 793 without RFC 5961: any RST that passed checkSequence resets)
     return false;
   }
 
@@ -830,7 +896,13 @@ public final class TcpConnection implements EventHandler {
     if (state == SYN_RECV && seg.has(ACK) && seg.seq() + 1 == rcv.rcvNxt() && seg.ack() == sndNxt) {
       return true;
     }
-    stack.count("TcpExtTCPSYNChallenge");
+    if (stack.sysctls().value(Sysctl.TCP_RFC5961) == 0) {
+      // RFC 793 / RFC 9293 without RFC 5961: an in-window SYN is an error: reset both ends.
+      sendActiveReset();
+      resetArrived();
+      return false;
+    }
+    stack.count(TcpMib.TcpExtTCPSYNChallenge);
     sendChallengeAck();
     stack.drop(seg, DropReason.TCP_INVALID_SYN);
     return false;
@@ -878,7 +950,11 @@ public final class TcpConnection implements EventHandler {
       case FIN_WAIT1 -> {
         if (finAcked()) {
           setState(FIN_WAIT2, "our FIN acknowledged");
-          maybeOrphanFinWait2();
+          maybeOrphanFinWait2(seg.has(FIN));
+          if (timeWait != null) {
+            notifyApp();
+            return false; // the light entry has the connection now
+          }
           notifyApp();
         }
       }
@@ -924,7 +1000,7 @@ public final class TcpConnection implements EventHandler {
     if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
       // tcp_rcv_state_process: new data for a socket the application closed: RST
       // (TcpExtTCPAbortOnData).
-      stack.count("TcpExtTCPAbortOnData");
+      stack.count(TcpMib.TcpExtTCPAbortOnData);
       sendActiveReset();
       destroy("data after close", null);
       return;
@@ -952,7 +1028,7 @@ public final class TcpConnection implements EventHandler {
       }
       case DUPLICATE -> {
         // tcp_data_queue: a retransmission of data held: immediate ACK with D-SACK.
-        stack.count("TcpExtDelayedACKLost");
+        stack.count(TcpMib.TcpExtDelayedACKLost);
         enterQuickAck();
         sendAck();
       }
@@ -1014,34 +1090,8 @@ public final class TcpConnection implements EventHandler {
     notifyApp();
   }
 
-  /**
-   * TIME-WAIT (§3.10.7.4; tcp_timewait_state_process): a retransmitted FIN is ACKed again and the
-   * 2MSL timer restarts; a RST ends TIME-WAIT under tcp_rfc1337=0 (RFC 1337's hazard); anything
-   * else in window gets an ACK.
-   */
+  /** TIME-WAIT is handled by the light {@link TimeWaitSocket}; this socket no longer is hashed. */
   private void timeWaitArrives(Segment seg) {
-    if (seg.has(RST)) {
-      if (!stack.sysctls().rfc1337() && seg.seq() == rcv.rcvNxt()) {
-        destroy("RST in TIME-WAIT", null);
-      } else {
-        stack.drop(seg, DropReason.TCP_RESET);
-      }
-      return;
-    }
-    if (seg.has(FIN) && seg.end() == rcv.rcvNxt()) {
-      sendAck();
-      armTimeWaitTimer();
-      return;
-    }
-    if (seg.has(SYN) && !seg.has(ACK) && SeqNum.gt(seg.seq(), rcv.rcvNxt())) {
-      // TCP_TW_SYN: a new incarnation may start; the teardown work models it fully.
-      destroy("SYN reopens TIME-WAIT", null);
-      stack.input(seg);
-      return;
-    }
-    if (seg.seqLength() > 0 || seg.has(SYN)) {
-      sendAck();
-    }
     stack.drop(seg, DropReason.TCP_OLD_SEQUENCE);
   }
 
@@ -1195,8 +1245,7 @@ public final class TcpConnection implements EventHandler {
         } else if (oldestSent < 0) {
           oldestSent = sb.time[i];
         }
-        sb.head = (sb.head + 1) % sb.start.length;
-        sb.count--;
+        sb.removeHead();
         removed++;
       } else {
         if (SeqNum.lt(sb.start[i], ack)) {
@@ -1253,7 +1302,7 @@ public final class TcpConnection implements EventHandler {
    * below the highest SACK are marked lost for tcp_xmit_retransmit_queue.
    */
   private void enterRecovery() {
-    stack.count("TcpExtTCPFastRetrans");
+    stack.count(TcpMib.TcpExtTCPFastRetrans);
     cc.enterRecovery(sb.count);
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
@@ -1359,7 +1408,7 @@ public final class TcpConnection implements EventHandler {
     }
     sb.retransmitted(i, sim.now());
     totalRetrans++;
-    stack.count("TcpRetransSegs");
+    stack.count(TcpMib.TcpRetransSegs);
     transmitData(start, len, fin);
   }
 
@@ -1484,14 +1533,14 @@ public final class TcpConnection implements EventHandler {
   /** RFC 5961 challenge ACK (tcp_send_challenge_ack), rate-limited per socket and per host. */
   private void sendChallengeAck() {
     if (stack.allowChallengeAck(this)) {
-      stack.count("TcpExtTCPChallengeACK");
+      stack.count(TcpMib.TcpExtTCPChallengeACK);
       sendAck();
     }
   }
 
   /** A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. */
   private void sendActiveReset() {
-    stack.count("TcpOutRsts");
+    stack.count(TcpMib.TcpOutRsts);
     Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
         RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
     stack.transmit(rst);
@@ -1519,8 +1568,14 @@ public final class TcpConnection implements EventHandler {
    */
   private void output(int seq, int flags, int len, byte[] payload) {
     int window = rcv.selectWindow();
-    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sackBlocksToSend(),
-        sackPairs);
+    int[] sack = sackBlocksToSend();
+    TcpOptions o;
+    if (sackPairs == 0 && tsOk) {
+      // The common case, nop,nop,TS: restamp one shared layout instead of building anew.
+      o = TS_ONLY.withTimestamp(tsNow(), tsRecent);
+    } else {
+      o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
+    }
     Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(), flags,
         window, 0, o, len, payload);
     segsOut++;
@@ -1529,6 +1584,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   private int sackPairs;
+  private static final TcpOptions TS_ONLY = TcpOptionLayout.established(true, 0, 0, NO_INTS, 0);
 
   /**
    * The SACK blocks for the next segment (tcp_established_options): a pending D-SACK first
@@ -1748,7 +1804,7 @@ public final class TcpConnection implements EventHandler {
         retransmitEntry(i, false); // __tcp_retransmit_skb: no retrans_stamp for a probe
       }
     }
-    stack.count("TcpExtTCPLossProbes");
+    stack.count(TcpMib.TcpExtTCPLossProbes);
     tlpHighSeq = sndNxt;
     resetXmitTimer(XMIT_RTO, currentRto());
   }
@@ -1769,7 +1825,7 @@ public final class TcpConnection implements EventHandler {
       timedOut();
       return;
     }
-    stack.count("TcpExtTCPTimeouts");
+    stack.count(TcpMib.TcpExtTCPTimeouts);
     enterLoss();
     int i = sb.head;
     retransmitEntry(i, true);
@@ -1795,6 +1851,10 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     sendSyn(state == SYN_RECV);
+    // __tcp_retransmit_skb counts a SYN like any retransmission (TCP_MIB_RETRANSSEGS) and also
+    // as LINUX_MIB_TCPSYNRETRANS.
+    stack.count(TcpMib.TcpRetransSegs);
+    stack.count(TcpMib.TcpExtTCPSynRetrans);
     retransmits++;
     totalRto++;
     totalRetrans++;
@@ -1825,7 +1885,7 @@ public final class TcpConnection implements EventHandler {
   private void timedOut() {
     Errno err = Errno.ETIMEDOUT;
     pendingError = err;
-    stack.count("TcpExtTCPAbortOnTimeout");
+    stack.count(TcpMib.TcpExtTCPAbortOnTimeout);
     destroy("retransmission give-up", err);
   }
 
@@ -1882,14 +1942,22 @@ public final class TcpConnection implements EventHandler {
       pingpong = false;
       atoNanos = ATO_MIN_NANOS;
     }
-    stack.count("TcpExtDelayedACKs");
+    stack.count(TcpMib.TcpExtDelayedACKs);
     sendAck();
   }
 
   /** Keepalive (RFC 1122 §4.2.3.6; tcp_keepalive_timer), and the orphan FIN-WAIT-2 timeout. */
   private void keepaliveTimeout() {
     if (state == FIN_WAIT2 && orphan) {
-      // tcp_keepalive_timer: an orphan's FIN-WAIT-2 ends after tcp_fin_timeout, without a segment.
+      // tcp_keepalive_timer: what is left of tcp_fin_time beyond TCP_TIMEWAIT_LEN is waited out
+      // in a timewait entry; with nothing left, RST and gone.
+      long rest = finTimeNanos() - stack.timeWaitLenNanos();
+      if (rest > 0) {
+        cancelAllTimers();
+        handOffToTimeWait(FIN_WAIT2, rest);
+        return;
+      }
+      sendActiveReset();
       destroy("tcp_fin_timeout in FIN-WAIT-2", null);
       return;
     }
@@ -1903,7 +1971,7 @@ public final class TcpConnection implements EventHandler {
         : stack.sysctls().keepaliveIntvlSeconds());
     int cnt = keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
     if (sb.count > 0 || SeqNum.lt(sndNxt, writeSeq)) {
-      keepaliveTimer = sim.scheduleAfter(keepIdle, this, TIMER_KEEPALIVE);
+      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
       return;
     }
     if (idle >= keepIdle) {
@@ -1915,10 +1983,10 @@ public final class TcpConnection implements EventHandler {
       }
       output(sndUna - 1, ACK, 0, null); // tcp_write_wakeup -> tcp_xmit_probe_skb
       probesOut++;
-      keepaliveTimer = sim.scheduleAfter(keepIntvl, this, TIMER_KEEPALIVE);
+      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIntvl), this, TIMER_KEEPALIVE);
     } else {
       probesOut = 0;
-      keepaliveTimer = sim.scheduleAfter(keepIdle - idle, this, TIMER_KEEPALIVE);
+      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle - idle), this, TIMER_KEEPALIVE);
     }
   }
 
@@ -1931,37 +1999,58 @@ public final class TcpConnection implements EventHandler {
     if (keepAlive && state.isSynchronized() && state != TIME_WAIT) {
       long keepIdle = Nanos.seconds(keepIdleSeconds > 0 ? keepIdleSeconds
           : stack.sysctls().keepaliveTimeSeconds());
-      keepaliveTimer = sim.scheduleAfter(keepIdle, this, TIMER_KEEPALIVE);
+      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
     }
   }
 
-  private void armFinWait2Timer() {
+  private void armFinWait2Timer(long delayNanos) {
     if (keepaliveTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(keepaliveTimer);
     }
-    keepaliveTimer = sim.scheduleAfter(Nanos.seconds(stack.sysctls().finTimeoutSeconds()), this,
-        TIMER_KEEPALIVE);
+    keepaliveTimer = sim.scheduleAfter(longTimerDelay(delayNanos), this, TIMER_KEEPALIVE);
+  }
+
+  /** A long timer's delay with the kernel timer wheel's slack (tcpsim.config_hz). */
+  long longTimerDelay(long delayNanos) {
+    return TcpTimeouts.timerWheelDelayNanos(sim.now(), delayNanos, stack.configHz());
   }
 
   private void timeWaitTimeout() {
     destroy("TIME-WAIT timeout", null);
   }
 
-  private void armTimeWaitTimer() {
-    if (timeWaitTimer != Simulation.NO_EVENT) {
-      sim.cancelIfPending(timeWaitTimer);
-    }
-    timeWaitTimer = sim.scheduleAfter(Nanos.seconds(stack.sysctls().timeWaitLenSeconds()), this,
-        TIMER_TIMEWAIT);
-  }
-
-  /** tcp_time_wait: TIME-WAIT for TCP_TIMEWAIT_LEN (60 s in Linux; RFC 9293 says 2 MSL). */
+  /**
+   * tcp_time_wait: TIME-WAIT for TCP_TIMEWAIT_LEN (60 s in Linux; RFC 9293 §3.10.8 says 2 MSL),
+   * kept by a light {@link TimeWaitSocket}; beyond tcp_max_tw_buckets the socket skips TIME-WAIT
+   * (inet_twsk_alloc fails, TcpExtTCPTimeWaitOverflow) and simply closes.
+   */
   private void enterTimeWait(String cause) {
+    if (timeWait != null) {
+      return;
+    }
     setState(TIME_WAIT, cause);
     cancelAllTimers();
-    releaseBuffers();
-    armTimeWaitTimer();
+    handOffToTimeWait(TIME_WAIT, stack.timeWaitLenNanos());
     notifyApp();
+  }
+
+  /**
+   * tcp_time_wait(sk, substate, timeo): make the light entry, hand it the 4-tuple, the port and
+   * the sequence state, and let go of this control block (tcp_done).
+   */
+  private void handOffToTimeWait(TcpState substate, long lenNanos) {
+    int window = Math.min(65535, rcv.rcvWnd() >> rcv.rcvWscale());
+    TimeWaitSocket tw = stack.admitTimeWait(this, substate, sndNxt, rcv.rcvNxt(), window,
+        lenNanos);
+    if (tw == null) {
+      destroy("tcp_max_tw_buckets: TIME-WAIT skipped", null);
+      return;
+    }
+    timeWait = tw;
+    sb.release();
+    if (sendBuf != null && sendBuf.size() == 0) {
+      sendBuf = null;
+    }
   }
 
   // =========================================================================================

@@ -27,8 +27,10 @@ import tcpsim.net.wire.TcpOptions;
  * and the replies for segments no socket wants (tcp_v4_rcv, tcp_v4_send_reset). Everything it
  * keeps in iteration order is a LinkedHashMap or TreeMap, so traces do not depend on hashing.
  *
- * <p>Construction: {@code new TcpStack(sim, "client", Ipv4.parse("10.0.0.1"), ipLayer, sysctls)};
- * sockets come from {@link #socket()} and are driven by {@code tcpsim.net.socket.SocketApi}.
+ * <p>Construction: on a network, {@code TcpStack s = host.attach(TcpStack::new)} (Linux defaults)
+ * or {@code host.attach(TcpStack.factory(sysctls))}; standalone, {@code new TcpStack(sim, "client",
+ * Ipv4.parse("10.0.0.1"), ipLayer, sysctls)}. Sockets come from {@link #socket()} and are driven
+ * by {@code tcpsim.net.socket.SocketApi}.
  *
  * <p>Differences from Linux:
  * <ul>
@@ -71,7 +73,12 @@ public final class TcpStack implements Transport {
   private final Map<Integer, TcpConnection> listeners = new TreeMap<>();
   /** Sockets holding each local port (bound or connected). */
   private final Map<Integer, List<TcpConnection>> ports = new TreeMap<>();
-  private final Map<String, Long> counters = new TreeMap<>();
+  /** Light TIME-WAIT (and orphan FIN-WAIT-2) entries by 4-tuple key (the ehash's tw sockets). */
+  private final Map<Long, TimeWaitSocket> timeWait = new LinkedHashMap<>();
+  /** How many timewait entries hold each local port (their place in the bind bucket). */
+  private final Map<Integer, Integer> timeWaitPorts = new TreeMap<>();
+  private final long[] mib = new long[TcpMib.values().length];
+  private final long[] drops = new long[DropReason.values().length];
   private final List<StateObserver> stateObservers = new ArrayList<>();
   private final List<DropObserver> dropObservers = new ArrayList<>();
 
@@ -153,18 +160,52 @@ public final class TcpStack implements Transport {
     dropObservers.add(o);
   }
 
-  /** A counter as nstat names it (TcpExtListenOverflows, TcpRetransSegs, ...); 0 if never counted. */
+  /**
+   * A counter as nstat names it (TcpExtListenOverflows, TcpRetransSegs, ...), or a drop count as
+   * {@code drop:REASON}; 0 if never counted.
+   */
   public long counter(String counterName) {
-    return counters.getOrDefault(counterName, 0L);
+    TcpMib m = TcpMib.byName(counterName);
+    if (m != null) {
+      return mib[m.ordinal()];
+    }
+    if (counterName.startsWith("drop:")) {
+      for (DropReason r : DropReason.values()) {
+        if (counterName.equals("drop:" + r.name())) {
+          return drops[r.ordinal()];
+        }
+      }
+    }
+    return 0;
   }
 
-  /** Every non-zero counter, sorted by name. */
+  public long counter(TcpMib m) {
+    return mib[m.ordinal()];
+  }
+
+  /** Segments this stack dropped for {@code reason}. */
+  public long drops(DropReason reason) {
+    return drops[reason.ordinal()];
+  }
+
+  /** Every non-zero counter and drop count ({@code drop:REASON}), sorted by name. */
   public Map<String, Long> counters() {
-    return Collections.unmodifiableMap(counters);
+    Map<String, Long> out = new TreeMap<>();
+    for (TcpMib m : TcpMib.values()) {
+      if (mib[m.ordinal()] != 0) {
+        out.put(m.name(), mib[m.ordinal()]);
+      }
+    }
+    for (DropReason r : DropReason.values()) {
+      if (drops[r.ordinal()] != 0) {
+        out.put("drop:" + r.name(), drops[r.ordinal()]);
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
-  void count(String counterName) {
-    counters.merge(counterName, 1L, Long::sum);
+  void count(TcpMib m) {
+    mib[m.ordinal()]++;
   }
 
   /** Every connection and listener, in creation order then by port, as ss lists sockets. */
@@ -177,6 +218,123 @@ public final class TcpStack implements Transport {
   // ---------------------------------------------------------------------------------------
   // Socket calls (used by SocketApi)
   // ---------------------------------------------------------------------------------------
+
+  /** The light TIME-WAIT entries (and orphan FIN-WAIT-2 ones), in the order they were made. */
+  public List<TimeWaitSocket> timeWaitSockets() {
+    return List.copyOf(timeWait.values());
+  }
+
+  /** The timewait entry for this 4-tuple, or null. */
+  public TimeWaitSocket timeWaitSocket(int remoteAddr, int localPort, int remotePort) {
+    return timeWait.get(key(remoteAddr, localPort, remotePort));
+  }
+
+  /** The kernel tick rate the long timers are rounded to (tcpsim.config_hz; 0 = exact). */
+  int configHz() {
+    return sysctls.configHz();
+  }
+
+  /** TCP_TIMEWAIT_LEN (tcpsim.tcp_timewait_len). */
+  long timeWaitLenNanos() {
+    return Nanos.seconds(sysctls.timeWaitLenSeconds());
+  }
+
+  /**
+   * tcp_time_wait / inet_twsk_alloc / inet_twsk_hashdance: a light entry replaces {@code c} in
+   * the connection table and in its port's bind bucket; null when tcp_max_tw_buckets entries
+   * already exist (TcpExtTCPTimeWaitOverflow), and then the socket just closes.
+   */
+  TimeWaitSocket admitTimeWait(TcpConnection c, TcpState substate, int sndNxt, int rcvNxt,
+      int window, long lenNanos) {
+    if (timeWait.size() >= sysctls.maxTwBuckets()) {
+      count(TcpMib.TcpExtTCPTimeWaitOverflow);
+      return null;
+    }
+    TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddr, c.localPort, c.remoteAddr,
+        c.remotePort, sndNxt, rcvNxt, window, c.tsOk, c.tsOffset, c.tsRecent,
+        c.tsOk ? c.tsRecentStampNanos : 0, c.reuseAddr, substate);
+    long k = key(c.remoteAddr, c.localPort, c.remotePort);
+    if (c.hashed) {
+      connections.remove(k);
+      c.hashed = false;
+    }
+    if (c.bound) {
+      List<TcpConnection> holders = ports.get(c.localPort);
+      if (holders != null) {
+        holders.remove(c);
+        if (holders.isEmpty()) {
+          ports.remove(c.localPort);
+        }
+      }
+      c.bound = false;
+    }
+    timeWait.put(k, tw);
+    timeWaitPorts.merge(tw.localPort, 1, Integer::sum);
+    tw.schedule(lenNanos);
+    return tw;
+  }
+
+  /** inet_twsk_kill: the entry leaves the tables and frees its port; observers see CLOSE. */
+  void killTimeWait(TimeWaitSocket tw, String cause) {
+    TcpState from = tw.substate;
+    tw.deschedule();
+    long k = key(tw.remoteAddr, tw.localPort, tw.remotePort);
+    if (timeWait.get(k) == tw) {
+      timeWait.remove(k);
+      timeWaitPorts.computeIfPresent(tw.localPort, (p, n) -> n == 1 ? null : n - 1);
+    }
+    timeWaitStateChanged(tw, from, TcpState.CLOSE, cause);
+  }
+
+  /**
+   * Observers take a TcpConnection: a timewait entry's change is reported on a stand-in view
+   * with the same 4-tuple (the real control block is gone, as in Linux). Made only when someone
+   * observes.
+   */
+  private void timeWaitStateChanged(TimeWaitSocket tw, TcpState from, TcpState to, String cause) {
+    if (stateObservers.isEmpty()) {
+      return;
+    }
+    TcpConnection view = TcpConnection.timeWaitView(this, tw, to);
+    stateChanged(view, from, to, cause);
+  }
+
+  /**
+   * tcp_v4_rcv's TIME-WAIT branch: run tcp_timewait_state_process and act on its verdict. A
+   * TCP_TW_SYN goes to the listener with the new ISN (tcp_tw_isn); with no listener it is ACKed.
+   */
+  private void timeWaitInput(TimeWaitSocket tw, Segment seg) {
+    TcpState before = tw.substate;
+    TimeWaitSocket.Verdict v = tw.process(seg);
+    if (before != tw.substate) {
+      timeWaitStateChanged(tw, before, tw.substate, "FIN in FIN-WAIT-2");
+    }
+    switch (v) {
+      case TCP_TW_SUCCESS -> {
+        if (tw.takeKill()) {
+          killTimeWait(tw, "RST in " + tw.substate + " (tcp_rfc1337=0)");
+        } else if (seg.has(RST)) {
+          drop(seg, DropReason.TCP_RESET);
+        }
+      }
+      case TCP_TW_RST -> {
+        sendReset(seg);
+        killTimeWait(tw, "segment for a closed socket in FIN-WAIT-2");
+      }
+      case TCP_TW_ACK -> tw.sendAck();
+      case TCP_TW_SYN -> {
+        TcpConnection l = listeners.get(seg.dstPort());
+        if (l != null) {
+          killTimeWait(tw, "SYN opens a new incarnation (TCP_TW_SYN)");
+          forceNextIsn(tw.newIncarnationIsn());
+          l.listener.segmentArrives(seg);
+          forcedIsnPending = false;
+        } else {
+          tw.sendAck();
+        }
+      }
+    }
+  }
 
   /** A new socket: CLOSE, unbound. */
   public TcpConnection socket() {
@@ -213,7 +371,7 @@ public final class TcpStack implements Transport {
   private boolean bindConflict(TcpConnection s, int port) {
     List<TcpConnection> holders = ports.get(port);
     if (holders == null) {
-      return false;
+      return timeWaitPorts.containsKey(port) && !s.reuseAddr;
     }
     for (TcpConnection h : holders) {
       if (h == s) {
@@ -222,17 +380,12 @@ public final class TcpStack implements Transport {
       if (h.state == TcpState.LISTEN) {
         return true;
       }
-      if (h.state == TcpState.TIME_WAIT) {
-        if (!s.reuseAddr) {
-          return true;
-        }
-        continue;
-      }
       if (!(s.reuseAddr && h.reuseAddr)) {
         return true;
       }
     }
-    return false;
+    // Timewait entries stay in the port's bind bucket: SO_REUSEADDR binds over them.
+    return timeWaitPorts.containsKey(port) && !s.reuseAddr;
   }
 
   /** inet_csk_find_open_port: odd ports first for bind(0) (connect prefers even ones). */
@@ -244,7 +397,7 @@ public final class TcpStack implements Transport {
     for (int parity = 0; parity < 2; parity++) {
       for (int i = 0; i < remaining; i += 2) {
         int port = low + (offset + i) % remaining;
-        if (!ports.containsKey(port)) {
+        if (!ports.containsKey(port) && !timeWaitPorts.containsKey(port)) {
           return port;
         }
       }
@@ -304,11 +457,25 @@ public final class TcpStack implements Transport {
       if (port < 0) {
         return Errno.EADDRNOTAVAIL;
       }
+      TimeWaitSocket tw = timeWait.get(key(remoteAddr, port, remotePort));
+      if (tw != null) {
+        takeOverTimeWait(s, tw); // connectPortUsable found it reusable
+      }
       s.localPort = port;
       s.bound = true;
       ports.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
     } else if (connections.containsKey(key(remoteAddr, s.localPort, remotePort))) {
       return Errno.EADDRNOTAVAIL;
+    } else {
+      TimeWaitSocket tw = timeWait.get(key(remoteAddr, s.localPort, remotePort));
+      if (tw != null) {
+        // __inet_hash_connect with the port already bound: check_established(..., twp = NULL),
+        // where tcp_twsk_unique takes over any entry that saw timestamps, whatever tcp_tw_reuse.
+        if (!twskUnique(tw, false)) {
+          return Errno.EADDRNOTAVAIL;
+        }
+        takeOverTimeWait(s, tw);
+      }
     }
     s.open(remoteAddr, remotePort);
     return null;
@@ -357,7 +524,49 @@ public final class TcpStack implements Transport {
         }
       }
     }
-    return !connections.containsKey(key(remoteAddr, port, remotePort));
+    long k = key(remoteAddr, port, remotePort);
+    if (connections.containsKey(k)) {
+      return false;
+    }
+    TimeWaitSocket tw = timeWait.get(k);
+    return tw == null || twskUnique(tw, true);
+  }
+
+  /**
+   * tcp_twsk_unique: may a connect take over this TIME-WAIT 4-tuple? Only an entry that saw
+   * timestamps (so PAWS guards the new incarnation), and, when the kernel picks the port, only
+   * under tcp_tw_reuse (1; 2 = when either address is loopback) and once TS.Recent is more than
+   * a second old (time_after32(ktime_get_seconds(), ts_recent_stamp + 1)).
+   */
+  boolean twskUnique(TimeWaitSocket tw, boolean kernelPickedPort) {
+    if (tw.tsRecentStampNanos == 0 || tw.substate != TcpState.TIME_WAIT) {
+      return false;
+    }
+    if (!kernelPickedPort) {
+      return true;
+    }
+    int reuse = sysctls.twReuse();
+    if (reuse == 2 && !isLoopback(tw.remoteAddr) && !isLoopback(tw.localAddr)) {
+      reuse = 0;
+    }
+    long nowSeconds = sim.now() / Nanos.PER_SECOND;
+    return reuse != 0 && nowSeconds > tw.tsRecentStampNanos / Nanos.PER_SECOND + 1;
+  }
+
+  private static boolean isLoopback(int addr) {
+    return (addr >>> 24) == 127;
+  }
+
+  /**
+   * __inet_check_established taking over a TIME-WAIT entry (TcpExtTWRecycled): the new
+   * connection starts at the old SND.NXT + 65535 + 2 and inherits TS.Recent.
+   */
+  private void takeOverTimeWait(TcpConnection s, TimeWaitSocket tw) {
+    count(TcpMib.TcpExtTWRecycled);
+    s.presetIss = tw.newIncarnationIsn();
+    s.tsRecent = tw.tsRecent;
+    s.tsRecentStampNanos = tw.tsRecentStampNanos;
+    killTimeWait(tw, "taken over by connect (tcp_tw_reuse)");
   }
 
   // ---------------------------------------------------------------------------------------
@@ -367,13 +576,20 @@ public final class TcpStack implements Transport {
   /** tcp_v4_rcv: find the socket by 4-tuple, then a listener by port, else answer with RST. */
   @Override
   public void input(Segment seg) {
+    count(TcpMib.TcpInSegs);
     if (seg.dstAddr() != address) {
       drop(seg, DropReason.NO_SOCKET);
       return;
     }
-    TcpConnection c = connections.get(key(seg.srcAddr(), seg.dstPort(), seg.srcPort()));
+    long k = key(seg.srcAddr(), seg.dstPort(), seg.srcPort());
+    TcpConnection c = connections.get(k);
     if (c != null) {
       c.segmentArrives(seg);
+      return;
+    }
+    TimeWaitSocket tw = timeWait.get(k);
+    if (tw != null) {
+      timeWaitInput(tw, seg);
       return;
     }
     TcpConnection l = listeners.get(seg.dstPort());
@@ -394,9 +610,14 @@ public final class TcpStack implements Transport {
       l.listener.closeAllSilently();
       l.vanish();
     }
+    for (TimeWaitSocket tw : timeWait.values()) {
+      tw.deschedule();
+    }
     connections.clear();
     listeners.clear();
     ports.clear();
+    timeWait.clear();
+    timeWaitPorts.clear();
   }
 
   /** §3.10.7.1 CLOSED: a segment to no socket gets a RST, unless it is one. */
@@ -424,17 +645,17 @@ public final class TcpStack implements Transport {
       rst = new Segment(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort(), 0,
           seg.seq() + seg.seqLength(), RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
     }
-    count("TcpOutRsts");
+    count(TcpMib.TcpOutRsts);
     transmit(rst);
   }
 
   void transmit(Segment seg) {
-    count("TcpOutSegs");
+    count(TcpMib.TcpOutSegs);
     ip.output(seg);
   }
 
   void drop(Segment seg, DropReason reason) {
-    count("drop:" + reason.name());
+    drops[reason.ordinal()]++;
     if (seg != null) {
       for (DropObserver o : dropObservers) {
         o.dropped(sim.now(), seg, reason);
@@ -447,7 +668,7 @@ public final class TcpStack implements Transport {
     long now = sim.now();
     long gap = Nanos.millis(sysctls.value(Sysctl.TCP_INVALID_RATELIMIT));
     if (c.lastOowAckNanos != 0 && now - c.lastOowAckNanos < gap) {
-      count("TcpExtTCPACKSkippedChallenge");
+      count(TcpMib.TcpExtTCPACKSkippedChallenge);
       return false;
     }
     c.lastOowAckNanos = now == 0 ? 1 : now;
@@ -526,7 +747,9 @@ public final class TcpStack implements Transport {
         c.advertisedMss() - (req.tsOk ? TcpConnection.TS_ALIGNED : 0), req.peerWscale >= 0,
         c.rcvBufLocked, sysctls.rmemMax(), sysctls.coreRmemMax());
     c.tsOffset = req.tsOffset;
-    c.tsRecent = req.tsRecent;
+    if (req.tsOk) {
+      c.storeTsRecent(req.tsRecent);
+    }
     c.wscaleOk = req.peerWscale >= 0;
     c.sndWscale = Math.max(req.peerWscale, 0);
     c.sackOk = req.sackOk;
@@ -555,6 +778,10 @@ public final class TcpStack implements Transport {
    * incarnation of a 4-tuple starts above the old one.
    */
   int initialSequence(int localAddr, int localPort, int remoteAddr, int remotePort) {
+    if (forcedIsnPending) {
+      forcedIsnPending = false;
+      return forcedIsn;
+    }
     long tuple = ((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL) ^ ((long) localPort << 16)
         ^ ((long) remotePort << 48);
     return (int) TraceDigest.mix(secret ^ tuple) + (int) (sim.now() >> 6);
@@ -563,6 +790,15 @@ public final class TcpStack implements Transport {
   /** syncookie_secret[c]: the keys of the two cookie hashes. */
   long cookieSecret(int c) {
     return TraceDigest.mix(secret + 0x5ca1ab1eL * (c + 1));
+  }
+
+  private boolean forcedIsnPending;
+  private int forcedIsn;
+
+  /** Tests only: the next connection (active or passive) starts at {@code isn}, to cross the wrap. */
+  void forceNextIsn(int isn) {
+    forcedIsnPending = true;
+    forcedIsn = isn;
   }
 
   /** secure_tcp_ts_off: a keyed hash of the address pair. */

@@ -43,7 +43,7 @@ public enum TcpState {
   }
 
   /**
-   * The name used in {@code ss state <name>} filters: {@code established}, {@code syn-sent},
+   * The name used in {@code ss state <name>} filters: {@code established}, {@code syn-sent}, {@code listening},
    * {@code time-wait}, {@code close-wait}, ... ({@code closed} for CLOSE).
    */
   public String ssFilterName() {
@@ -52,6 +52,7 @@ public enum TcpState {
       case NEW_SYN_RECV -> "syn-recv";
       case FIN_WAIT1 -> "fin-wait-1";
       case FIN_WAIT2 -> "fin-wait-2";
+      case LISTEN -> "listening"; // ss(8)'s filter word; "listen" is not one
       default -> name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     };
   }

@@ -61,6 +61,10 @@ public final class TcpSysctls {
             + ", " + sysctl.max() + "], was " + x);
       }
     }
+    if (sysctl == Sysctl.CONFIG_HZ && v[0] != 0 && 1_000_000_000 % v[0] != 0) {
+      throw new IllegalArgumentException(sysctl.fullName() + " must divide 10^9 (100, 250, 1000),"
+          + " was " + v[0]);
+    }
     if (sysctl == Sysctl.IP_LOCAL_PORT_RANGE && v[0] > v[1]) {
       throw new IllegalArgumentException(sysctl.fullName() + ": low " + v[0] + " > high " + v[1]);
     }
@@ -206,6 +210,7 @@ public final class TcpSysctls {
   public int earlyRetrans() { return value(Sysctl.TCP_EARLY_RETRANS); }
   public String congestionControl() { return texts[Sysctl.TCP_CONGESTION_CONTROL.ordinal()]; }
   public int timeWaitLenSeconds() { return value(Sysctl.TCP_TIMEWAIT_LEN); }
+  public int configHz() { return value(Sysctl.CONFIG_HZ); }
 
   @Override
   public boolean equals(Object o) {

@@ -434,4 +434,37 @@ public final class TcpTimeouts {
     times[n] = now;
     return times;
   }
+
+  /**
+   * The delay after which a kernel timer armed {@code delayNanos} from {@code nowNanos} fires on
+   * a timer wheel ticking at {@code hz} (kernel/time/timer.c, calc_wheel_index / calc_index): the
+   * expiry in jiffies is rounded up to the granularity of the level its distance from now falls
+   * in (8^level jiffies; level n holds distances from 63 * 8^(n-1)), strictly after the expiry.
+   * At HZ=250 a 60 s timer lands on a 512-jiffy (2.048 s) step: armed at 0 it fires at 61.44 s.
+   * {@code hz} 0 means exact. The same arithmetic as sim-core's LinuxTimerWheel, applied per
+   * timer so a stack can give its long timers the kernel's slack on any event set.
+   */
+  public static long timerWheelDelayNanos(long nowNanos, long delayNanos, int hz) {
+    if (hz <= 0 || delayNanos < 0) {
+      return Math.max(0, delayNanos);
+    }
+    if (1_000_000_000L % hz != 0) {
+      throw new IllegalArgumentException("CONFIG_HZ must divide 10^9, was " + hz);
+    }
+    long jiffy = 1_000_000_000L / hz;
+    long clk = nowNanos / jiffy;
+    long deadline = nowNanos + delayNanos;
+    long expires = deadline / jiffy + (deadline % jiffy > 0 ? 1 : 0);
+    long delta = expires - clk;
+    int depth = hz > 100 ? 9 : 8;
+    int level = depth - 1;
+    for (int n = 0; n < depth - 1; n++) {
+      if (delta < (63L << (3 * n))) { // LVL_START(n + 1) = (LVL_SIZE - 1) << (n * LVL_CLK_SHIFT)
+        level = n;
+        break;
+      }
+    }
+    long fire = ((expires >>> (3 * level)) + 1) << (3 * level);
+    return fire * jiffy - nowNanos;
+  }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tcpsim.core.event.Simulation;
@@ -113,8 +112,6 @@ class SimulatedRunCaptureTest {
   }
 
   @Test
-  @Disabled("the stack does not count a SYN retransmission in TcpRetransSegs (nor TcpExtTCPSynRetrans);"
-      + " Linux does, in __tcp_retransmit_skb (net/ipv4/tcp_output.c): enable when it does")
   void wiresharkRetransmissionsEqualTheStacksTcpRetransSegs(@TempDir Path dir) throws Exception {
     Optional<Path> tshark = ExternalTool.find("tshark");
     assumeTrue(tshark.isPresent(), "skipped: tshark not installed");

@@ -215,4 +215,60 @@ class SocketApiTest {
     assertEquals("10", client.recv(fd, new byte[10], 0, 10).toString());
     assertEquals("-1 EPIPE (Broken pipe)", client.send(fd, null, 0, 1).toString());
   }
+
+  @Test
+  void aNonBlockingSendFillsTheBufferThenEagainAndWritabilityReturnsAsAcksDrainIt() {
+    int l = listening(8080);
+    int fd = client.socket().intValue();
+    client.setsockopt(fd, SocketOption.SO_SNDBUF, 8192); // sk_sndbuf 16384
+    client.connect(fd, B_ADDR, 8080, c -> {});
+    net.runFor(Nanos.millis(100));
+    int s = server.accept(l).intValue();
+    server.onReady(s, EPOLLIN, r -> {}); // keep the peer reading below
+    assertEquals("16384", client.send(fd, null, 0, 100_000).toString());
+    assertEquals("-1 EAGAIN (Resource temporarily unavailable)",
+        client.send(fd, null, 0, 1).toString());
+    assertEquals(0, client.poll(fd) & EPOLLOUT);
+    client.onReady(fd, EPOLLOUT, ready -> log("writable, outq " + client.outq(fd)));
+    byte[] sink = new byte[1 << 16];
+    server.recv(s, sink, 0, sink.length, n -> log("server read " + n));
+    net.runFor(Nanos.millis(100));
+    // IW10 lets 14480 bytes out at once; their ACK (0.12 s) frees the buffer past the writable
+    // threshold while the last 1904 bytes are in flight.
+    assertEquals(List.of("0.110000 server read 14480", "0.120000 writable, outq 1904"), story);
+  }
+
+  @Test
+  void thePeersFinMakesTheSocketReadableWithRdhupAndReadsReturnZero() {
+    int l = listening(8080);
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, c -> {});
+    net.runFor(Nanos.millis(100));
+    int s = server.accept(l).intValue();
+    assertEquals(EPOLLOUT | EPOLLWRNORM, client.poll(fd));
+    server.close(s);
+    client.onReady(fd, EPOLLRDHUP, ready -> {
+      log("ready " + PollEvents.describe(ready));
+      log("recv = " + client.recv(fd, new byte[1], 0, 1));
+    });
+    net.runFor(Nanos.millis(100));
+    assertEquals(List.of("0.110000 ready EPOLLRDHUP", "0.110000 recv = 0"), story);
+    assertEquals(EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM | EPOLLRDHUP, client.poll(fd));
+  }
+
+  @Test
+  void getsocknameAndGetpeernameNameBothEnds() {
+    int l = listening(8080);
+    int fd = client.socket().intValue();
+    assertEquals("-1 ENOTCONN (Transport endpoint is not connected)",
+        client.getpeername(fd).toString());
+    client.connect(fd, B_ADDR, 8080, c -> {});
+    net.runFor(Nanos.millis(100));
+    int[] me = client.getsockname(fd).value();
+    int[] peer = client.getpeername(fd).value();
+    assertEquals(TwoStacks.A_ADDR, me[0]);
+    assertTrue(me[1] >= 32768 && me[1] <= 60999);
+    assertArrayEquals(new int[] {B_ADDR, 8080}, peer);
+    assertEquals(8080, server.getsockname(l).value()[1]);
+  }
 }

@@ -30,10 +30,15 @@ class CloseTest {
         "0.114000 b > . 1:1(0) ack 2 win 510",
         "0.150000 b > F. 1:1(0) ack 2 win 510",
         "0.160000 a > . 2:2(0) ack 2 win 502"), t.wireWithoutOptions());
-    t.runFor(Nanos.seconds(60) - Nanos.millis(41));
+    // TIME-WAIT began at 0.16 s (jiffy 40 at HZ=250); 60 s later is jiffy 15,040, on the timer
+    // wheel's level 3 (512-jiffy steps), so the entry dies at jiffy 15,360: 61.44 s.
+    assertEquals(Nanos.millis(61_440), cs[0].timeWaitSocket().expiresAtNanos());
+    t.sim.runUntil(Nanos.millis(61_440) - 1);
     assertEquals(TcpState.TIME_WAIT, cs[0].state());
-    t.runFor(Nanos.millis(2));
+    t.sim.runUntil(Nanos.millis(61_440));
     assertEquals(TcpState.CLOSE, cs[0].state());
+    assertTrue(t.a.timeWaitSockets().isEmpty());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTW));
   }
 
   @Test

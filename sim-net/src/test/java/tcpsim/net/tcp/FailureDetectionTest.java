@@ -23,12 +23,14 @@ class FailureDetectionTest {
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
     // Probes carry SND.UNA - 1 and no data (tcp_write_wakeup); after TCP_KEEPCNT of them the
-    // next firing resets the connection (tcp_keepalive_timer).
+    // next firing resets the connection (tcp_keepalive_timer). Each timer lands on the timer
+    // wheel's step at HZ=250 (10 s and 5 s are on level 2: 64 jiffies = 256 ms), so the probes
+    // go out at 10.24, 15.36, 20.48 s rather than 10.1, 15.1, 20.1 s.
     assertEquals(List.of(
-        "10.100000 a > . 0:0(0) ack 1 win 502",
-        "15.100000 a > . 0:0(0) ack 1 win 502",
-        "20.100000 a > . 0:0(0) ack 1 win 502",
-        "25.100000 a > R. 1:1(0) ack 1 win 0"), t.wireWithoutOptions().stream()
+        "10.240000 a > . 0:0(0) ack 1 win 502",
+        "15.360000 a > . 0:0(0) ack 1 win 502",
+        "20.480000 a > . 0:0(0) ack 1 win 502",
+        "25.600000 a > R. 1:1(0) ack 1 win 0"), t.wireWithoutOptions().stream()
             .filter(w -> w.contains(" a > ")).toList());
     // The peer answers every probe (an old sequence number draws an ACK), but its answers are lost.
     assertEquals(3, t.wire.stream().filter(w -> w.contains(" b > ") && w.endsWith("(dropped)"))
@@ -92,10 +94,32 @@ class FailureDetectionTest {
     assertTrue(w.get(5).endsWith("a > . 2:2(0) ack 2 win 502"), w.toString());
     long refinAt = Nanos.seconds(Long.parseLong(w.get(4).substring(0, 1)))
         + Nanos.micros(Long.parseLong(w.get(4).substring(2, 8)));
-    // The timer restarted at the retransmitted FIN's arrival: TIME-WAIT lasts 60 s from there.
-    t.runFor(refinAt + Nanos.millis(10) + Nanos.seconds(60) - t.sim.now() - Nanos.millis(1));
+    // The timer restarted at the retransmitted FIN's arrival: TIME-WAIT lasts 60 s from there,
+    // plus the timer wheel's slack (under one 2.048 s step at HZ=250).
+    long arrival = refinAt + Nanos.millis(10);
+    long expires = cs[0].timeWaitSocket().expiresAtNanos();
+    assertEquals(arrival + TcpTimeouts.timerWheelDelayNanos(arrival, Nanos.seconds(60), 250),
+        expires);
+    assertTrue(expires >= arrival + Nanos.seconds(60)
+        && expires < arrival + Nanos.seconds(60) + Nanos.millis(2048), Nanos.format(expires));
+    t.sim.runUntil(expires - 1);
     assertEquals(TcpState.TIME_WAIT, cs[0].state());
-    t.runFor(Nanos.millis(2));
+    t.sim.runUntil(expires);
     assertEquals(TcpState.CLOSE, cs[0].state());
+  }
+
+  @Test
+  void aRebootedPeerAnswersTheNextSegmentWithRstAndTheConnectionIsReset() {
+    TwoStacks t = new TwoStacks(55);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    t.b.reboot(); // all of b's TCP state is gone, silently
+    assertTrue(t.b.sockets().isEmpty());
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.millis(50));
+    assertEquals(List.of(
+        "0.100000 a > P. 1:101(100) ack 1 win 502",
+        "0.110000 b > R 1:1(0) win 0"), t.wireWithoutOptions());
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(Errno.ECONNRESET, cs[0].takeError());
   }
 }

@@ -80,4 +80,36 @@ class LossyTransferTest {
     assertNotEquals(first.digest(), other.digest());
     assertEquals(MEGABYTE / 4, other.got());
   }
+
+  @Test
+  void bothSequenceSpacesCrossTheWrapWithoutLosingAByte() {
+    TwoStacks t = new TwoStacks(9);
+    t.a.setKeepPayload(true);
+    t.b.setKeepPayload(true);
+    t.a.forceNextIsn(0xffff_f000);
+    t.b.forceNextIsn(0xffff_ff00);
+    TcpConnection[] cl = t.listenAndConnect(8080);
+    t.runFor(Nanos.millis(100));
+    TcpConnection server = t.b.accept(cl[1]);
+    t.lossPpm = 20_000; // losses once connected, so the retransmissions cross the wrap too
+    byte[] content = new byte[200_000];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) (i * 31 + 7);
+    }
+    byte[] got = new byte[content.length];
+    DataTransferTest.drainOnReadable(t, server, got);
+    byte[] back = new byte[content.length];
+    DataTransferTest.drainOnReadable(t, cl[0], back);
+    int[] sent = {0, 0};
+    for (int round = 0; round < 200 && (sent[0] < content.length || sent[1] < content.length); round++) {
+      sent[0] += cl[0].send(content, sent[0], content.length - sent[0]);
+      sent[1] += server.send(content, sent[1], content.length - sent[1]);
+      t.runFor(Nanos.millis(50));
+    }
+    t.runFor(Nanos.seconds(30));
+    assertTrue(Integer.compareUnsigned(cl[0].sndNxt, 0xffff_f000) < 0, "client crossed 2^32");
+    assertTrue(Integer.compareUnsigned(server.sndNxt, 0xffff_ff00) < 0, "server crossed 2^32");
+    assertArrayEquals(content, got);
+    assertArrayEquals(content, back);
+  }
 }

@@ -14,6 +14,7 @@ class TcpStateTest {
     assertEquals("ESTAB", TcpState.ESTABLISHED.ssName());
     assertEquals("TIME-WAIT", TcpState.TIME_WAIT.ssName());
     assertEquals("time-wait", TcpState.TIME_WAIT.ssFilterName());
+    assertEquals("listening", TcpState.LISTEN.ssFilterName()); // ss state listening
     assertEquals(TcpState.CLOSE_WAIT, TcpState.ofCode(8));
   }
 

@@ -1,0 +1,189 @@
+package tcpsim.lab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tcpsim.lab.experiment.ExperimentError;
+import tcpsim.lab.experiment.ExperimentFile;
+import tcpsim.lab.experiment.ExperimentLoader;
+import tcpsim.lab.experiment.GridPoint;
+import tcpsim.lab.experiment.Problem;
+import tcpsim.lab.run.ExperimentRunner;
+import tcpsim.lab.run.ResultFiles;
+import tcpsim.lab.run.RunError;
+import tcpsim.lab.run.RunResult;
+
+/**
+ * {@code tcpsim sweep FILE --jobs N}: runs every grid point of an experiment file on a fixed pool
+ * of N threads, one simulation per point, and writes each point's files into {@code
+ * DIR/<point id>/} as soon as it finishes (result.json last, atomically: its presence marks the
+ * point done). A rerun skips the points already done, so an interrupted sweep resumes. Each
+ * point depends on its own seed alone, so the files are byte-identical whatever N is; progress
+ * goes to stderr in finishing order, the summary table to stdout in grid order.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+    description = "Run every point of an experiment's grid in parallel; resumable.")
+public final class SweepCommand implements Callable<Integer> {
+  public static final String SUMMARY = "summary.txt";
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "an experiment file (.yaml)")
+  Path file;
+
+  @Option(names = "--jobs", paramLabel = "N", description = "Points run at once, 1 to 256."
+      + " Default: the number of processors.")
+  Integer jobs;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output directory. Default: tcpsim-out/<experiment name>/.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+    if (n < 1 || n > 256) {
+      err.println("tcpsim sweep: --jobs must be in [1, 256], was " + n);
+      return 2;
+    }
+    ExperimentFile f;
+    try {
+      f = ExperimentLoader.load(file);
+    } catch (ExperimentError e) {
+      for (Problem p : e.problems()) {
+        err.println(p);
+      }
+      return 2;
+    }
+    Path dir = out != null ? out : Path.of("tcpsim-out", f.base().name());
+    List<GridPoint> todo = new ArrayList<>();
+    for (GridPoint p : f.points()) {
+      if (!Files.isRegularFile(dir.resolve(p.id()).resolve(ResultFiles.JSON))) {
+        todo.add(p);
+      }
+    }
+    int total = f.points().size();
+    o.println(f.base().name() + ": " + total + " points, " + (total - todo.size())
+        + " already done, " + todo.size() + " to run on " + n + " thread(s)");
+    o.flush();
+    AtomicInteger finished = new AtomicInteger(total - todo.size());
+    List<String> failures = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (GridPoint p : todo) {
+        futures.add(pool.submit(() -> {
+          RunResult r = ExperimentRunner.run(p.experiment(), p.seed(), p.id(),
+              ExperimentRunner.Options.DEFAULT);
+          ResultFiles.write(r, dir.resolve(p.id()), null);
+          synchronized (err) {
+            err.println("[" + finished.incrementAndGet() + "/" + total + "] " + p.id());
+            err.flush();
+          }
+          return null;
+        }));
+      }
+      for (int i = 0; i < futures.size(); i++) {
+        try {
+          futures.get(i).get();
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          String why = c instanceof RunError || c instanceof IOException ? c.getMessage() : c.toString();
+          failures.add(todo.get(i).id() + ": " + why);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("tcpsim sweep: interrupted; finished points are kept, a rerun resumes");
+      return 130;
+    } finally {
+      pool.shutdownNow();
+    }
+    for (String failure : failures) {
+      err.println("tcpsim sweep: " + file + ": " + failure);
+    }
+    try {
+      String table = summary(f, dir);
+      o.print(table);
+      ResultFiles.atomicWrite(dir.resolve(SUMMARY), table.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      err.println("tcpsim sweep: cannot read or write the results: " + e.getMessage());
+      return 1;
+    }
+    o.println("results: " + dir);
+    o.flush();
+    return failures.isEmpty() ? 0 : 1;
+  }
+
+  /** One row per finished point, in grid order, read back from each result.json. */
+  static String summary(ExperimentFile f, Path dir) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"point", "errors", "sockets at the end", "connect latency", "digest"});
+    for (GridPoint p : f.points()) {
+      Path json = dir.resolve(p.id()).resolve(ResultFiles.JSON);
+      if (!Files.isRegularFile(json)) {
+        rows.add(new String[] {p.id(), "(not run)", "", "", ""});
+        continue;
+      }
+      JsonNode root = mapper.readTree(json.toFile());
+      StringBuilder errors = new StringBuilder();
+      StringBuilder latency = new StringBuilder();
+      for (JsonNode app : root.get("apps")) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = app.get("errnos").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          errors.append(errors.length() == 0 ? "" : ", ").append(app.get("name").asText()).append(' ')
+              .append(e.getKey()).append(" x").append(e.getValue().asLong());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = app.get("connect_latency_ns").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          latency.append(latency.length() == 0 ? "" : " ").append(e.getKey()).append('=')
+              .append(tcpsim.core.time.Nanos.format(e.getValue().asLong()));
+        }
+      }
+      StringBuilder sockets = new StringBuilder();
+      for (JsonNode host : root.get("hosts")) {
+        StringBuilder s = new StringBuilder();
+        for (Iterator<Map.Entry<String, JsonNode>> it = host.get("final_states").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          if (!e.getKey().equals("LISTEN")) {
+            s.append(s.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue().asInt());
+          }
+        }
+        if (s.length() > 0) {
+          sockets.append(sockets.length() == 0 ? "" : "; ").append(host.get("name").asText())
+              .append(' ').append(s);
+        }
+      }
+      rows.add(new String[] {p.id(), errors.length() == 0 ? "-" : errors.toString(),
+          sockets.length() == 0 ? "-" : sockets.toString(),
+          latency.length() == 0 ? "-" : latency.toString(), root.get("trace_digest").asText()});
+    }
+    java.io.StringWriter w = new java.io.StringWriter();
+    PrintWriter pw = new PrintWriter(w);
+    RunSummary.table(rows, pw);
+    pw.flush();
+    return w.toString();
+  }
+}

@@ -1,0 +1,102 @@
+package tcpsim.lab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepCommandTest {
+  @TempDir Path dir;
+
+  static final String GRID = """
+      name: churn-grid
+      seeds: [1, 2]
+      duration: 3s
+      hosts:
+        client: {address: 10.0.0.1, sysctls: {net.ipv4.ip_local_port_range: 40000 40019}}
+        server: {address: 10.0.0.2}
+      links:
+        client <-> server: delay 2ms 1ms
+      apps:
+        web: {kind: request-response-server, host: server, port: 80}
+        churn: {kind: connection-churn, host: client, target: web, rate: 5/s}
+      metrics: {socket_states: {every: 500ms}, errno_counts: true, connect_latency: true}
+      sweep:
+        - {path: apps.churn.rate, values: [5/s, 10/s]}
+      """;
+
+  private Path grid() throws IOException {
+    Path f = dir.resolve("grid.yaml");
+    Files.writeString(f, GRID);
+    return f;
+  }
+
+  /** Every file under {@code root} by relative path, with its bytes. */
+  private static TreeMap<String, byte[]> tree(Path root) throws IOException {
+    TreeMap<String, byte[]> files = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        files.put(root.relativize(p).toString(), Files.readAllBytes(p));
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void oneThreadAndThreeThreadsWriteTheSameBytes() throws Exception {
+    Path f = grid();
+    MainTest.Run one = MainTest.run("sweep", f.toString(), "--jobs", "1", "--out", dir.resolve("one").toString());
+    MainTest.Run three = MainTest.run("sweep", f.toString(), "--jobs", "3", "--out", dir.resolve("three").toString());
+    assertEquals(0, one.code(), one.err());
+    assertEquals(0, three.code(), three.err());
+    TreeMap<String, byte[]> a = tree(dir.resolve("one"));
+    TreeMap<String, byte[]> b = tree(dir.resolve("three"));
+    assertEquals(a.keySet(), b.keySet());
+    assertEquals(4 * 3 + 1, a.size(), "4 points x (json, timeline, counters) + summary: " + a.keySet());
+    for (String k : a.keySet()) {
+      assertArrayEquals(a.get(k), b.get(k), k);
+    }
+    assertTrue(one.out().contains("rate=10-per-s,seed=2"), one.out());
+    assertTrue(one.err().contains("[4/4] "), one.err());
+  }
+
+  @Test
+  void aRerunResumesWithTheMissingPointsOnly() throws Exception {
+    Path f = grid();
+    Path out = dir.resolve("out");
+    MainTest.run("sweep", f.toString(), "--jobs", "2", "--out", out.toString());
+    TreeMap<String, byte[]> before = tree(out);
+    // As if interrupted before one point finished: its result.json never appeared.
+    Files.delete(out.resolve("rate=5-per-s,seed=2").resolve("result.json"));
+    MainTest.Run again = MainTest.run("sweep", f.toString(), "--jobs", "2", "--out", out.toString());
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("4 points, 3 already done, 1 to run"), again.out());
+    assertEquals(List.of("[4/4] rate=5-per-s,seed=2"), again.err().lines().toList());
+    TreeMap<String, byte[]> after = tree(out);
+    for (String k : before.keySet()) {
+      assertArrayEquals(before.get(k), after.get(k), k);
+    }
+  }
+
+  @Test
+  void badJobsAndBadFilesExitTwo() throws Exception {
+    MainTest.Run jobs = MainTest.run("sweep", grid().toString(), "--jobs", "0");
+    assertEquals(2, jobs.code());
+    assertTrue(jobs.err().contains("--jobs"), jobs.err());
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, GRID.replace("rate: 5/s}", "rate: fast}"));
+    MainTest.Run r = MainTest.run("sweep", bad.toString(), "--out", dir.resolve("x").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(bad + ":"), r.err());
+    assertFalse(Files.exists(dir.resolve("x")));
+  }
+}

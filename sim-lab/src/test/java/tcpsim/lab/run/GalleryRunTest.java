@@ -1,0 +1,111 @@
+package tcpsim.lab.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tcpsim.lab.run.Runs.firstEvent;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
+import tcpsim.lab.experiment.ExperimentFile;
+import tcpsim.lab.experiment.ExperimentLoader;
+import tcpsim.lab.experiment.GridPoint;
+
+/**
+ * Each gallery case (specs/experiments) runs to completion at the grid point that tells its
+ * story, and shows what its README section promises.
+ */
+class GalleryRunTest {
+  static final Path GALLERY = Path.of("..", "specs", "experiments");
+
+  static RunResult run(String file, String pointId) throws Exception {
+    ExperimentFile f = ExperimentLoader.load(GALLERY.resolve(file + ".yaml"));
+    GridPoint p = f.point(pointId).orElseThrow(() -> new AssertionError("no point " + pointId));
+    return ExperimentRunner.run(p.experiment(), p.seed(), p.id(), ExperimentRunner.Options.DEFAULT);
+  }
+
+  @Test
+  void closeWaitLeakClimbsToTheDescriptorLimitThenAcceptFailsWithEmfile() throws Exception {
+    RunResult r = run("close-wait-leak", "seed=1");
+    assertEquals(256 - 3 - 1, r.lastCount("server", "CLOSE_WAIT"));
+    RunResult.Event emfile = firstEvent(r, "accept() = EMFILE");
+    assertNotNull(emfile);
+    assertEquals(252 * Nanos.millis(50) + Nanos.millis(15), emfile.atNanos(),
+        "connection 252, opened at 12.6 s, is accepted after its handshake");
+    assertNotNull(firstEvent(r, "TCP_LISTEN_OVERFLOW"), "then the accept queue fills and SYNs are dropped");
+  }
+
+  @Test
+  void timeWaitExhaustionRunsOutOfPortsAfterTheRangeOverTheRate() throws Exception {
+    RunResult r = run("time-wait-exhaustion", "rate=20-per-s,tcp_tw_reuse=0,seed=1");
+    assertEquals(1000, r.lastCount("client", "TIME_WAIT"), "1000 ports, all in TIME_WAIT");
+    RunResult.Event full = firstEvent(r, "connect() = EADDRNOTAVAIL");
+    assertNotNull(full);
+    assertEquals(Nanos.seconds(50), full.atNanos(), "1000 ports / 20 per second");
+  }
+
+  @Test
+  void aPulledCableEndsAKeepaliveConnectionWithEtimedoutAndLeavesAnotherEstablished() throws Exception {
+    RunResult with = run("pulled-cable-keepalive", "keepalive=true,tcp_keepalive_time=60,seed=1");
+    RunResult.Event dead = firstEvent(with, "recv() = ETIMEDOUT");
+    assertNotNull(dead);
+    assertEquals(Nanos.millis(40) + Nanos.seconds(60 + 10 * 5), dead.atNanos(),
+        "idle 60 s after the handshake's last ACK, then 5 probes 10 s apart");
+    RunResult without = run("pulled-cable-keepalive", "keepalive=false,tcp_keepalive_time=60,seed=1");
+    assertEquals(1, without.host("client").orElseThrow().finalStates().get("ESTABLISHED"));
+    assertTrue(without.app("pool").orElseThrow().errnos().isEmpty());
+  }
+
+  @Test
+  void theShortTimeWaitCaseRunsAndDeliversThroughDuplicatesAndReusedPorts() throws Exception {
+    RunResult r = run("short-time-wait-stale-segment", "tcp_timewait_len=1,seed=1");
+    assertTrue(r.app("churn").orElseThrow().bytesDelivered() > 0);
+    assertTrue(r.app("churn").orElseThrow().connects() > 1, "the one port is used again and again");
+  }
+
+  @Test
+  void writingAfterThePeerClosedGetsEpipeOnTheSecondWrite() throws Exception {
+    RunResult r = run("write-after-peer-close", "seed=1");
+    assertEquals(1, r.errnoCount("browser", "send()", "EPIPE"));
+    RunResult.Event epipe = firstEvent(r, "send() = EPIPE");
+    // Answer read by 0.09 s, think 100 ms, first piece at 0.19 s draws RST, second at 0.24 s fails.
+    assertEquals(Nanos.millis(240), epipe.atNanos());
+  }
+
+  @Test
+  void closingWithUnreadDataSendsResetInsteadOfFin() throws Exception {
+    RunResult r = run("close-with-unread-data", "seed=1");
+    assertTrue(r.host("server").orElseThrow().counters().getOrDefault("TcpExtTCPAbortOnClose", 0L) >= 1);
+    assertNotNull(firstEvent(r, "ESTABLISHED -> CLOSE"), r.events().toString());
+  }
+
+  @Test
+  void aSmallBacklogMakesATailOfRetransmittedHandshakesThatALargeOneDoesNot() throws Exception {
+    RunResult small = run("listen-backlog-burst", "backlog=4,seed=1");
+    RunResult large = run("listen-backlog-burst", "backlog=511,seed=1");
+    long smallTail = small.app("burst").orElseThrow().connectLatency().get(3).nanos();
+    long largeTail = large.app("burst").orElseThrow().connectLatency().get(3).nanos();
+    assertEquals(Nanos.millis(20), largeTail, "every handshake in one round trip");
+    assertTrue(smallTail >= Nanos.seconds(1), "dropped SYNs wait for the 1 s retransmission: " + smallTail);
+    assertNotNull(firstEvent(small, "drops S "), "the server drops SYNs: " + small.events());
+    assertEquals(null, firstEvent(large, "drops S "));
+  }
+
+  @Test
+  void aClientThatGivesUpLeavesTheServerAnsweringIntoAClosedConnection() throws Exception {
+    RunResult r = run("client-gives-up-499", "seed=1");
+    assertTrue(r.app("impatient").orElseThrow().happenings().get("gave up (499)") > 100);
+    RunResult.Event closeWait = firstEvent(r, "-> CLOSE_WAIT");
+    assertEquals("server", closeWait.host());
+  }
+
+  @Test
+  void everyGalleryFileIsCoveredHere() throws Exception {
+    try (var files = Files.list(GALLERY)) {
+      assertEquals(8, files.filter(p -> p.toString().endsWith(".yaml")).count(),
+          "a new gallery case needs a story here");
+    }
+  }
+}

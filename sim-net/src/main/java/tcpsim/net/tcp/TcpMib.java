@@ -1,0 +1,54 @@
+package tcpsim.net.tcp;
+
+/**
+ * The counters a stack keeps, spelled as {@code nstat} prints them (the kernel's TCP_MIB_* and
+ * LINUX_MIB_* in include/uapi/linux/snmp.h, with their "Tcp" / "TcpExt" prefixes). Counted in a
+ * {@code long[]} by ordinal, so counting allocates nothing.
+ */
+public enum TcpMib {
+  TcpInSegs,
+  TcpOutSegs,
+  TcpRetransSegs,
+  TcpOutRsts,
+  TcpExtListenOverflows,
+  TcpExtListenDrops,
+  TcpExtTCPReqQFullDrop,
+  TcpExtSyncookiesSent,
+  TcpExtSyncookiesRecv,
+  TcpExtSyncookiesFailed,
+  TcpExtTCPSynAckTimeouts,
+  TcpExtTCPTimeouts,
+  TcpExtTCPLossProbes,
+  TcpExtTCPFastRetrans,
+  TcpExtTCPChallengeACK,
+  TcpExtTCPSYNChallenge,
+  TcpExtTCPACKSkippedChallenge,
+  TcpExtTCPOutOfWindow,
+  TcpExtPAWSEstab,
+  TcpExtDelayedACKs,
+  TcpExtDelayedACKLost,
+  TcpExtTCPAbortOnClose,
+  TcpExtTCPAbortOnData,
+  TcpExtTCPAbortOnLinger,
+  TcpExtTCPAbortOnTimeout,
+  /** LINUX_MIB_TCPSYNRETRANS: SYN and SYN-ACK retransmissions (__tcp_retransmit_skb). */
+  TcpExtTCPSynRetrans,
+  /** LINUX_MIB_TIMEWAITED: TIME-WAIT entries that ran their full time (tw_timer_handler). */
+  TcpExtTW,
+  /** LINUX_MIB_TIMEWAITRECYCLED: TIME-WAIT entries taken over by connect (tcp_tw_reuse). */
+  TcpExtTWRecycled,
+  /** LINUX_MIB_TCPTIMEWAITOVERFLOW: sockets that skipped TIME-WAIT (tcp_max_tw_buckets). */
+  TcpExtTCPTimeWaitOverflow,
+  /** LINUX_MIB_TCPACKSKIPPEDTIMEWAIT: rate-limited out-of-window ACKs from TIME-WAIT. */
+  TcpExtTCPACKSkippedTimeWait;
+
+  /** The counter named {@code name}, or null. */
+  public static TcpMib byName(String name) {
+    for (TcpMib m : values()) {
+      if (m.name().equals(name)) {
+        return m;
+      }
+    }
+    return null;
+  }
+}
