@@ -476,6 +476,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
         left.add("server " + c.state() + " :" + c.localPort() + "->" + c.remotePort());
       }
     }
+    for (tcpsim.net.tcp.TimeWaitSocket tw : clientStack.timeWaitSockets()) {
+      left.add("client TIME_WAIT entry :" + tw.localPort() + "->" + tw.remotePort());
+    }
+    for (tcpsim.net.tcp.TimeWaitSocket tw : serverStack.timeWaitSockets()) {
+      left.add("server TIME_WAIT entry :" + tw.localPort() + "->" + tw.remotePort());
+    }
     if (sim.pendingCount() != 0) {
       left.add(sim.pendingCount() + " pending timer(s)");
     }
