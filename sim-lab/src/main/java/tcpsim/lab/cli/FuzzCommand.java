@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -252,9 +251,5 @@ public final class FuzzCommand implements Callable<Integer> {
     if (!ok) {
       throw new IllegalArgumentException(message);
     }
-  }
-
-  static String joined(String... parts) {
-    return String.join(" ", Arrays.asList(parts));
   }
 }
