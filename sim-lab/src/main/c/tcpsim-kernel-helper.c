@@ -43,6 +43,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -556,6 +557,9 @@ static unsigned char packet[65536];
 
 int main(int argc, char **argv) {
   const char *ifname = argc > 1 ? argv[1] : "tun0";
+  /* A write() after the peer's RST must return EPIPE to the script, as packetdrill reports it,
+     not kill the helper: SIGPIPE is ignored, so the call fails with errno EPIPE instead. */
+  signal(SIGPIPE, SIG_IGN);
   /* A fresh process: nothing open but stdin, stdout and stderr, so the first socket is 3. */
   for (int fd = 3; fd < 1024; fd++) close(fd);
   /* IPv4 only: without IPv6 the tun carries no router solicitations or MLD reports. */

@@ -21,7 +21,9 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 public final class BenchMain {
   private static final List<String> COLUMNS = List.of(
       TimerQueue.WHEEL, TimerQueue.HEAP, TimerQueue.LINUX, TimerQueue.PRIORITY_QUEUE,
-      TimerQueue.AGRONA);
+      TimerQueue.AGRONA, BenchMain.OTHER);
+  /** The column of benchmarks that compare no implementations (no {@code impl} parameter). */
+  private static final String OTHER = "result";
 
   private BenchMain() {}
 
@@ -40,7 +42,7 @@ public final class BenchMain {
     Map<String, Map<String, String>> rows = new LinkedHashMap<>();
     for (RunResult r : results) {
       BenchmarkParams params = r.getParams();
-      String impl = params.getParam("impl");
+      String impl = params.getParamsKeys().contains("impl") ? params.getParam("impl") : OTHER;
       String row = rowName(params);
       Result primary = r.getPrimaryResult();
       String cell = String.format(Locale.ROOT, "%.1f", primary.getScore());
@@ -51,7 +53,7 @@ public final class BenchMain {
     List<String> header = new ArrayList<>();
     header.add("workload (ns/op, B/op)");
     header.addAll(COLUMNS);
-    header.add("target, wheel");
+    header.add("target");
     List<List<String>> table = new ArrayList<>();
     table.add(header);
     for (Map.Entry<String, Map<String, String>> e : rows.entrySet()) {
@@ -108,6 +110,7 @@ public final class BenchMain {
       case "W6SparseJumps" -> "W6 sparse jumps 10K, per advance";
       case "W7ExpiryStorm" -> "W7 expiry storm 1M, per timer";
       case "EngineThroughput" -> "engine, no-op event";
+      case "TcpThroughputBench" -> "TCP bulk transfer, per segment";
       default -> cls;
     });
     for (String key : params.getParamsKeys()) {
@@ -124,7 +127,7 @@ public final class BenchMain {
     return name.toString();
   }
 
-  /** The issue's targets for the hierarchical wheel. */
+  /** The issues' targets: for the hierarchical wheel (issue 2), for TCP throughput (issue 3). */
   private static String target(String row) {
     if (row.startsWith("W1") && row.contains("in-order") && row.endsWith("1M")) {
       return "<= 12";
@@ -149,6 +152,9 @@ public final class BenchMain {
     }
     if (row.startsWith("engine")) {
       return "<= 50 (20 M/s)";
+    }
+    if (row.startsWith("TCP bulk")) {
+      return "<= 500 (issue 3)";
     }
     return "";
   }

@@ -31,7 +31,8 @@ final class RunSummary {
 
   /**
    * Sockets per state over time, about {@code rows} lines: one column per host and state that
-   * was ever occupied (listeners left out), from the run's samples.
+   * was ever occupied (listeners left out), one line per sample where a count changed (and the
+   * last), or evenly spaced samples when more than {@code rows} changed.
    */
   static void timeline(RunResult r, int rows, PrintWriter out) {
     if (r.stateSamples().isEmpty()) {
@@ -63,14 +64,8 @@ final class RunSummary {
         times.add(s.atNanos());
       }
     }
-    int step = Math.max(1, (times.size() - 1 + rows - 2) / Math.max(1, rows - 1));
-    List<String[]> table = new ArrayList<>();
-    table.add(header.toArray(new String[0]));
-    for (int ti = 0; ti < times.size(); ti++) {
-      if (ti % step != 0 && ti != times.size() - 1) {
-        continue;
-      }
-      long t = times.get(ti);
+    List<String[]> all = new ArrayList<>();
+    for (long t : times) {
       String[] row = new String[header.size()];
       row[0] = Nanos.format(t);
       for (int c = 0; c < cols.size(); c++) {
@@ -81,8 +76,29 @@ final class RunSummary {
           }
         }
       }
-      table.add(row);
+      all.add(row);
     }
+    // The samples where something changed, and the last; if that is too many, evenly spaced ones.
+    List<String[]> picked = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      boolean changed = i == 0 || i == all.size() - 1 || !java.util.Arrays.equals(all.get(i), 1,
+          header.size(), all.get(i - 1), 1, header.size());
+      if (changed) {
+        picked.add(all.get(i));
+      }
+    }
+    if (picked.size() > rows) {
+      picked.clear();
+      int step = Math.max(1, (all.size() - 1 + rows - 2) / Math.max(1, rows - 1));
+      for (int i = 0; i < all.size(); i++) {
+        if (i % step == 0 || i == all.size() - 1) {
+          picked.add(all.get(i));
+        }
+      }
+    }
+    List<String[]> table = new ArrayList<>();
+    table.add(header.toArray(new String[0]));
+    table.addAll(picked);
     table(table, out);
   }
 

@@ -44,6 +44,8 @@ import tcpsim.lab.run.RunResult;
     description = "Run every point of an experiment's grid in parallel; resumable.")
 public final class SweepCommand implements Callable<Integer> {
   public static final String SUMMARY = "summary.txt";
+  /** One row per point: the swept values, then the figures to plot against them. */
+  public static final String CSV = "sweep.csv";
 
   @Spec CommandSpec spec;
 
@@ -127,6 +129,7 @@ public final class SweepCommand implements Callable<Integer> {
       String table = summary(f, dir);
       o.print(table);
       ResultFiles.atomicWrite(dir.resolve(SUMMARY), table.getBytes(StandardCharsets.UTF_8));
+      ResultFiles.atomicWrite(dir.resolve(CSV), csv(f, dir).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       err.println("tcpsim sweep: cannot read or write the results: " + e.getMessage());
       return 1;
@@ -134,6 +137,75 @@ public final class SweepCommand implements Callable<Integer> {
     o.println("results: " + dir);
     o.flush();
     return failures.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * sweep.csv: per finished point, its seed and swept values, then every errno count, final
+   * socket count and connect latency percentile any point has (columns named {@code
+   * app:call:ERRNO}, {@code host:STATE}, {@code app:p99}; 0 or empty where a point has none),
+   * ready to plot against a swept parameter.
+   */
+  static String csv(ExperimentFile f, Path dir) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    List<String> axes = new ArrayList<>();
+    for (tcpsim.lab.experiment.SweepAxis a : f.sweep()) {
+      axes.add(a.path());
+    }
+    java.util.LinkedHashSet<String> columns = new java.util.LinkedHashSet<>();
+    List<Map<String, String>> rows = new ArrayList<>();
+    List<GridPoint> done = new ArrayList<>();
+    for (GridPoint p : f.points()) {
+      Path json = dir.resolve(p.id()).resolve(ResultFiles.JSON);
+      if (!Files.isRegularFile(json)) {
+        continue;
+      }
+      JsonNode root = mapper.readTree(json.toFile());
+      Map<String, String> row = new java.util.LinkedHashMap<>();
+      for (JsonNode app : root.get("apps")) {
+        String name = app.get("name").asText();
+        for (Iterator<Map.Entry<String, JsonNode>> it = app.get("errnos").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          row.put(name + ":" + e.getKey().replace(' ', ':'), e.getValue().asText());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = app.get("connect_latency_ns").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          row.put(name + ":" + e.getKey() + "_ns", e.getValue().asText());
+        }
+      }
+      for (JsonNode host : root.get("hosts")) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = host.get("final_states").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          row.put(host.get("name").asText() + ":" + e.getKey(), e.getValue().asText());
+        }
+      }
+      columns.addAll(row.keySet());
+      rows.add(row);
+      done.add(p);
+    }
+    List<String> sorted = new ArrayList<>(columns);
+    java.util.Collections.sort(sorted);
+    StringBuilder b = new StringBuilder("point,seed");
+    for (String a : axes) {
+      b.append(',').append(a);
+    }
+    for (String c : sorted) {
+      b.append(',').append(c);
+    }
+    b.append('\n');
+    for (int i = 0; i < done.size(); i++) {
+      GridPoint p = done.get(i);
+      b.append(p.id().contains(",") ? "\"" + p.id() + "\"" : p.id()).append(',')
+          .append(Long.toUnsignedString(p.seed()));
+      for (GridPoint.Setting s : p.settings()) {
+        b.append(',').append(s.value());
+      }
+      for (String c : sorted) {
+        String v = rows.get(i).get(c);
+        b.append(',').append(v != null ? v : c.endsWith("_ns") ? "" : "0");
+      }
+      b.append('\n');
+    }
+    return b.toString();
   }
 
   /** One row per finished point, in grid order, read back from each result.json. */

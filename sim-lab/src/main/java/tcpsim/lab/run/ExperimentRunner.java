@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import tcpsim.core.event.HeapEventSet;
 import tcpsim.core.event.Simulation;
+import tcpsim.core.event.SimulationLimitException;
 import tcpsim.lab.experiment.App;
 import tcpsim.lab.experiment.Experiment;
 import tcpsim.lab.experiment.Fault;
@@ -17,7 +19,6 @@ import tcpsim.lab.experiment.HostSpec;
 import tcpsim.lab.experiment.LinkSpec;
 import tcpsim.lab.experiment.Metrics;
 import tcpsim.lab.experiment.Workload;
-import tcpsim.lab.experiment.WorkloadKind;
 import tcpsim.lab.report.LadderTap;
 import tcpsim.lab.report.RunTrace;
 import tcpsim.lab.report.StateTimeline;
@@ -33,6 +34,7 @@ import tcpsim.net.socket.SocketApi;
 import tcpsim.net.tcp.TcpConnection;
 import tcpsim.net.tcp.TcpStack;
 import tcpsim.net.tcp.TcpState;
+import tcpsim.net.tcp.TimeWaitSocket;
 import tcpsim.net.wire.Segment;
 
 /**
@@ -54,8 +56,8 @@ import tcpsim.net.wire.Segment;
  * stack and starts its applications again; {@code pull_cable}/{@code plug_cable} cut and restore
  * every path to and from the host while it keeps running.
  *
- * <p>Caveats: a heal restores every partition between the link's hosts, a pulled cable's too;
- * syn-flood is not implemented yet and fails the run with a {@link RunError}.
+ * <p>Caveats: a heal restores every partition between the link's hosts, a pulled cable's too. A
+ * run past {@link Options#maxEvents} fails with a {@link RunError} rather than running for hours.
  */
 public final class ExperimentRunner {
   /** The states the timeline counts, in ss's order of interest. */
@@ -80,15 +82,26 @@ public final class ExperimentRunner {
    *     report trace
    * @param pcapDir write one pcap per host there, or null
    * @param ssAtNanos take an {@code ss -tan} snapshot of every host at each of these times
+   * @param maxEvents the run fails with a {@link RunError} past this many events (a guard
+   *     against a rate and duration that would run for hours)
    */
-  public record Options(int ladderConnections, Path pcapDir, List<Long> ssAtNanos) {
-    public static final Options DEFAULT = new Options(0, null, List.of());
+  public record Options(int ladderConnections, Path pcapDir, List<Long> ssAtNanos, long maxEvents) {
+    /** About a minute of one core on a laptop-class machine. */
+    public static final long DEFAULT_MAX_EVENTS = 100_000_000L;
+    public static final Options DEFAULT = new Options(0, null, List.of(), DEFAULT_MAX_EVENTS);
+
+    public Options(int ladderConnections, Path pcapDir, List<Long> ssAtNanos) {
+      this(ladderConnections, pcapDir, ssAtNanos, DEFAULT_MAX_EVENTS);
+    }
 
     public Options {
       if (ladderConnections < 0) {
         throw new IllegalArgumentException("ladderConnections must be >= 0, was " + ladderConnections);
       }
       ssAtNanos = List.copyOf(ssAtNanos);
+      if (maxEvents < 1) {
+        throw new IllegalArgumentException("maxEvents must be >= 1, was " + maxEvents);
+      }
     }
   }
 
@@ -114,7 +127,7 @@ public final class ExperimentRunner {
     this.seed = seed;
     this.pointId = pointId;
     this.options = options;
-    this.sim = new Simulation(seed);
+    this.sim = new Simulation(seed, new HeapEventSet(), options.maxEvents(), Long.MAX_VALUE);
     this.net = new Network(sim);
     this.recorder = new Recorder(this::stateNote);
     this.ctx = new RunContext(sim, recorder);
@@ -123,12 +136,12 @@ public final class ExperimentRunner {
   /** Runs {@code experiment} with {@code seed}; {@code pointId} names the grid point in the result. */
   public static RunResult run(Experiment experiment, long seed, String pointId, Options options)
       throws RunError, IOException {
-    for (App a : experiment.apps()) {
-      if (a.kind() == WorkloadKind.SYN_FLOOD) {
-        throw new RunError("app '" + a.name() + "': not implemented yet: " + a.kind().yamlName());
-      }
+    try {
+      return new ExperimentRunner(experiment, seed, pointId, options).go();
+    } catch (SimulationLimitException e) {
+      throw new RunError("the run was stopped: " + e.getMessage()
+          + "; shorten the duration or lower the rates");
     }
-    return new ExperimentRunner(experiment, seed, pointId, options).go();
   }
 
   private RunResult go() throws IOException {
@@ -229,10 +242,13 @@ public final class ExperimentRunner {
   }
 
   private void launch(App a) {
-    TcpStack stack = stacks.get(a.host());
-    SocketApi api = new SocketApi(stack);
-    // SocketApi needs room past stdio; a limit of 1 to 3 leaves none either way.
-    api.setNofileLimit(Math.max(4, specs.get(a.host()).fdLimit()));
+    // A syn-flood writes onto the wire and has no sockets; every other kind is a socket process.
+    SocketApi api = null;
+    if (!(a.workload() instanceof Workload.SynFlood)) {
+      api = new SocketApi(stacks.get(a.host()));
+      // SocketApi needs room past stdio; a limit of 1 to 3 leaves none either way.
+      api.setNofileLimit(Math.max(4, specs.get(a.host()).fdLimit()));
+    }
     Recorder.AppTally t = tallies.get(a.name());
     Workload wl = a.workload();
     AppProcess p;
@@ -250,8 +266,11 @@ public final class ExperimentRunner {
       p = new BulkTransferApp(ctx, a, api, t, w);
     } else if (wl instanceof Workload.IdleConnections w) {
       p = new IdleConnectionsApp(ctx, a, api, t, w);
+    } else if (wl instanceof Workload.SynFlood w) {
+      Host host = net.host(a.host());
+      p = new SynFloodApp(ctx, a, t, w, host.ip(), host.address());
     } else {
-      throw new IllegalStateException(a.kind().yamlName() + " is refused before the run");
+      throw new IllegalStateException("no process for workload " + wl);
     }
     processes.get(a.host()).add(p);
     p.start();
@@ -360,10 +379,14 @@ public final class ExperimentRunner {
     }, 0);
   }
 
+  /** Sockets per state by kernel code: full sockets plus the light TIME_WAIT / FIN_WAIT2 entries. */
   private int[] countStates(TcpStack stack) {
     int[] byCode = new int[16];
     for (TcpConnection c : stack.sockets()) {
       byCode[c.state().code()]++;
+    }
+    for (TimeWaitSocket tw : stack.timeWaitSockets()) {
+      byCode[tw.state().code()]++;
     }
     return byCode;
   }
@@ -391,6 +414,13 @@ public final class ExperimentRunner {
           n++;
         }
       }
+      for (TimeWaitSocket tw : e.getValue().timeWaitSockets()) {
+        int p = tw.localPort();
+        if (!used[p]) {
+          used[p] = true;
+          n++;
+        }
+      }
       portSamples.add(new RunResult.PortSample(sim.now(), e.getKey(), n));
     }
   }
@@ -401,6 +431,10 @@ public final class ExperimentRunner {
       for (TcpConnection c : e.getValue().sockets()) {
         rows.add(SocketRow.of(SsState.ofKernelCode(c.state().code()), c.readableBytes(),
             c.unackedBytes(), c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()));
+      }
+      for (TimeWaitSocket tw : e.getValue().timeWaitSockets()) {
+        rows.add(SocketRow.of(SsState.ofKernelCode(tw.state().code()), 0, 0, tw.localAddress(),
+            tw.localPort(), tw.remoteAddress(), tw.remotePort()));
       }
       ssSnapshots.add(new RunResult.SsSnapshot(now, e.getKey(), SsTable.render(rows, false, false)));
     }

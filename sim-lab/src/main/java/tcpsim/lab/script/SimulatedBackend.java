@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import tcpsim.core.event.HeapEventSet;
 import tcpsim.core.event.PendingEventSet;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.event.SimulationLimitException;
@@ -19,6 +20,7 @@ import tcpsim.net.tcp.TcpInfo;
 import tcpsim.net.tcp.TcpStack;
 import tcpsim.net.tcp.TcpState;
 import tcpsim.net.tcp.TcpSysctls;
+import tcpsim.net.tcp.TimeWaitSocket;
 import tcpsim.net.wire.Ipv4;
 import tcpsim.net.wire.Segment;
 
@@ -40,8 +42,8 @@ import tcpsim.net.wire.Segment;
  *       tolerated by the runner, a script's own such line is UNSUPPORTED.</li>
  *   <li>epoll, MSG_PEEK, blocking poll on more than one descriptor, and socket options outside
  *       {@link SocketOption}, SO_LINGER and TCP_INFO are UNSUPPORTED, named.</li>
- *   <li>{@code ss} checks see listeners and connections (TIME_WAIT included) and a listener's
- *       request sockets as syn-recv.</li>
+ *   <li>{@code ss} checks see listeners, connections, TIME_WAIT entries (with their FIN_WAIT_2
+ *       substate) and a listener's request sockets as syn-recv.</li>
  * </ul>
  */
 public final class SimulatedBackend implements ScriptBackend {
@@ -73,7 +75,7 @@ public final class SimulatedBackend implements ScriptBackend {
   }
 
   public SimulatedBackend(long seed) {
-    sim = new Simulation(seed, new tcpsim.core.event.HeapEventSet(), MAX_EVENTS,
+    sim = new Simulation(seed, new HeapEventSet(), MAX_EVENTS,
         ScriptRunner.TIME_LIMIT_NANOS + ScriptRunner.TIMEOUT_NANOS + Nanos.seconds(60));
     stack = new TcpStack(sim, "local", ScriptRunner.LOCAL_ADDRESS, this::output, TcpSysctls.defaults());
     api = new SocketApi(stack);
@@ -199,6 +201,14 @@ public final class SimulatedBackend implements ScriptBackend {
         return true;
       }
     }
+    // TIME_WAIT and an orphan's FIN_WAIT_2 live on as light entries (inet_timewait_sock); ss
+    // shows their substate.
+    for (TimeWaitSocket tw : stack.timeWaitSockets()) {
+      if (tw.alive() && (tw.localPort() == port || tw.remotePort() == port)
+          && tw.state().ssFilterName().equals(ssState)) {
+        return true;
+      }
+    }
     return false;
   }
 
@@ -264,7 +274,7 @@ public final class SimulatedBackend implements ScriptBackend {
       }
       case "shutdown" -> done(api.shutdown(fd(a, 0), (int) value(arg(a, 1))));
       case "setsockopt" -> setsockopt(fd(a, 0), arg(a, 1), arg(a, 2), arg(a, 3));
-      case "getsockopt" -> getsockopt(fd(a, 0), arg(a, 2), arg(a, 3));
+      case "getsockopt" -> getsockopt(fd(a, 0), arg(a, 2), arg(a, 3), a.size() > 4 ? a.get(4) : null);
       case "fcntl" -> fcntl(a);
       case "ioctl" -> ioctl(fd(a, 0), arg(a, 1));
       case "poll" -> poll(a);
@@ -286,6 +296,9 @@ public final class SimulatedBackend implements ScriptBackend {
   }
 
   private SyscallOutcome receive(int fd, int length, long flags) {
+    if (length < 0) {
+      return done(SysResult.error(Errno.EFAULT)); // a size_t beyond the address space
+    }
     if ((flags & ~(0x40L | 0x4000L)) != 0) {
       throw new NotModelled("recv flags " + flags + " (only MSG_DONTWAIT)");
     }
@@ -297,6 +310,9 @@ public final class SimulatedBackend implements ScriptBackend {
   }
 
   private SyscallOutcome transmit(int fd, int length, long flags) {
+    if (length < 0) {
+      return done(SysResult.error(Errno.EFAULT));
+    }
     if ((flags & ~(0x40L | 0x4000L)) != 0) {
       throw new NotModelled("send flags " + flags + " (only MSG_DONTWAIT, MSG_NOSIGNAL)");
     }
@@ -342,7 +358,7 @@ public final class SimulatedBackend implements ScriptBackend {
     return done(api.setsockopt(fd, intOption(opt), (int) value(val)));
   }
 
-  private SyscallOutcome getsockopt(int fd, Expr option, Expr val) {
+  private SyscallOutcome getsockopt(int fd, Expr option, Expr val, Expr length) {
     String opt = optionName(null, option);
     if (opt.equals("TCP_INFO")) {
       SysResult<TcpInfo> r = api.tcpInfo(fd);
@@ -383,7 +399,12 @@ public final class SimulatedBackend implements ScriptBackend {
     if (!r.isOk()) {
       return done(r);
     }
-    return new SyscallOutcome.Returned(new SyscallResult(0, null, Map.of(3, (long) r.intValue())));
+    Map<Integer, Long> out = new LinkedHashMap<>();
+    out.put(3, (long) r.intValue());
+    if (length instanceof Expr.Array) {
+      out.put(4, 4L); // optlen: sizeof(int)
+    }
+    return new SyscallOutcome.Returned(new SyscallResult(0, null, out));
   }
 
   /** A struct result that differs from the script's: reported as the call's failure. */

@@ -78,28 +78,6 @@ class RunCommandTest {
   }
 
   @Test
-  void aWorkloadNotImplementedYetIsSaidSoWithExitOne() throws Exception {
-    Path flood = dir.resolve("flood.yaml");
-    Files.writeString(flood, """
-        name: flood
-        seed: 1
-        duration: 1s
-        hosts:
-          a: {address: 10.0.0.1}
-          b: {address: 10.0.0.2}
-        links:
-          a <-> b: delay 1ms
-        apps:
-          web: {kind: request-response-server, host: b, port: 80}
-          flood: {kind: syn-flood, host: a, target: web, rate: 10/s}
-        """);
-    MainTest.Run r = MainTest.run("run", flood.toString(), "--out", dir.resolve("o").toString());
-    assertEquals(1, r.code());
-    assertTrue(r.err().contains("app 'flood': not implemented yet: syn-flood"), r.err());
-    assertFalse(r.err().contains("Exception"), r.err());
-  }
-
-  @Test
   void aBadSsTimeIsNamed() {
     MainTest.Run r = MainTest.run("run", GALLERY + "/close-wait-leak.yaml", "--ss-at", "soon");
     assertEquals(2, r.code());

@@ -61,12 +61,35 @@ class SweepCommandTest {
     TreeMap<String, byte[]> a = tree(dir.resolve("one"));
     TreeMap<String, byte[]> b = tree(dir.resolve("three"));
     assertEquals(a.keySet(), b.keySet());
-    assertEquals(4 * 3 + 1, a.size(), "4 points x (json, timeline, counters) + summary: " + a.keySet());
+    assertEquals(4 * 3 + 2, a.size(), "4 points x (json, timeline, counters) + summary + csv: " + a.keySet());
     for (String k : a.keySet()) {
       assertArrayEquals(a.get(k), b.get(k), k);
     }
     assertTrue(one.out().contains("rate=10-per-s,seed=2"), one.out());
     assertTrue(one.err().contains("[4/4] "), one.err());
+  }
+
+  @Test
+  void sweepCsvHasARowPerPointWithTheSweptValueAndItsFigures() throws Exception {
+    Path out = dir.resolve("csv");
+    MainTest.run("sweep", grid().toString(), "--jobs", "2", "--out", out.toString());
+    List<String> lines = Files.readAllLines(out.resolve("sweep.csv"));
+    List<String> header = List.of(lines.get(0).split(","));
+    assertEquals(List.of("point", "seed", "apps.churn.rate"), header.subList(0, 3));
+    int full = header.indexOf("churn:connect():EADDRNOTAVAIL");
+    assertTrue(full > 0, "20 ports at 10 connections a second run out within 3 s: " + header);
+    assertEquals(5, lines.size());
+    for (String line : lines.subList(1, 5)) {
+      // The point id is quoted (it has a comma); the rest splits plainly.
+      List<String> cells = List.of(line.substring(line.indexOf("\",") + 2).split(",", -1));
+      long exhausted = Long.parseLong(cells.get(full - 1));
+      if (cells.get(1).equals("5/s")) {
+        assertEquals(0, exhausted, line);
+      } else {
+        assertTrue(exhausted > 0, line);
+      }
+    }
+    assertTrue(lines.get(1).startsWith("\"rate=5-per-s,seed=1\",1,5/s,"), lines.get(1));
   }
 
   @Test

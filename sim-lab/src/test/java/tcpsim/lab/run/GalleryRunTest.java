@@ -44,6 +44,9 @@ class GalleryRunTest {
     RunResult.Event full = firstEvent(r, "connect() = EADDRNOTAVAIL");
     assertNotNull(full);
     assertEquals(Nanos.seconds(50), full.atNanos(), "1000 ports / 20 per second");
+    RunResult reuse = run("time-wait-exhaustion", "rate=20-per-s,tcp_tw_reuse=1,seed=1");
+    assertEquals(0, reuse.errnoCount("churn", "connect()", "EADDRNOTAVAIL"),
+        "tcp_tw_reuse lets connect() take a port whose TIME_WAIT is over a second old");
   }
 
   @Test
@@ -51,8 +54,11 @@ class GalleryRunTest {
     RunResult with = run("pulled-cable-keepalive", "keepalive=true,tcp_keepalive_time=60,seed=1");
     RunResult.Event dead = firstEvent(with, "recv() = ETIMEDOUT");
     assertNotNull(dead);
-    assertEquals(Nanos.millis(40) + Nanos.seconds(60 + 10 * 5), dead.atNanos(),
-        "idle 60 s after the handshake's last ACK, then 5 probes 10 s apart");
+    // Idle 60 s after the handshake's last ACK, then 5 probes 10 s apart; at CONFIG_HZ=250 the
+    // kernel's timer wheel fires each long timer late by up to an eighth (kernel/time/timer.c).
+    long exact = Nanos.millis(40) + Nanos.seconds(60 + 10 * 5);
+    assertTrue(dead.atNanos() >= exact && dead.atNanos() <= exact + exact / 8,
+        Nanos.format(dead.atNanos()) + " should be within 1/8 after " + Nanos.format(exact));
     RunResult without = run("pulled-cable-keepalive", "keepalive=false,tcp_keepalive_time=60,seed=1");
     assertEquals(1, without.host("client").orElseThrow().finalStates().get("ESTABLISHED"));
     assertTrue(without.app("pool").orElseThrow().errnos().isEmpty());

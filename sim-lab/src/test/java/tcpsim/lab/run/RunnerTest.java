@@ -51,6 +51,15 @@ class RunnerTest {
   }
 
   @Test
+  void aRunPastItsEventLimitFailsWithAMessageInsteadOfRunningForHours() throws Exception {
+    Experiment e = tcpsim.lab.experiment.ExperimentLoader.parse("churn.yaml", CHURN).base();
+    RunError err = org.junit.jupiter.api.Assertions.assertThrows(RunError.class,
+        () -> ExperimentRunner.run(e, 7, "x", new ExperimentRunner.Options(0, null, List.of(), 1000)));
+    assertTrue(err.getMessage().startsWith("the run was stopped: simulation limit exceeded: event limit 1000 at virtual time "), err.getMessage());
+    assertTrue(err.getMessage().endsWith("shorten the duration or lower the rates"), err.getMessage());
+  }
+
+  @Test
   void latencyPercentilesAreExactNearestRanks() {
     long[] sorted = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
     assertEquals(50, ExperimentRunner.nearestRank(sorted, 500_000));

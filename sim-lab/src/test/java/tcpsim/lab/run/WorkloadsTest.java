@@ -96,8 +96,9 @@ class WorkloadsTest {
 
   @Test
   void anIdleConnectionWithKeepaliveEndsWithEtimedoutAfterThePulledCable() throws Exception {
+    // tcpsim.config_hz 0: timers fire on the nanosecond, without the kernel wheel's slack.
     RunResult r = run(twoHosts(", sysctls: {net.ipv4.tcp_keepalive_time: 60, net.ipv4.tcp_keepalive_intvl: 10,"
-        + " net.ipv4.tcp_keepalive_probes: 5}", "", """
+        + " net.ipv4.tcp_keepalive_probes: 5, tcpsim.config_hz: 0}", "", """
         duration: 150s
         apps:
           db: {kind: request-response-server, host: server, port: 5432}
@@ -140,15 +141,34 @@ class WorkloadsTest {
     assertEquals(1, r.host("client").orElseThrow().finalStates().get("TIME_WAIT"));
   }
 
-  @Test
-  void aSynFloodIsRefusedAsNotImplementedYetBeforeAnythingRuns() {
-    RunError e = assertThrows(RunError.class, () -> run(twoHosts("", "", """
-        duration: 1s
+  /** A spoofed flood of 1000 SYNs a second, and a real client connecting 10 times a second. */
+  private static RunResult flood(String serverSysctls) throws Exception {
+    return run(twoHosts("", serverSysctls, """
+        duration: 3s
         apps:
           web: {kind: request-response-server, host: server, port: 80}
-          flood: {kind: syn-flood, host: client, target: web, rate: 100/s}
-        """)));
-    assertEquals("app 'flood': not implemented yet: syn-flood", e.getMessage());
+          flood: {kind: syn-flood, host: client, target: web, rate: 1000/s, start: 0s}
+          real: {kind: connection-churn, host: client, target: web, rate: 10/s, start: 1s}
+        metrics: {errno_counts: true, connect_latency: {percentiles: [50, 100]}}
+        """));
+  }
+
+  @Test
+  void aSpoofedSynFloodFillsTheSynQueueSoRealClientsCannotConnectWithoutSynCookies() throws Exception {
+    RunResult r = flood(", sysctls: {net.ipv4.tcp_syncookies: 0, net.ipv4.tcp_max_syn_backlog: 128}");
+    assertNotNull(firstEvent(r, "TCP_REQQFULLDROP"), r.events().toString());
+    assertTrue(r.app("flood").orElseThrow().happenings().get("SYNs sent") >= 3000);
+    // The spoofed requests wait out their SYN-ACK retransmissions (about a minute), so the queue
+    // stays full and every real SYN, first try or retransmitted, is dropped.
+    assertEquals(0, r.app("real").orElseThrow().connects());
+    assertTrue(r.host("client").orElseThrow().finalStates().get("SYN_SENT") >= 20);
+  }
+
+  @Test
+  void synCookiesLetRealClientsThroughTheSameFlood() throws Exception {
+    RunResult r = flood(", sysctls: {net.ipv4.tcp_max_syn_backlog: 128}");
+    assertEquals(Nanos.millis(10), r.app("real").orElseThrow().connectLatency().get(1).nanos(),
+        "every real connect in one round trip");
   }
 
   @Test

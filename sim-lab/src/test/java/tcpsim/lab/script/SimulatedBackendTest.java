@@ -105,6 +105,7 @@ class SimulatedBackendTest {
     SyscallResult r = returned("getsockopt", i(fd), sym("SOL_TCP"), sym("TCP_KEEPIDLE"),
         new Expr.Array(AT, List.of(i(0))), new Expr.Array(AT, List.of(i(4))));
     assertEquals(7200L, r.intPointers().get(3));
+    assertEquals(4L, r.intPointers().get(4), "optlen is sizeof(int)");
     Expr linger = new Expr.Struct(AT, List.of(new Expr.Field(AT, "onoff", null, i(1)),
         new Expr.Field(AT, "linger", null, i(0))));
     assertEquals(0, returned("setsockopt", i(fd), sym("SOL_SOCKET"), sym("SO_LINGER"), linger, i(8)).ret());
