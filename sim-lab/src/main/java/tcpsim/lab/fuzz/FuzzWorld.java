@@ -402,7 +402,13 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     acceptAll();
   }
 
+  /** Every errno a call returned, as "call=ERRNO", in order (the explorer's outcomes). */
+  final List<String> errnos = new ArrayList<>();
+
   void noteErrno(String call, Errno got, Set<Errno> allowed, ErrnoTable.Before before) {
+    if (got != null) {
+      errnos.add(call + "=" + got);
+    }
     if (got != null && !allowed.contains(got) && errnoViolation == null) {
       errnoViolation = "at " + Nanos.format(sim.now()) + " " + call + " gave " + got + " in "
           + before.state() + (before.pendingError() != null ? " with pending " + before.pendingError() : "")
