@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "A kernel-faithful TCP simulator on virtual time.",
     subcommands = {DemoCommand.class, RunCommand.class, SweepCommand.class, PktCommand.class,
-        ExperimentCheckCommand.class, FuzzCommand.class,
+        ExperimentCheckCommand.class, FuzzCommand.class, ExploreCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

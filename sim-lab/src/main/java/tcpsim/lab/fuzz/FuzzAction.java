@@ -207,6 +207,36 @@ public sealed interface FuzzAction {
     }
   }
 
+  /**
+   * The common application ending: read until nothing is left (EAGAIN, end of stream or an
+   * error), then close. Reading first keeps the close a FIN rather than a RST (tcp_close resets
+   * when unread data remains).
+   */
+  record DrainClose(int side) implements FuzzAction {
+    public String text() { return sideName(side) + " drain-close"; }
+
+    public boolean applicable(FuzzWorld w) { return canCall(w, side); }
+
+    public void apply(FuzzWorld w) {
+      FuzzWorld.Endpoint e = w.endpoint(side);
+      byte[] buf = new byte[FuzzWorld.RECV_MAX];
+      while (true) {
+        ErrnoTable.Before before = FuzzWorld.before(e.conn);
+        SysResult<Integer> r = w.api(side).recv(e.fd, buf, 0, buf.length);
+        if (!r.isOk()) {
+          w.noteErrno(sideName(side) + " recv", r.errno(), ErrnoTable.recv(before), before);
+          break;
+        }
+        if (r.intValue() == 0) {
+          break;
+        }
+        w.checkReceived(e, buf, r.intValue());
+      }
+      w.api(side).close(e.fd);
+      w.forget(e);
+    }
+  }
+
   record Advance(long micros) implements FuzzAction {
     public String text() { return "advance " + micros + "us"; }
 
@@ -278,6 +308,7 @@ public sealed interface FuzzAction {
     public boolean applicable(FuzzWorld w) { return true; }
 
     public void apply(FuzzWorld w) {
+      w.aborted.set(w.incarnation); // its connections vanish without a TIME_WAIT
       host(w, side).reboot();
       if (side == 0) {
         w.clientApi = new SocketApi(w.clientStack);
@@ -336,6 +367,7 @@ public sealed interface FuzzAction {
         case "recv" -> new Recv(side);
         case "shutdown" -> new Shutdown(side, Shutdown.how(w[2]));
         case "close" -> new Close(side, w.length > 2 && w[2].equals("linger0"));
+        case "drain-close" -> new DrainClose(side);
         default -> throw new IllegalArgumentException("unknown call '" + w[1] + "'");
       };
     } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {

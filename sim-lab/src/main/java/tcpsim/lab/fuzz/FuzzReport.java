@@ -20,13 +20,14 @@ public final class FuzzReport {
   /** What a replay found, and the files written. */
   public record Written(String[] broken, Path actions, Path pkt, Path ladder) {}
 
-  public static Written write(Path dir, FuzzConfig config, KnownStackBugs known, List<FuzzAction> actions,
-      List<String> header) throws IOException {
+  public static Written write(Path dir, Fuzzer fuzzer, List<FuzzAction> actions, List<String> header)
+      throws IOException {
+    FuzzConfig config = fuzzer.config();
     Files.createDirectories(dir);
     LadderTap tap = new LadderTap()
         .name("10.0.0.1", FuzzWorld.CLIENT_PORT, FuzzWorld.CLIENT)
         .name("10.0.0.2", FuzzWorld.SERVER_PORT, FuzzWorld.SERVER);
-    String[] broken = new Fuzzer(config, known, Fuzzer.DEFAULT_MAX_ACTIONS).replay(actions, tap);
+    String[] broken = fuzzer.replay(actions, tap);
     List<String> lines = new ArrayList<>();
     for (String h : header) {
       lines.add("# " + h);

@@ -96,6 +96,13 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   /** Tags by segment identity (a duplicate is the same object); looked up, never iterated. */
   private final IdentityHashMap<Segment, Integer> tags = new IdentityHashMap<>();
   private final IdentityHashMap<TcpConnection, Integer> incarnations = new IdentityHashMap<>();
+  /**
+   * Incarnations that ended abortively (a RST went out while they were current, or a host
+   * rebooted): they never pass through TIME_WAIT, so under {@link StaleScope#GRACEFUL} old
+   * segments from them are not held against TIME_WAIT.
+   */
+  final java.util.BitSet aborted = new java.util.BitSet();
+  final StaleScope staleScope;
   /** ISN by (incarnation, side), from the SYNs seen on the wire; looked up, never iterated. */
   private final java.util.HashMap<Long, Integer> isns = new java.util.HashMap<>();
   private long deliveringEvent = -1;
@@ -115,18 +122,28 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   /** Stack bugs the fuzzer knows of and steps around (see {@link KnownStackBugs}). */
   final KnownStackBugs known;
 
+  /** Which earlier incarnations the stale-segment invariant covers. */
+  public enum StaleScope {
+    /** Those that ended gracefully, through TIME_WAIT: the case TIME_WAIT >= 2 MSL is meant to cover. */
+    GRACEFUL,
+    /** All, including those ended by a RST (SO_LINGER {1, 0}, close with unread data) or a reboot. */
+    ANY
+  }
+
   public FuzzWorld(FuzzConfig config, long seed) {
-    this(config, seed, KnownStackBugs.ALL, null);
+    this(config, seed, KnownStackBugs.ALL, StaleScope.GRACEFUL, null);
   }
 
   /**
    * @param known the stack bugs to step around
+   * @param staleScope which earlier incarnations the stale-segment invariant covers
    * @param extraTap another observer (a ladder tap), or null; it is also a state observer if it
    *     implements {@link TcpStack.StateObserver}
    */
-  public FuzzWorld(FuzzConfig config, long seed, KnownStackBugs known, WireTap extraTap) {
+  public FuzzWorld(FuzzConfig config, long seed, KnownStackBugs known, StaleScope staleScope, WireTap extraTap) {
     this.config = config;
     this.known = known;
+    this.staleScope = staleScope;
     sim = new Simulation(seed);
     net = new Network(sim);
     net.setMslNanos(config.mslNanos());
@@ -189,7 +206,10 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   @Override
   public void transmitted(long nowNanos, String link, Segment segment) {
-    tags.putIfAbsent(segment, incarnation);
+    Integer old = tags.putIfAbsent(segment, incarnation);
+    if (old == null && segment.has(TcpFlags.RST)) {
+      aborted.set(incarnation);
+    }
     if (segment.has(TcpFlags.SYN)) {
       isns.put(isnKey(segment.srcAddr() == SERVER_ADDR ? 1 : 0, incarnation), segment.seq());
     }
@@ -235,7 +255,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     for (TcpConnection c : to.sockets()) {
       Integer inc = incarnations.get(c);
       if (c.localPort() == segment.dstPort() && c.remotePort() == segment.srcPort()
-          && c.state() != TcpState.LISTEN && inc != null && tag < inc) {
+          && c.state() != TcpState.LISTEN && inc != null && tag < inc && covered(tag)) {
         Integer nxt = rcvNxt(c, inc);
         if (nxt == null || !SeqNum.gt(segment.end(), nxt)) {
           return; // nothing beyond RCV.NXT: an old duplicate the stack discards (TCP_OLD_DATA)
@@ -294,13 +314,28 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     Integer inc = incarnations.get(c);
     if (inc != null && inDelivery) {
       Integer tag = tags.get(delivering);
-      if (tag != null && tag < inc && staleViolation == null) {
+      if (tag != null && tag < inc && covered(tag) && staleViolation == null) {
         staleViolation = "at " + Nanos.format(nowNanos) + " a segment sent in incarnation " + tag
             + " (" + TcpFlags.packetdrill(delivering.flags()) + " seq " + Integer.toUnsignedString(delivering.seq())
             + " len " + delivering.payloadLength() + ") moved incarnation " + inc + "'s " + side(c)
             + " connection " + from + " -> " + to + " (" + cause + ")";
       }
     }
+  }
+
+  /** Whether old segments of incarnation {@code tag} count against the stale-segment invariant. */
+  private boolean covered(int tag) {
+    return staleScope == StaleScope.ANY || !aborted.get(tag);
+  }
+
+  /** Whether an incarnation before {@code current} whose number is {@code tagMod8} mod 8 ended abortively. */
+  private boolean abortedSince(int tagMod8, int current) {
+    for (int i = current - 1; i >= 1; i--) {
+      if ((i & 7) == tagMod8) {
+        return aborted.get(i);
+      }
+    }
+    return false;
   }
 
   /** Called before each action: what the action itself does is not caused by a delivery. */
@@ -367,7 +402,13 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     acceptAll();
   }
 
+  /** Every errno a call returned, as "call=ERRNO", in order (the explorer's outcomes). */
+  final List<String> errnos = new ArrayList<>();
+
   void noteErrno(String call, Errno got, Set<Errno> allowed, ErrnoTable.Before before) {
+    if (got != null) {
+      errnos.add(call + "=" + got);
+    }
     if (got != null && !allowed.contains(got) && errnoViolation == null) {
       errnoViolation = "at " + Nanos.format(sim.now()) + " " + call + " gave " + got + " in "
           + before.state() + (before.pendingError() != null ? " with pending " + before.pendingError() : "")
@@ -393,7 +434,8 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       int gotInc = (got >> 5) & 7;
       String where = (e.side == 0 ? CLIENT : SERVER) + " read byte " + off + " of incarnation "
           + e.incarnation + " at " + Nanos.format(sim.now());
-      if (gotInc != (e.incarnation & 7) && staleViolation == null) {
+      if (gotInc != (e.incarnation & 7) && staleViolation == null
+          && (staleScope == StaleScope.ANY || !abortedSince(gotInc, e.incarnation))) {
         staleViolation = where + ": it carries incarnation " + gotInc + " (mod 8)'s tag: old data"
             + " accepted into a new stream";
       } else if (gotInc == (e.incarnation & 7) && contentViolation == null) {
@@ -439,6 +481,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       if (c != serverApi.socketOf(listenFd) && !(excuseStuck && STUCK.contains(c.state()))) {
         left.add("server " + c.state() + " :" + c.localPort() + "->" + c.remotePort());
       }
+    }
+    for (tcpsim.net.tcp.TimeWaitSocket tw : clientStack.timeWaitSockets()) {
+      left.add("client TIME_WAIT entry :" + tw.localPort() + "->" + tw.remotePort());
+    }
+    for (tcpsim.net.tcp.TimeWaitSocket tw : serverStack.timeWaitSockets()) {
+      left.add("server TIME_WAIT entry :" + tw.localPort() + "->" + tw.remotePort());
     }
     if (sim.pendingCount() != 0) {
       left.add(sim.pendingCount() + " pending timer(s)");

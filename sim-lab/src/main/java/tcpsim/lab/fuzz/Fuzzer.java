@@ -12,6 +12,7 @@ import tcpsim.core.check.ActionChain;
 import tcpsim.core.check.Gen;
 import tcpsim.core.check.Invariant;
 import tcpsim.core.check.PropertyFailure;
+import tcpsim.core.random.SimRandom;
 import tcpsim.net.link.WireTap;
 
 /**
@@ -48,14 +49,25 @@ public final class Fuzzer {
   private final FuzzConfig config;
   private final KnownStackBugs known;
   private final int maxActions;
+  private final FuzzWorld.StaleScope staleScope;
 
+  /** A fuzzer whose stale-segment invariant covers incarnations that ended through TIME_WAIT. */
   public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions) {
+    this(config, known, maxActions, FuzzWorld.StaleScope.GRACEFUL);
+  }
+
+  public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions, FuzzWorld.StaleScope staleScope) {
     if (maxActions < 1) {
       throw new IllegalArgumentException("max actions must be >= 1, was " + maxActions);
     }
     this.config = config;
     this.known = known;
     this.maxActions = maxActions;
+    this.staleScope = staleScope;
+  }
+
+  public FuzzConfig config() {
+    return config;
   }
 
   /** The invariants, in the order they are checked. */
@@ -78,35 +90,58 @@ public final class Fuzzer {
     });
   }
 
-  /** The action chain, ready to run; {@code seed} and {@code onlyCase} pick the case. */
+  /**
+   * Swarm testing (Groce et al., ISSTA 2012): each case leaves out a random half of the action
+   * kinds (time steps and connects always stay), so some cases hammer a few kinds deep instead of
+   * every case spreading thin over all of them. The mask comes from the run seed and the case
+   * index, like the case itself, so a case replays alone and does not depend on --jobs.
+   */
+  public static long swarmMask(long runSeed, int caseIndex) {
+    return new SimRandom(runSeed).split("swarm " + caseIndex).nextLong() | 0b11;
+  }
+
+  /** The action chain with every action kind, ready to run; {@code seed} and {@code onlyCase} pick the case. */
   public ActionChain<FuzzWorld> chain() {
-    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> new FuzzWorld(config, WORLD_SEED, known, null))
+    return chain(-1L);
+  }
+
+  /** The action chain with the kinds in {@code mask} (bit k: the k-th kind below). */
+  public ActionChain<FuzzWorld> chain(long mask) {
+    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> new FuzzWorld(config, WORLD_SEED, known, staleScope, null))
         .named("teardown fuzz (" + config.name() + ")")
         .maxActions(maxActions);
     // Simplest first: the shrinker prefers generators added earlier.
     Gen<Integer> sides = Gen.ints(0, 1);
     // Time steps from 100 us to 104 s, favouring the round-trip scale where orderings race.
     Gen<Integer> steps = Gen.frequency(Gen.weighted(3, Gen.ints(0, 6)), Gen.weighted(1, Gen.ints(7, 20)));
-    c.action(6, steps.map(k -> wrap(new FuzzAction.Advance(100L << k))));
-    c.action(3, Gen.constant(wrap(new FuzzAction.Connect())));
-    c.action(4, Gen.combine(sides, Gen.ints(1, 131_072), (s, n) -> wrap(new FuzzAction.Send(s, n))));
-    c.action(3, sides.map(s -> wrap(new FuzzAction.Recv(s))));
-    c.action(2, sides.map(s -> wrap(new FuzzAction.Close(s, false))));
-    c.action(1, Gen.combine(sides, Gen.ints(0, 2), (s, h) -> wrap(new FuzzAction.Shutdown(s, h))));
-    c.action(1, sides.map(s -> wrap(new FuzzAction.Close(s, true))));
     Gen<FuzzAction.Filter> filters = Gen.elementOf(FuzzAction.Filter.values());
     Gen<Long> holds = Gen.frequency(Gen.weighted(3, Gen.ints(0, 8)), Gen.weighted(1, Gen.ints(9, 18)))
         .map(k -> 100L << k); // 100 us .. 26.2 s, under the MSL
-    c.action(1, Gen.combine(sides, filters, Gen.ints(1, 48),
-        (s, f, n) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DROP, s, f, n, 0))));
-    c.action(2, Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
-        (sf, n, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DUPLICATE, sf.first(), sf.second(), n, h))));
-    c.action(1, Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
-        (sf, n, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.HOLD, sf.first(), sf.second(), n, h))));
-    c.action(1, Gen.booleans().map(on -> wrap(new FuzzAction.Partition(!on))));
-    c.action(1, Gen.combine(sides, Gen.booleans(), (s, up) -> wrap(new FuzzAction.Crash(s, !up))));
-    c.action(1, sides.map(s -> wrap(new FuzzAction.Reboot(s))));
-    c.action(1, Gen.constant(wrap(new FuzzAction.Quiesce())));
+    List<Gen<Action<FuzzWorld>>> kinds = List.of(
+        steps.map(k -> wrap(new FuzzAction.Advance(100L << k))),
+        Gen.constant(wrap(new FuzzAction.Connect())),
+        Gen.combine(sides, Gen.ints(1, 131_072), (s, n) -> wrap(new FuzzAction.Send(s, n))),
+        sides.map(s -> wrap(new FuzzAction.Recv(s))),
+        sides.map(s -> wrap(new FuzzAction.Close(s, false))),
+        sides.map(s -> wrap(new FuzzAction.DrainClose(s))),
+        Gen.combine(sides, Gen.ints(0, 2), (s, h) -> wrap(new FuzzAction.Shutdown(s, h))),
+        sides.map(s -> wrap(new FuzzAction.Close(s, true))),
+        Gen.combine(sides, filters, Gen.ints(1, 48),
+            (s, f, n) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DROP, s, f, n, 0))),
+        Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
+            (sf, n, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DUPLICATE, sf.first(), sf.second(), n, h))),
+        Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
+            (sf, n, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.HOLD, sf.first(), sf.second(), n, h))),
+        Gen.booleans().map(on -> wrap(new FuzzAction.Partition(!on))),
+        Gen.combine(sides, Gen.booleans(), (s, up) -> wrap(new FuzzAction.Crash(s, !up))),
+        sides.map(s -> wrap(new FuzzAction.Reboot(s))),
+        Gen.constant(wrap(new FuzzAction.Quiesce())));
+    int[] weights = {6, 3, 4, 3, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1};
+    for (int k = 0; k < kinds.size(); k++) {
+      if ((mask & (1L << k)) != 0) {
+        c.action(weights[k], kinds.get(k));
+      }
+    }
     for (Invariant<FuzzWorld> i : invariants()) {
       c.invariant(i);
     }
@@ -124,7 +159,7 @@ public final class Fuzzer {
   /** Runs case {@code i} of the run {@code seed}: null if it passes, else the shrunk finding. */
   public Finding runCase(long seed, int i) {
     try {
-      chain().seed(seed).cases(1).onlyCase(i).check();
+      chain(swarmMask(seed, i)).seed(seed).cases(1).onlyCase(i).check();
       return null;
     } catch (PropertyFailure f) {
       return finding(f);
@@ -204,7 +239,7 @@ public final class Fuzzer {
    * chain does; returns the first broken invariant's name and detail, or null.
    */
   public String[] replay(List<FuzzAction> actions, WireTap tap) {
-    FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, tap);
+    FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, tap);
     for (FuzzAction a : actions) {
       if (!a.applicable(w)) {
         continue; // the chain would have drawn another action; a hand-edited list may hold such a step

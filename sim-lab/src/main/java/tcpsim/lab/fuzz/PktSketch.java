@@ -44,6 +44,9 @@ public final class PktSketch {
         line = (c.linger0() ? side(c.side()) + ": setsockopt(" + fdOf(c.side(), fd, serverFd)
             + ", SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8) = 0\n+0 " : "")
             + side(c.side()) + ": close(" + fdOf(c.side(), fd, serverFd) + ") = 0";
+      } else if (a instanceof FuzzAction.DrainClose c) {
+        line = side(c.side()) + ": read(" + fdOf(c.side(), fd, serverFd) + ", ..., 262144) = ... // until EAGAIN or 0"
+            + "\n+0 " + side(c.side()) + ": close(" + fdOf(c.side(), fd, serverFd) + ") = 0";
       } else {
         line = "// " + a.text();
       }
