@@ -164,12 +164,7 @@ public sealed interface FuzzAction {
     public String text() { return sideName(side) + " shutdown " + HOW[how]; }
 
     public boolean applicable(FuzzWorld w) {
-      if (!canCall(w, side)) {
-        return false;
-      }
-      // Known stack bug: see KnownStackBugs.SHUTDOWN_IN_SYN_SENT.
-      return !(w.known.has(KnownStackBugs.SHUTDOWN_IN_SYN_SENT)
-          && w.endpoint(side).conn.state() == tcpsim.net.tcp.TcpState.SYN_SENT);
+      return canCall(w, side);
     }
 
     public void apply(FuzzWorld w) {

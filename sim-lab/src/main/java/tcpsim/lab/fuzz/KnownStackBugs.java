@@ -11,9 +11,6 @@ import java.util.TreeSet;
  * @param ids the bugs stepped around, by id
  */
 public record KnownStackBugs(Set<String> ids) {
-  /** shutdown() in SYN_SENT: the stack answers ENOTCONN (SHUT_RD) or keeps connecting; Linux disconnects and returns 0. */
-  public static final String SHUTDOWN_IN_SYN_SENT = "shutdown-in-syn-sent";
-
   /**
    * After the peer's window closed, data or a FIN still owed to the peer is never sent or
    * retransmitted: no timer is armed, and the orphan stays in FIN_WAIT1 or LAST_ACK for ever.
@@ -25,7 +22,7 @@ public record KnownStackBugs(Set<String> ids) {
   public static final String ORPHAN_WITHOUT_TIMER = "orphan-without-timer";
 
   public static final KnownStackBugs NONE = new KnownStackBugs(Set.of());
-  public static final KnownStackBugs ALL = new KnownStackBugs(Set.of(SHUTDOWN_IN_SYN_SENT, ORPHAN_WITHOUT_TIMER));
+  public static final KnownStackBugs ALL = new KnownStackBugs(Set.of(ORPHAN_WITHOUT_TIMER));
 
   public KnownStackBugs {
     ids = Set.copyOf(new TreeSet<>(ids));

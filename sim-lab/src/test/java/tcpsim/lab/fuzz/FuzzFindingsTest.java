@@ -24,7 +24,7 @@ class FuzzFindingsTest {
         + file + "\n" + broken[0] + ": " + broken[1]);
   }
 
-  @Disabled("stack bug: SocketApi.shutdown gives ENOTCONN in SYN_SENT; Linux disconnects and returns 0")
+  /** Fixed in sim-net (SocketApi.shutdown -> TcpConnection.disconnectSynSent); kept as a regression. */
   @Test
   void shutdownInSynSentDisconnectsAndReturnsZero() throws Exception {
     assertNoInvariantBreaks("shutdown-in-syn-sent.txt");
@@ -45,8 +45,7 @@ class FuzzFindingsTest {
   /** The records still fail: a fix in sim-net shows up here first, so the @Disabled can go. */
   @Test
   void eachRecordedStackBugStillReproduces() throws Exception {
-    for (String file : new String[] {"shutdown-in-syn-sent.txt", "fin-wait1-without-timer.txt",
-        "last-ack-without-timer.txt"}) {
+    for (String file : new String[] {"fin-wait1-without-timer.txt", "last-ack-without-timer.txt"}) {
       String[] broken = new Fuzzer(FuzzConfig.linux(), KnownStackBugs.NONE, Fuzzer.DEFAULT_MAX_ACTIONS)
           .replay(Fuzzer.parse(Files.readAllLines(BUGS.resolve(file))), null);
       assertNotNull(broken, file + " no longer breaks an invariant: the stack bug is fixed, enable its test"

@@ -372,8 +372,12 @@ public final class SocketApi implements SocketEvents, EventHandler {
       return SysResult.error(Errno.EINVAL);
     }
     TcpState st = f.socket.state();
-    if (st == TcpState.CLOSE || st == TcpState.SYN_SENT && how == SHUT_RD) {
+    if (st == TcpState.CLOSE) {
       return SysResult.error(Errno.ENOTCONN);
+    }
+    if (st == TcpState.SYN_SENT) {
+      f.socket.disconnectSynSent(); // inet_shutdown: tcp_disconnect for any how, returns 0
+      return SysResult.ok(0);
     }
     if (how != SHUT_WR) {
       f.socket.shutdownRead();

@@ -1,5 +1,7 @@
 package tcpsim.net.tcp;
 
+import static com.google.common.base.Preconditions.checkState;
+
 import static tcpsim.net.tcp.TcpState.*;
 import static tcpsim.net.wire.TcpFlags.ACK;
 import static tcpsim.net.wire.TcpFlags.FIN;
@@ -715,6 +717,17 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
+   * shutdown() while SYN-SENT (inet_shutdown -> tcp_disconnect), whatever {@code how}: the
+   * attempt ends quietly (tcp_need_reset is false in SYN-SENT, so no RST) and a pending connect
+   * sees ECONNRESET.
+   */
+  public void disconnectSynSent() {
+    checkState(state == SYN_SENT, "disconnectSynSent in %s", state);
+    pendingError = Errno.ECONNRESET;
+    destroy("shutdown in SYN-SENT", Errno.ECONNRESET);
+  }
+
+  /**
    * ABORT (§3.10.5; tcp_disconnect): RST to the peer in a synchronized state, then CLOSED at once,
    * without TIME-WAIT.
    */
@@ -840,10 +853,15 @@ public final class TcpConnection implements EventHandler {
    * First, check sequence number (§3.10.7.4 "first"; tcp_sequence, tcp_paws_discard). An
    * unacceptable segment gets an ACK (tcp_send_dupack) unless it is a RST, and is dropped.
    */
+  /** TCP_PAWS_WINDOW (include/net/tcp.h): ticks a timestamp may lag TS.Recent and pass PAWS. */
+  private static final int PAWS_WINDOW = 1;
+
   private boolean checkSequence(Segment seg) {
     if (tsOk && seg.options().hasTimestamp() && !seg.has(RST)
-        && SeqNum.lt(seg.options().tsVal(), tsRecent)) {
-      // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate.
+        && tsRecent - seg.options().tsVal() > PAWS_WINDOW) {
+      // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate. tcp_paws_discard allows
+      // TCP_PAWS_WINDOW (one tick) of slack; a RST is taken even when it fails PAWS.
+      // Not modelled: tcp_disordered_ack's exception for a pure duplicate ACK.
       stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
       stack.count(TcpMib.TcpExtPAWSEstab);
       sendAck();
