@@ -248,7 +248,7 @@ public final class SweepChart {
     for (int s = 0; s < series.size(); s++) {
       String name = series.get(s);
       String colour = COLOURS[s % COLOURS.length];
-      int dx = series.size() == 1 ? 0 : (s - (series.size() - 1) / 2) * 6;
+      int dx = (2 * s - (series.size() - 1)) * 3; // side by side, centred on the value
       StringBuilder line = new StringBuilder();
       for (Point p : points) {
         if (!p.series().equals(name)) {
