@@ -160,9 +160,13 @@ public final class SweepCommand implements Callable<Integer> {
    * sweep.csv: per finished point, its seed and swept values, then every errno count, final
    * socket count, connect latency percentile, happening and bytes delivered any point has
    * (columns named {@code app:call:ERRNO}, {@code host:STATE}, {@code app:p99_ns}, {@code
-   * app:gave_up_(499)}, {@code app:bytes_delivered}; 0 or empty where a point has none),
+   * app:gave_up_(499)}, {@code app:bytes_delivered}, and {@code app:call():ERRNO_at_ns}, when
+   * the app first saw that errno; 0 or empty where a point has none),
    * ready to plot against a swept parameter.
    */
+  private static final java.util.regex.Pattern FIRST_ERRNO =
+      java.util.regex.Pattern.compile("(\\S+)  (\\S+\\(\\)) = (E[A-Z0-9]+) ");
+
   static String csv(ExperimentFile f, Path dir) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     List<String> axes = new ArrayList<>();
@@ -195,6 +199,14 @@ public final class SweepCommand implements Callable<Integer> {
         }
         if (app.has("bytes_delivered")) {
           row.put(name + ":bytes_delivered", app.get("bytes_delivered").asText());
+        }
+      }
+      for (JsonNode event : root.get("events")) {
+        // "pool  recv() = ETIMEDOUT (...)": the first time an app saw that errno from that call.
+        java.util.regex.Matcher m = FIRST_ERRNO.matcher(event.get("text").asText());
+        if (m.lookingAt()) {
+          row.putIfAbsent(m.group(1) + ":" + m.group(2) + ":" + m.group(3) + "_at_ns",
+              event.get("at_ns").asText());
         }
       }
       for (JsonNode host : root.get("hosts")) {

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tcpsim.core.time.Nanos;
 
 /**
  * The chart of a sweep: one metric of sweep.csv against the first swept parameter, one series
@@ -242,6 +241,14 @@ public final class SweepChart {
       int x = xPos(i, plotW);
       b.append("<text x=\"").append(x).append("\" y=\"").append(TOP + plotH + 18)
           .append("\" text-anchor=\"middle\">").append(esc(xs.get(i))).append("</text>\n");
+      boolean any = false;
+      for (Point p : points) {
+        any |= p.x().equals(xs.get(i));
+      }
+      if (!any) { // e.g. a time of an errno that never came: say so rather than leave a gap
+        b.append("<text x=\"").append(x).append("\" y=\"").append(TOP + plotH - 8)
+            .append("\" text-anchor=\"middle\" fill=\"#888\">no value</text>\n");
+      }
     }
     b.append("<text x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(HEIGHT - 20)
         .append("\" text-anchor=\"middle\" fill=\"#444\">").append(esc(xAxis)).append("</text>\n");
@@ -295,7 +302,11 @@ public final class SweepChart {
   }
 
   private String label(long v) {
-    return metric.endsWith("_ns") ? Nanos.format(v) : String.format(Locale.ROOT, "%,d", v);
+    if (!metric.endsWith("_ns")) {
+      return String.format(Locale.ROOT, "%,d", v);
+    }
+    // Seconds with the digits that matter: "35s", "2.5s", "0.02s".
+    return java.math.BigDecimal.valueOf(v, 9).stripTrailingZeros().toPlainString() + "s";
   }
 
   /** The last part of a path: "tcp_tw_reuse" for "hosts.client.sysctls.net.ipv4.tcp_tw_reuse". */
