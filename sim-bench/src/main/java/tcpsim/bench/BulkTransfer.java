@@ -1,6 +1,7 @@
 package tcpsim.bench;
 
 import tcpsim.core.event.EventHandler;
+import tcpsim.core.event.PendingEventSet;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.host.Host;
@@ -56,9 +57,11 @@ final class BulkTransfer {
 
   /**
    * @param netem both directions' link, e.g. {@code "delay 5ms rate 1gbit limit 10000 loss 1%"}
+   * @param events the simulation's pending-event set (the default is {@link
+   *     tcpsim.core.event.HeapEventSet})
    */
-  BulkTransfer(long seed, String netem) {
-    sim = new Simulation(seed);
+  BulkTransfer(long seed, String netem, PendingEventSet events) {
+    sim = new Simulation(seed, events);
     Network net = new Network(sim);
     Host a = net.host("client", "10.0.0.1");
     Host b = net.host("server", "10.0.0.2");

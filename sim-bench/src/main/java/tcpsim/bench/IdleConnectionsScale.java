@@ -3,6 +3,7 @@ package tcpsim.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -58,51 +59,23 @@ public final class IdleConnectionsScale {
           + ": " + target);
     }
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-
-    Simulation sim = new Simulation(0x5eed);
-    Network net = new Network(sim);
-    Host a = net.host("client", "10.0.0.1");
-    Host b = net.host("server", "10.0.0.2");
-    // A queue limit above one round's SYNs; 1 ms each way.
-    net.duplex("client", "server", NetemConfig.parse("delay 1ms limit 1000000"));
-    TcpStack client = a.attach(TcpStack::new);
-    TcpStack server = b.attach(TcpStack::new);
-    int serverAddr = Ipv4.parse("10.0.0.2");
-    TcpConnection[] listeners = new TcpConnection[SERVER_PORTS];
-    for (int p = 0; p < SERVER_PORTS; p++) {
-      listeners[p] = server.socket();
-      expectOk(server.bind(listeners[p], FIRST_SERVER_PORT + p), "bind");
-      expectOk(server.listen(listeners[p], 4096), "listen");
-    }
+    IdleWorld world = new IdleWorld(0x5eed);
     long baseline = usedAfterGc(memory);
 
     long wallStart = System.nanoTime();
-    int opened = 0;
-    long accepted = 0;
-    long nextReport = 100_000;
-    while (opened < target) {
-      int round = Math.min(target - opened, SERVER_PORTS * PER_PORT_PER_ROUND);
-      for (int i = 0; i < round; i++) {
-        TcpConnection s = client.socket();
-        int port = FIRST_SERVER_PORT + (opened + i) % SERVER_PORTS;
-        expectOk(client.connect(s, serverAddr, port), "connect #" + (opened + i));
-      }
-      opened += round;
-      sim.runFor(Nanos.millis(10)); // SYN, SYN-ACK, ACK: one 2 ms round trip and a half
-      for (TcpConnection l : listeners) {
-        while (server.accept(l) != null) {
-          accepted++;
-        }
-      }
-      if (opened >= nextReport || opened == target) {
-        System.out.printf(Locale.ROOT, "%,d connecting, %,d accepted, %.1f s wall%n", opened,
-            accepted, (System.nanoTime() - wallStart) / 1e9);
-        nextReport += 100_000;
-      }
-    }
+    long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    long gcStart = gcMillis();
+    world.open(target, (opened, accepted) -> System.out.printf(Locale.ROOT,
+        "%,d connecting, %,d accepted, %.1f s wall%n", opened, accepted,
+        (System.nanoTime() - wallStart) / 1e9));
     double openSeconds = (System.nanoTime() - wallStart) / 1e9;
+    double cpuSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart)
+        / 1e9;
+    double gcSeconds = (gcMillis() - gcStart) / 1e3;
 
-    long[] states = countStates(client, server);
+    long[] states = world.countStates();
+    Simulation sim = world.sim;
+    long accepted = world.accepted;
     long used = usedAfterGc(memory);
     double perConnection = (double) (used - baseline) / target;
     System.out.printf(Locale.ROOT, "%n[idle-connections] %,d connections between two hosts%n",
@@ -110,12 +83,16 @@ public final class IdleConnectionsScale {
     System.out.printf(Locale.ROOT, "open: %.1f s wall (%.0f connections/s), %s virtual; "
         + "target < 60 s at 1 M: %s%n", openSeconds, target / openSeconds,
         Nanos.format(sim.now()), target < 1_000_000 ? "n/a" : openSeconds < 60 ? "met" : "MISSED");
+    System.out.printf(Locale.ROOT, "      of which %.1f s CPU on the main thread and %.1f s in GC"
+        + " pauses (the rest: JIT and concurrent GC threads, waiting for a shared CPU)%n",
+        cpuSeconds, gcSeconds);
     System.out.printf(Locale.ROOT, "ESTABLISHED: client %,d, server %,d (accepted %,d); "
         + "other states %,d; pending events %,d%n", states[0], states[1], accepted, states[2],
         sim.pendingCount());
     System.out.printf(Locale.ROOT, "retained heap: %,d B over the empty world = %.0f B per "
         + "connection (both ends), %.0f B per socket; target <= 1024 B per connection: %s%n",
-        used - baseline, perConnection, perConnection / 2, perConnection <= 1024 ? "met" : "MISSED");
+        used - baseline, perConnection, perConnection / 2,
+        perConnection <= 1024 ? "met" : "MISSED");
     if (states[0] != target || states[1] != target || states[2] != 0) {
       System.out.println("FAILED: not every connection is ESTABLISHED at both ends");
       System.exit(1);
@@ -124,33 +101,98 @@ public final class IdleConnectionsScale {
       printHistogram(target);
     }
     // Keep the world reachable until after the measurements.
-    System.out.println("(world: " + net + ", " + sim.now() + " ns)");
+    System.out.println("(world: " + world.sim.now() + " ns)");
   }
 
-  private static void expectOk(Errno e, String what) {
-    if (e != null) {
-      throw new IllegalStateException(what + " failed: " + e);
+  /** Reports progress after each round: connections opened and accepted so far. */
+  interface Progress {
+    void round(long opened, long accepted);
+  }
+
+  /** The two hosts, the server's listeners, and the rounds of connects and accepts. */
+  static final class IdleWorld {
+    final Simulation sim;
+    final TcpStack client;
+    final TcpStack server;
+    private final TcpConnection[] listeners = new TcpConnection[SERVER_PORTS];
+    private final int serverAddr = Ipv4.parse("10.0.0.2");
+    long opened;
+    long accepted;
+
+    IdleWorld(long seed) {
+      sim = new Simulation(seed);
+      Network net = new Network(sim);
+      Host a = net.host("client", "10.0.0.1");
+      Host b = net.host("server", "10.0.0.2");
+      // A queue limit above one round's SYNs; 1 ms each way.
+      net.duplex("client", "server", NetemConfig.parse("delay 1ms limit 1000000"));
+      client = a.attach(TcpStack::new);
+      server = b.attach(TcpStack::new);
+      for (int p = 0; p < SERVER_PORTS; p++) {
+        listeners[p] = server.socket();
+        expectOk(server.bind(listeners[p], FIRST_SERVER_PORT + p), "bind");
+        expectOk(server.listen(listeners[p], 4096), "listen");
+      }
+    }
+
+    /** Opens {@code count} more connections round-robin over the server ports; accepts them. */
+    void open(long count, Progress progress) {
+      long target = opened + count;
+      long nextReport = opened + 100_000;
+      while (opened < target) {
+        long round = Math.min(target - opened, (long) SERVER_PORTS * PER_PORT_PER_ROUND);
+        for (long i = 0; i < round; i++) {
+          TcpConnection s = client.socket();
+          int port = FIRST_SERVER_PORT + (int) ((opened + i) % SERVER_PORTS);
+          expectOk(client.connect(s, serverAddr, port), "connect #" + (opened + i));
+        }
+        opened += round;
+        sim.runFor(Nanos.millis(10)); // SYN, SYN-ACK, ACK: one 2 ms round trip and a half
+        for (TcpConnection l : listeners) {
+          while (server.accept(l) != null) {
+            accepted++;
+          }
+        }
+        if (opened >= nextReport || opened == target) {
+          progress.round(opened, accepted);
+          nextReport += 100_000;
+        }
+      }
+    }
+
+    /** {client ESTABLISHED, server ESTABLISHED (children), any other non-listening socket}. */
+    long[] countStates() {
+      long[] out = new long[3];
+      for (TcpConnection c : client.sockets()) {
+        if (c.state() == TcpState.ESTABLISHED) {
+          out[0]++;
+        } else {
+          out[2]++;
+        }
+      }
+      for (TcpConnection c : server.sockets()) {
+        if (c.state() == TcpState.ESTABLISHED) {
+          out[1]++;
+        } else if (c.state() != TcpState.LISTEN) {
+          out[2]++;
+        }
+      }
+      return out;
+    }
+
+    private static void expectOk(Errno e, String what) {
+      if (e != null) {
+        throw new IllegalStateException(what + " failed: " + e);
+      }
     }
   }
 
-  /** {client ESTABLISHED, server ESTABLISHED (children), any other non-listening socket}. */
-  private static long[] countStates(TcpStack client, TcpStack server) {
-    long[] out = new long[3];
-    for (TcpConnection c : client.sockets()) {
-      if (c.state() == TcpState.ESTABLISHED) {
-        out[0]++;
-      } else {
-        out[2]++;
-      }
+  private static long gcMillis() {
+    long total = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
     }
-    for (TcpConnection c : server.sockets()) {
-      if (c.state() == TcpState.ESTABLISHED) {
-        out[1]++;
-      } else if (c.state() != TcpState.LISTEN) {
-        out[2]++;
-      }
-    }
-    return out;
+    return total;
   }
 
   private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {

@@ -1,5 +1,7 @@
 package tcpsim.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +18,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import tcpsim.core.event.HeapEventSet;
+import tcpsim.core.event.HierarchicalTimingWheel;
+import tcpsim.core.event.PendingEventSet;
 import tcpsim.core.time.Nanos;
 
 /**
@@ -28,7 +33,8 @@ import tcpsim.core.time.Nanos;
  * <p>Links: 5 ms one way, 1 Gbit/s, a queue of 10,000 (large enough that the clean link never
  * tail-drops with Linux's default 6 MiB receive buffer); {@code loss1} adds 1% random loss both
  * ways. Each iteration also prints its payload bytes per wall second and the virtual/real time
- * ratio ({@code [tcp-throughput] ...} lines).
+ * ratio, and segments per second of the benchmark thread's CPU time, which other processes on a
+ * shared machine do not inflate ({@code [tcp-throughput] ...} lines).
  *
  * <p>Warm-up matters: TcpConnection's big methods reach C2 only after several million segments,
  * and until then a lossy run goes 10 times slower; on a loaded 2-core machine that takes 10-15 s,
@@ -45,10 +51,20 @@ import tcpsim.core.time.Nanos;
 @Measurement(iterations = 5, time = 3)
 public class TcpThroughputBench {
   static final int SEGMENTS_PER_CALL = 10_000;
+  /** The benchmark thread's CPU time: on a shared machine, wall time also counts other work. */
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
   static final String BASE = "delay 5ms rate 1gbit limit 10000";
 
   @Param({"clean", "loss1"})
   public String link;
+
+  /**
+   * The simulation's pending-event set: the default heap, or the hierarchical timing wheel. Named
+   * {@code impl} like the timer benchmarks' parameter, so {@link BenchMain}'s table puts the two
+   * in its heap and wheel columns.
+   */
+  @Param({"heap", "wheel"})
+  public String impl;
 
   private BulkTransfer bulk;
   private long wallStart;
@@ -56,6 +72,7 @@ public class TcpThroughputBench {
   private long bytesStart;
   private long segmentsStart;
   private long dataStart;
+  private long cpuStart;
 
   static String netem(String link) {
     return switch (link) {
@@ -67,13 +84,19 @@ public class TcpThroughputBench {
 
   @Setup(Level.Trial)
   public void setUp() {
-    bulk = new BulkTransfer(0x5eed, netem(link));
+    PendingEventSet set = switch (impl) {
+      case "heap" -> new HeapEventSet();
+      case "wheel" -> new HierarchicalTimingWheel();
+      default -> throw new IllegalArgumentException("impl must be heap or wheel: " + impl);
+    };
+    bulk = new BulkTransfer(0x5eed, netem(link), set);
     bulk.warmUp(Nanos.seconds(5));
   }
 
   @Setup(Level.Iteration)
   public void startIteration() {
     wallStart = System.nanoTime();
+    cpuStart = CPU.getCurrentThreadCpuTime();
     virtualStart = bulk.sim.now();
     bytesStart = bulk.payloadBytesRead();
     segmentsStart = bulk.segments();
@@ -83,14 +106,17 @@ public class TcpThroughputBench {
   @TearDown(Level.Iteration)
   public void reportIteration() {
     double wall = (System.nanoTime() - wallStart) / 1e9;
+    double cpu = (CPU.getCurrentThreadCpuTime() - cpuStart) / 1e9;
     double virtual = (bulk.sim.now() - virtualStart) / 1e9;
     long segments = bulk.segments() - segmentsStart;
     long data = bulk.dataSegments() - dataStart;
     long bytes = bulk.payloadBytesRead() - bytesStart;
     System.out.printf(Locale.ROOT,
-        "%n[tcp-throughput] %s: %.2f M segments/s (%.0f%% data), payload %.1f MB/s of wall time,"
+        "%n[tcp-throughput] %s, %s: %.2f M segments/s of wall time, %.2f M per CPU second"
+            + " (%.0f%% data), payload %.1f MB/s of wall time,"
             + " virtual %.3f s in %.3f s wall (virtual/real %.2f), virtual goodput %.0f Mbit/s%n",
-        link, segments / wall / 1e6, 100.0 * data / Math.max(1, segments), bytes / wall / 1e6,
+        link, impl, segments / wall / 1e6, segments / cpu / 1e6,
+        100.0 * data / Math.max(1, segments), bytes / wall / 1e6,
         virtual, wall, virtual / wall, bytes * 8 / Math.max(virtual, 1e-9) / 1e6);
   }
 

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import tcpsim.core.event.EventHandler;
 import tcpsim.core.event.Simulation;
+import tcpsim.core.time.Nanos;
 import tcpsim.net.tcp.SocketEvents;
 import tcpsim.net.tcp.TcpConnection;
 import tcpsim.net.tcp.TcpInfo;
@@ -275,6 +276,9 @@ public final class SocketApi implements SocketEvents, EventHandler {
     TcpConnection s = f.socket;
     Errno err = s.takeError();
     if (err != null) {
+      if (err == Errno.EPIPE) {
+        sigpipes++; // sk_stream_error: an EPIPE from sk_err raises SIGPIPE too
+      }
       return SysResult.error(err);
     }
     if (s.sendShutdown()) {
@@ -390,6 +394,55 @@ public final class SocketApi implements SocketEvents, EventHandler {
     f.socket.setEvents(null);
     f.socket.close();
     return SysResult.ok(0);
+  }
+
+  /**
+   * close, blocking, as it behaves under SO_LINGER {1, N} (tcp_close -> sk_stream_wait_close):
+   * the descriptor is freed at once; the call completes when the FIN has been acknowledged (the
+   * socket has left FIN_WAIT1, CLOSING and LAST_ACK) or after N seconds, and returns 0 either
+   * way. On a timeout the orphan keeps its unsent data and FIN and goes on delivering them.
+   * Without SO_LINGER, or with {1, 0}, it completes at once as {@link #close(int)}.
+   *
+   * <p>Differences from Linux: Linux orphans the socket (sock_orphan) only after the wait, so its
+   * retransmissions during the wait count against tcp_retries2; here the socket is an orphan
+   * from the call on (tcp_orphan_retries). The wait is exact, not rounded to jiffies.
+   */
+  public void close(int fd, Consumer<SysResult<Integer>> done) {
+    Fd f = fds.get(fd);
+    if (f == null) {
+      deliver(done, SysResult.error(Errno.EBADF));
+      return;
+    }
+    TcpConnection s = f.socket;
+    boolean linger = s.lingerOn() && s.lingerSeconds() > 0;
+    SysResult<Integer> r = close(fd);
+    if (!linger || !r.isOk() || !lingerClosing(s.state())) {
+      deliver(done, r);
+      return;
+    }
+    long[] timer = {Simulation.NO_EVENT};
+    boolean[] finished = {false};
+    Runnable finish = () -> {
+      if (finished[0]) {
+        return;
+      }
+      finished[0] = true;
+      s.setEvents(null);
+      stack.sim().cancelIfPending(timer[0]);
+      deliver(done, SysResult.ok(0));
+    };
+    s.setEvents(sock -> {
+      if (!lingerClosing(sock.state())) {
+        finish.run();
+      }
+    });
+    timer[0] = stack.sim().scheduleAfter(Nanos.seconds(s.lingerSeconds()),
+        (now, arg) -> finish.run(), 0);
+  }
+
+  /** sk_stream_closing: the states in which our FIN is not yet acknowledged. */
+  private static boolean lingerClosing(TcpState st) {
+    return st == TcpState.FIN_WAIT1 || st == TcpState.CLOSING || st == TcpState.LAST_ACK;
   }
 
   /** getsockname: {address, port} (address 0 while unbound, the host's address once bound). */

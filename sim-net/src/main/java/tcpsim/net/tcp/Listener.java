@@ -320,9 +320,13 @@ public final class Listener {
       return;
     }
     if (seg.has(RST)) {
+      // tcp_check_req: an in-window RST drops the request quietly (embryonic_reset; no RFC 5961
+      // exact-sequence rule for a request socket).
       if (SeqNum.inWindow(seg.seq(), req.irs + 1, req.irs + 1 + req.rcvWnd)) {
         req.cancel(stack.sim());
         synQueue.remove(key);
+        stack.count(TcpMib.TcpAttemptFails);
+        stack.count(TcpMib.TcpExtEmbryonicRsts);
       }
       stack.drop(seg, DropReason.TCP_RESET);
       return;

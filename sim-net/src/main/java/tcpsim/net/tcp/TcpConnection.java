@@ -50,8 +50,13 @@ import tcpsim.net.wire.TcpOptions;
  *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
  *       MSS.</li>
- *   <li>TIME-WAIT keeps this full control block (not yet a light inet_timewait_sock), and a SYN
- *       for a 4-tuple in TIME-WAIT with a higher sequence number simply ends the old one.</li>
+ *   <li>TIME-WAIT (and an orphan's FIN-WAIT-2) is handed to a light {@link TimeWaitSocket}
+ *       and this control block is let go, as tcp_time_wait does; unlike Linux, whose socket
+ *       then reports TCP_CLOSE, {@link #state()} keeps reporting the entry's state to an
+ *       application that still holds the object.</li>
+ *   <li>Long timers (TIME-WAIT, FIN-WAIT-2, keepalive) land where the kernel's timer wheel puts
+ *       them at tcpsim.config_hz; the retransmission, delayed-ACK and probe timers stay exact
+ *       (Linux's also get up to 1/8 of slack: a 1 s SYN timer fires at 1.024 s at HZ=250).</li>
  * </ul>
  */
 public final class TcpConnection implements EventHandler {
@@ -59,7 +64,6 @@ public final class TcpConnection implements EventHandler {
   static final long TIMER_XMIT = 1;
   static final long TIMER_DELACK = 2;
   static final long TIMER_KEEPALIVE = 3;
-  static final long TIMER_TIMEWAIT = 4;
 
   /** What the xmit timer slot is armed for (Linux's icsk_pending). */
   static final int XMIT_NONE = 0;
@@ -254,7 +258,6 @@ public final class TcpConnection implements EventHandler {
   int xmitKind = XMIT_NONE;
   long delackTimer = Simulation.NO_EVENT;
   long keepaliveTimer = Simulation.NO_EVENT;
-  long timeWaitTimer = Simulation.NO_EVENT;
   /** When the connection last sent or received (for keepalive; tp->rcv_tstamp). */
   long lastRecvNanos;
 
@@ -596,6 +599,16 @@ public final class TcpConnection implements EventHandler {
    * @param shutdownOnly true for shutdown(SHUT_WR): the socket stays open for reading
    */
   void close(boolean shutdownOnly) {
+    if (timeWait != null) {
+      // tcp_time_wait already ended this socket (tcp_done: TCP_CLOSE); tcp_close on a closed
+      // socket sends nothing, unread data or not.
+      if (!shutdownOnly) {
+        orphan = true;
+      }
+      rcvShutdown |= !shutdownOnly;
+      sendShutdown = true;
+      return;
+    }
     if (!shutdownOnly) {
       orphan = true;
       rcvShutdown = true;
@@ -705,6 +718,9 @@ public final class TcpConnection implements EventHandler {
    * without TIME-WAIT.
    */
   public void abort() {
+    if (timeWait != null) {
+      return; // already closed by tcp_time_wait; the entry lives on
+    }
     if (state == SYN_RECV || state.isSynchronized() && state != TIME_WAIT) {
       sendActiveReset();
     }
@@ -998,10 +1014,11 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
-      // tcp_rcv_state_process: new data for a socket the application closed: RST
+      // tcp_rcv_state_process: new data for a socket the application closed: tcp_reset, and
+      // the caller answers with tcp_v4_send_reset, a RST formed from the segment
       // (TcpExtTCPAbortOnData).
       stack.count(TcpMib.TcpExtTCPAbortOnData);
-      sendActiveReset();
+      stack.sendReset(seg);
       destroy("data after close", null);
       return;
     }
@@ -1396,7 +1413,10 @@ public final class TcpConnection implements EventHandler {
 
   /**
    * tcp_retransmit_skb: resend one scoreboard entry. The first retransmission starts the give-up
-   * clock (tp->retrans_stamp); a loss probe does not.
+   * clock (tp->retrans_stamp) at the segment's previous transmission (tcp_skb_timestamp_ts), so
+   * a tail loss probe sent before the first RTO moves the start back to the probe; a loss probe
+   * itself (__tcp_retransmit_skb) does not start it. Checked on a 6.18 kernel:
+   * specs/pkt/retransmit/retries2-gives-up.pkt.
    */
   private void retransmitEntry(int i, boolean stamp) {
     int start = sb.start[i];
@@ -1404,7 +1424,7 @@ public final class TcpConnection implements EventHandler {
     boolean fin = finSent && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
     if (stamp && retransStampNanos == 0) {
-      retransStampNanos = sim.now();
+      retransStampNanos = sb.time[i];
     }
     sb.retransmitted(i, sim.now());
     totalRetrans++;
@@ -1538,11 +1558,18 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
-  /** A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. */
+  /**
+   * A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. It goes
+   * out through tcp_transmit_skb like any segment of the connection, so it carries the
+   * established options (nop,nop,TS) and the window tcp_select_window offers; only a reset for a
+   * segment that matched no socket (tcp_v4_send_reset) has window 0 and no options.
+   */
   private void sendActiveReset() {
     stack.count(TcpMib.TcpOutRsts);
+    int[] sack = sackBlocksToSend();
+    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
     Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
-        RST | ACK, 0, 0, TcpOptions.NONE, 0, null);
+        RST | ACK, rcv.selectWindow(), 0, o, 0, null);
     stack.transmit(rst);
   }
 
@@ -1738,9 +1765,6 @@ public final class TcpConnection implements EventHandler {
     } else if (arg == TIMER_KEEPALIVE) {
       keepaliveTimer = Simulation.NO_EVENT;
       keepaliveTimeout();
-    } else if (arg == TIMER_TIMEWAIT) {
-      timeWaitTimer = Simulation.NO_EVENT;
-      timeWaitTimeout();
     }
   }
 
@@ -2015,10 +2039,6 @@ public final class TcpConnection implements EventHandler {
     return TcpTimeouts.timerWheelDelayNanos(sim.now(), delayNanos, stack.configHz());
   }
 
-  private void timeWaitTimeout() {
-    destroy("TIME-WAIT timeout", null);
-  }
-
   /**
    * tcp_time_wait: TIME-WAIT for TCP_TIMEWAIT_LEN (60 s in Linux; RFC 9293 §3.10.8 says 2 MSL),
    * kept by a light {@link TimeWaitSocket}; beyond tcp_max_tw_buckets the socket skips TIME-WAIT
@@ -2026,6 +2046,12 @@ public final class TcpConnection implements EventHandler {
    */
   private void enterTimeWait(String cause) {
     if (timeWait != null) {
+      return;
+    }
+    if (stack.timeWaitFull()) {
+      // tcp_time_wait: inet_twsk_alloc failed: no TIME-WAIT at all, just tcp_done.
+      stack.count(TcpMib.TcpExtTCPTimeWaitOverflow);
+      destroy("tcp_max_tw_buckets: TIME-WAIT skipped", null);
       return;
     }
     setState(TIME_WAIT, cause);
@@ -2039,6 +2065,10 @@ public final class TcpConnection implements EventHandler {
    * the sequence state, and let go of this control block (tcp_done).
    */
   private void handOffToTimeWait(TcpState substate, long lenNanos) {
+    if (substate == FIN_WAIT2) {
+      long rto = rtt.rtoNanos();
+      lenNanos = Math.max(lenNanos, (rto << 2) - (rto >> 1)); // tcp_time_wait: at least 3.5 RTO
+    }
     int window = Math.min(65535, rcv.rcvWnd() >> rcv.rcvWscale());
     TimeWaitSocket tw = stack.admitTimeWait(this, substate, sndNxt, rcv.rcvNxt(), window,
         lenNanos);
@@ -2165,10 +2195,6 @@ public final class TcpConnection implements EventHandler {
     if (keepaliveTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(keepaliveTimer);
       keepaliveTimer = Simulation.NO_EVENT;
-    }
-    if (timeWaitTimer != Simulation.NO_EVENT) {
-      sim.cancelIfPending(timeWaitTimer);
-      timeWaitTimer = Simulation.NO_EVENT;
     }
     ackScheduled = false;
   }

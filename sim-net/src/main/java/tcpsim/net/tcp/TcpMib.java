@@ -40,7 +40,11 @@ public enum TcpMib {
   /** LINUX_MIB_TCPTIMEWAITOVERFLOW: sockets that skipped TIME-WAIT (tcp_max_tw_buckets). */
   TcpExtTCPTimeWaitOverflow,
   /** LINUX_MIB_TCPACKSKIPPEDTIMEWAIT: rate-limited out-of-window ACKs from TIME-WAIT. */
-  TcpExtTCPACKSkippedTimeWait;
+  TcpExtTCPACKSkippedTimeWait,
+  /** TCP_MIB_ATTEMPTFAILS: handshakes that failed (a RST or SYN to a request, tcp_check_req). */
+  TcpAttemptFails,
+  /** LINUX_MIB_EMBRYONICRSTS: requests dropped by an in-window RST (tcp_check_req). */
+  TcpExtEmbryonicRsts;
 
   /** The counter named {@code name}, or null. */
   public static TcpMib byName(String name) {

@@ -41,8 +41,11 @@ import tcpsim.net.wire.TcpOptions;
  *       hash plus a perturbation table, even ports first, then odd, stepping by 2), with a 256-slot
  *       perturbation table instead of 65536 slots and the seeded source for its random bump.</li>
  *   <li>One IPv4 address per host; no IPv6, no SO_REUSEPORT.</li>
- *   <li>The per-host challenge-ACK limit is not modelled (Linux 6.x sets it to INT_MAX anyway);
- *       the per-socket one (tcp_invalid_ratelimit) is.</li>
+ *   <li>The per-namespace challenge-ACK limit counts per host, in whole seconds of virtual time
+ *       (Linux: jiffies / HZ); its default is INT_MAX (off), as in Linux 6.x.</li>
+ *   <li>TIME-WAIT is a light {@link TimeWaitSocket}; observers are told of its changes on a
+ *       stand-in {@link TcpConnection} view with the same 4-tuple, since the real control
+ *       block is gone.</li>
  * </ul>
  */
 public final class TcpStack implements Transport {
@@ -66,6 +69,10 @@ public final class TcpStack implements Transport {
   private boolean keepPayload;
   private final long secret;
   private final SimRandom portRandom;
+  private final SimRandom challengeRandom;
+  /** The per-namespace challenge-ACK budget: its second, and what is left of it. */
+  private long challengeSecond = -1;
+  private long challengeCount;
   private final int[] perturb = new int[PERTURB_SLOTS];
 
   /** Connections by 4-tuple key (remote address, local port, remote port). */
@@ -77,6 +84,8 @@ public final class TcpStack implements Transport {
   private final Map<Long, TimeWaitSocket> timeWait = new LinkedHashMap<>();
   /** How many timewait entries hold each local port (their place in the bind bucket). */
   private final Map<Integer, Integer> timeWaitPorts = new TreeMap<>();
+  /** How many of those came from sockets without SO_REUSEADDR (tw_reuse = 0). */
+  private final Map<Integer, Integer> timeWaitNoReusePorts = new TreeMap<>();
   private final long[] mib = new long[TcpMib.values().length];
   private final long[] drops = new long[DropReason.values().length];
   private final List<StateObserver> stateObservers = new ArrayList<>();
@@ -117,6 +126,7 @@ public final class TcpStack implements Transport {
     this.sysctls = sysctls;
     this.secret = random.split("secret").nextLong();
     this.portRandom = random.split("ports");
+    this.challengeRandom = random.split("challenge-ack");
   }
 
   public Simulation sim() {
@@ -219,6 +229,20 @@ public final class TcpStack implements Transport {
   // Socket calls (used by SocketApi)
   // ---------------------------------------------------------------------------------------
 
+  /**
+   * How many distinct local ports are held: by bound, listening or connected sockets and by
+   * TIME-WAIT entries (what exhausts ip_local_port_range).
+   */
+  public int localPortsInUse() {
+    int n = ports.size();
+    for (Integer p : timeWaitPorts.keySet()) {
+      if (!ports.containsKey(p)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The light TIME-WAIT entries (and orphan FIN-WAIT-2 ones), in the order they were made. */
   public List<TimeWaitSocket> timeWaitSockets() {
     return List.copyOf(timeWait.values());
@@ -246,7 +270,7 @@ public final class TcpStack implements Transport {
    */
   TimeWaitSocket admitTimeWait(TcpConnection c, TcpState substate, int sndNxt, int rcvNxt,
       int window, long lenNanos) {
-    if (timeWait.size() >= sysctls.maxTwBuckets()) {
+    if (timeWaitFull()) {
       count(TcpMib.TcpExtTCPTimeWaitOverflow);
       return null;
     }
@@ -270,8 +294,16 @@ public final class TcpStack implements Transport {
     }
     timeWait.put(k, tw);
     timeWaitPorts.merge(tw.localPort, 1, Integer::sum);
+    if (!tw.reuseAddr) {
+      timeWaitNoReusePorts.merge(tw.localPort, 1, Integer::sum);
+    }
     tw.schedule(lenNanos);
     return tw;
+  }
+
+  /** tcp_max_tw_buckets entries exist already (inet_twsk_alloc would fail). */
+  boolean timeWaitFull() {
+    return timeWait.size() >= sysctls.maxTwBuckets();
   }
 
   /** inet_twsk_kill: the entry leaves the tables and frees its port; observers see CLOSE. */
@@ -282,6 +314,9 @@ public final class TcpStack implements Transport {
     if (timeWait.get(k) == tw) {
       timeWait.remove(k);
       timeWaitPorts.computeIfPresent(tw.localPort, (p, n) -> n == 1 ? null : n - 1);
+      if (!tw.reuseAddr) {
+        timeWaitNoReusePorts.computeIfPresent(tw.localPort, (p, n) -> n == 1 ? null : n - 1);
+      }
     }
     timeWaitStateChanged(tw, from, TcpState.CLOSE, cause);
   }
@@ -371,7 +406,7 @@ public final class TcpStack implements Transport {
   private boolean bindConflict(TcpConnection s, int port) {
     List<TcpConnection> holders = ports.get(port);
     if (holders == null) {
-      return timeWaitPorts.containsKey(port) && !s.reuseAddr;
+      return timeWaitConflict(s, port);
     }
     for (TcpConnection h : holders) {
       if (h == s) {
@@ -384,8 +419,19 @@ public final class TcpStack implements Transport {
         return true;
       }
     }
-    // Timewait entries stay in the port's bind bucket: SO_REUSEADDR binds over them.
-    return timeWaitPorts.containsKey(port) && !s.reuseAddr;
+    return timeWaitConflict(s, port);
+  }
+
+  /**
+   * Timewait entries stay in the port's bind bucket (inet_bind_conflict): binding over them
+   * needs SO_REUSEADDR on both, the new socket and the one the entry came from (tw_reuse). A
+   * 6.18 kernel refused such a bind with EADDRINUSE when only the new socket had it.
+   */
+  private boolean timeWaitConflict(TcpConnection s, int port) {
+    if (!timeWaitPorts.containsKey(port)) {
+      return false;
+    }
+    return !s.reuseAddr || timeWaitNoReusePorts.containsKey(port);
   }
 
   /** inet_csk_find_open_port: odd ports first for bind(0) (connect prefers even ones). */
@@ -618,6 +664,7 @@ public final class TcpStack implements Transport {
     ports.clear();
     timeWait.clear();
     timeWaitPorts.clear();
+    timeWaitNoReusePorts.clear();
   }
 
   /** §3.10.7.1 CLOSED: a segment to no socket gets a RST, unless it is one. */
@@ -672,7 +719,26 @@ public final class TcpStack implements Transport {
       return false;
     }
     c.lastOowAckNanos = now == 0 ? 1 : now;
-    return true;
+    // Then the per-namespace limit (tcp_send_challenge_ack): off at INT_MAX, Linux 6.x's default;
+    // otherwise each second gets a random budget in [limit/2, limit + limit/2 - 1] (rounded up
+    // halves), so an attacker cannot count the challenge ACKs to infer sequence numbers
+    // (CVE-2016-5696).
+    int limit = sysctls.challengeAckLimit();
+    if (limit == Integer.MAX_VALUE) {
+      return true;
+    }
+    long second = now / Nanos.PER_SECOND;
+    if (second != challengeSecond) {
+      challengeSecond = second;
+      long half = ((long) limit + 1) >> 1;
+      long high = (limit + half - 1) & 0xffffffffL; // u32 arithmetic, as the kernel's
+      challengeCount = high < half ? half : half + challengeRandom.nextLong(high - half + 1);
+    }
+    if (challengeCount > 0) {
+      challengeCount--;
+      return true;
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------

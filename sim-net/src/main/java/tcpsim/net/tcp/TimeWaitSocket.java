@@ -47,6 +47,8 @@ public final class TimeWaitSocket implements EventHandler {
     TCP_TW_SYN
   }
 
+  private static final int[] NO_SACK = new int[0];
+
   private final TcpStack stack;
   final int localAddr;
   final int localPort;
@@ -288,7 +290,7 @@ public final class TimeWaitSocket implements EventHandler {
 
   /** tcp_v4_timewait_ack: ACK with SND.NXT, RCV.NXT, the window and TS val/ecr. */
   void sendAck() {
-    TcpOptions o = tsOk ? TcpOptionLayout.established(true, tsNow(), tsRecent, new int[0], 0)
+    TcpOptions o = tsOk ? TcpOptionLayout.established(true, tsNow(), tsRecent, NO_SACK, 0)
         : TcpOptions.NONE;
     stack.transmit(new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcvNxt, ACK,
         window, 0, o, 0, null));

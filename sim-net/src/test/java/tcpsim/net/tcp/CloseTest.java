@@ -106,7 +106,7 @@ class CloseTest {
     cs[1].close(false);
     assertEquals(TcpState.CLOSE, cs[1].state());
     t.runFor(Nanos.millis(50));
-    assertEquals(List.of("0.150000 b > R. 1:1(0) ack 101 win 0"), t.wireWithoutOptions());
+    assertEquals(List.of("0.150000 b > R. 1:1(0) ack 101 win 509"), t.wireWithoutOptions());
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(tcpsim.net.socket.Errno.ECONNRESET, cs[0].takeError());
     assertEquals(1, t.b.counter("TcpExtTCPAbortOnClose"));

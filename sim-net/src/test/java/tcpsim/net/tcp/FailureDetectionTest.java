@@ -30,7 +30,7 @@ class FailureDetectionTest {
         "10.240000 a > . 0:0(0) ack 1 win 502",
         "15.360000 a > . 0:0(0) ack 1 win 502",
         "20.480000 a > . 0:0(0) ack 1 win 502",
-        "25.600000 a > R. 1:1(0) ack 1 win 0"), t.wireWithoutOptions().stream()
+        "25.600000 a > R. 1:1(0) ack 1 win 502"), t.wireWithoutOptions().stream()
             .filter(w -> w.contains(" a > ")).toList());
     // The peer answers every probe (an old sequence number draws an ACK), but its answers are lost.
     assertEquals(3, t.wire.stream().filter(w -> w.contains(" b > ") && w.endsWith("(dropped)"))
@@ -54,13 +54,14 @@ class FailureDetectionTest {
     cs[0].setUserTimeoutMs(5000);
     t.dropAll("a", s -> true);
     cs[0].send(null, 0, 100);
-    t.runFor(Nanos.seconds(5) + Nanos.millis(400));
+    t.runFor(Nanos.seconds(5) + Nanos.millis(200));
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
     t.runFor(Nanos.millis(100));
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
-    // Sent at 0.1, probe at 0.32, RTOs from 0.54 (the budget's start) doubling, the last one
-    // clamped to the user timeout's end (tcp_clamp_rto_to_user_timeout): 5.54 s.
+    // Sent at 0.1, probe at 0.32, RTOs from 0.54 doubling. The budget starts at the segment's
+    // transmission before the first RTO, the probe's (retrans_stamp in tcp_retransmit_skb), so
+    // the last RTO is clamped to 0.32 + 5 = 5.32 s (tcp_clamp_rto_to_user_timeout) and gives up.
     assertEquals("[0.100000, 0.320000, 0.540000, 0.980000, 1.860000, 3.620000]",
         t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
   }
@@ -73,7 +74,7 @@ class FailureDetectionTest {
     cs[0].close();
     assertEquals(TcpState.CLOSE, cs[0].state());
     t.runFor(Nanos.millis(50));
-    assertEquals(List.of("0.100000 a > R. 1:1(0) ack 1 win 0"), t.wireWithoutOptions());
+    assertEquals(List.of("0.100000 a > R. 1:1(0) ack 1 win 502"), t.wireWithoutOptions());
     assertEquals(TcpState.CLOSE, cs[1].state());
     assertEquals(Errno.ECONNRESET, cs[1].takeError());
   }

@@ -72,4 +72,83 @@ class ResetTest {
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
     assertTrue(t.wire.get(t.wire.size() - 1).startsWith("0.600000 a > ."), t.wire.toString());
   }
+
+  @Test
+  void thePerNamespaceChallengeAckLimitSharesOneBudgetPerSecondAcrossSockets() {
+    // tcp_challenge_ack_limit = 1: each second's budget is drawn from [1, 1]. Linux 6.x's
+    // default is INT_MAX (no per-namespace limit), as this machine's kernel reports.
+    TcpSysctls one = TcpSysctls.defaults().with(Sysctl.TCP_CHALLENGE_ACK_LIMIT, 1);
+    TwoStacks t = new TwoStacks(64, one, TcpSysctls.defaults());
+    TcpConnection[] first = DataTransferTest.established(t);
+    TcpConnection second = t.a.socket();
+    assertNull(t.a.connect(second, TwoStacks.B_ADDR, 8080));
+    t.runFor(Nanos.millis(900) - t.sim.now());
+    t.wire.clear();
+    t.a.input(rst(first[0], 1000));
+    t.a.input(rst(second, 1000)); // another socket, same second: over the host's budget
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPChallengeACK));
+    // The next second, and past the per-socket 500 ms (which the refused one also restarted).
+    t.runFor(Nanos.millis(600));
+    t.a.input(rst(second, 1000));
+    assertEquals(2, t.a.counter(TcpMib.TcpExtTCPChallengeACK));
+    assertEquals(2, t.wire.size());
+    assertEquals(TcpState.ESTABLISHED, first[0].state());
+    assertEquals(TcpState.ESTABLISHED, second.state());
+  }
+
+  @Test
+  void aRstInClosingClosesTheSocket() {
+    TwoStacks t = new TwoStacks(65);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].close();
+    cs[1].close();
+    t.runFor(Nanos.millis(15));
+    assertEquals(TcpState.CLOSING, cs[0].state());
+    t.a.input(rst(cs[0], 0)); // tcp_reset: CLOSING -> CLOSE, no TIME-WAIT
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertTrue(t.a.timeWaitSockets().isEmpty());
+  }
+
+  @Test
+  void aRstInLastAckClosesTheSocket() {
+    TwoStacks t = new TwoStacks(66);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].close();
+    t.runFor(Nanos.millis(50));
+    cs[1].close();
+    assertEquals(TcpState.LAST_ACK, cs[1].state());
+    t.b.input(rst(cs[1], 0));
+    assertEquals(TcpState.CLOSE, cs[1].state());
+  }
+
+  @Test
+  void aRstInFinWait2AfterShutdownReportsEconnresetOnce() {
+    TwoStacks t = new TwoStacks(67);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].shutdownWrite();
+    t.runFor(Nanos.millis(50));
+    assertEquals(TcpState.FIN_WAIT2, cs[0].state());
+    t.a.input(rst(cs[0], 0));
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(Errno.ECONNRESET, cs[0].takeError());
+    assertNull(cs[0].takeError()); // sk_err is reported once
+  }
+
+  @Test
+  void aRstToAPendingRequestDropsItQuietly() {
+    TwoStacks t = new TwoStacks(68);
+    t.drop("a", TwoStacks.flags(TcpFlags.ACK), 1); // the final ACK of the handshake is lost
+    TcpConnection[] cl = t.listenAndConnect(8080);
+    t.runFor(Nanos.millis(25));
+    assertEquals(1, cl[1].listener().synQueueLength());
+    t.wire.clear();
+    // In window, not necessarily at RCV.NXT: tcp_check_req's embryonic_reset.
+    t.b.input(new Segment(TwoStacks.A_ADDR, cl[0].localPort(), TwoStacks.B_ADDR, 8080,
+        cl[0].sndNxt + 5, 0, TcpFlags.RST, 0, 0, TcpOptions.NONE, 0, null));
+    assertEquals(0, cl[1].listener().synQueueLength());
+    assertNull(t.b.accept(cl[1]));
+    assertEquals(1, t.b.counter(TcpMib.TcpExtEmbryonicRsts));
+    t.runFor(Nanos.millis(500));
+    assertEquals(List.of(), t.wire); // nothing to the client, no SYN-ACK retransmission
+  }
 }

@@ -3,9 +3,11 @@ package tcpsim.net.tcp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
 
 class TcpTimeoutsTest {
   private static final long MS = 1_000_000L;
@@ -157,5 +159,28 @@ class TcpTimeoutsTest {
     assertEquals(200 * MS, TcpTimeouts.probe0BaseNanos(50 * MS));
     assertTrue(TcpTimeouts.probeTimerExpired(1, 15, 10 * S, 10 * S));
     assertFalse(TcpTimeouts.probeTimerExpired(14, 15, 10 * S, 0));
+  }
+
+  @Test
+  void longTimersLandOnTheTimerWheelsStepAsTheKernelRoundsThem() {
+    // TIME-WAIT's 60 s armed at 0: level 3 at HZ=250 (512 jiffies = 2.048 s), level 4 at
+    // HZ=1000 (4,096 jiffies = 4.096 s); both fire at 61.44 s.
+    assertEquals(Nanos.millis(61_440), TcpTimeouts.timerWheelDelayNanos(0, Nanos.seconds(60), 250));
+    assertEquals(Nanos.millis(61_440), TcpTimeouts.timerWheelDelayNanos(0, Nanos.seconds(60), 1000));
+    // Armed at 1 s at HZ=1000: due at jiffy 61,000, rounded up to 61,440: 60.44 s later.
+    assertEquals(Nanos.millis(60_440),
+        TcpTimeouts.timerWheelDelayNanos(Nanos.seconds(1), Nanos.seconds(60), 1000));
+    // Level 0 still moves a timer to the next jiffy: 200 ms at HZ=250 fires at 204 ms.
+    assertEquals(Nanos.millis(204), TcpTimeouts.timerWheelDelayNanos(0, Nanos.millis(200), 250));
+    // The slack is never a whole step: at most 2.048 s late for 60 s at HZ=250, wherever armed.
+    for (long at = 0; at < Nanos.seconds(5); at += Nanos.millis(37)) {
+      long d = TcpTimeouts.timerWheelDelayNanos(at, Nanos.seconds(60), 250);
+      assertTrue(d >= Nanos.seconds(60) && d <= Nanos.seconds(60) + Nanos.millis(2048),
+          Nanos.format(at) + " -> " + Nanos.format(d));
+    }
+    // tcpsim.config_hz = 0: exact.
+    assertEquals(Nanos.seconds(60), TcpTimeouts.timerWheelDelayNanos(7, Nanos.seconds(60), 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> TcpSysctls.defaults().with(Sysctl.CONFIG_HZ, 300));
   }
 }

@@ -59,11 +59,16 @@ public final class TwoStacks {
   }
 
   public TwoStacks(long seed, TcpSysctls aSysctls, TcpSysctls bSysctls) {
+    this(seed, A_ADDR, B_ADDR, aSysctls, bSysctls);
+  }
+
+  /** Two stacks with the given addresses (loopback ones, say, for tcp_tw_reuse = 2). */
+  public TwoStacks(long seed, int aAddr, int bAddr, TcpSysctls aSysctls, TcpSysctls bSysctls) {
     sim = new Simulation(seed);
     IpLayer aOut = seg -> send("a", 0, seg);
     IpLayer bOut = seg -> send("b", 1, seg);
-    a = new TcpStack(sim, "a", A_ADDR, aOut, aSysctls);
-    b = new TcpStack(sim, "b", B_ADDR, bOut, bSysctls);
+    a = new TcpStack(sim, "a", aAddr, aOut, aSysctls);
+    b = new TcpStack(sim, "b", bAddr, bOut, bSysctls);
   }
 
   /** Drops the next {@code times} segments from {@code from} that match. */
@@ -191,7 +196,7 @@ public final class TwoStacks {
     assertEquals(null, b.bind(l, port));
     assertEquals(null, b.listen(l, 128));
     TcpConnection c = a.socket();
-    assertEquals(null, a.connect(c, B_ADDR, port));
+    assertEquals(null, a.connect(c, b.address(), port));
     return new TcpConnection[] {c, l};
   }
 }

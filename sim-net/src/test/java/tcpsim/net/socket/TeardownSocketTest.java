@@ -1,0 +1,176 @@
+package tcpsim.net.socket;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static tcpsim.net.tcp.TwoStacks.B_ADDR;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
+import tcpsim.net.tcp.TcpMib;
+import tcpsim.net.tcp.TcpState;
+import tcpsim.net.tcp.TwoStacks;
+
+/**
+ * Teardown as the application sees it (tcp_close, tcp_shutdown, sk_stream_wait_close, tcp_reset's
+ * errors), told as stories: calls at virtual times, then the log, the states and the wire.
+ */
+class TeardownSocketTest {
+  private final TwoStacks net = new TwoStacks(400);
+  private final SocketApi client = new SocketApi(net.a);
+  private final SocketApi server = new SocketApi(net.b);
+  private final List<String> story = new ArrayList<>();
+
+  private void log(String what) {
+    story.add(Nanos.formatSeconds(net.sim.now()) + " " + what);
+  }
+
+  private int listening(int port) {
+    int l = server.socket().intValue();
+    assertTrue(server.bind(l, 0, port).isOk());
+    assertTrue(server.listen(l, 128).isOk());
+    return l;
+  }
+
+  /** Connects a client to a listening server; returns {client fd, server fd} at 0.1 s. */
+  private int[] connected() {
+    int l = listening(8080);
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, r -> {});
+    net.runFor(Nanos.millis(100));
+    int s = server.accept(l).intValue();
+    net.wire.clear();
+    return new int[] {fd, s};
+  }
+
+  private void drain(int fd) {
+    server.recv(fd, new byte[65536], 0, 65536, n -> {
+      if (n.intValue() > 0) {
+        drain(fd);
+      } else {
+        log("server read " + n);
+      }
+    });
+  }
+
+  @Test
+  void soLingerWithATimeoutBlocksCloseUntilTheFinIsAcked() {
+    int[] fds = connected();
+    drain(fds[1]);
+    client.send(fds[0], null, 0, 10_000, w -> log("client wrote " + w));
+    client.setLinger(fds[0], true, 5);
+    client.close(fds[0], r -> log("close = " + r));
+    net.runFor(Nanos.seconds(1));
+    // close returned when the FIN was acknowledged; the server's ACK of a FIN after data waits
+    // for its delayed-ACK timer (pingpong, 40 ms), so that is at 0.16 s.
+    assertEquals(List.of("0.100000 client wrote 10000", "0.110000 server read 0",
+        "0.160000 close = 0"), story);
+    assertEquals(TcpState.FIN_WAIT2, client.stack().timeWaitSockets().get(0).state());
+  }
+
+  @Test
+  void soLingerTimeoutReturnsZeroAndTheOrphanKeepsDelivering() {
+    int[] fds = connected();
+    client.send(fds[0], null, 0, 100_000, w -> log("client wrote " + w));
+    client.at(Nanos.seconds(1), () -> {
+      client.setLinger(fds[0], true, 5);
+      client.close(fds[0], r -> log("close = " + r));
+    });
+    server.at(Nanos.seconds(10), () -> drain(fds[1])); // the server reads only from 10 s on
+    net.runFor(Nanos.seconds(12));
+    // The peer's window stayed shut: close waited its 5 s and returned 0 anyway; the orphan
+    // still held its data and FIN and delivered both once the window opened.
+    assertEquals(List.of("0.120000 client wrote 100000", "6.000000 close = 0",
+        "10.020000 server read 0"), story);
+  }
+
+  @Test
+  void closeWaitLastsUntilCloseAndAServerThatNeverClosesReachesEmfile() {
+    server.setNofileLimit(6); // descriptors 3 (listener), 4 and 5
+    int l = listening(8080);
+    for (int i = 0; i < 3; i++) {
+      int fd = client.socket().intValue();
+      client.connect(fd, B_ADDR, 8080, r -> client.close(fd)); // each client hangs up at once
+    }
+    server.at(Nanos.millis(100), () -> {
+      for (int i = 0; i < 3; i++) {
+        log("accept = " + server.accept(l)); // the server forgets to close what it accepts
+      }
+    });
+    net.runFor(Nanos.seconds(100));
+    assertEquals(List.of("0.100000 accept = 4", "0.100000 accept = 5",
+        "0.100000 accept = -1 EMFILE (Too many open files)"), story);
+    // The accepted sockets sit in CLOSE_WAIT for as long as the server holds them.
+    assertEquals(TcpState.CLOSE_WAIT, server.socketOf(4).state());
+    assertEquals(TcpState.CLOSE_WAIT, server.socketOf(5).state());
+    assertEquals(1, server.socketOf(l).listener().acceptQueueLength());
+    server.close(4);
+    net.runFor(Nanos.millis(100));
+    assertEquals(4, server.accept(l).intValue());
+  }
+
+  @Test
+  void writeAfterThePeerClosedSucceedsOnceThenTheRstMakesItEpipe() {
+    int[] fds = connected();
+    server.close(fds[1]); // nothing unread: FIN
+    net.runFor(Nanos.millis(100));
+    assertEquals(TcpState.CLOSE_WAIT, client.socketOf(fds[0]).state());
+    log("send = " + client.send(fds[0], null, 0, 10));
+    net.runFor(Nanos.millis(100));
+    log("send = " + client.send(fds[0], null, 0, 10));
+    log("recv = " + client.recv(fds[0], new byte[10], 0, 10));
+    log("recv = " + client.recv(fds[0], new byte[10], 0, 10));
+    assertEquals(List.of(
+        "0.200000 send = 10",
+        // tcp_reset in CLOSE_WAIT sets EPIPE (the FIN came first): SIGPIPE with it
+        "0.300000 send = -1 EPIPE (Broken pipe)",
+        "0.300000 recv = 0",
+        "0.300000 recv = 0"), story);
+    assertEquals(1, client.sigpipeCount());
+    // The orphaned peer in FIN-WAIT-2 answered the data with a RST (tcp_timewait_state_process).
+    assertEquals(List.of(
+        "0.100000 b > F. 1:1(0) ack 1 win 510",
+        "0.114000 a > . 1:1(0) ack 2 win 502",
+        "0.200000 a > P. 1:11(10) ack 2 win 502",
+        "0.210000 b > R 2:2(0) win 0"), net.wireWithoutOptions());
+    // As a 6.18 kernel counted it: a RST out, but no TcpExtTCPAbortOnData from the timewait path.
+    assertEquals(1, net.b.counter(TcpMib.TcpOutRsts));
+    assertEquals(0, net.b.counter(TcpMib.TcpExtTCPAbortOnData));
+  }
+
+  @Test
+  void sendAfterShutdownWrGivesEpipe() {
+    int[] fds = connected();
+    assertTrue(client.shutdown(fds[0], SocketApi.SHUT_WR).isOk());
+    assertEquals("-1 EPIPE (Broken pipe)", client.send(fds[0], null, 0, 10).toString());
+    assertEquals(1, client.sigpipeCount());
+    net.runFor(Nanos.millis(100));
+    assertEquals(TcpState.FIN_WAIT2, client.socketOf(fds[0]).state());
+    // FIN-WAIT-2 by shutdown has no timer: the peer may send for as long as it likes.
+    net.runFor(Nanos.seconds(300));
+    assertEquals(TcpState.FIN_WAIT2, client.socketOf(fds[0]).state());
+    server.send(fds[1], null, 0, 100);
+    net.runFor(Nanos.millis(100));
+    assertEquals("100", client.recv(fds[0], new byte[200], 0, 200).toString());
+  }
+
+  @Test
+  void shutdownRdSendsNothing() {
+    int[] fds = connected();
+    assertTrue(client.shutdown(fds[0], SocketApi.SHUT_RD).isOk());
+    net.runFor(Nanos.seconds(1));
+    assertEquals(List.of(), net.wire);
+    assertEquals("0", client.recv(fds[0], new byte[10], 0, 10).toString());
+    assertEquals(TcpState.ESTABLISHED, client.socketOf(fds[0]).state());
+  }
+
+  @Test
+  void shutdownRdwrSendsAFinAndReadsReturnZero() {
+    int[] fds = connected();
+    assertTrue(client.shutdown(fds[0], SocketApi.SHUT_RDWR).isOk());
+    net.runFor(Nanos.millis(100));
+    assertEquals("0.100000 a > F. 1:1(0) ack 1 win 502", net.wireWithoutOptions().get(0));
+    assertEquals("0", client.recv(fds[0], new byte[10], 0, 10).toString());
+    assertEquals(TcpState.FIN_WAIT2, client.socketOf(fds[0]).state());
+  }
+}
