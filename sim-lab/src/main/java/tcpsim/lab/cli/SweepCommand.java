@@ -31,6 +31,7 @@ import tcpsim.lab.run.ExperimentRunner;
 import tcpsim.lab.run.ResultFiles;
 import tcpsim.lab.run.RunError;
 import tcpsim.lab.run.RunResult;
+import tcpsim.lab.run.SweepChart;
 
 /**
  * {@code tcpsim sweep FILE --jobs N}: runs every grid point of an experiment file on a fixed pool
@@ -50,6 +51,8 @@ public final class SweepCommand implements Callable<Integer> {
   public static final String SUMMARY = "summary.txt";
   /** One row per point: the swept values, then the figures to plot against them. */
   public static final String CSV = "sweep.csv";
+  /** The chart of one sweep.csv column against the first swept parameter. */
+  public static final String CHART = "sweep.svg";
 
   @Spec CommandSpec spec;
 
@@ -77,6 +80,11 @@ public final class SweepCommand implements Callable<Integer> {
       description = "Write an `ss -tan` snapshot of every host of each point at this virtual time"
           + " into the point's directory (repeatable).")
   List<Long> ssAt = List.of();
+
+  @Option(names = "--metric", paramLabel = "NAME", description = "The sweep.csv column to chart"
+      + " in sweep.svg, e.g. churn:connect():EADDRNOTAVAIL. Default: the one that varies most"
+      + " (stale bytes, then errno counts, then connect latency p99).")
+  String metric;
 
   @Override
   public Integer call() {
@@ -147,7 +155,16 @@ public final class SweepCommand implements Callable<Integer> {
       String table = summary(f, dir);
       o.print(table);
       ResultFiles.atomicWrite(dir.resolve(SUMMARY), table.getBytes(StandardCharsets.UTF_8));
-      ResultFiles.atomicWrite(dir.resolve(CSV), csv(f, dir).getBytes(StandardCharsets.UTF_8));
+      String csv = csv(f, dir);
+      ResultFiles.atomicWrite(dir.resolve(CSV), csv.getBytes(StandardCharsets.UTF_8));
+      List<String> axes = new ArrayList<>();
+      f.sweep().forEach(a -> axes.add(a.path()));
+      SweepChart chart = SweepChart.fromCsv(f.base().name(), csv, axes, metric);
+      ResultFiles.atomicWrite(dir.resolve(CHART), chart.svg().getBytes(StandardCharsets.UTF_8));
+      o.println("chart: " + chart.metric() + " -> " + dir.resolve(CHART));
+    } catch (IllegalArgumentException e) {
+      err.println("tcpsim sweep: " + e.getMessage());
+      return 2;
     } catch (IOException e) {
       err.println("tcpsim sweep: cannot read or write the results: " + e.getMessage());
       return 1;
@@ -168,10 +185,15 @@ public final class SweepCommand implements Callable<Integer> {
 
   /**
    * sweep.csv: per finished point, its seed and swept values, then every errno count, final
-   * socket count and connect latency percentile any point has (columns named {@code
-   * app:call:ERRNO}, {@code host:STATE}, {@code app:p99}; 0 or empty where a point has none),
+   * socket count, connect latency percentile, happening and bytes delivered any point has
+   * (columns named {@code app:call:ERRNO}, {@code host:STATE}, {@code app:p99_ns}, {@code
+   * app:gave_up_(499)}, {@code app:bytes_delivered}, and {@code app:call():ERRNO_at_ns}, when
+   * the app first saw that errno; 0 or empty where a point has none),
    * ready to plot against a swept parameter.
    */
+  private static final java.util.regex.Pattern FIRST_ERRNO =
+      java.util.regex.Pattern.compile("(\\S+)  (\\S+\\(\\)) = (E[A-Z0-9]+) ");
+
   static String csv(ExperimentFile f, Path dir) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     List<String> axes = new ArrayList<>();
@@ -197,6 +219,21 @@ public final class SweepCommand implements Callable<Integer> {
         for (Iterator<Map.Entry<String, JsonNode>> it = app.get("connect_latency_ns").fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           row.put(name + ":" + e.getKey() + "_ns", e.getValue().asText());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = app.get("happenings").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          row.put(name + ":" + e.getKey().replaceAll("[^A-Za-z0-9_()]+", "_"), e.getValue().asText());
+        }
+        if (app.has("bytes_delivered")) {
+          row.put(name + ":bytes_delivered", app.get("bytes_delivered").asText());
+        }
+      }
+      for (JsonNode event : root.get("events")) {
+        // "pool  recv() = ETIMEDOUT (...)": the first time an app saw that errno from that call.
+        java.util.regex.Matcher m = FIRST_ERRNO.matcher(event.get("text").asText());
+        if (m.lookingAt()) {
+          row.putIfAbsent(m.group(1) + ":" + m.group(2) + ":" + m.group(3) + "_at_ns",
+              event.get("at_ns").asText());
         }
       }
       for (JsonNode host : root.get("hosts")) {

@@ -363,11 +363,12 @@ final class ExperimentReader {
         c.add(l.keyLoc(), path, "a link joins two different hosts");
         continue;
       }
+      LinkSpec.LateDuplicates late = lateDuplicates(l.value(), path, msl);
       NetemConfig netem = netem(l.value(), path);
-      if (!known || netem == null) {
+      if (!known || netem == null || late == null) {
         continue;
       }
-      LinkSpec link = new LinkSpec(ends.from(), ends.to(), ends.bothWays(), netem);
+      LinkSpec link = new LinkSpec(ends.from(), ends.to(), ends.bothWays(), netem, late);
       String clash = clash(link, links);
       if (clash != null) {
         c.add(l.keyLoc(), path, "segments from " + clash + " are already carried by another link;"
@@ -398,14 +399,51 @@ final class ExperimentReader {
     return null;
   }
 
+  /** The tcpsim clause {@code late-duplicate P% TIME} at the end of a link's options, if any. */
+  private LinkSpec.LateDuplicates lateDuplicates(Node n, String path, Long msl) {
+    if (!(n instanceof ScalarNode s) || s.kind() == ScalarKind.NULL) {
+      return LinkSpec.LateDuplicates.NONE;
+    }
+    String[] t = s.text().trim().split("\\s+");
+    int at = java.util.Arrays.asList(t).indexOf(LATE_DUPLICATE);
+    if (at < 0) {
+      return LinkSpec.LateDuplicates.NONE;
+    }
+    if (at != t.length - 3) {
+      c.add(n.loc(), path, "write '" + LATE_DUPLICATE + " P% TIME' last, after the netem options"
+          + " (e.g. 'delay 10ms " + LATE_DUPLICATE + " 1% 20s')");
+      return null;
+    }
+    try {
+      int ppm = Units.parsePercentPpm(t[at + 1]);
+      long hold = Units.parseTime(t[at + 2]);
+      if (msl != null && hold > msl) {
+        c.add(n.loc(), path, LATE_DUPLICATE + " hold " + Units.formatTime(hold) + " exceeds msl "
+            + Units.formatTime(msl) + "; no segment may outlive the maximum segment lifetime");
+        return null;
+      }
+      return new LinkSpec.LateDuplicates(ppm, hold);
+    } catch (Units.BadValue e) {
+      c.add(n.loc(), path, LATE_DUPLICATE + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static final String LATE_DUPLICATE = "late-duplicate";
+
   private NetemConfig netem(Node n, String path) {
     if (n instanceof ScalarNode s && s.kind() == ScalarKind.NULL) {
       return NetemConfig.NONE;
     }
     String text = c.text(n, path, "netem options (e.g. 'delay 50ms 10ms loss 1%') or nothing",
-        "options: delay, loss, duplicate, reorder, gap, corrupt, rate, limit");
+        "options: delay, loss, duplicate, reorder, gap, corrupt, rate, limit; tcpsim adds"
+            + " 'late-duplicate P% TIME' at the end");
     if (text == null) {
       return null;
+    }
+    int late = text.indexOf(LATE_DUPLICATE);
+    if (late >= 0) {
+      text = text.substring(0, late); // read by lateDuplicates
     }
     try {
       return NetemConfig.parse(text);

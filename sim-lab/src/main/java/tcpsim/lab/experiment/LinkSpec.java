@@ -7,7 +7,30 @@ import tcpsim.net.link.NetemConfig;
  * impairments each way, each way drawing its own randomness) or {@code a -> b: NETEM} (one way
  * only; the other way then needs its own line).
  */
-public record LinkSpec(String from, String to, boolean bothWays, NetemConfig netem) {
+public record LinkSpec(String from, String to, boolean bothWays, NetemConfig netem,
+    LateDuplicates lateDuplicates) {
+  public LinkSpec(String from, String to, boolean bothWays, NetemConfig netem) {
+    this(from, to, bothWays, netem, LateDuplicates.NONE);
+  }
+
+  /**
+   * A tcpsim clause after the netem options, {@code late-duplicate 2% 20s}: that share of the
+   * segments carrying data also arrives a second time, {@code hold} after the link's delay: the
+   * "old duplicate" that TIME_WAIT's 2·MSL exists for (RFC 9293 section 3.4.2, RFC 1337). netem
+   * has no such option (its duplicates share the original's delay distribution); the hold must
+   * stay within the experiment's msl.
+   */
+  public record LateDuplicates(int ppm, long holdNanos) {
+    public static final LateDuplicates NONE = new LateDuplicates(0, 0);
+
+    @Override
+    public String toString() {
+      return ppm == 0 ? "" : " late-duplicate "
+          + java.math.BigDecimal.valueOf(ppm, 4).stripTrailingZeros().toPlainString() + "% "
+          + Units.formatTime(holdNanos);
+    }
+  }
+
   /** The key as the file writes it, {@code client <-> server}; faults name links by it. */
   public String key() {
     return from + (bothWays ? " <-> " : " -> ") + to;
@@ -20,6 +43,6 @@ public record LinkSpec(String from, String to, boolean bothWays, NetemConfig net
 
   @Override
   public String toString() {
-    return key() + ": " + netem;
+    return key() + ": " + netem + lateDuplicates;
   }
 }

@@ -25,6 +25,9 @@ abstract class AppProcess {
   final SocketApi api;
   final Recorder.AppTally tally;
   final byte[] scratch = new byte[64 * 1024];
+  /** A chunk of one tag's bytes for tagged sends, refilled when the tag changes. */
+  private byte[] tagged = new byte[0];
+  private byte taggedWith;
   boolean stopped;
 
   AppProcess(RunContext ctx, App app, SocketApi api, Recorder.AppTally tally) {
@@ -67,6 +70,8 @@ abstract class AppProcess {
   static final class Conn {
     final int fd;
     boolean closed;
+    /** The incarnation tag of this connection's bytes, 0 when untagged ({@link RunContext#tagContent}). */
+    byte tag;
 
     Conn(int fd) {
       this.fd = fd;
@@ -117,7 +122,16 @@ abstract class AppProcess {
       return;
     }
     int n = (int) Math.min(bytes, SEND_CHUNK);
-    api.send(c.fd, null, 0, n, r -> {
+    byte[] data = null;
+    if (c.tag != 0) {
+      if (tagged.length < n || taggedWith != c.tag) {
+        tagged = new byte[Math.max(n, tagged.length)];
+        java.util.Arrays.fill(tagged, c.tag);
+        taggedWith = c.tag;
+      }
+      data = tagged;
+    }
+    api.send(c.fd, data, 0, n, r -> {
       if (stopped || c.closed) {
         return;
       }
@@ -156,6 +170,7 @@ abstract class AppProcess {
         done.accept(ReadOutcome.EOF);
       } else {
         ctx.recorder().delivered(tally, r.intValue());
+        checkTag(c, r.intValue());
         readExactly(c, bytes - r.intValue(), done);
       }
     });
@@ -174,9 +189,26 @@ abstract class AppProcess {
         done.accept(ReadOutcome.EOF);
       } else {
         ctx.recorder().delivered(tally, r.intValue());
+        checkTag(c, r.intValue());
         readToEnd(c, done);
       }
     });
+  }
+
+  /** Counts the bytes just read into {@link #scratch} that carry another incarnation's tag. */
+  final void checkTag(Conn c, int n) {
+    if (c.tag == 0) {
+      return;
+    }
+    int stale = 0;
+    for (int i = 0; i < n; i++) {
+      if (scratch[i] != c.tag) {
+        stale++;
+      }
+    }
+    if (stale > 0) {
+      ctx.recorder().staleBytes(tally, now(), stale, api.socketOf(c.fd));
+    }
   }
 
   /** A timer that ticks every {@code intervalNanos} from now while {@code tick} returns true. */

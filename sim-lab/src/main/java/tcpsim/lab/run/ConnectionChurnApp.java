@@ -30,6 +30,11 @@ final class ConnectionChurnApp extends AppProcess {
   }
 
   private void exchange(Conn c) {
+    if (ctx.contentTagged()) {
+      tcpsim.net.tcp.TcpConnection s = api.socketOf(c.fd);
+      c.tag = RunContext.tag(ctx.newIncarnation(s.localAddress(), s.localPort(), s.remoteAddress(),
+          s.remotePort()));
+    }
     sendAll(c, w.requestBytes(), ok -> {
       if (!ok) {
         close(c);

@@ -24,6 +24,7 @@ import tcpsim.lab.report.RunTrace;
 import tcpsim.lab.report.StateTimeline;
 import tcpsim.net.host.Host;
 import tcpsim.net.host.Network;
+import tcpsim.net.link.LinkRule;
 import tcpsim.net.link.Partition;
 import tcpsim.net.link.WireTap;
 import tcpsim.net.observe.PcapDirectory;
@@ -162,6 +163,12 @@ public final class ExperimentRunner {
       } else {
         net.link(l.from(), l.to(), l.netem());
       }
+      if (l.lateDuplicates().ppm() > 0) {
+        lateDuplicates(l.from(), l.to(), l.lateDuplicates());
+        if (l.bothWays()) {
+          lateDuplicates(l.to(), l.from(), l.lateDuplicates());
+        }
+      }
     }
     net.addTap(new WireTap() {
       @Override
@@ -202,6 +209,13 @@ public final class ExperimentRunner {
   // -------------------------------------------------------------------------------------------
 
   private void setUpApps() {
+    for (App a : experiment.apps()) {
+      if (a.workload() instanceof Workload.ConnectionChurn) {
+        // Churn reuses 4-tuples; its bytes name their incarnation so a stale one is seen.
+        ctx.tagContent();
+        stacks.values().forEach(st -> st.setKeepPayload(true));
+      }
+    }
     for (App a : experiment.apps()) {
       tallies.put(a.name(), recorder.register(a.name(), a.host(), a.kind().yamlName()));
       int port = -1;
@@ -591,4 +605,33 @@ public final class ExperimentRunner {
     return b.build();
   }
 
+
+  /**
+   * The link's {@code late-duplicate P% TIME}: each segment carrying data is, with chance P, also
+   * delivered again up to TIME after the link's delay, the hold spread evenly over
+   * {@value #LATE_STEPS} steps up to TIME ({@link LinkRule} duplicates, which the network's MSL
+   * still bounds). The draws come from the link's own stream, split by its name.
+   */
+  private void lateDuplicates(String from, String to, LinkSpec.LateDuplicates late) {
+    tcpsim.core.random.SimRandom random = sim.random().split("late-duplicate:" + from + "->" + to);
+    int ppm = late.ppm();
+    for (int i = 1; i <= LATE_STEPS; i++) {
+      long hold = late.holdNanos() * i / LATE_STEPS;
+      int step = i;
+      // One draw per data segment picks whether and at which step it is copied.
+      net.link(from, to).addRule(LinkRule.matching("late duplicate of a data segment",
+          seg -> seg.payloadLength() > 0 && pick(random, ppm, step)).every().duplicateHeld(hold));
+    }
+  }
+
+  private static final int LATE_STEPS = 64;
+  private int lateDraw;
+
+  /** Step 1 draws for the segment; the steps after it read the same draw. */
+  private boolean pick(tcpsim.core.random.SimRandom random, int ppm, int step) {
+    if (step == 1) {
+      lateDraw = random.chancePpm(ppm) ? 1 + random.nextInt(LATE_STEPS) : 0;
+    }
+    return lateDraw == step;
+  }
 }

@@ -92,6 +92,17 @@ final class Recorder {
     events.add(new Event(nowNanos, host, note.isEmpty() ? text : text + "  " + note));
   }
 
+  /** Name of the count of bytes read that belong to an earlier incarnation of the 4-tuple. */
+  static final String STALE_BYTES = "stale_bytes_accepted";
+
+  /** {@code bytes} of an earlier incarnation were read on {@code socket}; the first time is an event. */
+  void staleBytes(AppTally t, long nowNanos, long bytes, tcpsim.net.tcp.TcpConnection socket) {
+    t.happenings.merge(STALE_BYTES, bytes, Long::sum);
+    firstEvent(t, nowNanos, STALE_BYTES, t.app + "  read " + bytes + " bytes of an earlier"
+        + " incarnation of " + (socket == null ? "its 4-tuple" : socket.localPort() + " <-> "
+        + socket.remotePort()) + ": a stale segment accepted");
+  }
+
   void delivered(AppTally t, long bytes) {
     t.bytesDelivered += bytes;
   }

@@ -28,7 +28,12 @@ final class RequestResponseServerApp extends ServerProcess {
 
   @Override
   void serve(Conn c) {
-    RunContext.Exchange x = ctx.exchange(app.name(), api.socketOf(c.fd).remoteAddress());
+    tcpsim.net.tcp.TcpConnection s = api.socketOf(c.fd);
+    RunContext.Exchange x = ctx.exchange(app.name(), s.remoteAddress());
+    if (ctx.contentTagged()) {
+      int k = ctx.incarnation(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort());
+      c.tag = k == 0 ? 0 : RunContext.tag(k);
+    }
     if (!w.readRequest()) {
       api.onReady(c.fd, EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP, mask -> {
         if (stopped || c.closed) {

@@ -17,7 +17,10 @@
  *       of {@code rate} until {@code connections} were opened; each does {@code
  *       requests_per_connection} exchanges (0: for ever) and closes.</li>
  *   <li>{@code connection-churn}: one connection per interval for the whole run, closed by the
- *       client after {@code hold}: the client's TIME_WAIT.</li>
+ *       client after {@code hold}: the client's TIME_WAIT. Its payloads carry content: every
+ *       byte of a connection (and of the server's answer to it) is that 4-tuple incarnation's
+ *       tag, so bytes of an earlier incarnation read by a later one are counted as {@code
+ *       stale_bytes_accepted} (the stacks of such a run keep payload bytes).</li>
  *   <li>{@code impatient-client}: closes if the answer is not complete after {@code
  *       give_up_after} (nginx's 499).</li>
  *   <li>{@code bulk-transfer}: one connection, {@code bytes} written, closed.</li>
@@ -26,6 +29,8 @@
  *   <li>{@code syn-flood}: bare SYNs written onto the wire at the rate, spoofed or not.</li>
  * </ul>
  * Request and response sizes are the client's: a server answers each client host with the
- * sizes that host's client application asks for (payloads carry no content).
+ * sizes that host's client application asks for (payloads carry no content, except churn's tags).
+ *
+ * <p>{@link tcpsim.lab.run.SweepChart} draws a sweep's sweep.csv as an SVG chart.
  */
 package tcpsim.lab.run;

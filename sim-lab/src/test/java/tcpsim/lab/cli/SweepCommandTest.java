@@ -61,7 +61,8 @@ class SweepCommandTest {
     TreeMap<String, byte[]> a = tree(dir.resolve("one"));
     TreeMap<String, byte[]> b = tree(dir.resolve("three"));
     assertEquals(a.keySet(), b.keySet());
-    assertEquals(4 * 3 + 2, a.size(), "4 points x (json, timeline, counters) + summary + csv: " + a.keySet());
+    assertEquals(4 * 3 + 3, a.size(),
+        "4 points x (json, timeline, counters) + summary + csv + chart: " + a.keySet());
     for (String k : a.keySet()) {
       assertArrayEquals(a.get(k), b.get(k), k);
     }
@@ -90,6 +91,56 @@ class SweepCommandTest {
       }
     }
     assertTrue(lines.get(1).startsWith("\"rate=5-per-s,seed=1\",1,5/s,"), lines.get(1));
+  }
+
+  @Test
+  void theChartsDotsAreTheSummarysErrnoCountsPerRateMinMedianMaxOverSeeds() throws Exception {
+    Path out = dir.resolve("chart");
+    MainTest.Run r = MainTest.run("sweep", grid().toString(), "--jobs", "2", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("chart: churn:connect():EADDRNOTAVAIL"),
+        "the only errno that varies with the rate is charted by default: " + r.out());
+    // The summary's own numbers: "churn connect() EADDRNOTAVAIL x12" on each point's row.
+    TreeMap<String, List<Long>> perRate = new TreeMap<>();
+    for (String line : Files.readAllLines(out.resolve("summary.txt"))) {
+      java.util.regex.Matcher id = java.util.regex.Pattern.compile("rate=(\\d+)-per-s,seed=\\d").matcher(line);
+      if (!id.find()) {
+        continue;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("churn connect\\(\\) EADDRNOTAVAIL x(\\d+)")
+          .matcher(line);
+      perRate.computeIfAbsent(id.group(1) + "/s", k -> new java.util.ArrayList<>())
+          .add(m.find() ? Long.parseLong(m.group(1)) : 0L);
+    }
+    assertEquals(2, perRate.size(), perRate.toString());
+    String svg = Files.readString(out.resolve("sweep.svg"));
+    java.util.regex.Matcher dot = java.util.regex.Pattern.compile(
+        "data-x=\"([^\"]*)\" data-series=\"\" data-min=\"(\\d+)\" data-median=\"([0-9.]+)\""
+            + " data-max=\"(\\d+)\" data-n=\"(\\d+)\"").matcher(svg);
+    int dots = 0;
+    while (dot.find()) {
+      dots++;
+      List<Long> seeds = perRate.get(dot.group(1));
+      long lo = Math.min(seeds.get(0), seeds.get(1));
+      long hi = Math.max(seeds.get(0), seeds.get(1));
+      assertEquals(lo, Long.parseLong(dot.group(2)), dot.group());
+      assertEquals((lo + hi) / 2.0, Double.parseDouble(dot.group(3)), dot.group());
+      assertEquals(hi, Long.parseLong(dot.group(4)), dot.group());
+      assertEquals("2", dot.group(5), dot.group());
+    }
+    assertEquals(2, dots, svg);
+    assertTrue(perRate.get("10/s").get(0) > 0, "the chart is not all zeros: " + perRate);
+    assertFalse(svg.contains("http:/" + "/") && svg.replace("http://www.w3.org/2000/svg", "").contains("http"),
+        "no network reference but the SVG namespace");
+  }
+
+  @Test
+  void anUnknownMetricIsNamedWithTheColumnsThereAre() throws Exception {
+    MainTest.Run r = MainTest.run("sweep", grid().toString(), "--jobs", "2", "--metric", "churn:nope",
+        "--out", dir.resolve("m").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--metric: no column 'churn:nope' in sweep.csv; there are: "), r.err());
+    assertTrue(r.err().contains("churn:connect():EADDRNOTAVAIL"), r.err());
   }
 
   @Test

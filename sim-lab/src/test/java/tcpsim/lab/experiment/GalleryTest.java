@@ -76,11 +76,15 @@ class GalleryTest {
   @Test
   void theStaleSegmentSweepSetsTheSimulatorsTimeWaitLength() throws ExperimentError {
     ExperimentFile f = load("short-time-wait-stale-segment.yaml");
-    assertEquals(6 * 3, f.points().size());
-    GridPoint p = f.point("tcp_timewait_len=8,seed=3").orElseThrow();
+    assertEquals(6 * 2, f.points().size());
+    GridPoint p = f.point("tcp_timewait_len=8,seed=2").orElseThrow();
     assertEquals(8, p.experiment().host("client").orElseThrow().sysctls()
         .value(Sysctl.TCP_TIMEWAIT_LEN));
-    assertEquals(2_000_000_000L, p.experiment().mslNanos());
+    assertEquals(30_000_000_000L, p.experiment().mslNanos(), "Linux's MSL: 2·MSL = 60 s");
+    assertEquals(new LinkSpec.LateDuplicates(50_000, 6_000_000_000L),
+        p.experiment().links().get(0).lateDuplicates(), "5% of the data segments come again up to 6 s late");
+    assertEquals("client <-> server: delay 50us rate 10gbit late-duplicate 5% 6s",
+        p.experiment().links().get(0).toString());
   }
 
   @Test
