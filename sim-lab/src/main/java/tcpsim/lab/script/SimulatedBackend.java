@@ -358,8 +358,10 @@ public final class SimulatedBackend implements ScriptBackend {
       case "send", "sendto" -> transmit(fd(a, 0), (int) value(arg(a, 2)), value(arg(a, 3)));
       case "sendmsg" -> transmit(fd(a, 0), iovLength(arg(a, 1)), value(arg(a, 2)));
       case "close" -> {
-        nonBlocking.remove(fd(a, 0));
-        yield done(api.close(fd(a, 0)));
+        // Blocks only under SO_LINGER {1, N} (sk_stream_wait_close); otherwise returns at once.
+        int fd = fd(a, 0);
+        nonBlocking.remove(fd);
+        yield blocking(cb -> api.close(fd, cb));
       }
       case "shutdown" -> done(api.shutdown(fd(a, 0), (int) value(arg(a, 1))));
       case "setsockopt" -> setsockopt(fd(a, 0), arg(a, 1), arg(a, 2), arg(a, 3));
