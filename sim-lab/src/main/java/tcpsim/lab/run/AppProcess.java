@@ -211,6 +211,15 @@ abstract class AppProcess {
     }
   }
 
+  /** One connect(2) to {@code server} per interval for the whole run (a client with a rate). */
+  final void connectEvery(long intervalNanos, RunContext.Endpoint server,
+      java.util.function.Consumer<Conn> connected) {
+    every(intervalNanos, () -> {
+      connect(server, connected, () -> {});
+      return true;
+    });
+  }
+
   /** A timer that ticks every {@code intervalNanos} from now while {@code tick} returns true. */
   final void every(long intervalNanos, java.util.function.BooleanSupplier tick) {
     if (tick.getAsBoolean()) {

@@ -23,10 +23,7 @@ final class ConnectionChurnApp extends AppProcess {
 
   @Override
   void start() {
-    every(w.rate().intervalNanos(), () -> {
-      connect(server, this::exchange, () -> {});
-      return true;
-    });
+    connectEvery(w.rate().intervalNanos(), server, this::exchange);
   }
 
   private void exchange(Conn c) {

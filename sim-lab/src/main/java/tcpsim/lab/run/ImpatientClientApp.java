@@ -24,10 +24,7 @@ final class ImpatientClientApp extends AppProcess {
 
   @Override
   void start() {
-    every(w.rate().intervalNanos(), () -> {
-      connect(server, this::ask, () -> {});
-      return true;
-    });
+    connectEvery(w.rate().intervalNanos(), server, this::ask);
   }
 
   private void ask(Conn c) {
