@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import static tcpsim.net.socket.PollEvents.*;
 import static tcpsim.net.tcp.TwoStacks.B_ADDR;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
@@ -12,21 +11,9 @@ import tcpsim.net.tcp.TcpInfo;
 import tcpsim.net.tcp.TcpState;
 import tcpsim.net.tcp.TwoStacks;
 
-class SocketApiTest {
-  private final TwoStacks net = new TwoStacks(100);
-  private final SocketApi client = new SocketApi(net.a);
-  private final SocketApi server = new SocketApi(net.b);
-  private final List<String> story = new ArrayList<>();
-
-  private void log(String what) {
-    story.add(Nanos.formatSeconds(net.sim.now()) + " " + what);
-  }
-
-  private int listening(int port) {
-    int l = server.socket().intValue();
-    assertTrue(server.bind(l, 0, port).isOk());
-    assertTrue(server.listen(l, 128).isOk());
-    return l;
+class SocketApiTest extends SocketStoryTest {
+  SocketApiTest() {
+    super(100);
   }
 
   @Test

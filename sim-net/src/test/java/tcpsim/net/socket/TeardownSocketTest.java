@@ -3,33 +3,19 @@ package tcpsim.net.socket;
 import static org.junit.jupiter.api.Assertions.*;
 import static tcpsim.net.tcp.TwoStacks.B_ADDR;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.tcp.TcpMib;
 import tcpsim.net.tcp.TcpState;
-import tcpsim.net.tcp.TwoStacks;
 
 /**
  * Teardown as the application sees it (tcp_close, tcp_shutdown, sk_stream_wait_close, tcp_reset's
  * errors), told as stories: calls at virtual times, then the log, the states and the wire.
  */
-class TeardownSocketTest {
-  private final TwoStacks net = new TwoStacks(400);
-  private final SocketApi client = new SocketApi(net.a);
-  private final SocketApi server = new SocketApi(net.b);
-  private final List<String> story = new ArrayList<>();
-
-  private void log(String what) {
-    story.add(Nanos.formatSeconds(net.sim.now()) + " " + what);
-  }
-
-  private int listening(int port) {
-    int l = server.socket().intValue();
-    assertTrue(server.bind(l, 0, port).isOk());
-    assertTrue(server.listen(l, 128).isOk());
-    return l;
+class TeardownSocketTest extends SocketStoryTest {
+  TeardownSocketTest() {
+    super(400);
   }
 
   /** Connects a client to a listening server; returns {client fd, server fd} at 0.1 s. */
