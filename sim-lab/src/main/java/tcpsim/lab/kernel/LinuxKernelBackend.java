@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import tcpsim.lab.script.Expr;
 import tcpsim.lab.script.ScriptBackend;
+import tcpsim.lab.script.ScriptIntegers;
 import tcpsim.lab.script.ScriptRunner;
 import tcpsim.net.observe.PacketDecoder;
 import tcpsim.net.observe.PacketEncoder;
@@ -447,30 +448,11 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   /** An integer argument: a literal, a constant, {@code A|B}, {@code [v]}, or {@code htons(v)}. */
   private static long value(Expr e) {
-    if (e instanceof Expr.IntLit i) {
-      return i.value();
+    try {
+      return ScriptIntegers.value(e, LinuxConstants::value, x -> null);
+    } catch (ScriptIntegers.NotAnInteger x) {
+      throw new NotPassable(x.getMessage() + " on the linux backend");
     }
-    if (e instanceof Expr.Sym s) {
-      Long v = LinuxConstants.value(s.name());
-      if (v == null) {
-        throw new NotPassable("the constant " + s.name() + " on the linux backend");
-      }
-      return v;
-    }
-    if (e instanceof Expr.BitOr or) {
-      long v = 0;
-      for (Expr t : or.terms()) {
-        v |= value(t);
-      }
-      return v;
-    }
-    if (e instanceof Expr.Array arr && arr.elements().size() == 1) {
-      return value(arr.elements().get(0));
-    }
-    if (e instanceof Expr.Call c && c.name().equals("htons") && c.args().size() == 1) {
-      return value(c.args().get(0));
-    }
-    throw new NotPassable("the argument " + e + " on the linux backend");
   }
 
   // ---- sysctls, queue, socket table, TCP_INFO ------------------------------------------------

@@ -669,31 +669,20 @@ public final class SimulatedBackend implements ScriptBackend {
 
   /** The integer an argument stands for. */
   static long value(Expr e) {
-    if (e instanceof Expr.IntLit i) {
-      return i.value();
+    try {
+      return ScriptIntegers.value(e, LinuxConstants::value, SimulatedBackend::simulatorForms);
+    } catch (ScriptIntegers.NotAnInteger x) {
+      throw new NotModelled(x.getMessage());
     }
+  }
+
+  /** Forms only this backend reads: NULL and ... as 0, htonl(v), inet_addr("a.b.c.d"). */
+  private static Long simulatorForms(Expr e) {
     if (e instanceof Expr.Null || e instanceof Expr.Ellipsis) {
-      return 0;
-    }
-    if (e instanceof Expr.Sym s) {
-      Long v = LinuxConstants.value(s.name());
-      if (v == null) {
-        throw new NotModelled("the constant " + s.name());
-      }
-      return v;
-    }
-    if (e instanceof Expr.BitOr o) {
-      long v = 0;
-      for (Expr t : o.terms()) {
-        v |= value(t);
-      }
-      return v;
-    }
-    if (e instanceof Expr.Array arr && arr.elements().size() == 1) {
-      return value(arr.elements().get(0));
+      return 0L;
     }
     if (e instanceof Expr.Call c && c.args().size() == 1) {
-      if (c.name().equals("htons") || c.name().equals("htonl")) {
+      if (c.name().equals("htonl")) {
         return value(c.args().get(0));
       }
       if (c.name().equals("inet_addr") && c.args().get(0) instanceof Expr.Str s) {
@@ -704,7 +693,7 @@ public final class SimulatedBackend implements ScriptBackend {
         }
       }
     }
-    throw new NotModelled("the argument " + e);
+    return null;
   }
 
   private static SyscallOutcome done(SysResult<?> r) {
