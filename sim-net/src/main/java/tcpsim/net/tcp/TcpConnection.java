@@ -879,8 +879,12 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
     }
-    if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())) {
-      storeTsRecent(seg.options().tsVal()); // tcp_store_ts_recent (RFC 7323 §4.3)
+    if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())
+        && seg.options().tsVal() - tsRecent >= 0) {
+      // tcp_replace_ts_recent (RFC 7323 §4.3): only a value that is not older is stored
+      // (tcp_paws_check with window 0), so a segment let through by TCP_PAWS_WINDOW does not
+      // lower TS.Recent.
+      storeTsRecent(seg.options().tsVal());
     }
     return true;
   }
