@@ -98,6 +98,11 @@ final class KernelHelper implements AutoCloseable {
     return c;
   }
 
+  /** The helper's process id; it runs inside the namespace, so its /proc/PID/net is the namespace's. */
+  long pid() {
+    return process.pid();
+  }
+
   String iface() {
     return iface;
   }

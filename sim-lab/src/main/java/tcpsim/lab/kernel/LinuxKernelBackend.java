@@ -535,11 +535,49 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
 
   private boolean socketMatches0(String ssState, int port) {
     realize();
+    Integer code = PROC_NET_TCP_STATES.get(ssState);
+    if (code != null) {
+      return procNetTcpMatches(code, port);
+    }
     Tools.Output o = Tools.run(ns.exec("ss", "-H", "-tan", "state", ssState));
     if (!o.ok()) {
       throw new KernelBackendException("ss -tan state " + ssState + " failed: " + o.out().trim());
     }
     return Pattern.compile(":" + port + "(\\s|$)", Pattern.MULTILINE).matcher(o.out()).find();
+  }
+
+  /** ss's state names and the kernel's state codes as /proc/net/tcp prints them (include/net/tcp_states.h). */
+  private static final Map<String, Integer> PROC_NET_TCP_STATES = Map.ofEntries(
+      Map.entry("established", 1), Map.entry("syn-sent", 2), Map.entry("syn-recv", 3),
+      Map.entry("fin-wait-1", 4), Map.entry("fin-wait-2", 5), Map.entry("time-wait", 6),
+      Map.entry("closed", 7), Map.entry("close-wait", 8), Map.entry("last-ack", 9),
+      Map.entry("listening", 10), Map.entry("closing", 11));
+
+  /**
+   * Whether a socket in state {@code code} has {@code port} at either end, read from the helper's
+   * /proc/PID/net/tcp{,6} (its namespace's table): exec'ing ss takes tens of milliseconds on a busy
+   * machine, long enough to push the script's next packet outside its tolerance.
+   */
+  private boolean procNetTcpMatches(int code, int port) {
+    String portHex = String.format(":%04X", port);
+    for (String table : new String[] {"tcp", "tcp6"}) {
+      List<String> lines;
+      try {
+        lines = java.nio.file.Files.readAllLines(
+            java.nio.file.Path.of("/proc", Long.toString(helper.pid()), "net", table));
+      } catch (java.io.IOException e) {
+        throw new KernelBackendException("cannot read the namespace's /proc/net/" + table + ": "
+            + e.getMessage(), e);
+      }
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 3 && Integer.parseInt(f[3], 16) == code
+            && (f[1].endsWith(portHex) || f[2].endsWith(portHex))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   @Override
