@@ -137,7 +137,7 @@ public final class Listener {
         ts ? o.tsVal() : 0, tsOffset, rcvWnd, ws ? rcvWscale : 0);
     synQueue.put(key, req);
     sendSynAck(req);
-    req.arm(stack.sim());
+    req.arm();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ public final class Listener {
     req.numRetrans++;
     stack.count(TcpMib.TcpRetransSegs); // tcp_rtx_synack counts both
     stack.count(TcpMib.TcpExtTCPSynRetrans);
-    req.arm(stack.sim());
+    req.arm();
   }
 
   /**

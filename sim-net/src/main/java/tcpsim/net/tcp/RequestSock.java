@@ -54,8 +54,9 @@ final class RequestSock implements EventHandler {
     return TcpTimeouts.synAckTimeoutNanos(numTimeout);
   }
 
-  void arm(Simulation sim) {
-    timer = sim.scheduleAfter(timeoutNanos(), this, 0);
+  /** reqsk_queue_hash_req / reqsk_timer_handler: mod_timer(jiffies + timeout), on the wheel. */
+  void arm() {
+    timer = listener.stack.armTimer(timeoutNanos(), this, 0);
   }
 
   void cancel(Simulation sim) {

@@ -72,8 +72,9 @@ public enum Sysctl {
       "TCP_TIMEWAIT_LEN in include/net/tcp.h (not a sysctl in Linux)", 60),
   /**
    * Simulator only: the kernel's tick rate (CONFIG_HZ, a build option; 250 on Debian's kernels).
-   * Long timers (TIME-WAIT, FIN-WAIT-2, keepalive) are rounded up as the timer wheel rounds them
-   * (kernel/time/timer.c calc_wheel_index); 0 makes them exact. Must divide 10^9.
+   * Every TCP timer (retransmission, loss probe, zero-window probe, delayed ACK, keepalive,
+   * FIN-WAIT-2, TIME-WAIT, SYN-ACK) is armed in whole jiffies and rounded up as the timer wheel
+   * rounds it (kernel/time/timer.c calc_wheel_index); 0 makes them exact. Must divide 10^6.
    */
   CONFIG_HZ("tcpsim.config_hz", 0, 1000, "CONFIG_HZ=250 (Debian's kernel config)", 250),
   /**

@@ -48,17 +48,25 @@ import tcpsim.net.wire.TcpOptions;
  *   <li>No receive-buffer auto-tuning (tcp_rcv_space_adjust): the window tops out at half of
  *       sk_rcvbuf (64 KiB by default). Send-buffer growth follows tcp_sndbuf_expand roughly.</li>
  *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does.</li>
- *   <li>Delayed-ACK and other short timers are exact virtual times, not jiffies on a timer
- *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
  *       MSS.</li>
  *   <li>TIME-WAIT (and an orphan's FIN-WAIT-2) is handed to a light {@link TimeWaitSocket}
  *       and this control block is let go, as tcp_time_wait does; unlike Linux, whose socket
  *       then reports TCP_CLOSE, {@link #state()} keeps reporting the entry's state to an
  *       application that still holds the object.</li>
- *   <li>Long timers (TIME-WAIT, FIN-WAIT-2, keepalive) land where the kernel's timer wheel puts
- *       them at tcpsim.config_hz; the retransmission, delayed-ACK and probe timers stay exact
- *       (Linux's also get up to 1/8 of slack: a 1 s SYN timer fires at 1.024 s at HZ=250).</li>
+ *   <li>Every timer of the socket is a kernel timer_list (retransmission, loss probe, zero-window
+ *       probe, delayed ACK, keepalive, FIN-WAIT-2; SYN-ACK and TIME-WAIT elsewhere): each is
+ *       armed through {@link TcpStack#armTimer} for {@code jiffies + when}, the delay rounded up
+ *       to whole jiffies, and fires where the timer wheel puts it at tcpsim.config_hz (a 1 s SYN
+ *       timer at 1.024 s, a 204 ms RTO at 208 ms at HZ=250). What stays exact, and why: jiffies
+ *       tick at multiples of 1/HZ from virtual time 0 (a kernel's phase is arbitrary); a timer
+ *       fires on its tick, without softirq latency; ato's inter-arrival arithmetic
+ *       (tcp_event_data_recv) runs in nanoseconds, rounded to jiffies only when the timer is
+ *       armed; a timer re-armed from its own callback measures its wheel level from the current
+ *       jiffy, where the kernel's clock is one ahead (one level apart at a level's boundary).
+ *       Linux's hrtimer-based timers (pacing, compressed SACK) are not timer_list timers and
+ *       would not be rounded; tcpsim models neither. tcpsim.config_hz 0 makes every timer exact
+ *       (jiffy arithmetic such as the RTO's then uses 250 Hz).</li>
  * </ul>
  */
 public final class TcpConnection implements EventHandler {
@@ -97,10 +105,8 @@ public final class TcpConnection implements EventHandler {
   static final int SKB_OVERHEAD_BYTES = 2008;
   /** TCP_MIN_MSS. */
   static final int MIN_MSS = 88;
-  /** One tick of a CONFIG_HZ=250 kernel: the least a timer set for "now" waits. */
-  static final long JIFFY_NANOS = Nanos.millis(4);
-  /** Two ticks of a 250 Hz kernel: TCP_TIMEOUT_MIN, the least delay Linux adds to a probe timer. */
-  static final long TIMEOUT_MIN_NANOS = Nanos.millis(8);
+  /** TCP_TIMEOUT_MIN_US, include/net/tcp.h: 2 ms, what a loss probe adds to 2 SRTT. */
+  static final long TIMEOUT_MIN_US_NANOS = Nanos.millis(2);
 
   private static final byte SACKED = Scoreboard.SACKED;
   private static final byte LOST = Scoreboard.LOST;
@@ -215,7 +221,7 @@ public final class TcpConnection implements EventHandler {
 
   // ---- RTT and RTO (RFC 6298, tcp_rtt_estimator / tcp_set_rto) ----
   /** SRTT, RTTVAR, the RTO (icsk_rto, doubled by backoff) and the backoff count. */
-  final RttEstimator rtt = new RttEstimator();
+  final RttEstimator rtt;
   /** When the first SYN went out (retrans_stamp in tcp_connect), for the SYN give-up budget. */
   long firstSynNanos;
   /** When the first zero-window probe timer fired without an answer (icsk_probes_tstamp). */
@@ -258,8 +264,12 @@ public final class TcpConnection implements EventHandler {
   // ---- timers ----
   long xmitTimer = Simulation.NO_EVENT;
   int xmitKind = XMIT_NONE;
+  /** The xmit timer's expiry, jiffies + when (icsk_timeout), before the wheel's rounding. */
+  long xmitExpiresNanos;
   long delackTimer = Simulation.NO_EVENT;
   long keepaliveTimer = Simulation.NO_EVENT;
+  /** The keepalive (or FIN-WAIT-2) timer's expiry (sk_timer.expires). */
+  long keepaliveExpiresNanos;
   /** When the connection last sent or received (for keepalive; tp->rcv_tstamp). */
   long lastRecvNanos;
 
@@ -279,6 +289,7 @@ public final class TcpConnection implements EventHandler {
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
     this.cc = new RenoCongestion(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
+    this.rtt = new RttEstimator(stack.jiffyHz(), RTO_MIN_NANOS, RTO_MAX_NANOS);
   }
 
   /**
@@ -1744,8 +1755,9 @@ public final class TcpConnection implements EventHandler {
   /**
    * tcp_send_delayed_ack: arm the delayed-ACK timer for ato, bounded by 200 ms in pingpong mode
    * (else 500 ms) and by the smoothed RTT (at least 40 ms). Before any data arrived ato is 0 and
-   * the timer fires at the next tick (one jiffy, 4 ms at CONFIG_HZ=250), as for the ACK of a
-   * FIN on a connection that never carried data. An earlier pending deadline stands.
+   * the timer, armed for {@code jiffies + 0}, fires at the next tick (within 4 ms at
+   * CONFIG_HZ=250), as for the ACK of a FIN on a connection that never carried data. An earlier
+   * pending deadline stands.
    */
   private void sendDelayedAck() {
     long ato = atoNanos;
@@ -1757,13 +1769,10 @@ public final class TcpConnection implements EventHandler {
       ato = Math.min(ato, maxAto);
     }
     ato = Math.min(ato, DELACK_MAX_NANOS);
-    if (ato < JIFFY_NANOS) {
-      ato = JIFFY_NANOS;
-    }
     if (sim.isPending(delackTimer)) {
       return;
     }
-    delackTimer = sim.scheduleAfter(ato, this, TIMER_DELACK);
+    delackTimer = stack.armTimer(ato, this, TIMER_DELACK);
   }
 
   // =========================================================================================
@@ -1796,7 +1805,9 @@ public final class TcpConnection implements EventHandler {
       sim.cancelIfPending(xmitTimer);
     }
     xmitKind = kind;
-    xmitTimer = sim.scheduleAfter(Math.max(0, delayNanos), this, TIMER_XMIT);
+    long delay = Math.max(0, delayNanos);
+    xmitExpiresNanos = stack.timerExpiresNanos(delay);
+    xmitTimer = stack.armTimer(delay, this, TIMER_XMIT); // inet_csk_reset_xmit_timer
   }
 
   private void clearXmitTimer() {
@@ -1809,7 +1820,8 @@ public final class TcpConnection implements EventHandler {
 
   /**
    * tcp_schedule_loss_probe (RFC 8985 §7.2): with SACK, in the Open state, arm a probe timeout of
-   * 2 SRTT (plus 200 ms with one segment out, else 2 jiffies), never later than the RTO.
+   * 2 SRTT (plus 200 ms with one segment out, else TCP_TIMEOUT_MIN_US, 2 ms), in whole jiffies
+   * (usecs_to_jiffies, done by the timer's arming), never later than the RTO.
    */
   private void scheduleLossProbeOrRto(boolean advancingRto) {
     if (sb.count == 0) {
@@ -1824,7 +1836,7 @@ public final class TcpConnection implements EventHandler {
       }
       return;
     }
-    long pto = 2 * rtt.srttNanos() + (sb.count == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_NANOS);
+    long pto = 2 * rtt.srttNanos() + (sb.count == 1 ? RTO_MIN_NANOS : TIMEOUT_MIN_US_NANOS);
     long rtoDelta = advancingRto ? currentRto() : sb.time[sb.head] + currentRto() - sim.now();
     if (rtoDelta > 0) {
       pto = Math.min(pto, rtoDelta);
@@ -1880,7 +1892,7 @@ public final class TcpConnection implements EventHandler {
     totalRto++;
     rtt.backoff();
     resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
-        retransStampNanos, Nanos.millis(userTimeoutMs), JIFFY_NANOS));
+        retransStampNanos, Nanos.millis(userTimeoutMs), rtt.jiffyNanos()));
   }
 
   /**
@@ -2018,7 +2030,7 @@ public final class TcpConnection implements EventHandler {
         : stack.sysctls().keepaliveIntvlSeconds());
     int cnt = keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
     if (sb.count > 0 || SeqNum.lt(sndNxt, writeSeq)) {
-      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
+      armKeepaliveTimer(keepIdle);
       return;
     }
     if (idle >= keepIdle) {
@@ -2031,10 +2043,10 @@ public final class TcpConnection implements EventHandler {
       output(sndUna - 1, ACK, 0, null); // tcp_write_wakeup -> tcp_xmit_probe_skb
       stack.count(TcpMib.TcpExtTCPKeepAlive);
       probesOut++;
-      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIntvl), this, TIMER_KEEPALIVE);
+      armKeepaliveTimer(keepIntvl);
     } else {
       probesOut = 0;
-      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle - idle), this, TIMER_KEEPALIVE);
+      armKeepaliveTimer(keepIdle - idle);
     }
   }
 
@@ -2047,7 +2059,7 @@ public final class TcpConnection implements EventHandler {
     if (keepAlive && state.isSynchronized() && state != TIME_WAIT) {
       long keepIdle = Nanos.seconds(keepIdleSeconds > 0 ? keepIdleSeconds
           : stack.sysctls().keepaliveTimeSeconds());
-      keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
+      armKeepaliveTimer(keepIdle);
     }
   }
 
@@ -2055,12 +2067,13 @@ public final class TcpConnection implements EventHandler {
     if (keepaliveTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(keepaliveTimer);
     }
-    keepaliveTimer = sim.scheduleAfter(longTimerDelay(delayNanos), this, TIMER_KEEPALIVE);
+    armKeepaliveTimer(delayNanos);
   }
 
-  /** A long timer's delay with the kernel timer wheel's slack (tcpsim.config_hz). */
-  long longTimerDelay(long delayNanos) {
-    return TcpTimeouts.timerWheelDelayNanos(sim.now(), delayNanos, stack.configHz());
+  /** inet_csk_reset_keepalive_timer: sk_timer at jiffies + delay, on the kernel's timer wheel. */
+  private void armKeepaliveTimer(long delayNanos) {
+    keepaliveExpiresNanos = stack.timerExpiresNanos(delayNanos);
+    keepaliveTimer = stack.armTimer(delayNanos, this, TIMER_KEEPALIVE);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import tcpsim.core.event.EventHandler;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.random.SimRandom;
 import tcpsim.core.time.Nanos;
@@ -253,9 +254,47 @@ public final class TcpStack implements Transport {
     return timeWait.get(key(remoteAddr, localPort, remotePort));
   }
 
-  /** The kernel tick rate the long timers are rounded to (tcpsim.config_hz; 0 = exact). */
+  /** The kernel tick rate the timers are rounded to (tcpsim.config_hz; 0 = exact). */
   int configHz() {
     return sysctls.configHz();
+  }
+
+  /**
+   * The tick rate of the stack's jiffy arithmetic (RTO, TCP_TIMEOUT_MIN): tcpsim.config_hz, or
+   * {@link RttEstimator#DEFAULT_HZ} when timers are exact (0).
+   */
+  int jiffyHz() {
+    int hz = sysctls.configHz();
+    return hz > 0 ? hz : RttEstimator.DEFAULT_HZ;
+  }
+
+  /**
+   * sk_reset_timer / mod_timer for every timer_list timer of the stack (retransmission, loss
+   * probe, zero-window probe, delayed ACK, keepalive, FIN-WAIT-2, TIME-WAIT, SYN-ACK): the
+   * timer's expiry is {@code jiffies + when} and it fires where the kernel's timer wheel puts it
+   * at tcpsim.config_hz ({@link TcpTimeouts#timerWheelDelayNanos}).
+   *
+   * @return the simulation handle
+   */
+  long armTimer(long delayNanos, EventHandler handler, long arg) {
+    return sim.scheduleAfter(timerDelayNanos(delayNanos), handler, arg);
+  }
+
+  /** After how long a timer armed now for {@code delayNanos} fires (see {@link #armTimer}). */
+  long timerDelayNanos(long delayNanos) {
+    return TcpTimeouts.timerWheelDelayNanos(sim.now(), delayNanos, sysctls.configHz());
+  }
+
+  /** The expiry ({@code jiffies + when}) of a timer armed now with {@link #armTimer}. */
+  long timerExpiresNanos(long delayNanos) {
+    return TcpTimeouts.timerExpiresNanos(sim.now(), delayNanos, sysctls.configHz());
+  }
+
+  /** {@code jiffies} as a time: the last tick at or before now (now itself when timers are exact). */
+  long jiffiesNanos() {
+    int hz = sysctls.configHz();
+    long now = sim.now();
+    return hz > 0 ? now - now % TcpTimeouts.jiffyNanos(hz) : now;
   }
 
   /** TCP_TIMEWAIT_LEN (tcpsim.tcp_timewait_len). */

@@ -61,8 +61,9 @@ public final class TcpSysctls {
             + ", " + sysctl.max() + "], was " + x);
       }
     }
-    if (sysctl == Sysctl.CONFIG_HZ && v[0] != 0 && 1_000_000_000 % v[0] != 0) {
-      throw new IllegalArgumentException(sysctl.fullName() + " must divide 10^9 (100, 250, 1000),"
+    if (sysctl == Sysctl.CONFIG_HZ && v[0] != 0 && 1_000_000 % v[0] != 0) {
+      // A jiffy must be a whole number of microseconds for usecs_to_jiffies (RttEstimator).
+      throw new IllegalArgumentException(sysctl.fullName() + " must divide 10^6 (100, 250, 1000),"
           + " was " + v[0]);
     }
     if (sysctl == Sysctl.IP_LOCAL_PORT_RANGE && v[0] > v[1]) {

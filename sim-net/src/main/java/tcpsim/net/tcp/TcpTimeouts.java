@@ -60,8 +60,9 @@ package tcpsim.net.tcp;
  * for 240 s ({@link #rtxProbe0TimedOut}).
  *
  * <p>Differences from Linux: times are exact nanoseconds here, where Linux compares
- * {@code retrans_stamp} in milliseconds and arms timers in jiffies (the timer wheel's lateness is
- * the engine's business, not this class's); the SYN-ACK pruning of old requests under SYN-queue
+ * {@code retrans_stamp} in milliseconds and arms timers in jiffies (the schedules above are the
+ * ideal ones; the timer wheel's lateness is added where a stack arms a timer, {@link
+ * #timerWheelDelayNanos}); the SYN-ACK pruning of old requests under SYN-queue
  * pressure and TCP_DEFER_ACCEPT are not modelled; a local transmit failure (Linux's
  * TCP_RESOURCE_PROBE_INTERVAL retry) cannot happen in the simulator.
  */
@@ -436,25 +437,43 @@ public final class TcpTimeouts {
   }
 
   /**
+   * {@code jiffies + when} as a time: the expiry a kernel timer armed {@code delayNanos} from
+   * {@code nowNanos} holds ({@code timer->expires}, {@code icsk_timeout}, what {@code ss} counts
+   * down from). The delay becomes whole jiffies, rounded up as {@code usecs_to_jiffies} and
+   * {@code msecs_to_jiffies} round, and is added to the current jiffy ({@code jiffies}, the
+   * last tick at or before now). {@code hz} 0 means exact: {@code nowNanos + delayNanos}.
+   */
+  public static long timerExpiresNanos(long nowNanos, long delayNanos, int hz) {
+    if (hz <= 0 || delayNanos < 0) {
+      return nowNanos + Math.max(0, delayNanos);
+    }
+    long jiffy = jiffyNanos(hz);
+    long when = delayNanos / jiffy + (delayNanos % jiffy > 0 ? 1 : 0);
+    return (nowNanos / jiffy + when) * jiffy;
+  }
+
+  /**
    * The delay after which a kernel timer armed {@code delayNanos} from {@code nowNanos} fires on
-   * a timer wheel ticking at {@code hz} (kernel/time/timer.c, calc_wheel_index / calc_index): the
-   * expiry in jiffies is rounded up to the granularity of the level its distance from now falls
-   * in (8^level jiffies; level n holds distances from 63 * 8^(n-1)), strictly after the expiry.
-   * At HZ=250 a 60 s timer lands on a 512-jiffy (2.048 s) step: armed at 0 it fires at 61.44 s.
-   * {@code hz} 0 means exact. The same arithmetic as sim-core's LinuxTimerWheel, applied per
-   * timer so a stack can give its long timers the kernel's slack on any event set.
+   * a timer wheel ticking at {@code hz} (kernel/time/timer.c, calc_wheel_index / calc_index): its
+   * expiry ({@link #timerExpiresNanos}) is rounded up to the granularity of the level its
+   * distance from the current jiffy falls in (8^level jiffies; level n holds distances from 63 *
+   * 8^(n-1)), strictly after the expiry, so even a level-0 timer waits one tick past it. At
+   * HZ=250 a 60 s timer lands on a 512-jiffy (2.048 s) step: armed at 0 it fires at 61.44 s; a
+   * 1 s retransmission timer on an 8-jiffy step (1.024 s); a 204 ms one (51 jiffies, level 0)
+   * at 208 ms. {@code hz} 0 means exact. The same arithmetic as sim-core's LinuxTimerWheel,
+   * applied per timer so a stack gives its timers the kernel's slack on any event set; unlike
+   * that wheel, which rounds a deadline up to a whole jiffy, the delay is counted from the
+   * current jiffy as the kernel counts it, so a timer armed mid-jiffy fires up to a jiffy
+   * sooner after its arming than one armed on the tick.
    */
   public static long timerWheelDelayNanos(long nowNanos, long delayNanos, int hz) {
-    if (hz <= 0 || delayNanos < 0) {
-      return Math.max(0, delayNanos);
+    long expiresNanos = timerExpiresNanos(nowNanos, delayNanos, hz);
+    if (hz <= 0) {
+      return expiresNanos - nowNanos;
     }
-    if (1_000_000_000L % hz != 0) {
-      throw new IllegalArgumentException("CONFIG_HZ must divide 10^9, was " + hz);
-    }
-    long jiffy = 1_000_000_000L / hz;
+    long jiffy = jiffyNanos(hz);
     long clk = nowNanos / jiffy;
-    long deadline = nowNanos + delayNanos;
-    long expires = deadline / jiffy + (deadline % jiffy > 0 ? 1 : 0);
+    long expires = expiresNanos / jiffy;
     long delta = expires - clk;
     int depth = hz > 100 ? 9 : 8;
     int level = depth - 1;
@@ -466,5 +485,13 @@ public final class TcpTimeouts {
     }
     long fire = ((expires >>> (3 * level)) + 1) << (3 * level);
     return fire * jiffy - nowNanos;
+  }
+
+  /** One jiffy at {@code hz} (CONFIG_HZ), nanoseconds; hz must divide 10^9. */
+  public static long jiffyNanos(int hz) {
+    if (hz <= 0 || 1_000_000_000L % hz != 0) {
+      throw new IllegalArgumentException("CONFIG_HZ must divide 10^9, was " + hz);
+    }
+    return 1_000_000_000L / hz;
   }
 }

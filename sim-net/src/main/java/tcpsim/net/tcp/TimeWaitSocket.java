@@ -71,6 +71,8 @@ public final class TimeWaitSocket implements EventHandler {
   TcpState substate;
   private long timer = Simulation.NO_EVENT;
   private long expiresAtNanos = -1;
+  /** The timer's expiry, jiffies + timeo (tw_timer.expires), which ss counts down from. */
+  private long timerExpiresNanos = -1;
   private long lastOowAckNanos;
   private boolean alive = true;
   /** Set by {@link #process} when the segment kills the entry (its "goto kill"). */
@@ -119,15 +121,25 @@ public final class TimeWaitSocket implements EventHandler {
   }
 
   /**
+   * The timer's expiry as the kernel holds it (tw_timer.expires: jiffies + timeo, before the
+   * timer wheel's rounding), or -1 when the entry is gone; ss's {@code timer:(timewait,...)}
+   * counts down from it, while the entry goes at {@link #expiresAtNanos}.
+   */
+  public long timerExpiresNanos() {
+    return alive ? timerExpiresNanos : -1;
+  }
+
+  /**
    * inet_twsk_reschedule: (re)arm the entry's one timer {@code delayNanos} from now, rounded as
-   * the kernel's timer wheel rounds a timer that long (see {@link TcpTimeouts#timerWheelDelayNanos}).
+   * the kernel's timer wheel rounds a timer that long ({@link TcpStack#timerDelayNanos}).
    */
   void schedule(long delayNanos) {
     Simulation sim = stack.sim();
     if (timer != Simulation.NO_EVENT) {
       sim.cancelIfPending(timer);
     }
-    long delay = TcpTimeouts.timerWheelDelayNanos(sim.now(), delayNanos, stack.configHz());
+    long delay = stack.timerDelayNanos(delayNanos);
+    timerExpiresNanos = stack.timerExpiresNanos(delayNanos);
     expiresAtNanos = sim.now() + delay;
     timer = sim.scheduleAfter(delay, this, 0);
   }

@@ -48,9 +48,10 @@ class TeardownSocketTest extends SocketStoryTest {
     client.close(fds[0], r -> log("close = " + r));
     net.runFor(Nanos.seconds(1));
     // close returned when the FIN was acknowledged; the server's ACK of a FIN after data waits
-    // for its delayed-ACK timer (pingpong, 40 ms), so that is at 0.16 s.
+    // for its delayed-ACK timer (pingpong, 40 ms = 10 jiffies at HZ=250, from mid-jiffy 27,
+    // fired a tick past its expiry at jiffy 38), so that is at 0.162 s.
     assertEquals(List.of("0.100000 client wrote 10000", "0.110000 server read 0",
-        "0.160000 close = 0"), story);
+        "0.162000 close = 0"), story);
     assertEquals(TcpState.FIN_WAIT2, client.stack().timeWaitSockets().get(0).state());
   }
 
@@ -116,7 +117,7 @@ class TeardownSocketTest extends SocketStoryTest {
     // The orphaned peer in FIN-WAIT-2 answered the data with a RST (tcp_timewait_state_process).
     assertEquals(List.of(
         "0.100000 b > F. 1:1(0) ack 1 win 510",
-        "0.114000 a > . 1:1(0) ack 2 win 502",
+        "0.112000 a > . 1:1(0) ack 2 win 502", // the FIN's delayed ACK: the next tick
         "0.200000 a > P. 1:11(10) ack 2 win 502",
         "0.210000 b > R 2:2(0) win 0"), net.wireWithoutOptions());
     // As a 6.18 kernel counted it: a RST out, but no TcpExtTCPAbortOnData from the timewait path.

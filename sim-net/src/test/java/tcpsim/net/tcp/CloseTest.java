@@ -23,11 +23,12 @@ class CloseTest {
     t.runFor(Nanos.millis(50));
     assertEquals(TcpState.TIME_WAIT, cs[0].state());
     assertEquals(TcpState.CLOSE, cs[1].state());
-    // The FIN of a connection that carried no data is ACKed at the next tick (ato is still 0).
+    // The FIN of a connection that carried no data is ACKed at the next tick (ato is still 0):
+    // it arrives at 0.11 s, mid-jiffy 27, and the timer armed for jiffies + 0 fires at jiffy 28.
     // A 6.18 kernel (HZ=250) between two network namespaces ACKed such a FIN 2.2 ms after it.
     assertEquals(List.of(
         "0.100000 a > F. 1:1(0) ack 1 win 502",
-        "0.114000 b > . 1:1(0) ack 2 win 510",
+        "0.112000 b > . 1:1(0) ack 2 win 510",
         "0.150000 b > F. 1:1(0) ack 2 win 510",
         "0.160000 a > . 2:2(0) ack 2 win 502"), t.wireWithoutOptions());
     // TIME-WAIT began at 0.16 s (jiffy 40 at HZ=250); 60 s later is jiffy 15,040, on the timer
@@ -44,7 +45,8 @@ class CloseTest {
   @Test
   void theAckOfAFinAfterDataWaitsForTheDelayedAckTimerInPingpongMode() {
     // tcp_fin enters pingpong mode, so the ACK waits for ato (40 ms); a 6.18 kernel between two
-    // network namespaces ACKed such a FIN 43.6 ms after it (40 ms on a 4 ms timer tick).
+    // network namespaces ACKed such a FIN 43.6 ms after it (40 ms on a 4 ms timer tick). Here it
+    // arrives at 0.21 s, mid-jiffy 52: jiffies + 10 is 62, fired a tick later, at 0.252 s.
     TwoStacks t = new TwoStacks(21);
     TcpConnection[] cs = DataTransferTest.established(t);
     DataTransferTest.drainOnReadable(t, cs[1], null);
@@ -55,7 +57,7 @@ class CloseTest {
     t.runFor(Nanos.millis(100));
     assertEquals(List.of(
         "0.200000 a > F. 101:101(0) ack 1 win 502",
-        "0.250000 b > . 1:1(0) ack 102 win 509"), t.wireWithoutOptions());
+        "0.252000 b > . 1:1(0) ack 102 win 509"), t.wireWithoutOptions());
   }
 
   @Test
@@ -84,13 +86,14 @@ class CloseTest {
     List<String> w = t.wireWithoutOptions();
     // The data went at once (nothing in flight), so the FIN follows in its own segment; lost, it
     // is resent by the tail loss probe, whose timeout (2 SRTT + 200 ms) the RTO caps at 220 ms
-    // after the data's ACK. The peer ACKs the FIN after its 40 ms delayed-ACK timeout.
+    // (55 jiffies) after the data's ACK, fired a tick past its expiry. The peer ACKs the FIN
+    // after its 40 ms delayed-ACK timeout, armed mid-jiffy 88: at jiffy 99.
     assertEquals(List.of(
         "0.100000 a > P. 1:101(100) ack 1 win 502",
         "0.100000 a > F. 101:101(0) ack 1 win 502 (dropped)",
         "0.110000 b > . 1:1(0) ack 101 win 509",
-        "0.340000 a > F. 101:101(0) ack 1 win 502",
-        "0.390000 b > . 1:1(0) ack 102 win 509"), w);
+        "0.344000 a > F. 101:101(0) ack 1 win 502",
+        "0.396000 b > . 1:1(0) ack 102 win 509"), w);
     assertEquals(1, t.a.counter("TcpExtTCPLossProbes"));
     assertEquals(TcpState.FIN_WAIT2, cs[0].state());
     assertEquals(TcpState.CLOSE_WAIT, cs[1].state());

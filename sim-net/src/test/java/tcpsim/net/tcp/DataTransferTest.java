@@ -55,11 +55,12 @@ class DataTransferTest {
       t.runFor(Nanos.millis(100));
     }
     // 16 quick ACKs (TCP_MAX_QUICKACKS), each 10 ms after its segment; then the 17th waits for
-    // the delayed-ACK timer: 40 ms (TCP_ATO_MIN).
+    // the delayed-ACK timer: 40 ms (TCP_ATO_MIN, 10 jiffies at HZ=250) from mid-jiffy 427, so it
+    // fires at jiffy 438, 42 ms after the segment.
     String last = t.wire.get(t.wire.size() - 1);
     String quick = t.wire.get(t.wire.size() - 3);
     assertTrue(quick.startsWith("1.610000 b > . 1:1(0) ack 161 "), quick);
-    assertTrue(last.startsWith("1.750000 b > . 1:1(0) ack 171 "), last);
+    assertTrue(last.startsWith("1.752000 b > . 1:1(0) ack 171 "), last);
   }
 
   @Test
@@ -139,13 +140,14 @@ class DataTransferTest {
     t.drop("a", TwoStacks.dataAt(1449, t, "a"), 1);
     cs[0].send(null, 0, 2 * 1448);
     t.runFor(Nanos.seconds(1));
-    // The ACK of the first segment re-arms the probe: min(2 SRTT + 200 ms, RTO) = 220 ms later.
+    // The ACK of the first segment re-arms the probe: min(2 SRTT + 200 ms, RTO) = 220 ms later,
+    // 55 jiffies from jiffy 30; it fires a tick past that, at jiffy 86.
     assertEquals(List.of(
         "0.100000 a > . 1:1449(1448) ack 1 win 502",
         "0.100000 a > P. 1449:2897(1448) ack 1 win 502 (dropped)",
         "0.110000 b > . 1:1(0) ack 1449 win 501",
-        "0.340000 a > P. 1449:2897(1448) ack 1 win 502",
-        "0.350000 b > . 1:1(0) ack 2897 win 501"), t.wireWithoutOptions());
+        "0.344000 a > P. 1449:2897(1448) ack 1 win 502",
+        "0.354000 b > . 1:1(0) ack 2897 win 501"), t.wireWithoutOptions());
     assertEquals(1, t.a.counter("TcpExtTCPLossProbes"));
     assertEquals(0, t.a.counter("TcpExtTCPTimeouts"));
     assertEquals(2 * 1448, cs[1].bytesReceived);
@@ -157,7 +159,7 @@ class DataTransferTest {
     TcpConnection[] cs = established(t);
     t.dropAll("a", s -> true);
     cs[0].send(null, 0, 100);
-    t.runFor(Nanos.seconds(945) - Nanos.millis(100) + Nanos.millis(370));
+    t.runFor(Nanos.seconds(954) - Nanos.millis(100) + Nanos.millis(360));
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
     t.runFor(Nanos.millis(20));
     assertEquals(TcpState.CLOSE, cs[0].state());
@@ -168,12 +170,42 @@ class DataTransferTest {
     }
     // Sent at 0.1; a tail loss probe at the RTO (220 ms: SRTT 20 ms + 200 ms); then RTOs doubling
     // from 220 ms to the 120 s cap. The budget of tcp_retries2 = 15 (924.6 s, tcp_model_timeout)
-    // runs from the first RTO retransmission (0.54 s), so the timer at 945.38 s gives up.
-    assertEquals("0.100000 0.320000 0.540000 0.980000 1.860000 3.620000 7.140000 14.180000 "
-        + "28.260000 56.420000 112.740000 225.380000 345.380000 465.380000 585.380000 705.380000 "
-        + "825.380000 ", times.toString());
+    // runs from the first RTO retransmission, so the timer after 825 s gives up. Ideally they are
+    // 0.32, 0.54, 0.98 ... 825.38 s and the end 945.38 s; each fires where the kernel's timer
+    // wheel puts it at HZ=250 (one tick past a 55-jiffy expiry, then on steps of 8, 64, 512 and,
+    // for 120 s, 4,096 jiffies), so the give-up comes at 954.368 s.
+    assertEquals("0.100000 0.324000 0.548000 0.992000 1.888000 3.680000 7.424000 14.592000 "
+        + "28.928000 57.344000 114.688000 229.376000 350.208000 471.040000 591.872000 712.704000 "
+        + "833.536000 ", times.toString());
     assertEquals(Nanos.seconds(924) + Nanos.millis(600),
         TcpTimeouts.modelTimeoutNanos(15, TcpTimeouts.RTO_MIN_NANOS));
+  }
+
+  @Test
+  void retransmissionTimersFireOnTheKernelTimerWheelsStepAtTheConfiguredHz() {
+    // Sent at 0.1 s to a silent peer: the loss probe and the RTOs are armed for 220 ms, 220 ms,
+    // 440 ms, 880 ms (inet_csk_reset_xmit_timer: jiffies + when) and fire where the timer
+    // wheel puts them (calc_wheel_index). At HZ=250, 55 jiffies sit on level 0 and fire a tick
+    // past their expiry; 110 and 220 on level 1's 8-jiffy (32 ms) step; 440 too (below 504).
+    assertEquals("0.100000 0.324000 0.548000 0.992000 1.888000 ", silentPeerRetransmissions(250));
+    // At HZ=1000, 220 jiffies already sit on level 1 (8 ms steps) and 880 on level 2 (64 ms).
+    assertEquals("0.100000 0.328000 0.552000 1.000000 1.920000 ", silentPeerRetransmissions(1000));
+    // tcpsim.config_hz 0: exact, the ideal schedule.
+    assertEquals("0.100000 0.320000 0.540000 0.980000 1.860000 ", silentPeerRetransmissions(0));
+  }
+
+  private static String silentPeerRetransmissions(int hz) {
+    TcpSysctls s = TcpSysctls.defaults().with(Sysctl.CONFIG_HZ, hz);
+    TwoStacks t = new TwoStacks(19, s, s);
+    TcpConnection[] cs = established(t);
+    t.dropAll("a", seg -> true);
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.seconds(2) - Nanos.millis(50));
+    StringBuilder times = new StringBuilder();
+    for (String w : t.wire) {
+      times.append(w, 0, w.indexOf(' ')).append(' ');
+    }
+    return times.toString();
   }
 
   @Test
@@ -185,15 +217,16 @@ class DataTransferTest {
     cs[0].send(null, 0, 200_000);
     t.runFor(Nanos.seconds(10));
     assertEquals(0, cs[0].sndWnd);
-    // Window probes carry SND.UNA - 1 and no data (tcp_xmit_probe_skb), their gaps doubling.
+    // Window probes carry SND.UNA - 1 and no data (tcp_xmit_probe_skb), their gaps doubling from
+    // 2 RTO (464 ms), each on the timer wheel's step at HZ=250 (8 jiffies, then 64 from 2 s).
     List<String> probes = t.wireWithoutOptions().stream()
         .filter(w -> w.contains(" a > . 66312:66312(0)")).toList();
     assertEquals(List.of(
-        "0.724000 a > . 66312:66312(0) ack 1 win 502",
-        "1.188000 a > . 66312:66312(0) ack 1 win 502",
-        "2.116000 a > . 66312:66312(0) ack 1 win 502",
-        "3.972000 a > . 66312:66312(0) ack 1 win 502",
-        "7.684000 a > . 66312:66312(0) ack 1 win 502"), probes);
+        "0.736000 a > . 66312:66312(0) ack 1 win 502",
+        "1.216000 a > . 66312:66312(0) ack 1 win 502",
+        "2.176000 a > . 66312:66312(0) ack 1 win 502",
+        "4.064000 a > . 66312:66312(0) ack 1 win 502",
+        "7.936000 a > . 66312:66312(0) ack 1 win 502"), probes);
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
   }
 }

@@ -59,10 +59,12 @@ class FailureDetectionTest {
     t.runFor(Nanos.millis(100));
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
-    // Sent at 0.1, probe at 0.32, RTOs from 0.54 doubling. The budget starts at the segment's
+    // Sent at 0.1, probe at 0.324, RTOs from 0.548 doubling. The budget starts at the segment's
     // transmission before the first RTO, the probe's (retrans_stamp in tcp_retransmit_skb), so
-    // the last RTO is clamped to 0.32 + 5 = 5.32 s (tcp_clamp_rto_to_user_timeout) and gives up.
-    assertEquals("[0.100000, 0.320000, 0.540000, 0.980000, 1.860000, 3.620000]",
+    // the last RTO is clamped to 0.324 + 5 = 5.324 s (tcp_clamp_rto_to_user_timeout) and gives
+    // up. Each timer fires where the kernel's wheel puts it at HZ=250: the 220 ms (55-jiffy)
+    // timers one tick past their expiry, the doubled ones on the 8-jiffy step of level 1.
+    assertEquals("[0.100000, 0.324000, 0.548000, 0.992000, 1.888000, 3.680000]",
         t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
   }
 

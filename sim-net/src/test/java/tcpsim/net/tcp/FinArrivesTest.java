@@ -44,8 +44,9 @@ class FinArrivesTest {
     assertEquals(100, cs[0].receive(null, 0, 1000));
     assertTrue(cs[0].atEof());
     t.runFor(Nanos.millis(100));
-    // The ACK covers data and FIN (ack 102 relative to b's ISN); tcp_fin's pingpong delays it.
-    assertEquals(List.of("0.140000 a > . 1:1(0) ack 102 win 502"), t.wireWithoutOptions().stream()
+    // The ACK covers data and FIN (ack 102 relative to b's ISN); tcp_fin's pingpong delays it
+    // 40 ms (10 jiffies) from jiffy 25, and the timer fires a tick past that, at jiffy 36.
+    assertEquals(List.of("0.144000 a > . 1:1(0) ack 102 win 502"), t.wireWithoutOptions().stream()
         .filter(w -> w.contains(" a > ")).toList());
   }
 

@@ -51,8 +51,10 @@ class ListenTest {
     assertEquals(3, l[0].listener().acceptQueueLength());
     assertEquals(1, l[0].listener().synQueueLength());
     assertEquals(1, t.b.counter("TcpExtListenOverflows"));
-    // The application accepts at 2 s; the SYN-ACK retransmitted at 3.11 s draws the client's
-    // (challenge) ACK, which now finds room.
+    // The application accepts at 2 s; the SYN-ACK retransmitted at 3.136 s draws the client's
+    // (challenge) ACK, which now finds room. The request timer lands on the timer wheel's 8-jiffy
+    // step at HZ=250: armed at jiffy 27 for 250 jiffies it fires at 280 (1.12 s), then for 500
+    // at 784 (3.136 s), as reqsk_timer_handler's mod_timer does.
     t.runFor(Nanos.seconds(2) - Nanos.millis(200));
     assertNotNull(t.b.accept(l[0]));
     t.runFor(Nanos.seconds(1) + Nanos.millis(200));
@@ -60,7 +62,7 @@ class ListenTest {
     assertEquals(3, l[0].listener().acceptQueueLength());
     String retransmitted = t.wire.stream().filter(w -> w.contains(" b > S."))
         .map(w -> w.substring(0, w.indexOf(' '))).toList().toString();
-    assertEquals("[0.010000, 0.010000, 0.110000, 0.110000, 1.110000, 3.110000]", retransmitted);
+    assertEquals("[0.010000, 0.010000, 0.110000, 0.110000, 1.120000, 3.136000]", retransmitted);
   }
 
   @Test

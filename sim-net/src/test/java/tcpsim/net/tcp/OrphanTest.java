@@ -25,7 +25,7 @@ class OrphanTest {
     t.runFor(Nanos.millis(100));
     TimeWaitSocket tw = cs[0].timeWaitSocket();
     assertEquals(TcpState.FIN_WAIT2, tw.state()); // tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)
-    // 10 s from 0.124 s (jiffy 31) is on level 2 (64-jiffy steps): jiffy 2,560 = 10.24 s.
+    // 10 s from 0.122 s (jiffy 30) is on level 2 (64-jiffy steps): jiffy 2,560 = 10.24 s.
     assertEquals(Nanos.millis(10_240), tw.expiresAtNanos());
     t.sim.runUntil(Nanos.millis(10_240));
     assertEquals(TcpState.CLOSE, cs[0].state());
@@ -34,7 +34,7 @@ class OrphanTest {
     t.runFor(Nanos.millis(100));
     assertEquals(List.of(
         "0.100000 a > F. 1:1(0) ack 1 win 502",
-        "0.114000 b > . 1:1(0) ack 2 win 510",
+        "0.112000 b > . 1:1(0) ack 2 win 510",
         "10.240000 b > F. 1:1(0) ack 2 win 510",
         "10.250000 a > R 2:2(0) win 0"), t.wireWithoutOptions());
     assertEquals(TcpState.CLOSE, cs[1].state());
@@ -76,21 +76,23 @@ class OrphanTest {
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
     // A tail loss probe, then RTOs doubling from 220 ms; tcp_orphan_retries = 0 means 8, a budget
-    // of tcp_model_timeout(8, 200 ms) = 102.2 s from the first retransmission (0.32 s): the RTO
-    // due at 112.74 s finds it spent and the orphan dies there without sending.
+    // of tcp_model_timeout(8, 200 ms) = 102.2 s from the first retransmission (0.324 s): the RTO
+    // firing at 114.688 s finds it spent and the orphan dies there without sending. Each timer
+    // fires where the kernel's wheel puts it at HZ=250 (ideally 0.32, 0.54, 0.98 ... 112.74 s):
+    // one tick past expiry below 63 jiffies, then on steps of 8, 64 and 512 jiffies.
     assertEquals(List.of(
         "0.100000 a > F. 1:1(0) ack 1 win 502",
-        "0.320000 a > F. 1:1(0) ack 1 win 502",
-        "0.540000 a > F. 1:1(0) ack 1 win 502",
-        "0.980000 a > F. 1:1(0) ack 1 win 502",
-        "1.860000 a > F. 1:1(0) ack 1 win 502",
-        "3.620000 a > F. 1:1(0) ack 1 win 502",
-        "7.140000 a > F. 1:1(0) ack 1 win 502",
-        "14.180000 a > F. 1:1(0) ack 1 win 502",
-        "28.260000 a > F. 1:1(0) ack 1 win 502",
-        "56.420000 a > F. 1:1(0) ack 1 win 502"), t.wireWithoutOptions().stream()
+        "0.324000 a > F. 1:1(0) ack 1 win 502",
+        "0.548000 a > F. 1:1(0) ack 1 win 502",
+        "0.992000 a > F. 1:1(0) ack 1 win 502",
+        "1.888000 a > F. 1:1(0) ack 1 win 502",
+        "3.680000 a > F. 1:1(0) ack 1 win 502",
+        "7.424000 a > F. 1:1(0) ack 1 win 502",
+        "14.592000 a > F. 1:1(0) ack 1 win 502",
+        "28.928000 a > F. 1:1(0) ack 1 win 502",
+        "57.344000 a > F. 1:1(0) ack 1 win 502"), t.wireWithoutOptions().stream()
             .filter(w -> w.contains(" a > ")).toList());
-    assertEquals(Nanos.millis(112_740), diedAt[0]);
+    assertEquals(Nanos.millis(114_688), diedAt[0]);
   }
 
   @Test
@@ -109,14 +111,15 @@ class OrphanTest {
         "0.100000 a > F. 1:1(0) ack 1 win 502",
         "0.100000 b > P. 1:101(100) ack 1 win 510",
         "0.110000 a > R 1:1(0) win 0",
-        "0.114000 b > . 101:101(0) ack 2 win 510",
-        "0.124000 a > R 2:2(0) win 0"), t.wireWithoutOptions());
+        "0.112000 b > . 101:101(0) ack 2 win 510",
+        "0.122000 a > R 2:2(0) win 0"), t.wireWithoutOptions());
   }
 
   @Test
   void aSmallerTcpOrphanRetriesEndsAnOrphanSooner() {
     // tcp_orphan_retries = 3: a budget of tcp_model_timeout(3, 200 ms) = 3 s from the first
-    // retransmission (0.32 s); the RTO due at 3.62 s finds it spent.
+    // retransmission (0.324 s); the RTO firing at 3.68 s (on the wheel's 8-jiffy step) finds it
+    // spent.
     TwoStacks t = withA(304, Sysctl.TCP_ORPHAN_RETRIES, 3);
     TcpConnection[] cs = DataTransferTest.established(t);
     t.dropAll("b", s -> true);
@@ -128,7 +131,7 @@ class OrphanTest {
     });
     cs[0].close();
     t.runFor(Nanos.seconds(10));
-    assertEquals(Nanos.millis(3_620), diedAt[0]);
+    assertEquals(Nanos.millis(3_680), diedAt[0]);
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
     assertEquals(5, t.wire.stream().filter(w -> w.contains(" a > F.")).count());
   }

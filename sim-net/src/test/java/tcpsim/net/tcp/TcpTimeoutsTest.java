@@ -162,6 +162,35 @@ class TcpTimeoutsTest {
   }
 
   @Test
+  void shortTimersLandOnTheTimerWheelsStepAsTheKernelRoundsThem() {
+    // A 1 s RTO (a SYN's, or one backed off to 1 s): 250 jiffies at HZ=250, level 1 (8-jiffy
+    // steps), fires at jiffy 256; 1,000 jiffies at HZ=1000, level 2 (64-jiffy steps), fires at
+    // jiffy 1,024. Both 1.024 s.
+    assertEquals(Nanos.millis(1_024), TcpTimeouts.timerWheelDelayNanos(0, Nanos.seconds(1), 250));
+    assertEquals(Nanos.millis(1_024), TcpTimeouts.timerWheelDelayNanos(0, Nanos.seconds(1), 1000));
+    // Armed at 1.024 s for the next second: jiffy 506 -> 512 at HZ=250; 2,024 -> 2,048 at 1000.
+    assertEquals(Nanos.millis(1_024),
+        TcpTimeouts.timerWheelDelayNanos(Nanos.millis(1_024), Nanos.seconds(1), 250));
+    assertEquals(Nanos.millis(1_024),
+        TcpTimeouts.timerWheelDelayNanos(Nanos.millis(1_024), Nanos.seconds(1), 1000));
+    // Below 63 jiffies a timer is on level 0 and fires one tick past its expiry: the 40 ms
+    // delayed-ACK timer (TCP_DELACK_MIN, 10 jiffies) at 44 ms at HZ=250. At HZ=1000 40 jiffies
+    // are level 0 as well: 41 ms.
+    assertEquals(Nanos.millis(44), TcpTimeouts.timerWheelDelayNanos(0, Nanos.millis(40), 250));
+    assertEquals(Nanos.millis(41), TcpTimeouts.timerWheelDelayNanos(0, Nanos.millis(40), 1000));
+    // jiffies + when: armed mid-jiffy (1.5 ms into jiffy 1 at HZ=250), 40 ms expires at jiffy 11
+    // (44 ms), and fires at jiffy 12, 48 ms: 42.5 ms after the arming, not 44.
+    assertEquals(Nanos.millis(44),
+        TcpTimeouts.timerExpiresNanos(Nanos.micros(5_500), Nanos.millis(40), 250));
+    assertEquals(Nanos.micros(42_500),
+        TcpTimeouts.timerWheelDelayNanos(Nanos.micros(5_500), Nanos.millis(40), 250));
+    // A delay that is not whole jiffies is rounded up first (usecs_to_jiffies): 201 ms is 51.
+    assertEquals(Nanos.millis(204), TcpTimeouts.timerExpiresNanos(0, Nanos.millis(201), 250));
+    // jiffies + 0 (a delayed ACK with ato 0) fires at the next tick.
+    assertEquals(Nanos.millis(3), TcpTimeouts.timerWheelDelayNanos(Nanos.millis(1), 0, 250));
+  }
+
+  @Test
   void longTimersLandOnTheTimerWheelsStepAsTheKernelRoundsThem() {
     // TIME-WAIT's 60 s armed at 0: level 3 at HZ=250 (512 jiffies = 2.048 s), level 4 at
     // HZ=1000 (4,096 jiffies = 4.096 s); both fire at 61.44 s.
@@ -180,6 +209,7 @@ class TcpTimeoutsTest {
     }
     // tcpsim.config_hz = 0: exact.
     assertEquals(Nanos.seconds(60), TcpTimeouts.timerWheelDelayNanos(7, Nanos.seconds(60), 0));
+    assertEquals(7 + Nanos.seconds(60), TcpTimeouts.timerExpiresNanos(7, Nanos.seconds(60), 0));
     assertThrows(IllegalArgumentException.class,
         () -> TcpSysctls.defaults().with(Sysctl.CONFIG_HZ, 300));
   }

@@ -205,7 +205,7 @@ class TimeWaitTest {
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPTimeWaitOverflow));
     assertEquals(List.of(
         "0.100000 a > F. 1:1(0) ack 1 win 502",
-        "0.114000 b > . 1:1(0) ack 2 win 510",
+        "0.112000 b > . 1:1(0) ack 2 win 510", // delayed ACK: at the tick after the FIN
         "0.150000 b > F. 1:1(0) ack 2 win 510",
         "0.160000 a > R 2:2(0) win 0"), t.wireWithoutOptions());
     assertEquals(TcpState.CLOSE, cs[1].state());
