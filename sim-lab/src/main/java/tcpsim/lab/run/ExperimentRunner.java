@@ -29,7 +29,6 @@ import tcpsim.net.link.Partition;
 import tcpsim.net.link.WireTap;
 import tcpsim.net.observe.PcapDirectory;
 import tcpsim.net.observe.SocketRow;
-import tcpsim.net.observe.SsState;
 import tcpsim.net.observe.SsTable;
 import tcpsim.net.socket.SocketApi;
 import tcpsim.net.tcp.TcpConnection;
@@ -441,15 +440,7 @@ public final class ExperimentRunner {
 
   private void snapshotSs(long now) {
     for (Map.Entry<String, TcpStack> e : stacks.entrySet()) {
-      List<SocketRow> rows = new ArrayList<>();
-      for (TcpConnection c : e.getValue().sockets()) {
-        rows.add(SocketRow.of(SsState.ofKernelCode(c.state().code()), c.readableBytes(),
-            c.unackedBytes(), c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()));
-      }
-      for (TimeWaitSocket tw : e.getValue().timeWaitSockets()) {
-        rows.add(SocketRow.of(SsState.ofKernelCode(tw.state().code()), 0, 0, tw.localAddress(),
-            tw.localPort(), tw.remoteAddress(), tw.remotePort()));
-      }
+      List<SocketRow> rows = SocketRow.of(e.getValue());
       ssSnapshots.add(new RunResult.SsSnapshot(now, e.getKey(), SsTable.render(rows, false, false)));
     }
   }

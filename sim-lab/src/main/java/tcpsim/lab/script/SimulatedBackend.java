@@ -14,9 +14,7 @@ import tcpsim.core.event.SimulationLimitException;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.link.WireTap;
 import tcpsim.net.observe.SocketRow;
-import tcpsim.net.observe.SsState;
 import tcpsim.net.observe.SsTable;
-import tcpsim.net.observe.SsTimer;
 import tcpsim.net.observe.TcpdumpFormatter;
 import tcpsim.net.socket.Errno;
 import tcpsim.net.socket.SocketApi;
@@ -161,24 +159,12 @@ public final class SimulatedBackend implements ScriptBackend {
   }
 
   /**
-   * The stack's sockets in {@code ss -tanoi} form, listeners first as the stack lists them.
-   * TIME_WAIT and FIN_WAIT_2 entries carry their timewait timer; a full socket's retransmission
-   * and keepalive timers are not visible from outside the stack, so its row has none.
+   * The stack's sockets in {@code ss -tano} form, listeners first as the stack lists them, each
+   * with the timer inet_diag reports ({@code on}, {@code keepalive}, {@code persist},
+   * {@code timewait}).
    */
   public String ssTable() {
-    List<SocketRow> rows = new ArrayList<>();
-    for (TcpConnection c : stack.sockets()) {
-      rows.add(SocketRow.of(SsState.ofKernelCode(c.state().code()), c.readableBytes(),
-          c.unackedBytes(), c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()));
-    }
-    for (TimeWaitSocket tw : stack.timeWaitSockets()) {
-      if (tw.alive()) {
-        rows.add(SocketRow.of(SsState.ofKernelCode(tw.state().code()), 0, 0, tw.localAddress(),
-            tw.localPort(), tw.remoteAddress(), tw.remotePort())
-            .withTimer(SsTimer.TIMEWAIT, tw.expiresAtNanos() - sim.now(), 0));
-      }
-    }
-    return SsTable.render(rows, true, false);
+    return SsTable.render(SocketRow.of(stack), true, false);
   }
 
   /** The stack under test, for observation. */

@@ -1,6 +1,11 @@
 package tcpsim.net.observe;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import tcpsim.net.tcp.TcpConnection;
+import tcpsim.net.tcp.TcpStack;
+import tcpsim.net.tcp.TimeWaitSocket;
 
 /**
  * One socket as {@code ss -tanoi} shows it. A plain record: the TCP stack fills it from its own
@@ -49,6 +54,32 @@ public record SocketRow(
     if (retransmits < 0) {
       throw new IllegalArgumentException("retransmits must be >= 0, was " + retransmits);
     }
+  }
+
+  /**
+   * A simulated stack's sockets as {@code ss -tano} lists them: each connection and listener
+   * with the timer inet_diag reports for it (retransmission {@code on}, {@code keepalive},
+   * {@code persist}; never the delayed ACK), then each TIME-WAIT or orphan FIN-WAIT-2 entry
+   * with its {@code timewait} timer. Remaining times count from the current jiffy to the
+   * kernel's expiry, as inet_diag does.
+   */
+  public static List<SocketRow> of(TcpStack stack) {
+    List<SocketRow> rows = new ArrayList<>();
+    for (TcpConnection c : stack.sockets()) {
+      SocketRow row = of(SsState.ofKernelCode(c.state().code()), c.readableBytes(),
+          c.unackedBytes(), c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort());
+      int timer = c.diagTimer();
+      rows.add(timer == 0 ? row : row.withTimer(SsTimer.ofDiagCode(timer),
+          c.diagTimerRemainingNanos(), c.diagRetrans()));
+    }
+    for (TimeWaitSocket tw : stack.timeWaitSockets()) {
+      if (tw.alive()) {
+        rows.add(of(SsState.ofKernelCode(tw.state().code()), 0, 0, tw.localAddress(),
+            tw.localPort(), tw.remoteAddress(), tw.remotePort())
+            .withTimer(SsTimer.TIMEWAIT, tw.diagTimerRemainingNanos(), 0));
+      }
+    }
+    return rows;
   }
 
   /** A row without a timer or {@code -i} text. */

@@ -24,6 +24,16 @@ public enum SsTimer {
     this.ssName = ssName;
   }
 
+  /** The timer for an {@code idiag_timer} value; ss prints codes above 4 as "unknown". */
+  public static SsTimer ofDiagCode(int code) {
+    for (SsTimer t : values()) {
+      if (t.diagCode == code) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("no ss timer has idiag_timer code " + code);
+  }
+
   /** {@code idiag_timer}'s value. */
   public int diagCode() {
     return diagCode;

@@ -12,7 +12,9 @@
  *   <li>{@link tcpsim.net.observe.TcpdumpFormatter}: the line {@code tcpdump -n -S -tt} prints;
  *       {@link tcpsim.net.observe.TcpdumpLog} writes one per segment plus drop annotations.
  *   <li>{@link tcpsim.net.observe.SsTable}: the {@code ss -tano}/{@code -tanoi} socket table
- *       from {@link tcpsim.net.observe.SocketRow}s, and ss's state filters.
+ *       from {@link tcpsim.net.observe.SocketRow}s (a simulated stack's, with the timer
+ *       inet_diag reports for each socket: {@code on}, {@code keepalive}, {@code persist},
+ *       {@code timewait}), and ss's state filters.
  * </ul>
  *
  * <p>Every tap here only observes: none schedules events or changes a segment, and the same run

@@ -2276,6 +2276,43 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
+  /**
+   * The timer inet_diag reports for this socket ({@code idiag_timer}, inet_sk_diag_fill in
+   * net/ipv4/inet_diag.c): 1 while the xmit timer is armed for a retransmission or a loss probe
+   * (ICSK_TIME_RETRANS, ICSK_TIME_LOSS_PROBE), 4 for a zero-window probe (ICSK_TIME_PROBE0),
+   * else 2 while sk_timer (keepalive, or an orphan's FIN-WAIT-2) is pending, else 0. The
+   * delayed-ACK timer has no code: ss never shows it.
+   */
+  public int diagTimer() {
+    if (xmitKind != XMIT_NONE && sim.isPending(xmitTimer)) {
+      return xmitKind == XMIT_PROBE0 ? 4 : 1;
+    }
+    return sim.isPending(keepaliveTimer) ? 2 : 0;
+  }
+
+  /**
+   * {@code idiag_expires}: how long until the timer of {@link #diagTimer} expires, counted as the
+   * kernel counts it, from the current jiffy to the expiry before the timer wheel's rounding
+   * (jiffies_delta_to_msecs(icsk_timeout - jiffies)), never negative; 0 without a timer.
+   */
+  public long diagTimerRemainingNanos() {
+    int timer = diagTimer();
+    if (timer == 0) {
+      return 0;
+    }
+    long expires = timer == 2 ? keepaliveExpiresNanos : xmitExpiresNanos;
+    return Math.max(0, expires - stack.jiffiesNanos());
+  }
+
+  /**
+   * {@code idiag_retrans}, ss's third timer field: icsk_retransmits for a retransmission timer,
+   * icsk_probes_out for a zero-window probe or keepalive timer, 0 without a timer.
+   */
+  public int diagRetrans() {
+    int timer = diagTimer();
+    return timer == 0 ? 0 : timer == 1 ? retransmits : probesOut;
+  }
+
   /** A TCP_INFO snapshot (tcp_get_info). */
   public TcpInfo info() {
     int unacked = sb.count;

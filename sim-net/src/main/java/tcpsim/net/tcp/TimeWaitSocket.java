@@ -121,12 +121,12 @@ public final class TimeWaitSocket implements EventHandler {
   }
 
   /**
-   * The timer's expiry as the kernel holds it (tw_timer.expires: jiffies + timeo, before the
-   * timer wheel's rounding), or -1 when the entry is gone; ss's {@code timer:(timewait,...)}
-   * counts down from it, while the entry goes at {@link #expiresAtNanos}.
+   * What ss shows in {@code timer:(timewait,...)} (inet_twsk_diag_fill): from the current jiffy
+   * to the timer's expiry as the kernel holds it (tw_timer.expires, jiffies + timeo, before the
+   * timer wheel's rounding; the entry goes at {@link #expiresAtNanos}), never negative.
    */
-  public long timerExpiresNanos() {
-    return alive ? timerExpiresNanos : -1;
+  public long diagTimerRemainingNanos() {
+    return alive ? Math.max(0, timerExpiresNanos - stack.jiffiesNanos()) : 0;
   }
 
   /**

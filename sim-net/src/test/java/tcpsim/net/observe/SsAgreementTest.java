@@ -1,6 +1,7 @@
 package tcpsim.net.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -19,7 +20,9 @@ import tcpsim.net.wire.Ipv4;
 
 /**
  * The real {@code ss} in a network namespace of our own, on loopback only: sockets are staged in
- * LISTEN, ESTAB (with unread data and a keepalive timer), CLOSE-WAIT, FIN-WAIT-2 and TIME-WAIT
+ * LISTEN, ESTAB (with unread data and a keepalive timer; with data to a peer whose packets an
+ * iptables DROP rule discards, a retransmission timer counting its retransmissions; with data for
+ * a peer whose window is closed, a persist timer), CLOSE-WAIT, FIN-WAIT-2 and TIME-WAIT
  * (timewait timers) and SYN-SENT (a retransmission timer, its SYN dropped by a full accept queue).
  * Read back into {@link SocketRow}s, {@link SsTable} must print ss's exact bytes for
  * {@code -tano} and {@code -tanoi}, and its state filters must keep the sockets ss keeps.
@@ -47,7 +50,24 @@ class SsAgreementTest {
           try: x.connect(("127.0.0.1", 6000))
           except BlockingIOError: pass
           extra.append(x)
-      time.sleep(0.2)
+      # Unacknowledged data to a peer that hears nothing (an iptables DROP in this namespace):
+      # the retransmission timer, "on", with its count of retransmissions.
+      r = socket.socket(); r.connect(("127.0.0.1", 5555)); rs, _ = l.accept()
+      subprocess.run(["iptables", "-A", "INPUT", "-p", "tcp", "--sport",
+                      str(r.getsockname()[1]), "-j", "DROP"], check=True)
+      r.send(b"y" * 100)
+      # A peer that never reads behind a small receive buffer: its window closes and the sender
+      # probes it, "persist".
+      z = socket.socket(); z.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+      z.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+      z.bind(("127.0.0.1", 5556)); z.listen(1)
+      p = socket.socket(); p.connect(("127.0.0.1", 5556)); ps, _ = z.accept()
+      p.setblocking(False)
+      try:
+          while True: p.send(b"z" * 65536)
+      except BlockingIOError: pass
+      # Long enough for a loss probe and an RTO (a retransmission counted) and a window probe.
+      time.sleep(0.6)
       for args in sys.argv[1:]:
           sys.stdout.write("=== " + args + "\\n" + ss(args.split()))
       """;
@@ -68,6 +88,10 @@ class SsAgreementTest {
     Map<String, String> out = runScenario(dir);
 
     String tano = out.get("-tano");
+    for (String shape : List.of("timer:(on,", "timer:(keepalive,", "timer:(persist,",
+        "timer:(timewait,")) {
+      assertTrue(tano.contains(shape), "the staged sockets show " + shape + "\n" + tano);
+    }
     assertEquals(tano, SsTable.render(parse(tano, false), true, false));
     String tanoi = out.get("-tanoi");
     assertEquals(tanoi, SsTable.render(parse(tanoi, true), true, true));
@@ -87,8 +111,9 @@ class SsAgreementTest {
   private static Map<String, String> runScenario(Path dir) throws Exception {
     Optional<Path> ip = ExternalTool.find("ip");
     Optional<Path> python = ExternalTool.find("python3");
-    assumeTrue(ip.isPresent() && python.isPresent() && ExternalTool.find("ss").isPresent(),
-        "skipped: ip, ss or python3 not installed");
+    assumeTrue(ip.isPresent() && python.isPresent() && ExternalTool.find("ss").isPresent()
+        && ExternalTool.find("iptables").isPresent(),
+        "skipped: ip, ss, iptables or python3 not installed");
     String ns = "tcpsim-ss-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
     ExternalTool.Result add = ExternalTool.run(List.of(ip.get().toString(), "netns", "add", ns));
     assumeTrue(add.exitCode() == 0, "skipped: cannot create a network namespace (needs root): "
