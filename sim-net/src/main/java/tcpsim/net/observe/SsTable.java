@@ -18,7 +18,9 @@ import tcpsim.net.wire.Ipv4;
  * first is preceded by its delimiter (a space, none before a Port or Process); Recv-Q and Send-Q
  * are printed {@code %-6d}. Lines end in {@code \n}. With {@code -i}, the Process field of each
  * socket continues with {@code \n\t} and the info text, and is padded as one field, so every
- * socket's second line ends in spaces up to the longest.
+ * socket's second line ends in spaces up to the longest. The last socket's Process field is the
+ * exception: ss never flushes the output's last token before measuring, so it does not widen its
+ * column (a last row with the longest timer or info line leaves the others padded shorter).
  *
  * <pre>
  * State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process
@@ -59,8 +61,12 @@ public final class SsTable {
       lines.add(fields(r, showTimers, showInfo));
     }
     int[] width = new int[COLUMNS];
-    for (String[] f : lines) {
-      for (int c = 0; c < COLUMNS; c++) {
+    for (int i = 0; i < lines.size(); i++) {
+      String[] f = lines.get(i);
+      // render(): the output's very last token was never flushed (field_flush), so its length
+      // does not count towards its column's width.
+      int counted = i == lines.size() - 1 ? COLUMNS - 1 : COLUMNS;
+      for (int c = 0; c < counted; c++) {
         width[c] = Math.max(width[c], f[c].length());
       }
     }
