@@ -1030,8 +1030,17 @@ public final class TcpConnection implements EventHandler {
     }
     if (state != ESTABLISHED && state != FIN_WAIT1 && state != FIN_WAIT2
         && state != SYN_RECV) {
-      if (SeqNum.lt(seg.seq(), rcv.rcvNxt()) || len > 0) {
-        enterQuickAck(); // a retransmission of what we hold: ACK it at once
+      // tcp_rcv_state_process, CLOSE_WAIT/CLOSING/LAST_ACK: a segment at or beyond RCV.NXT comes
+      // after the peer's FIN and is ignored without an ACK; one from before it goes on to
+      // tcp_data_queue, where a retransmission of what we hold is ACKed at once with a D-SACK.
+      int end = seg.seq() + len + (seg.has(FIN) ? 1 : 0);
+      if (SeqNum.le(end, rcv.rcvNxt())) {
+        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0); // DUPLICATE: sets the D-SACK
+        stack.count(TcpMib.TcpExtDelayedACKLost);
+        enterQuickAck();
+        sendAck();
+      } else if (SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
+        enterQuickAck();
         ackScheduled = true;
       }
       return;
