@@ -379,6 +379,14 @@ public final class SocketApi implements SocketEvents, EventHandler {
       f.socket.disconnectSynSent(); // inet_shutdown: tcp_disconnect for any how, returns 0
       return SysResult.ok(0);
     }
+    if (st == TcpState.LISTEN) {
+      // inet_shutdown, case TCP_LISTEN: only a shutdown of the receive side does anything, and
+      // then it is tcp_disconnect: the listener stops listening.
+      if (how != SHUT_WR) {
+        f.socket.disconnectListener();
+      }
+      return SysResult.ok(0);
+    }
     if (how != SHUT_WR) {
       f.socket.shutdownRead();
     }

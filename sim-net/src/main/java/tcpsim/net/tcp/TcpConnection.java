@@ -717,6 +717,19 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
+   * shutdown(SHUT_RD or SHUT_RDWR) on a listener (inet_shutdown, case TCP_LISTEN, ->
+   * tcp_disconnect -> inet_csk_listen_stop): it stops listening as close() would, pending
+   * requests vanish and queued children are reset, but the descriptor stays open and the port it
+   * was bound to stays held (SOCK_BINDPORT_LOCK).
+   */
+  public void disconnectListener() {
+    checkState(state == LISTEN, "disconnectListener in %s", state);
+    listener.closeAll();
+    setState(CLOSE, "shutdown(SHUT_RD) in LISTEN");
+    stack.stopListening(this);
+  }
+
+  /**
    * shutdown() while SYN-SENT (inet_shutdown -> tcp_disconnect), whatever {@code how}: the
    * attempt ends quietly (tcp_need_reset is false in SYN-SENT, so no RST) and a pending connect
    * sees ECONNRESET.

@@ -768,14 +768,19 @@ public final class TcpStack implements Transport {
     }
   }
 
+  /** A listener stops listening but keeps its port (tcp_disconnect on a listener). */
+  void stopListening(TcpConnection c) {
+    if (listeners.get(c.localPort) == c) {
+      listeners.remove(c.localPort);
+    }
+  }
+
   /** The application let go of the socket and it is closed: its port is free. */
   void release(TcpConnection c) {
     if (c.state != TcpState.CLOSE) {
       return;
     }
-    if (listeners.get(c.localPort) == c) {
-      listeners.remove(c.localPort);
-    }
+    stopListening(c);
     if (c.bound) {
       List<TcpConnection> holders = ports.get(c.localPort);
       if (holders != null) {

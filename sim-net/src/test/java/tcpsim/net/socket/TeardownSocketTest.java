@@ -159,4 +159,18 @@ class TeardownSocketTest extends SocketStoryTest {
     assertEquals("0", client.recv(fds[0], new byte[10], 0, 10).toString());
     assertEquals(TcpState.FIN_WAIT2, client.socketOf(fds[0]).state());
   }
+
+  @Test
+  void shutdownRdOnAListenerStopsItListeningButKeepsTheDescriptor() {
+    int l = listening(8080);
+    assertTrue(server.shutdown(l, SocketApi.SHUT_WR).isOk()); // inet_shutdown: nothing for a listener
+    assertEquals(TcpState.LISTEN, server.socketOf(l).state());
+    assertTrue(server.shutdown(l, SocketApi.SHUT_RD).isOk()); // tcp_disconnect -> inet_csk_listen_stop
+    assertEquals(TcpState.CLOSE, server.socketOf(l).state());
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, r -> log("connect = " + r));
+    net.runFor(Nanos.millis(100));
+    assertEquals(List.of("0.020000 connect = -1 ECONNREFUSED (Connection refused)"), story);
+    assertTrue(server.close(l).isOk());
+  }
 }
