@@ -344,6 +344,11 @@ public final class SocketApi implements SocketEvents, EventHandler {
     if (n > 0) {
       return SysResult.ok(n);
     }
+    if (s.peerFinReceived()) {
+      // tcp_recvmsg_locked: SOCK_DONE (set by tcp_fin) ends the read before sk_err is looked at,
+      // so after the peer's FIN a later RST's error is left for the next send.
+      return SysResult.ok(0);
+    }
     Errno err = s.takeError();
     if (err != null) {
       return SysResult.error(err);

@@ -173,4 +173,25 @@ class TeardownSocketTest extends SocketStoryTest {
     assertEquals(List.of("0.020000 connect = -1 ECONNREFUSED (Connection refused)"), story);
     assertTrue(server.close(l).isOk());
   }
+
+  @Test
+  void afterThePeersFinAReadReturnsZeroAndLeavesTheRstsErrorToSend() {
+    int[] fds = connected();
+    server.shutdown(fds[1], SocketApi.SHUT_WR); // the server's FIN: the client is in CLOSE_WAIT
+    net.runFor(Nanos.millis(100));
+    client.shutdown(fds[0], SocketApi.SHUT_WR); // the client's FIN: LAST_ACK
+    assertEquals(TcpState.LAST_ACK, client.socketOf(fds[0]).state());
+    server.setLinger(fds[1], true, 0);
+    server.close(fds[1]); // the server aborts: its RST reaches the client in LAST_ACK
+    net.runFor(Nanos.millis(100));
+    log("recv = " + client.recv(fds[0], new byte[10], 0, 10));
+    log("send = " + client.send(fds[0], null, 0, 10));
+    log("send = " + client.send(fds[0], null, 0, 10));
+    // tcp_reset gives ECONNRESET outside CLOSE_WAIT; tcp_recvmsg_locked returns 0 on SOCK_DONE
+    // (the FIN) before it looks at sk_err, so the first send gets the error.
+    assertEquals(List.of(
+        "0.300000 recv = 0",
+        "0.300000 send = -1 ECONNRESET (Connection reset by peer)",
+        "0.300000 send = -1 EPIPE (Broken pipe)"), story);
+  }
 }
