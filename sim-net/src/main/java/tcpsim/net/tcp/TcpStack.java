@@ -809,6 +809,8 @@ public final class TcpStack implements Transport {
     c.sndBufLocked = listening.sndBufLocked;
     c.rcvBuf = listening.rcvBuf;
     c.rcvBufLocked = listening.rcvBufLocked;
+    c.lingerOn = listening.lingerOn; // sk_clone_lock copies SOCK_LINGER and sk_lingertime
+    c.lingerSeconds = listening.lingerSeconds;
     c.iss = req.iss;
     c.sndUna = req.iss;
     c.sndNxt = req.iss + 1;

@@ -194,4 +194,20 @@ class TeardownSocketTest extends SocketStoryTest {
         "0.300000 send = -1 ECONNRESET (Connection reset by peer)",
         "0.300000 send = -1 EPIPE (Broken pipe)"), story);
   }
+
+  @Test
+  void soLingerZeroOnTheListenerIsInheritedSoClosingTheAcceptedSocketResets() {
+    int l = listening(8080);
+    server.setLinger(l, true, 0);
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, r -> {});
+    net.runFor(Nanos.millis(100));
+    int s = server.accept(l).intValue();
+    // inet_csk_clone_lock -> sk_clone_lock copies sk_flags (SOCK_LINGER) and sk_lingertime.
+    assertArrayEquals(new int[] {1, 0}, server.getLinger(s).value());
+    net.wire.clear();
+    server.close(s);
+    net.runFor(Nanos.millis(100));
+    assertEquals("0.100000 b > R. 1:1(0) ack 1 win 510", net.wireWithoutOptions().get(0));
+  }
 }
