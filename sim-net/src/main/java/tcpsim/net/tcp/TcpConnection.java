@@ -778,6 +778,12 @@ public final class TcpConnection implements EventHandler {
       if (!seg.has(RST)) {
         stack.sendReset(seg);
       }
+      if (retransmits == 0) {
+        // tcp_rcv_synsent_state_process: "Previous FIN/ACK or RST/ACK might be ignored", so
+        // before any retransmission the SYN timer is re-armed at TCP_TIMEOUT_MIN (2 jiffies):
+        // the SYN goes out again almost at once.
+        resetXmitTimer(XMIT_RTO, 2 * JIFFY_NANOS);
+      }
       stack.drop(seg, DropReason.TCP_INVALID_ACK_SEQUENCE);
       return;
     }
