@@ -544,6 +544,7 @@ public final class SocketApi implements SocketEvents, EventHandler {
         }
         s.setUserTimeoutMs(value);
       }
+      case TCP_LINGER2 -> s.setLinger2Seconds(value);
     }
     return SysResult.ok(0);
   }
@@ -570,6 +571,7 @@ public final class SocketApi implements SocketEvents, EventHandler {
       case TCP_KEEPINTVL -> s.keepIntvlSeconds();
       case TCP_KEEPCNT -> s.keepCount();
       case TCP_USER_TIMEOUT -> s.userTimeoutMs();
+      case TCP_LINGER2 -> s.linger2Seconds();
     };
     return SysResult.ok(v);
   }

@@ -132,6 +132,8 @@ public final class TcpConnection implements EventHandler {
   boolean lingerOn;
   int lingerSeconds;
   int userTimeoutMs;
+  /** TCP_LINGER2 (tp->linger2) in seconds: 0 unset (tcp_fin_timeout applies), -1 negative. */
+  int linger2Seconds;
   int keepIdleSeconds;
   int keepIntvlSeconds;
   int keepCnt;
@@ -385,6 +387,19 @@ public final class TcpConnection implements EventHandler {
   public void setKeepCount(int n) { keepCnt = n; }
   public int userTimeoutMs() { return userTimeoutMs; }
   public void setUserTimeoutMs(int ms) { userTimeoutMs = ms; }
+
+  /**
+   * TCP_LINGER2 (do_tcp_setsockopt): a negative value forbids an orphaned FIN-WAIT-2, 0 falls
+   * back to tcp_fin_timeout, and a value is capped at TCP_FIN_TIMEOUT_MAX (120 s).
+   */
+  public void setLinger2Seconds(int seconds) {
+    linger2Seconds = seconds < 0 ? -1 : Math.min(seconds, 120);
+  }
+
+  /** TCP_LINGER2 as getsockopt reports it: tcp_fin_timeout while unset, -1 when negative. */
+  public int linger2Seconds() {
+    return linger2Seconds != 0 ? linger2Seconds : stack.sysctls().finTimeoutSeconds();
+  }
 
   /** TCP_MAXSEG as getsockopt reports it: the user's value before connecting, else mss_cache. */
   public int maxSegment() {
@@ -655,6 +670,14 @@ public final class TcpConnection implements EventHandler {
           return;
         }
         if (hadSendShutdown) {
+          if (state == FIN_WAIT2 && linger2Seconds < 0) {
+            // tcp_close in FIN-WAIT-2 with TCP_LINGER2 < 0: no orphan may wait there, so RST
+            // (TcpExtTCPAbortOnLinger).
+            stack.count(TcpMib.TcpExtTCPAbortOnLinger);
+            sendActiveReset();
+            destroy("close in FIN-WAIT-2 with TCP_LINGER2 < 0", null);
+            return;
+          }
           maybeOrphanFinWait2(false);
           return;
         }
@@ -704,9 +727,10 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
-  /** tcp_fin_time: tcp_fin_timeout, but at least 3.5 RTO ((rto << 2) - (rto >> 1)). */
+  /** tcp_fin_time: TCP_LINGER2 or tcp_fin_timeout, but at least 3.5 RTO ((rto << 2) - (rto >> 1)). */
   private long finTimeNanos() {
-    long finTimeout = Nanos.seconds(stack.sysctls().finTimeoutSeconds());
+    long finTimeout = Nanos.seconds(linger2Seconds > 0 ? linger2Seconds
+        : stack.sysctls().finTimeoutSeconds());
     long rto = rtt.rtoNanos();
     return Math.max(finTimeout, (rto << 2) - (rto >> 1));
   }
@@ -1008,6 +1032,14 @@ public final class TcpConnection implements EventHandler {
       case FIN_WAIT1 -> {
         if (finAcked()) {
           setState(FIN_WAIT2, "our FIN acknowledged");
+          if (orphan && linger2Seconds < 0) {
+            // tcp_rcv_state_process, TCP_FIN_WAIT1: an orphan with TCP_LINGER2 < 0 may not wait
+            // in FIN-WAIT-2: tcp_done, and the caller answers this segment with a RST.
+            stack.count(TcpMib.TcpExtTCPAbortOnData);
+            stack.sendReset(seg);
+            destroy("TCP_LINGER2 < 0: no orphaned FIN-WAIT-2", null);
+            return false;
+          }
           maybeOrphanFinWait2(seg.has(FIN));
           if (timeWait != null) {
             notifyApp();

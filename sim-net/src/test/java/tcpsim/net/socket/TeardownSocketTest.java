@@ -210,4 +210,48 @@ class TeardownSocketTest extends SocketStoryTest {
     net.runFor(Nanos.millis(100));
     assertEquals("0.100000 b > R. 1:1(0) ack 1 win 510", net.wireWithoutOptions().get(0));
   }
+
+  @Test
+  void tcpLinger2SetsTheOrphanedFinWait2LifetimeInPlaceOfTcpFinTimeout() {
+    int[] fds = connected();
+    assertEquals(60, client.getsockopt(fds[0], SocketOption.TCP_LINGER2).intValue());
+    client.setsockopt(fds[0], SocketOption.TCP_LINGER2, 2);
+    client.close(fds[0]); // the server's ACK of the FIN comes at 0.114 s
+    net.runFor(Nanos.millis(100));
+    assertEquals(TcpState.FIN_WAIT2, client.stack().timeWaitSockets().get(0).state());
+    // tcp_fin_time: linger2 (2 s) instead of tcp_fin_timeout (60 s); the entry's timer lands on
+    // the timer wheel's step, so it is gone some ms after 2.114 s.
+    net.runFor(Nanos.millis(2_100));
+    assertTrue(client.stack().timeWaitSockets().isEmpty());
+  }
+
+  @Test
+  void tcpLinger2NegativeEndsAnOrphanWhenItsFinIsAckedWithARst() {
+    int[] fds = connected();
+    client.setsockopt(fds[0], SocketOption.TCP_LINGER2, -1);
+    assertEquals(-1, client.getsockopt(fds[0], SocketOption.TCP_LINGER2).intValue());
+    client.close(fds[0]);
+    net.runFor(Nanos.millis(100));
+    // tcp_rcv_state_process, TCP_FIN_WAIT1: an orphan with linger2 < 0 ends at the ACK of its FIN
+    // and that ACK is answered with a RST.
+    assertEquals(List.of(
+        "0.100000 a > F. 1:1(0) ack 1 win 502",
+        "0.114000 b > . 1:1(0) ack 2 win 510",
+        "0.124000 a > R 2:2(0) win 0"), net.wireWithoutOptions().subList(0, 3));
+    assertTrue(client.stack().timeWaitSockets().isEmpty());
+    assertEquals(1, client.stack().counter(TcpMib.TcpExtTCPAbortOnData));
+  }
+
+  @Test
+  void tcpLinger2NegativeMakesCloseInFinWait2AnAbort() {
+    int[] fds = connected();
+    client.shutdown(fds[0], SocketApi.SHUT_WR);
+    net.runFor(Nanos.millis(100));
+    assertEquals(TcpState.FIN_WAIT2, client.socketOf(fds[0]).state());
+    client.setsockopt(fds[0], SocketOption.TCP_LINGER2, -1);
+    net.wire.clear();
+    client.close(fds[0]); // tcp_close: no orphan may wait in FIN-WAIT-2, so RST
+    assertEquals(List.of("0.200000 a > R. 2:2(0) ack 1 win 502"), net.wireWithoutOptions());
+    assertEquals(1, client.stack().counter(TcpMib.TcpExtTCPAbortOnLinger));
+  }
 }
