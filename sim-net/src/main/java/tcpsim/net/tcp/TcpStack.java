@@ -275,8 +275,8 @@ public final class TcpStack implements Transport {
       return null;
     }
     TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddr, c.localPort, c.remoteAddr,
-        c.remotePort, sndNxt, rcvNxt, window, c.tsOk, c.tsOffset, c.tsRecent,
-        c.tsOk ? c.tsRecentStampNanos : 0, c.reuseAddr, substate);
+        c.remotePort, sndNxt, rcvNxt, window, c.rcv.receiveWindow(), c.tsOk, c.tsOffset,
+        c.tsRecent, c.tsOk ? c.tsRecentStampNanos : 0, c.reuseAddr, substate);
     long k = key(c.remoteAddr, c.localPort, c.remotePort);
     if (c.hashed) {
       connections.remove(k);

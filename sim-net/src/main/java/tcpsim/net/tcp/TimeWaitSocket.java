@@ -60,6 +60,8 @@ public final class TimeWaitSocket implements EventHandler {
   int rcvNxt;
   /** The 16-bit window field of our ACKs (tw_rcv_wnd >> tw_rcv_wscale). */
   final int window;
+  /** tw_rcv_wnd: the receive window left when the entry was made, bytes (tcp_receive_window). */
+  final int rcvWndBytes;
   final boolean tsOk;
   final int tsOffset;
   int tsRecent;
@@ -77,7 +79,7 @@ public final class TimeWaitSocket implements EventHandler {
   private boolean killRequested;
 
   TimeWaitSocket(TcpStack stack, int localAddr, int localPort, int remoteAddr, int remotePort,
-      int sndNxt, int rcvNxt, int window, boolean tsOk, int tsOffset, int tsRecent,
+      int sndNxt, int rcvNxt, int window, int rcvWndBytes, boolean tsOk, int tsOffset, int tsRecent,
       long tsRecentStampNanos, boolean reuseAddr, TcpState substate) {
     if (substate != TcpState.TIME_WAIT && substate != TcpState.FIN_WAIT2) {
       throw new IllegalArgumentException("a timewait socket is TIME_WAIT or FIN_WAIT2, not "
@@ -91,6 +93,7 @@ public final class TimeWaitSocket implements EventHandler {
     this.sndNxt = sndNxt;
     this.rcvNxt = rcvNxt;
     this.window = window;
+    this.rcvWndBytes = rcvWndBytes;
     this.tsOk = tsOk;
     this.tsOffset = tsOffset;
     this.tsRecent = tsRecent;
@@ -261,12 +264,12 @@ public final class TimeWaitSocket implements EventHandler {
     return k;
   }
 
-  /** tcp_in_window for the FIN-WAIT-2 substate: [rcv_nxt, rcv_nxt + rcv_wnd]. */
+  /** tcp_in_window for the FIN-WAIT-2 substate: [rcv_nxt, rcv_nxt + tw_rcv_wnd], in bytes. */
   private boolean inWindow(int seq, int end) {
     if (seq == rcvNxt) {
       return true;
     }
-    int wnd = window;
+    int wnd = rcvWndBytes;
     return SeqNum.gt(end, rcvNxt) && SeqNum.le(seq, rcvNxt + wnd);
   }
 

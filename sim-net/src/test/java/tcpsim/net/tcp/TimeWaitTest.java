@@ -149,6 +149,24 @@ class TimeWaitTest {
   }
 
   @Test
+  void anOrphanedFinWait2JudgesTheWindowInBytesNotByTheScaledWindowField() {
+    TwoStacks t = new TwoStacks(112);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].close(); // b stays in CLOSE-WAIT: a is an orphaned FIN-WAIT-2 entry
+    t.runFor(Nanos.millis(100));
+    TimeWaitSocket tw = cs[0].timeWaitSocket();
+    assertEquals(TcpState.FIN_WAIT2, tw.state());
+    assertTrue(tw.window < 1000 && tw.rcvWndBytes > 1000, tw.window + " " + tw.rcvWndBytes);
+    t.wire.clear();
+    t.dropAll("a", s -> true);
+    // New data 1000 bytes past RCV.NXT: beyond the 16-bit window field, inside tw_rcv_wnd, so
+    // tcp_in_window takes it and new data for a closed socket draws a RST (TCP_TW_RST).
+    t.a.input(new Segment(tw.remoteAddr, tw.remotePort, tw.localAddr, tw.localPort,
+        tw.rcvNxt + 1000, tw.sndNxt, TcpFlags.ACK, 502, 0, TcpOptions.NONE, 10, null));
+    assertEquals(List.of("0.200000 a > R 2:2(0) win 0 (dropped)"), t.wireWithoutOptions());
+  }
+
+  @Test
   void pawsRejectsAnOldDuplicateInTimeWait() {
     TwoStacks t = new TwoStacks(104);
     TcpConnection[] cs = clientClosesFirst(t);
