@@ -727,7 +727,10 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
-  /** tcp_fin_time: TCP_LINGER2 or tcp_fin_timeout, but at least 3.5 RTO ((rto << 2) - (rto >> 1)). */
+  /**
+   * tcp_fin_time: TCP_LINGER2, else tcp_fin_timeout, but at least 3.5 RTO
+   * ((rto << 2) - (rto >> 1)).
+   */
   private long finTimeNanos() {
     long finTimeout = Nanos.seconds(linger2Seconds > 0 ? linger2Seconds
         : stack.sysctls().finTimeoutSeconds());

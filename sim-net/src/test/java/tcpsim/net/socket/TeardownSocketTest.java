@@ -163,9 +163,10 @@ class TeardownSocketTest extends SocketStoryTest {
   @Test
   void shutdownRdOnAListenerStopsItListeningButKeepsTheDescriptor() {
     int l = listening(8080);
-    assertTrue(server.shutdown(l, SocketApi.SHUT_WR).isOk()); // inet_shutdown: nothing for a listener
+    // inet_shutdown: SHUT_WR does nothing to a listener; SHUT_RD is tcp_disconnect.
+    assertTrue(server.shutdown(l, SocketApi.SHUT_WR).isOk());
     assertEquals(TcpState.LISTEN, server.socketOf(l).state());
-    assertTrue(server.shutdown(l, SocketApi.SHUT_RD).isOk()); // tcp_disconnect -> inet_csk_listen_stop
+    assertTrue(server.shutdown(l, SocketApi.SHUT_RD).isOk());
     assertEquals(TcpState.CLOSE, server.socketOf(l).state());
     int fd = client.socket().intValue();
     client.connect(fd, B_ADDR, 8080, r -> log("connect = " + r));
