@@ -32,6 +32,7 @@ final class LinuxConstants {
     put("TCP_KEEPIDLE", 4);
     put("TCP_KEEPINTVL", 5);
     put("TCP_KEEPCNT", 6);
+    put("TCP_LINGER2", 8);
     put("TCP_INFO", 11);
     put("TCP_USER_TIMEOUT", 18);
     put("O_RDONLY", 0);

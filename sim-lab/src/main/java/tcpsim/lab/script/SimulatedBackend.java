@@ -497,7 +497,7 @@ public final class SimulatedBackend implements ScriptBackend {
     boolean socketLevel = level != null && value(level) == 1;
     for (String n : new String[] {"SO_REUSEADDR", "SO_ERROR", "SO_SNDBUF", "SO_RCVBUF",
         "SO_KEEPALIVE", "SO_LINGER", "TCP_NODELAY", "TCP_MAXSEG", "TCP_KEEPIDLE", "TCP_KEEPINTVL",
-        "TCP_KEEPCNT", "TCP_INFO", "TCP_USER_TIMEOUT"}) {
+        "TCP_KEEPCNT", "TCP_INFO", "TCP_USER_TIMEOUT", "TCP_LINGER2"}) {
       if (n.startsWith("SO_") == socketLevel && LinuxConstants.value(n) == v) {
         return n;
       }

@@ -113,6 +113,17 @@ class SimulatedBackendTest {
   }
 
   @Test
+  void tcpLinger2ReportsTcpFinTimeoutUntilSetAndTakesANegativeValue() {
+    int fd = listen();
+    Expr[] ptr = {new Expr.Array(AT, List.of(i(0))), new Expr.Array(AT, List.of(i(4)))};
+    assertEquals(60L, returned("getsockopt", i(fd), sym("SOL_TCP"), sym("TCP_LINGER2"), ptr[0],
+        ptr[1]).intPointers().get(3));
+    assertEquals(0, returned("setsockopt", i(fd), i(6), i(8), i(-5), i(4)).ret()); // by number
+    assertEquals(-1L, returned("getsockopt", i(fd), sym("SOL_TCP"), sym("TCP_LINGER2"), ptr[0],
+        ptr[1]).intPointers().get(3));
+  }
+
+  @Test
   void callsAndOptionsTheStackDoesNotModelAreNamed() {
     assertEquals(new SyscallOutcome.Unsupported("system call epoll_create()"), call("epoll_create", i(1)));
     assertEquals(new SyscallOutcome.Unsupported("socket type SOCK_DGRAM (only SOCK_STREAM)"),

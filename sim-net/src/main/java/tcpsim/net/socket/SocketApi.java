@@ -344,6 +344,11 @@ public final class SocketApi implements SocketEvents, EventHandler {
     if (n > 0) {
       return SysResult.ok(n);
     }
+    if (s.peerFinReceived()) {
+      // tcp_recvmsg_locked: SOCK_DONE (set by tcp_fin) ends the read before sk_err is looked at,
+      // so after the peer's FIN a later RST's error is left for the next send.
+      return SysResult.ok(0);
+    }
     Errno err = s.takeError();
     if (err != null) {
       return SysResult.error(err);
@@ -377,6 +382,14 @@ public final class SocketApi implements SocketEvents, EventHandler {
     }
     if (st == TcpState.SYN_SENT) {
       f.socket.disconnectSynSent(); // inet_shutdown: tcp_disconnect for any how, returns 0
+      return SysResult.ok(0);
+    }
+    if (st == TcpState.LISTEN) {
+      // inet_shutdown, case TCP_LISTEN: only a shutdown of the receive side does anything, and
+      // then it is tcp_disconnect: the listener stops listening.
+      if (how != SHUT_WR) {
+        f.socket.disconnectListener();
+      }
       return SysResult.ok(0);
     }
     if (how != SHUT_WR) {
@@ -531,6 +544,7 @@ public final class SocketApi implements SocketEvents, EventHandler {
         }
         s.setUserTimeoutMs(value);
       }
+      case TCP_LINGER2 -> s.setLinger2Seconds(value);
     }
     return SysResult.ok(0);
   }
@@ -557,6 +571,7 @@ public final class SocketApi implements SocketEvents, EventHandler {
       case TCP_KEEPINTVL -> s.keepIntvlSeconds();
       case TCP_KEEPCNT -> s.keepCount();
       case TCP_USER_TIMEOUT -> s.userTimeoutMs();
+      case TCP_LINGER2 -> s.linger2Seconds();
     };
     return SysResult.ok(v);
   }

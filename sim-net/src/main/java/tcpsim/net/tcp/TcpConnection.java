@@ -138,6 +138,8 @@ public final class TcpConnection implements EventHandler {
   boolean lingerOn;
   int lingerSeconds;
   int userTimeoutMs;
+  /** TCP_LINGER2 (tp->linger2) in seconds: 0 unset (tcp_fin_timeout applies), -1 negative. */
+  int linger2Seconds;
   int keepIdleSeconds;
   int keepIntvlSeconds;
   int keepCnt;
@@ -396,6 +398,19 @@ public final class TcpConnection implements EventHandler {
   public void setKeepCount(int n) { keepCnt = n; }
   public int userTimeoutMs() { return userTimeoutMs; }
   public void setUserTimeoutMs(int ms) { userTimeoutMs = ms; }
+
+  /**
+   * TCP_LINGER2 (do_tcp_setsockopt): a negative value forbids an orphaned FIN-WAIT-2, 0 falls
+   * back to tcp_fin_timeout, and a value is capped at TCP_FIN_TIMEOUT_MAX (120 s).
+   */
+  public void setLinger2Seconds(int seconds) {
+    linger2Seconds = seconds < 0 ? -1 : Math.min(seconds, 120);
+  }
+
+  /** TCP_LINGER2 as getsockopt reports it: tcp_fin_timeout while unset, -1 when negative. */
+  public int linger2Seconds() {
+    return linger2Seconds != 0 ? linger2Seconds : stack.sysctls().finTimeoutSeconds();
+  }
 
   /** TCP_MAXSEG as getsockopt reports it: the user's value before connecting, else mss_cache. */
   public int maxSegment() {
@@ -666,6 +681,14 @@ public final class TcpConnection implements EventHandler {
           return;
         }
         if (hadSendShutdown) {
+          if (state == FIN_WAIT2 && linger2Seconds < 0) {
+            // tcp_close in FIN-WAIT-2 with TCP_LINGER2 < 0: no orphan may wait there, so RST
+            // (TcpExtTCPAbortOnLinger).
+            stack.count(TcpMib.TcpExtTCPAbortOnLinger);
+            sendActiveReset();
+            destroy("close in FIN-WAIT-2 with TCP_LINGER2 < 0", null);
+            return;
+          }
           maybeOrphanFinWait2(false);
           return;
         }
@@ -715,9 +738,13 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
-  /** tcp_fin_time: tcp_fin_timeout, but at least 3.5 RTO ((rto << 2) - (rto >> 1)). */
+  /**
+   * tcp_fin_time: TCP_LINGER2, else tcp_fin_timeout, but at least 3.5 RTO
+   * ((rto << 2) - (rto >> 1)).
+   */
   private long finTimeNanos() {
-    long finTimeout = Nanos.seconds(stack.sysctls().finTimeoutSeconds());
+    long finTimeout = Nanos.seconds(linger2Seconds > 0 ? linger2Seconds
+        : stack.sysctls().finTimeoutSeconds());
     long rto = rtt.rtoNanos();
     return Math.max(finTimeout, (rto << 2) - (rto >> 1));
   }
@@ -725,6 +752,19 @@ public final class TcpConnection implements EventHandler {
   /** SHUT_RD (tcp_shutdown): nothing is sent; reads return 0 from now on. */
   public void shutdownRead() {
     rcvShutdown = true;
+  }
+
+  /**
+   * shutdown(SHUT_RD or SHUT_RDWR) on a listener (inet_shutdown, case TCP_LISTEN, ->
+   * tcp_disconnect -> inet_csk_listen_stop): it stops listening as close() would, pending
+   * requests vanish and queued children are reset, but the descriptor stays open and the port it
+   * was bound to stays held (SOCK_BINDPORT_LOCK).
+   */
+  public void disconnectListener() {
+    checkState(state == LISTEN, "disconnectListener in %s", state);
+    listener.closeAll();
+    setState(CLOSE, "shutdown(SHUT_RD) in LISTEN");
+    stack.stopListening(this);
   }
 
   /**
@@ -775,6 +815,12 @@ public final class TcpConnection implements EventHandler {
       // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set)."
       if (!seg.has(RST)) {
         stack.sendReset(seg);
+      }
+      if (retransmits == 0) {
+        // tcp_rcv_synsent_state_process: "Previous FIN/ACK or RST/ACK might be ignored", so
+        // before any retransmission the SYN timer is re-armed at TCP_TIMEOUT_MIN (2 jiffies):
+        // the SYN goes out again almost at once.
+        resetXmitTimer(XMIT_RTO, 2 * JIFFY_NANOS);
       }
       stack.drop(seg, DropReason.TCP_INVALID_ACK_SEQUENCE);
       return;
@@ -1000,6 +1046,14 @@ public final class TcpConnection implements EventHandler {
       case FIN_WAIT1 -> {
         if (finAcked()) {
           setState(FIN_WAIT2, "our FIN acknowledged");
+          if (orphan && linger2Seconds < 0) {
+            // tcp_rcv_state_process, TCP_FIN_WAIT1: an orphan with TCP_LINGER2 < 0 may not wait
+            // in FIN-WAIT-2: tcp_done, and the caller answers this segment with a RST.
+            stack.count(TcpMib.TcpExtTCPAbortOnData);
+            stack.sendReset(seg);
+            destroy("TCP_LINGER2 < 0: no orphaned FIN-WAIT-2", null);
+            return false;
+          }
           maybeOrphanFinWait2(seg.has(FIN));
           if (timeWait != null) {
             notifyApp();
@@ -1041,8 +1095,17 @@ public final class TcpConnection implements EventHandler {
     }
     if (state != ESTABLISHED && state != FIN_WAIT1 && state != FIN_WAIT2
         && state != SYN_RECV) {
-      if (SeqNum.lt(seg.seq(), rcv.rcvNxt()) || len > 0) {
-        enterQuickAck(); // a retransmission of what we hold: ACK it at once
+      // tcp_rcv_state_process, CLOSE_WAIT/CLOSING/LAST_ACK: a segment at or beyond RCV.NXT comes
+      // after the peer's FIN and is ignored without an ACK; one from before it goes on to
+      // tcp_data_queue, where a retransmission of what we hold is ACKed at once with a D-SACK.
+      int end = seg.seq() + len + (seg.has(FIN) ? 1 : 0);
+      if (SeqNum.le(end, rcv.rcvNxt())) {
+        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0); // DUPLICATE: sets the D-SACK
+        stack.count(TcpMib.TcpExtDelayedACKLost);
+        enterQuickAck();
+        sendAck();
+      } else if (SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
+        enterQuickAck();
         ackScheduled = true;
       }
       return;

@@ -314,8 +314,8 @@ public final class TcpStack implements Transport {
       return null;
     }
     TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddr, c.localPort, c.remoteAddr,
-        c.remotePort, sndNxt, rcvNxt, window, c.tsOk, c.tsOffset, c.tsRecent,
-        c.tsOk ? c.tsRecentStampNanos : 0, c.reuseAddr, substate);
+        c.remotePort, sndNxt, rcvNxt, window, c.rcv.receiveWindow(), c.tsOk, c.tsOffset,
+        c.tsRecent, c.tsOk ? c.tsRecentStampNanos : 0, c.reuseAddr, substate);
     long k = key(c.remoteAddr, c.localPort, c.remotePort);
     if (c.hashed) {
       connections.remove(k);
@@ -807,14 +807,19 @@ public final class TcpStack implements Transport {
     }
   }
 
+  /** A listener stops listening but keeps its port (tcp_disconnect on a listener). */
+  void stopListening(TcpConnection c) {
+    if (listeners.get(c.localPort) == c) {
+      listeners.remove(c.localPort);
+    }
+  }
+
   /** The application let go of the socket and it is closed: its port is free. */
   void release(TcpConnection c) {
     if (c.state != TcpState.CLOSE) {
       return;
     }
-    if (listeners.get(c.localPort) == c) {
-      listeners.remove(c.localPort);
-    }
+    stopListening(c);
     if (c.bound) {
       List<TcpConnection> holders = ports.get(c.localPort);
       if (holders != null) {
@@ -843,6 +848,8 @@ public final class TcpStack implements Transport {
     c.sndBufLocked = listening.sndBufLocked;
     c.rcvBuf = listening.rcvBuf;
     c.rcvBufLocked = listening.rcvBufLocked;
+    c.lingerOn = listening.lingerOn; // sk_clone_lock copies SOCK_LINGER and sk_lingertime
+    c.lingerSeconds = listening.lingerSeconds;
     c.iss = req.iss;
     c.sndUna = req.iss;
     c.sndNxt = req.iss + 1;

@@ -60,6 +60,8 @@ public final class TimeWaitSocket implements EventHandler {
   int rcvNxt;
   /** The 16-bit window field of our ACKs (tw_rcv_wnd >> tw_rcv_wscale). */
   final int window;
+  /** tw_rcv_wnd: the receive window left when the entry was made, bytes (tcp_receive_window). */
+  final int rcvWndBytes;
   final boolean tsOk;
   final int tsOffset;
   int tsRecent;
@@ -79,7 +81,7 @@ public final class TimeWaitSocket implements EventHandler {
   private boolean killRequested;
 
   TimeWaitSocket(TcpStack stack, int localAddr, int localPort, int remoteAddr, int remotePort,
-      int sndNxt, int rcvNxt, int window, boolean tsOk, int tsOffset, int tsRecent,
+      int sndNxt, int rcvNxt, int window, int rcvWndBytes, boolean tsOk, int tsOffset, int tsRecent,
       long tsRecentStampNanos, boolean reuseAddr, TcpState substate) {
     if (substate != TcpState.TIME_WAIT && substate != TcpState.FIN_WAIT2) {
       throw new IllegalArgumentException("a timewait socket is TIME_WAIT or FIN_WAIT2, not "
@@ -93,6 +95,7 @@ public final class TimeWaitSocket implements EventHandler {
     this.sndNxt = sndNxt;
     this.rcvNxt = rcvNxt;
     this.window = window;
+    this.rcvWndBytes = rcvWndBytes;
     this.tsOk = tsOk;
     this.tsOffset = tsOffset;
     this.tsRecent = tsRecent;
@@ -170,8 +173,8 @@ public final class TimeWaitSocket implements EventHandler {
 
   /**
    * tcp_paws_reject: an older timestamp than TS.Recent marks an old duplicate (RFC 7323 §5.3),
-   * unless TS.Recent is older than 24 days; a RST is let through for TCP_PAWS_MSL (60 s) after
-   * TS.Recent was stored.
+   * unless TS.Recent is older than 24 days; a RST is let through only once TS.Recent is
+   * TCP_PAWS_MSL (60 s) old, so within 60 s an old-timestamped RST cannot end TIME-WAIT.
    */
   private boolean pawsReject(Segment seg) {
     if (!tsOk || tsRecentStampNanos == 0 || !seg.options().hasTimestamp()) {
@@ -185,8 +188,8 @@ public final class TimeWaitSocket implements EventHandler {
     if (ageSeconds >= 24L * 24 * 3600) {
       return false; // TCP_PAWS_24DAYS
     }
-    // TCP_PAWS_MSL: !time_after32(now, stamp + 60): a RST within 60 s of the stamp is taken.
-    return !(seg.has(RST) && ageSeconds <= 60);
+    // "we can relax time bounds for RST segments to MSL": !time_before32(now, stamp + 60).
+    return !(seg.has(RST) && ageSeconds >= 60);
   }
 
   private void storeTimestamp(Segment seg) {
@@ -209,7 +212,7 @@ public final class TimeWaitSocket implements EventHandler {
     if (substate == TcpState.FIN_WAIT2) {
       // "Just repeat all the checks of tcp_rcv_state_process() for FIN_WAIT2."
       if (paws || !inWindow(seg.seq(), end)) {
-        return oowAck();
+        return oowAck(seg);
       }
       if (seg.has(RST)) {
         killRequested = true; // goto kill
@@ -261,7 +264,7 @@ public final class TimeWaitSocket implements EventHandler {
       if (paws || seg.has(ACK)) {
         schedule(stack.timeWaitLenNanos());
       }
-      return oowAck();
+      return oowAck(seg);
     }
     return Verdict.TCP_TW_SUCCESS;
   }
@@ -273,17 +276,24 @@ public final class TimeWaitSocket implements EventHandler {
     return k;
   }
 
-  /** tcp_in_window for the FIN-WAIT-2 substate: [rcv_nxt, rcv_nxt + rcv_wnd]. */
+  /** tcp_in_window for the FIN-WAIT-2 substate: [rcv_nxt, rcv_nxt + tw_rcv_wnd], in bytes. */
   private boolean inWindow(int seq, int end) {
     if (seq == rcvNxt) {
       return true;
     }
-    int wnd = window;
+    int wnd = rcvWndBytes;
     return SeqNum.gt(end, rcvNxt) && SeqNum.le(seq, rcvNxt + wnd);
   }
 
-  /** tcp_timewait_check_oow_rate_limit: one out-of-window ACK per tcp_invalid_ratelimit. */
-  private Verdict oowAck() {
+  /**
+   * tcp_timewait_check_oow_rate_limit: one out-of-window ACK per tcp_invalid_ratelimit, but
+   * tcp_oow_rate_limited exempts a segment that occupies sequence space without a SYN (data or a
+   * FIN): "Data packets without SYNs are not likely part of an ACK loop".
+   */
+  private Verdict oowAck(Segment seg) {
+    if (seg.end() != seg.seq() && !seg.has(SYN)) {
+      return Verdict.TCP_TW_ACK;
+    }
     long now = stack.sim().now();
     long gap = Nanos.millis(stack.sysctls().value(Sysctl.TCP_INVALID_RATELIMIT));
     if (lastOowAckNanos != 0 && now - lastOowAckNanos < gap) {

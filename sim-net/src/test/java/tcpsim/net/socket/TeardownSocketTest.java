@@ -160,4 +160,100 @@ class TeardownSocketTest extends SocketStoryTest {
     assertEquals("0", client.recv(fds[0], new byte[10], 0, 10).toString());
     assertEquals(TcpState.FIN_WAIT2, client.socketOf(fds[0]).state());
   }
+
+  @Test
+  void shutdownRdOnAListenerStopsItListeningButKeepsTheDescriptor() {
+    int l = listening(8080);
+    // inet_shutdown: SHUT_WR does nothing to a listener; SHUT_RD is tcp_disconnect.
+    assertTrue(server.shutdown(l, SocketApi.SHUT_WR).isOk());
+    assertEquals(TcpState.LISTEN, server.socketOf(l).state());
+    assertTrue(server.shutdown(l, SocketApi.SHUT_RD).isOk());
+    assertEquals(TcpState.CLOSE, server.socketOf(l).state());
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, r -> log("connect = " + r));
+    net.runFor(Nanos.millis(100));
+    assertEquals(List.of("0.020000 connect = -1 ECONNREFUSED (Connection refused)"), story);
+    assertTrue(server.close(l).isOk());
+  }
+
+  @Test
+  void afterThePeersFinAReadReturnsZeroAndLeavesTheRstsErrorToSend() {
+    int[] fds = connected();
+    server.shutdown(fds[1], SocketApi.SHUT_WR); // the server's FIN: the client is in CLOSE_WAIT
+    net.runFor(Nanos.millis(100));
+    client.shutdown(fds[0], SocketApi.SHUT_WR); // the client's FIN: LAST_ACK
+    assertEquals(TcpState.LAST_ACK, client.socketOf(fds[0]).state());
+    server.setLinger(fds[1], true, 0);
+    server.close(fds[1]); // the server aborts: its RST reaches the client in LAST_ACK
+    net.runFor(Nanos.millis(100));
+    log("recv = " + client.recv(fds[0], new byte[10], 0, 10));
+    log("send = " + client.send(fds[0], null, 0, 10));
+    log("send = " + client.send(fds[0], null, 0, 10));
+    // tcp_reset gives ECONNRESET outside CLOSE_WAIT; tcp_recvmsg_locked returns 0 on SOCK_DONE
+    // (the FIN) before it looks at sk_err, so the first send gets the error.
+    assertEquals(List.of(
+        "0.300000 recv = 0",
+        "0.300000 send = -1 ECONNRESET (Connection reset by peer)",
+        "0.300000 send = -1 EPIPE (Broken pipe)"), story);
+  }
+
+  @Test
+  void soLingerZeroOnTheListenerIsInheritedSoClosingTheAcceptedSocketResets() {
+    int l = listening(8080);
+    server.setLinger(l, true, 0);
+    int fd = client.socket().intValue();
+    client.connect(fd, B_ADDR, 8080, r -> {});
+    net.runFor(Nanos.millis(100));
+    int s = server.accept(l).intValue();
+    // inet_csk_clone_lock -> sk_clone_lock copies sk_flags (SOCK_LINGER) and sk_lingertime.
+    assertArrayEquals(new int[] {1, 0}, server.getLinger(s).value());
+    net.wire.clear();
+    server.close(s);
+    net.runFor(Nanos.millis(100));
+    assertEquals("0.100000 b > R. 1:1(0) ack 1 win 510", net.wireWithoutOptions().get(0));
+  }
+
+  @Test
+  void tcpLinger2SetsTheOrphanedFinWait2LifetimeInPlaceOfTcpFinTimeout() {
+    int[] fds = connected();
+    assertEquals(60, client.getsockopt(fds[0], SocketOption.TCP_LINGER2).intValue());
+    client.setsockopt(fds[0], SocketOption.TCP_LINGER2, 2);
+    client.close(fds[0]); // the server's ACK of the FIN comes at 0.114 s
+    net.runFor(Nanos.millis(100));
+    assertEquals(TcpState.FIN_WAIT2, client.stack().timeWaitSockets().get(0).state());
+    // tcp_fin_time: linger2 (2 s) instead of tcp_fin_timeout (60 s); the entry's timer lands on
+    // the timer wheel's step, so it is gone some ms after 2.114 s.
+    net.runFor(Nanos.millis(2_100));
+    assertTrue(client.stack().timeWaitSockets().isEmpty());
+  }
+
+  @Test
+  void tcpLinger2NegativeEndsAnOrphanWhenItsFinIsAckedWithARst() {
+    int[] fds = connected();
+    client.setsockopt(fds[0], SocketOption.TCP_LINGER2, -1);
+    assertEquals(-1, client.getsockopt(fds[0], SocketOption.TCP_LINGER2).intValue());
+    client.close(fds[0]);
+    net.runFor(Nanos.millis(100));
+    // tcp_rcv_state_process, TCP_FIN_WAIT1: an orphan with linger2 < 0 ends at the ACK of its FIN
+    // and that ACK is answered with a RST.
+    assertEquals(List.of(
+        "0.100000 a > F. 1:1(0) ack 1 win 502",
+        "0.114000 b > . 1:1(0) ack 2 win 510",
+        "0.124000 a > R 2:2(0) win 0"), net.wireWithoutOptions().subList(0, 3));
+    assertTrue(client.stack().timeWaitSockets().isEmpty());
+    assertEquals(1, client.stack().counter(TcpMib.TcpExtTCPAbortOnData));
+  }
+
+  @Test
+  void tcpLinger2NegativeMakesCloseInFinWait2AnAbort() {
+    int[] fds = connected();
+    client.shutdown(fds[0], SocketApi.SHUT_WR);
+    net.runFor(Nanos.millis(100));
+    assertEquals(TcpState.FIN_WAIT2, client.socketOf(fds[0]).state());
+    client.setsockopt(fds[0], SocketOption.TCP_LINGER2, -1);
+    net.wire.clear();
+    client.close(fds[0]); // tcp_close: no orphan may wait in FIN-WAIT-2, so RST
+    assertEquals(List.of("0.200000 a > R. 2:2(0) ack 1 win 502"), net.wireWithoutOptions());
+    assertEquals(1, client.stack().counter(TcpMib.TcpExtTCPAbortOnLinger));
+  }
 }

@@ -66,6 +66,39 @@ class FinArrivesTest {
   }
 
   @Test
+  void aRetransmittedFinInCloseWaitIsReportedAsADsack() {
+    TwoStacks t = new TwoStacks(506);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[1].close();
+    t.runFor(Nanos.millis(100));
+    t.wire.clear();
+    t.a.input(fromPeer(cs[0], -1, cs[0].sndNxt, TcpFlags.FIN | TcpFlags.ACK, 0));
+    t.runFor(Nanos.millis(1));
+    // tcp_rcv_state_process lets a segment from before RCV.NXT on to tcp_data_queue, whose
+    // retransmission path sets a D-SACK (tcp_dsack_set) for the duplicate FIN (RFC 2883 §4).
+    assertEquals(1, t.wire.size());
+    assertTrue(t.wire.get(0).endsWith(",nop,nop,sack 1:2>"), t.wire.get(0));
+    assertEquals(1, t.a.counter(TcpMib.TcpExtDelayedACKLost));
+  }
+
+  @Test
+  void dataAfterThePeersFinIsDiscardedWithoutAnAck() {
+    TwoStacks t = new TwoStacks(507);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[1].close();
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.CLOSE_WAIT, cs[0].state());
+    t.wire.clear();
+    t.a.input(fromPeer(cs[0], 0, cs[0].sndNxt, TcpFlags.PSH | TcpFlags.ACK, 10));
+    t.runFor(Nanos.millis(100));
+    // tcp_rcv_state_process, case TCP_CLOSE_WAIT: a segment not before RCV.NXT breaks out before
+    // tcp_data_queue, and no ACK is scheduled: nothing is queued and nothing is sent.
+    assertEquals(List.of(), t.wire);
+    assertEquals(0, cs[0].readableBytes());
+    assertEquals(TcpState.CLOSE_WAIT, cs[0].state());
+  }
+
+  @Test
   void aFinThatAcksOursInFinWait1GoesStraightToTimeWait() {
     TwoStacks t = new TwoStacks(503);
     TcpConnection[] cs = DataTransferTest.established(t);

@@ -97,6 +97,23 @@ class ResetTest {
   }
 
   @Test
+  void aRstWithAWrongAckInSynSentIsDroppedAndTheSynGoesOutAgainAtOnce() {
+    TwoStacks t = new TwoStacks(70);
+    t.dropAll("a", s -> true); // b never hears from a: only the script's RST answers
+    TcpConnection c = t.listenAndConnect(8080)[0];
+    t.runFor(Nanos.millis(100));
+    t.wire.clear();
+    // A RST|ACK whose ACK is not ISS + 1: unacceptable in SYN-SENT (RFC 9293 §3.10.7.3).
+    t.a.input(new Segment(c.remoteAddress(), c.remotePort(), c.localAddress(), c.localPort(), 0,
+        c.iss + 100, TcpFlags.RST | TcpFlags.ACK, 0, 0, TcpOptions.NONE, 0, null));
+    assertEquals(TcpState.SYN_SENT, c.state());
+    t.runFor(Nanos.millis(20));
+    // tcp_rcv_synsent_state_process re-arms the SYN timer at TCP_TIMEOUT_MIN (2 jiffies, 8 ms).
+    assertEquals(List.of("0.108000 a > S 0:0(0) win 64240 (dropped)"), t.wireWithoutOptions());
+    assertNull(c.takeError());
+  }
+
+  @Test
   void aRstInClosingClosesTheSocket() {
     TwoStacks t = new TwoStacks(65);
     TcpConnection[] cs = DataTransferTest.established(t);

@@ -110,6 +110,63 @@ class TimeWaitTest {
   }
 
   @Test
+  void aRstWithAnOldTimestampCannotEndTimeWaitWithinTheMsl() {
+    TwoStacks t = new TwoStacks(110);
+    TcpConnection[] cs = clientClosesFirst(t);
+    TimeWaitSocket tw = cs[0].timeWaitSocket();
+    t.wire.clear();
+    // tcp_paws_reject lets a RST through only once TS.Recent is TCP_PAWS_MSL (60 s) old; this one
+    // is older than TS.Recent and comes at once, so even tcp_rfc1337=0 keeps TIME-WAIT.
+    t.a.input(fromPeer(tw, tw.rcvNxt, 0, TcpFlags.RST, ts(tw.tsRecent - 50, 0)));
+    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(List.of(), t.wire);
+    t.a.input(fromPeer(tw, tw.rcvNxt, 0, TcpFlags.RST, TcpOptions.NONE));
+    assertEquals(TcpState.CLOSE, cs[0].state()); // without a timestamp PAWS has nothing to reject
+  }
+
+  @Test
+  void outOfWindowAcksInTimeWaitAreRateLimitedButFinsAreNot() {
+    TwoStacks t = new TwoStacks(111);
+    TcpConnection[] cs = clientClosesFirst(t);
+    TimeWaitSocket tw = cs[0].timeWaitSocket();
+    t.runFor(Nanos.seconds(1) - t.sim.now());
+    t.wire.clear();
+    t.dropAll("a", s -> true); // keep b out of it
+    Segment bareAck = fromPeer(tw, tw.rcvNxt - 1, tw.sndNxt, TcpFlags.ACK, TcpOptions.NONE);
+    Segment fin = fromPeer(tw, tw.rcvNxt - 1, tw.sndNxt, TcpFlags.FIN | TcpFlags.ACK,
+        TcpOptions.NONE);
+    t.a.input(bareAck);
+    t.runFor(Nanos.millis(100));
+    t.a.input(bareAck); // within tcp_invalid_ratelimit (500 ms): no ACK
+    t.a.input(fin); // occupies sequence space: tcp_oow_rate_limited does not limit it
+    t.runFor(Nanos.millis(100));
+    t.a.input(fin);
+    assertEquals(List.of(
+        "1.000000 a > . 2:2(0) ack 2 win 502 (dropped)",
+        "1.100000 a > . 2:2(0) ack 2 win 502 (dropped)",
+        "1.200000 a > . 2:2(0) ack 2 win 502 (dropped)"), t.wireWithoutOptions());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPACKSkippedTimeWait));
+  }
+
+  @Test
+  void anOrphanedFinWait2JudgesTheWindowInBytesNotByTheScaledWindowField() {
+    TwoStacks t = new TwoStacks(112);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].close(); // b stays in CLOSE-WAIT: a is an orphaned FIN-WAIT-2 entry
+    t.runFor(Nanos.millis(100));
+    TimeWaitSocket tw = cs[0].timeWaitSocket();
+    assertEquals(TcpState.FIN_WAIT2, tw.state());
+    assertTrue(tw.window < 1000 && tw.rcvWndBytes > 1000, tw.window + " " + tw.rcvWndBytes);
+    t.wire.clear();
+    t.dropAll("a", s -> true);
+    // New data 1000 bytes past RCV.NXT: beyond the 16-bit window field, inside tw_rcv_wnd, so
+    // tcp_in_window takes it and new data for a closed socket draws a RST (TCP_TW_RST).
+    t.a.input(new Segment(tw.remoteAddr, tw.remotePort, tw.localAddr, tw.localPort,
+        tw.rcvNxt + 1000, tw.sndNxt, TcpFlags.ACK, 502, 0, TcpOptions.NONE, 10, null));
+    assertEquals(List.of("0.200000 a > R 2:2(0) win 0 (dropped)"), t.wireWithoutOptions());
+  }
+
+  @Test
   void pawsRejectsAnOldDuplicateInTimeWait() {
     TwoStacks t = new TwoStacks(104);
     TcpConnection[] cs = clientClosesFirst(t);
