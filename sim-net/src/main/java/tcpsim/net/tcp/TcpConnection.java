@@ -820,7 +820,7 @@ public final class TcpConnection implements EventHandler {
         // tcp_rcv_synsent_state_process: "Previous FIN/ACK or RST/ACK might be ignored", so
         // before any retransmission the SYN timer is re-armed at TCP_TIMEOUT_MIN (2 jiffies):
         // the SYN goes out again almost at once.
-        resetXmitTimer(XMIT_RTO, 2 * JIFFY_NANOS);
+        resetXmitTimer(XMIT_RTO, 2 * TcpTimeouts.jiffyNanos(stack.jiffyHz()));
       }
       stack.drop(seg, DropReason.TCP_INVALID_ACK_SEQUENCE);
       return;

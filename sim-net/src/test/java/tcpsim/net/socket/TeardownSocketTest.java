@@ -218,11 +218,11 @@ class TeardownSocketTest extends SocketStoryTest {
     int[] fds = connected();
     assertEquals(60, client.getsockopt(fds[0], SocketOption.TCP_LINGER2).intValue());
     client.setsockopt(fds[0], SocketOption.TCP_LINGER2, 2);
-    client.close(fds[0]); // the server's ACK of the FIN comes at 0.114 s
+    client.close(fds[0]); // the server's ACK of the FIN comes at 0.112 s
     net.runFor(Nanos.millis(100));
     assertEquals(TcpState.FIN_WAIT2, client.stack().timeWaitSockets().get(0).state());
     // tcp_fin_time: linger2 (2 s) instead of tcp_fin_timeout (60 s); the entry's timer lands on
-    // the timer wheel's step, so it is gone some ms after 2.114 s.
+    // the timer wheel's step, so it is gone some ms after 2.112 s.
     net.runFor(Nanos.millis(2_100));
     assertTrue(client.stack().timeWaitSockets().isEmpty());
   }
@@ -238,8 +238,8 @@ class TeardownSocketTest extends SocketStoryTest {
     // and that ACK is answered with a RST.
     assertEquals(List.of(
         "0.100000 a > F. 1:1(0) ack 1 win 502",
-        "0.114000 b > . 1:1(0) ack 2 win 510",
-        "0.124000 a > R 2:2(0) win 0"), net.wireWithoutOptions().subList(0, 3));
+        "0.112000 b > . 1:1(0) ack 2 win 510",
+        "0.122000 a > R 2:2(0) win 0"), net.wireWithoutOptions().subList(0, 3));
     assertTrue(client.stack().timeWaitSockets().isEmpty());
     assertEquals(1, client.stack().counter(TcpMib.TcpExtTCPAbortOnData));
   }
