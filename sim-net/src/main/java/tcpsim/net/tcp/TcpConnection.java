@@ -762,6 +762,12 @@ public final class TcpConnection implements EventHandler {
     boolean hasAck = seg.has(ACK);
     if (hasAck && (SeqNum.le(seg.ack(), iss) || SeqNum.gt(seg.ack(), sndNxt))) {
       // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set)."
+      // Linux also brings the SYN's retransmission forward to TCP_TIMEOUT_MIN while it has not
+      // been resent: the peer may have ignored our earlier reset or FIN (the "Previous FIN/ACK or
+      // RST/ACK might be ignored" case of tcp_rcv_synsent_state_process).
+      if (retransmits == 0) {
+        resetXmitTimer(XMIT_RTO, TIMEOUT_MIN_NANOS);
+      }
       if (!seg.has(RST)) {
         stack.sendReset(seg);
       }

@@ -3,10 +3,13 @@ package tcpsim.net.tcp;
 import static org.junit.jupiter.api.Assertions.*;
 import static tcpsim.net.tcp.TwoStacks.B_ADDR;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.socket.Errno;
+import tcpsim.net.wire.Segment;
 import tcpsim.net.wire.TcpFlags;
+import tcpsim.net.wire.TcpOptions;
 
 class HandshakeTest {
   @Test
@@ -38,6 +41,26 @@ class HandshakeTest {
         "0.010000 b > R. 0:0(0) ack 1 win 0");
     assertEquals(TcpState.CLOSE, c.state());
     assertEquals(Errno.ECONNREFUSED, c.takeError());
+  }
+
+  @Test
+  void aResetWithABadAckInSynSentIsDroppedAndTheSynGoesAgainAfterTwoTicks() {
+    // tcp_rcv_synsent_state_process: an unacceptable ACK with RST is dropped without a reply, and
+    // while the SYN has not been retransmitted its timer is cut to TCP_TIMEOUT_MIN (8 ms at 250 Hz).
+    TwoStacks t = new TwoStacks(4);
+    t.drop("a", TwoStacks.flags(TcpFlags.SYN), 1);
+    TcpConnection c = t.listenAndConnect(8080)[0];
+    t.a.input(new Segment(B_ADDR, 8080, c.localAddress(), c.localPort(), 0, c.iss + 100,
+        TcpFlags.RST | TcpFlags.ACK, 0, 0, TcpOptions.NONE, 0, null));
+    assertEquals(TcpState.SYN_SENT, c.state());
+    t.runFor(Nanos.millis(100));
+    assertEquals(List.of(
+        "0.000000 a > S 0:0(0) win 64240 (dropped)",
+        "0.008000 a > S 0:0(0) win 64240",
+        "0.018000 b > S. 0:0(0) ack 1 win 65160",
+        "0.028000 a > . 1:1(0) ack 1 win 502"), t.wireWithoutOptions());
+    assertEquals(TcpState.ESTABLISHED, c.state());
+    assertNull(c.takeError());
   }
 
   @Test
