@@ -1972,13 +1972,21 @@ public final class TcpConnection implements EventHandler {
     armProbeTimer();
   }
 
-  /** tcp_check_probe_timer / tcp_probe0_when: RTO << backoff, at most 120 s. */
+  /**
+   * tcp_check_probe_timer / tcp_probe0_when: RTO << backoff, at most 120 s; once probing has
+   * started, no later than TCP_USER_TIMEOUT allows (tcp_clamp_probe0_to_user_timeout, called by
+   * tcp_send_probe0 and tcp_ack_probe).
+   */
   private void armProbeTimer() {
     if (xmitKind == XMIT_PROBE0 && sim.isPending(xmitTimer)) {
       return;
     }
-    resetXmitTimer(XMIT_PROBE0,
-        TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS));
+    long when = TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS);
+    if (probesOut > 0) {
+      when = TcpTimeouts.clampProbe0ToUserTimeoutNanos(when, sim.now() - probesStampNanos,
+          Nanos.millis(userTimeoutMs), TIMEOUT_MIN_NANOS);
+    }
+    resetXmitTimer(XMIT_PROBE0, when);
   }
 
   /**

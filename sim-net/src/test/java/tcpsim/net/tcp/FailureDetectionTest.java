@@ -6,6 +6,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.socket.Errno;
+import tcpsim.net.wire.Segment;
+import tcpsim.net.wire.TcpFlags;
+import tcpsim.net.wire.TcpOptions;
 
 class FailureDetectionTest {
   @Test
@@ -63,6 +66,29 @@ class FailureDetectionTest {
     // transmission before the first RTO, the probe's (retrans_stamp in tcp_retransmit_skb), so
     // the last RTO is clamped to 0.32 + 5 = 5.32 s (tcp_clamp_rto_to_user_timeout) and gives up.
     assertEquals("[0.100000, 0.320000, 0.540000, 0.980000, 1.860000, 3.620000]",
+        t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
+  }
+
+  @Test
+  void tcpUserTimeoutEndsZeroWindowProbingWhenItRunsOutNotAtTheNextBackedOffProbe() {
+    TwoStacks t = new TwoStacks(53);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    TcpConnection a = cs[0];
+    a.setUserTimeoutMs(1000);
+    // b closes its window; a's probes then go unanswered.
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        a.rcv.rcvNxt(), a.sndUna, TcpFlags.ACK, 0, 0, TcpOptions.NONE, 0, null));
+    t.dropAll("a", s -> true);
+    a.send(null, 0, 10);
+    t.runFor(Nanos.millis(1200));
+    assertEquals(TcpState.ESTABLISHED, a.state());
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.CLOSE, a.state());
+    assertEquals(Errno.ETIMEDOUT, a.takeError());
+    // Probes at 0.32 (the first probe timer: icsk_probes_tstamp) and 0.76; the next would be due
+    // 0.88 s later, but tcp_clamp_probe0_to_user_timeout arms it for 0.32 + 1 s, and that timer
+    // gives up (tcp_probe_timer). Measured on 6.18: ETIMEDOUT 1.02 s after the first probe.
+    assertEquals("[0.320000, 0.760000]",
         t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
   }
 
