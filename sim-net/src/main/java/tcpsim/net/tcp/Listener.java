@@ -267,13 +267,16 @@ public final class Listener {
     int peerWscale = (bits & 0xf) == TS_NO_WSCALE ? -1 : bits & 0xf;
     boolean sack = ts && (bits & TS_SACK_BIT) != 0;
     ReceiveBuffer window = new ReceiveBuffer(clientIsn, owner.rcvBuf, false);
-    int rcvWnd = window.chooseInitialWindow(
-        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), peerWscale >= 0,
+    int rcvWnd = window.chooseInitialWindow(MSS_TABLE[mssIndex], peerWscale >= 0,
         owner.rcvBufLocked, s.rmemMax(), s.coreRmemMax());
     RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), cookie, clientIsn,
         MSS_TABLE[mssIndex], peerWscale, sack, ts, ts ? o.tsVal() : 0, tsOffset, rcvWnd,
         peerWscale >= 0 ? window.rcvWscale() : 0);
     req.synAckSentNanos = -1; // no request timed the SYN-ACK: the RTT comes from the TS echo
+    // cookie_v4_check sizes the window with the MSS the cookie encodes (req->mss), not with our
+    // own MSS less the timestamps as tcp_openreq_init_rwin does: the space is rounded down to a
+    // multiple of 1460, not 1448, so the child advertises a little less.
+    req.windowMss = MSS_TABLE[mssIndex];
     TcpConnection child = stack.createChild(owner, req);
     child.parent = this;
     child.segmentArrives(seg);
