@@ -100,9 +100,10 @@ public final class Listener {
   private void connRequest(Segment seg, long key) {
     TcpSysctls s = stack.sysctls();
     boolean wantCookie = false;
-    if (s.syncookies() == 2 || synQueue.size() >= maxAckBacklog) {
-      // inet_csk_reqsk_queue_is_full / tcp_syn_flood_action: a SYN cookie instead of a request
-      // under tcp_syncookies (1: on overflow, 2: always), else the SYN is dropped.
+    if (s.syncookies() == 2 || synQueue.size() > maxAckBacklog) {
+      // inet_csk_reqsk_queue_is_full (qlen > sk_max_ack_backlog in 6.x, as for the accept queue)
+      // / tcp_syn_flood_action: a SYN cookie instead of a request under tcp_syncookies (1: on
+      // overflow, 2: always), else the SYN is dropped.
       if (s.syncookies() == 0) {
         stack.count(TcpMib.TcpExtTCPReqQFullDrop);
         stack.drop(seg, DropReason.TCP_REQQFULLDROP);
