@@ -1915,7 +1915,10 @@ public final class TcpConnection implements EventHandler {
       rtt.backoff();
     }
     synSentNanos = -1; // Karn: no RTT sample from a retransmitted SYN
-    resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
+    // tcp_retransmit_timer re-arms through tcp_clamp_rto_to_user_timeout in every state, so
+    // TCP_USER_TIMEOUT ends a connect() on time, counted from the first SYN (retrans_stamp).
+    resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
+        firstSynNanos, Nanos.millis(userTimeoutMs), JIFFY_NANOS));
   }
 
   /**
