@@ -44,7 +44,9 @@ import tcpsim.net.wire.TcpOptions;
  *
  * <p>Differences from packetdrill: segments the stack sends after the last expected line are not
  * reported (packetdrill's sniffer stops there too); poll's {@code revents} and other struct
- * results are left to the backend; any script time beyond {@link #TIME_LIMIT_NANOS} fails.
+ * results are left to the backend; any script time beyond {@link #TIME_LIMIT_NANOS} fails; a
+ * packet line may name another remote port ({@code remote_port N}) to play a second peer of the
+ * listener, each such flow with its own local ISN.
  */
 public final class ScriptRunner {
   public static final int LOCAL_ADDRESS = Ipv4.parse("192.168.0.1");
