@@ -1,6 +1,7 @@
 package tcpsim.lab.kernel;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tcpsim.core.time.Nanos;
@@ -15,16 +16,18 @@ import tcpsim.net.wire.TcpOptions;
  * a list of observations without times or timestamp values, in which two backends running the
  * same script can be compared entry by entry.
  *
- * <p>The local stack's sequence numbers are written relative to the ISN of its first SYN (as the
- * script writes them); the remote's are literal. TS val and ecr are left out of observations:
- * each stack's clock and offset are its own.
+ * <p>The local stack's sequence numbers are written relative to the ISN of its first SYN of each
+ * flow (as the script writes them); the remote's are literal. A segment of a flow other than the
+ * first one (a second remote port, {@code remote_port} in the script) names that port. TS val and
+ * ecr are left out of observations: each stack's clock and offset are its own.
  */
 public final class RecordingBackend implements ScriptBackend {
   private final ScriptBackend inner;
   private final List<String> transcript = new ArrayList<>();
   private final List<String> observations = new ArrayList<>();
-  private boolean isnKnown;
-  private int isn;
+  /** The local ISN of each flow, by the remote's port, from the flow's first SYN. */
+  private final Map<Integer, Integer> isns = new LinkedHashMap<>();
+  private int firstFlowPort = -1;
 
   public RecordingBackend(ScriptBackend inner) {
     this.inner = inner;
@@ -63,11 +66,15 @@ public final class RecordingBackend implements ScriptBackend {
     TimedSegment t = inner.awaitOutbound(deadlineNanos);
     if (t != null) {
       Segment s = t.segment();
-      if (!isnKnown && s.has(TcpFlags.SYN)) {
-        isn = s.seq();
-        isnKnown = true;
+      int port = s.dstPort();
+      if (firstFlowPort < 0) {
+        firstFlowPort = port;
       }
-      String n = "> " + describe(s, isn, true);
+      if (!isns.containsKey(port) && s.has(TcpFlags.SYN)) {
+        isns.put(port, s.seq());
+      }
+      String n = "> " + describe(s, isns.getOrDefault(port, 0), true)
+          + (port == firstFlowPort ? "" : " remote_port " + port);
       log(t.atNanos(), n + " " + s.options().describe());
       observations.add(n);
     }

@@ -289,6 +289,7 @@ public final class Parser {
     }
     long ack = ScriptLine.ABSENT;
     long win = ScriptLine.ABSENT;
+    long remotePort = ScriptLine.ABSENT;
     int urg = 0;
     boolean urgSeen = false;
     while (at(TokenKind.IDENT)) {
@@ -312,8 +313,14 @@ public final class Parser {
           urg = (int) bounded(expect(TokenKind.NUMBER, "the urgent pointer after 'urg'"), 0, 0xffff,
               "urg is the 16-bit urgent pointer");
         }
-        default -> throw new ScriptError(k.pos(), "expected 'ack', 'win', 'urg', an option list <...>"
-            + " or the end of the line, found '" + k.text() + "'");
+        case "remote_port" -> {
+          if (remotePort != ScriptLine.ABSENT) throw new ScriptError(k.pos(), "remote_port given twice");
+          p++;
+          remotePort = bounded(expect(TokenKind.NUMBER, "the remote's port after 'remote_port'"), 1,
+              0xffff, "remote_port is a TCP port");
+        }
+        default -> throw new ScriptError(k.pos(), "expected 'ack', 'win', 'urg', 'remote_port', an"
+            + " option list <...> or the end of the line, found '" + k.text() + "'");
       }
     }
     List<PacketOption> options = new ArrayList<>();
@@ -340,7 +347,7 @@ public final class Parser {
       throw new ScriptError(start, "an inbound packet needs 'win N' (the raw window field)");
     }
     return new ScriptLine.PacketLine(start, timing, inbound, flags, seqStart, seqEnd, (int) len, ack, win,
-        urg, options, any);
+        urg, options, any, remotePort);
   }
 
   private int flags() throws ScriptError {

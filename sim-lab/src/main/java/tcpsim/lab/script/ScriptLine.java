@@ -15,13 +15,28 @@ public sealed interface ScriptLine {
   /**
    * {@code < S 0:0(0) win 65535 <mss 1460>} (inbound, injected) or {@code > S. 0:0(0) ack 1 <...>}
    * (outbound, expected). {@code start}/{@code end} are unsigned 32-bit; {@code ack}, {@code window}
-   * are {@link #ABSENT} when not written; {@code anyOptions} is {@code <...>}.
+   * are {@link #ABSENT} when not written; {@code anyOptions} is {@code <...>}. {@code remotePort}
+   * is the remote end's port of the segment's flow when written ({@code remote_port N}, tcpsim's
+   * extension for a second peer connecting to the listener), else {@link #ABSENT}: the script's
+   * one flow.
    */
   record PacketLine(SourcePos pos, Timing timing, boolean inbound, int flags, long start, long end,
       int length, long ack, long window, int urgentPointer, List<PacketOption> options,
-      boolean anyOptions) implements ScriptLine {
+      boolean anyOptions, long remotePort) implements ScriptLine {
     public PacketLine {
       options = List.copyOf(options);
+    }
+
+    /** A line of the script's one flow (no {@code remote_port}). */
+    public PacketLine(SourcePos pos, Timing timing, boolean inbound, int flags, long start, long end,
+        int length, long ack, long window, int urgentPointer, List<PacketOption> options,
+        boolean anyOptions) {
+      this(pos, timing, inbound, flags, start, end, length, ack, window, urgentPointer, options,
+          anyOptions, ABSENT);
+    }
+
+    public boolean hasRemotePort() {
+      return remotePort != ABSENT;
     }
 
     public boolean hasAck() {
@@ -40,6 +55,7 @@ public sealed interface ScriptLine {
       if (hasAck()) b.append(" ack ").append(ack);
       if (urgentPointer != 0) b.append(" urg ").append(urgentPointer);
       if (hasWindow()) b.append(" win ").append(window);
+      if (hasRemotePort()) b.append(" remote_port ").append(remotePort);
       if (anyOptions) {
         b.append(" <...>");
       } else if (!options.isEmpty()) {

@@ -1,6 +1,7 @@
 package tcpsim.lab.script;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tcpsim.core.time.Nanos;
@@ -43,7 +44,9 @@ import tcpsim.net.wire.TcpOptions;
  *
  * <p>Differences from packetdrill: segments the stack sends after the last expected line are not
  * reported (packetdrill's sniffer stops there too); poll's {@code revents} and other struct
- * results are left to the backend; any script time beyond {@link #TIME_LIMIT_NANOS} fails.
+ * results are left to the backend; any script time beyond {@link #TIME_LIMIT_NANOS} fails; a
+ * packet line may name another remote port ({@code remote_port N}) to play a second peer of the
+ * listener, each such flow with its own local ISN.
  */
 public final class ScriptRunner {
   public static final int LOCAL_ADDRESS = Ipv4.parse("192.168.0.1");
@@ -85,9 +88,10 @@ public final class ScriptRunner {
 
   /** Script time (microseconds) the next relative time counts from. */
   private long baseUs;
-  private boolean localIsnKnown;
-  private int localIsn;
+  /** Each flow's local ISN, by the remote end's port, once the stack's SYN or SYN-ACK showed it. */
+  private final Map<Integer, Integer> localIsns = new LinkedHashMap<>();
   private int localPort = SERVER_PORT;
+  /** The remote's port of the script's flow; a line's {@code remote_port} names another. */
   private int remotePort = REMOTE_EPHEMERAL_PORT;
   private boolean tsOffsetKnown;
   private int tsOffset;
@@ -284,7 +288,7 @@ public final class ScriptRunner {
   private Segment inboundSegment(ScriptLine.PacketLine p) {
     int ackField = 0;
     if (p.hasAck()) {
-      ackField = (int) p.ack() + (localIsnKnown ? localIsn : 0);
+      ackField = (int) p.ack() + localIsn(flowPort(p));
     }
     TcpOptions.Builder b = TcpOptions.builder();
     for (PacketOption o : p.options()) {
@@ -302,8 +306,8 @@ public final class ScriptRunner {
         // Inbound SACK blocks speak of the local stack's data: relative to its ISN.
         int[] pairs = new int[2 * s.count()];
         for (int i = 0; i < s.count(); i++) {
-          pairs[2 * i] = (int) s.start(i) + localIsn;
-          pairs[2 * i + 1] = (int) s.end(i) + localIsn;
+          pairs[2 * i] = (int) s.start(i) + localIsn(flowPort(p));
+          pairs[2 * i + 1] = (int) s.end(i) + localIsn(flowPort(p));
         }
         b.sack(pairs);
       } else if (o instanceof PacketOption.Timestamp ts) {
@@ -311,7 +315,7 @@ public final class ScriptRunner {
         b.timestamp((int) ts.val(), ecr);
       }
     }
-    return new Segment(REMOTE_ADDRESS, remotePort, LOCAL_ADDRESS, localPort, (int) p.start(), ackField,
+    return new Segment(REMOTE_ADDRESS, flowPort(p), LOCAL_ADDRESS, localPort, (int) p.start(), ackField,
         p.flags(), (int) p.window(), p.urgentPointer(), b.build(), p.length(), null);
   }
 
@@ -357,6 +361,7 @@ public final class ScriptRunner {
     }
     int got = first.segment().payloadLength();
     int lastFlags = first.segment().flags();
+    int localIsn = localIsn(flowPort(p));
     long nextSeq = Integer.toUnsignedLong(first.segment().seq() - localIsn) + got;
     // Several segments may meet one line when their payloads add up to its length.
     while (got < p.length() && !opt.strictSegments()) {
@@ -390,16 +395,26 @@ public final class ScriptRunner {
     baseUs = (anyTime || t instanceof Timing.Window) ? actualUs : hi;
   }
 
-  /** Learns the local ISN from the stack's SYN and the ports from an active open. */
+  /** Learns a flow's local ISN from the stack's SYN or SYN-ACK, and the ports from an active open. */
   private void learnFlow(ScriptLine.PacketLine p, Segment s) {
-    if (s.has(TcpFlags.SYN) && (p.flags() & TcpFlags.SYN) != 0 && !localIsnKnown) {
-      localIsn = s.seq() - (int) p.start();
-      localIsnKnown = true;
-      if (!s.has(TcpFlags.ACK)) {
+    if (s.has(TcpFlags.SYN) && (p.flags() & TcpFlags.SYN) != 0 && !localIsns.containsKey(flowPort(p))) {
+      if (!s.has(TcpFlags.ACK) && !p.hasRemotePort()) {
         localPort = s.srcPort();
         remotePort = s.dstPort();
       }
+      localIsns.put(flowPort(p), s.seq() - (int) p.start());
     }
+  }
+
+  /** The remote's port of the flow {@code p} belongs to. */
+  private int flowPort(ScriptLine.PacketLine p) {
+    return p.hasRemotePort() ? (int) p.remotePort() : remotePort;
+  }
+
+  /** The local ISN of the flow whose remote end has {@code port}; 0 until the stack showed it. */
+  private int localIsn(int port) {
+    Integer isn = localIsns.get(port);
+    return isn == null ? 0 : isn;
   }
 
   /**
@@ -408,7 +423,7 @@ public final class ScriptRunner {
    */
   private String mismatch(ScriptLine.PacketLine p, Segment s, boolean firstPiece) {
     if (s.srcAddr() != LOCAL_ADDRESS || s.dstAddr() != REMOTE_ADDRESS || s.srcPort() != localPort
-        || s.dstPort() != remotePort) {
+        || s.dstPort() != flowPort(p)) {
       return "segment of another flow: " + Ipv4.format(s.srcAddr()) + ":" + s.srcPort() + " > "
           + Ipv4.format(s.dstAddr()) + ":" + s.dstPort();
     }
@@ -424,7 +439,7 @@ public final class ScriptRunner {
       return "flags " + TcpFlags.packetdrill(s.flags()) + ", expected " + TcpFlags.packetdrill(p.flags());
     }
     if (firstPiece) {
-      long seq = Integer.toUnsignedLong(s.seq() - localIsn);
+      long seq = Integer.toUnsignedLong(s.seq() - localIsn(flowPort(p)));
       if (seq != p.start()) {
         return "sequence number " + seq + ", expected " + p.start();
       }
@@ -530,7 +545,7 @@ public final class ScriptRunner {
 
   /** An outbound segment in script notation: sequence numbers relative to the local ISN. */
   private String notation(Segment s) {
-    long start = Integer.toUnsignedLong(s.seq() - localIsn);
+    long start = Integer.toUnsignedLong(s.seq() - localIsn(s.dstPort()));
     StringBuilder b = new StringBuilder("> ").append(TcpFlags.packetdrill(s.flags())).append(' ')
         .append(start).append(':').append((start + s.payloadLength()) & 0xffffffffL)
         .append('(').append(s.payloadLength()).append(')');

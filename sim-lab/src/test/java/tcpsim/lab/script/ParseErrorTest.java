@@ -110,4 +110,16 @@ class ParseErrorTest {
     assertEquals("s.pkt:1:16: error: expected the end of the line, found 'extra'",
         error("0 close(3) = 0 extra\n"));
   }
+
+  @Test
+  void aRemotePortOutsideTheTcpRange() {
+    assertEquals("s.pkt:1:32: error: remote_port is a TCP port: expected 1 to 65535, was 70000",
+        error("0 < S 0:0(0) win 1 remote_port 70000\n"));
+  }
+
+  @Test
+  void aRemotePortGivenTwice() {
+    assertEquals("s.pkt:1:29: error: remote_port given twice",
+        error("0 > S. 0:0(0) remote_port 1 remote_port 2\n"));
+  }
 }

@@ -311,6 +311,15 @@ class ParserTest {
     }
 
     @Test
+    void aRemotePortNamesTheFlowOfASecondPeer() {
+      PacketLine p = packet("0 < S 0:0(0) win 1 remote_port 40001 <mss 1460>\n");
+      assertTrue(p.hasRemotePort());
+      assertEquals(40001, p.remotePort());
+      assertEquals("< S 0:0(0) win 1 remote_port 40001 <mss 1460>", p.describe());
+      assertFalse(packet("0 > S. 0:0(0) ack 1 <...>\n").hasRemotePort());
+    }
+
+    @Test
     void everyOptionKind() {
       PacketLine p = packet("0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 100 ecr 7,nop,wscale 7,"
           + "sack 1:1001 2001:3001,eol>\n");

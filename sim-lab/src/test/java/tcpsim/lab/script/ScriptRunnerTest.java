@@ -432,4 +432,34 @@ class ScriptRunnerTest {
       assertEquals(List.of(), b.injected);
     }
   }
+
+  /** A second peer (remote_port N) connecting to the listener, run on tcpsim's own stack. */
+  @Nested
+  class SecondRemotePort {
+    static final String TWO_PEERS = "`../common/defaults.sh`\n" + OPEN
+        + "+.01 < S 0:0(0) win 65535 remote_port 40001 <mss 1460,sackOK,nop,wscale 8>\n"
+        + "+0 > S. 0:0(0) ack 1 remote_port 40001 <mss 1460,nop,nop,sackOK,nop,wscale 8>\n"
+        + "+.01 < . 1:1(0) ack 1 win 257 remote_port 40001\n"
+        + "+0 accept(3, ..., ...) = 5\n";
+
+    ScriptResult onTheSimulator(String text) throws ScriptError {
+      return SimulatedBackend.run(Parser.parse("r.pkt", text), SimulatedBackend.DEFAULT_SEED, null);
+    }
+
+    @Test
+    void eachFlowCountsItsSequenceNumbersFromItsOwnIsn() throws ScriptError {
+      // The second final ACK acknowledges the second SYN-ACK's ISN + 1, or no child is made.
+      assertInstanceOf(ScriptResult.Pass.class, onTheSimulator(TWO_PEERS));
+      String write = "+0 write(5, ..., 10) = 10\n+0 > P. 1:11(10) ack 1 remote_port 40001 <...>\n";
+      assertInstanceOf(ScriptResult.Pass.class, onTheSimulator(TWO_PEERS + write));
+    }
+
+    @Test
+    void aSegmentOfTheOtherFlowDoesNotMeetALineWithoutTheRemotePort() throws ScriptError {
+      String text = TWO_PEERS.replace("+0 > S. 0:0(0) ack 1 remote_port 40001", "+0 > S. 0:0(0) ack 1");
+      ScriptResult.Fail f = assertInstanceOf(ScriptResult.Fail.class, onTheSimulator(text));
+      assertTrue(f.message().startsWith("segment of another flow: 192.168.0.1:8080 > 192.0.2.1:40001"),
+          f.message());
+    }
+  }
 }

@@ -100,9 +100,10 @@ public final class Listener {
   private void connRequest(Segment seg, long key) {
     TcpSysctls s = stack.sysctls();
     boolean wantCookie = false;
-    if (s.syncookies() == 2 || synQueue.size() >= maxAckBacklog) {
-      // inet_csk_reqsk_queue_is_full / tcp_syn_flood_action: a SYN cookie instead of a request
-      // under tcp_syncookies (1: on overflow, 2: always), else the SYN is dropped.
+    if (s.syncookies() == 2 || synQueue.size() > maxAckBacklog) {
+      // inet_csk_reqsk_queue_is_full (qlen > sk_max_ack_backlog in 6.x, as for the accept queue)
+      // / tcp_syn_flood_action: a SYN cookie instead of a request under tcp_syncookies (1: on
+      // overflow, 2: always), else the SYN is dropped.
       if (s.syncookies() == 0) {
         stack.count(TcpMib.TcpExtTCPReqQFullDrop);
         stack.drop(seg, DropReason.TCP_REQQFULLDROP);
@@ -267,13 +268,16 @@ public final class Listener {
     int peerWscale = (bits & 0xf) == TS_NO_WSCALE ? -1 : bits & 0xf;
     boolean sack = ts && (bits & TS_SACK_BIT) != 0;
     ReceiveBuffer window = new ReceiveBuffer(clientIsn, owner.rcvBuf, false);
-    int rcvWnd = window.chooseInitialWindow(
-        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), peerWscale >= 0,
+    int rcvWnd = window.chooseInitialWindow(MSS_TABLE[mssIndex], peerWscale >= 0,
         owner.rcvBufLocked, s.rmemMax(), s.coreRmemMax());
     RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), cookie, clientIsn,
         MSS_TABLE[mssIndex], peerWscale, sack, ts, ts ? o.tsVal() : 0, tsOffset, rcvWnd,
         peerWscale >= 0 ? window.rcvWscale() : 0);
     req.synAckSentNanos = -1; // no request timed the SYN-ACK: the RTT comes from the TS echo
+    // cookie_v4_check sizes the window with the MSS the cookie encodes (req->mss), not with our
+    // own MSS less the timestamps as tcp_openreq_init_rwin does: the space is rounded down to a
+    // multiple of 1460, not 1448, so the child advertises a little less.
+    req.windowMss = MSS_TABLE[mssIndex];
     TcpConnection child = stack.createChild(owner, req);
     child.parent = this;
     child.segmentArrives(seg);

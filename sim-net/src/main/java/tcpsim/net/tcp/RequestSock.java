@@ -30,6 +30,11 @@ final class RequestSock implements EventHandler {
   long timer = Simulation.NO_EVENT;
   /** When the SYN-ACK last went out, to time the handshake. */
   long synAckSentNanos;
+  /**
+   * The MSS the child's window is rounded to, or 0 for our MSS less the timestamps
+   * (tcp_openreq_init_rwin); a cookie's request uses the MSS the cookie encodes (cookie_v4_check).
+   */
+  int windowMss;
 
   RequestSock(Listener listener, int remoteAddr, int remotePort, int iss, int irs, int peerMss,
       int peerWscale, boolean sackOk, boolean tsOk, int tsRecent, int tsOffset, int rcvWnd,

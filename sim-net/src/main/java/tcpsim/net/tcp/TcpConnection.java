@@ -813,14 +813,14 @@ public final class TcpConnection implements EventHandler {
     boolean hasAck = seg.has(ACK);
     if (hasAck && (SeqNum.le(seg.ack(), iss) || SeqNum.gt(seg.ack(), sndNxt))) {
       // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set)."
+      // Linux also brings the SYN's retransmission forward to TCP_TIMEOUT_MIN while it has not
+      // been resent: the peer may have ignored our earlier reset or FIN (the "Previous FIN/ACK or
+      // RST/ACK might be ignored" case of tcp_rcv_synsent_state_process).
+      if (retransmits == 0) {
+        resetXmitTimer(XMIT_RTO, 2 * jiffyNanos());
+      }
       if (!seg.has(RST)) {
         stack.sendReset(seg);
-      }
-      if (retransmits == 0) {
-        // tcp_rcv_synsent_state_process: "Previous FIN/ACK or RST/ACK might be ignored", so
-        // before any retransmission the SYN timer is re-armed at TCP_TIMEOUT_MIN (2 jiffies):
-        // the SYN goes out again almost at once.
-        resetXmitTimer(XMIT_RTO, 2 * TcpTimeouts.jiffyNanos(stack.jiffyHz()));
       }
       stack.drop(seg, DropReason.TCP_INVALID_ACK_SEQUENCE);
       return;
@@ -1863,6 +1863,11 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
+  /** One jiffy of the stack's tick rate; TCP_TIMEOUT_MIN is two. */
+  private long jiffyNanos() {
+    return TcpTimeouts.jiffyNanos(stack.jiffyHz());
+  }
+
   private void resetXmitTimer(int kind, long delayNanos) {
     if (xmitTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(xmitTimer);
@@ -1984,7 +1989,10 @@ public final class TcpConnection implements EventHandler {
       rtt.backoff();
     }
     synSentNanos = -1; // Karn: no RTT sample from a retransmitted SYN
-    resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
+    // tcp_retransmit_timer re-arms through tcp_clamp_rto_to_user_timeout in every state, so
+    // TCP_USER_TIMEOUT ends a connect() on time, counted from the first SYN (retrans_stamp).
+    resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
+        firstSynNanos, Nanos.millis(userTimeoutMs), jiffyNanos()));
   }
 
   /**
@@ -2041,13 +2049,21 @@ public final class TcpConnection implements EventHandler {
     armProbeTimer();
   }
 
-  /** tcp_check_probe_timer / tcp_probe0_when: RTO << backoff, at most 120 s. */
+  /**
+   * tcp_check_probe_timer / tcp_probe0_when: RTO << backoff, at most 120 s; once probing has
+   * started, no later than TCP_USER_TIMEOUT allows (tcp_clamp_probe0_to_user_timeout, called by
+   * tcp_send_probe0 and tcp_ack_probe).
+   */
   private void armProbeTimer() {
     if (xmitKind == XMIT_PROBE0 && sim.isPending(xmitTimer)) {
       return;
     }
-    resetXmitTimer(XMIT_PROBE0,
-        TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS));
+    long when = TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS);
+    if (probesOut > 0) {
+      when = TcpTimeouts.clampProbe0ToUserTimeoutNanos(when, sim.now() - probesStampNanos,
+          Nanos.millis(userTimeoutMs), 2 * jiffyNanos());
+    }
+    resetXmitTimer(XMIT_PROBE0, when);
   }
 
   /**

@@ -857,8 +857,9 @@ public final class TcpStack implements Transport {
     c.sndSml = req.iss;
     c.irs = req.irs;
     c.rcv = new ReceiveBuffer(req.irs, c.rcvBuf, keepPayload);
-    c.synWindow = c.rcv.chooseInitialWindow(
-        c.advertisedMss() - (req.tsOk ? TcpConnection.TS_ALIGNED : 0), req.peerWscale >= 0,
+    int windowMss = req.windowMss > 0 ? req.windowMss
+        : c.advertisedMss() - (req.tsOk ? TcpConnection.TS_ALIGNED : 0);
+    c.synWindow = c.rcv.chooseInitialWindow(windowMss, req.peerWscale >= 0,
         c.rcvBufLocked, sysctls.rmemMax(), sysctls.coreRmemMax());
     c.tsOffset = req.tsOffset;
     if (req.tsOk) {

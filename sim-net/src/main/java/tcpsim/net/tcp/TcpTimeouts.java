@@ -361,6 +361,26 @@ public final class TcpTimeouts {
   }
 
   /**
+   * {@code tcp_clamp_probe0_to_user_timeout}: with TCP_USER_TIMEOUT set and probing under way, the
+   * next zero-window probe timer fires no later than the moment the user timeout runs out, but
+   * never sooner than TCP_TIMEOUT_MIN, so that the probe timer itself ends the connection on time.
+   *
+   * @param whenNanos the delay {@link #probe0WhenNanos} gives
+   * @param sinceFirstProbeTimerNanos now minus the first probe timer of this episode
+   *     (icsk_probes_tstamp)
+   * @param userTimeoutNanos TCP_USER_TIMEOUT, 0 when unset
+   * @param timeoutMinNanos TCP_TIMEOUT_MIN, two jiffies
+   */
+  public static long clampProbe0ToUserTimeoutNanos(long whenNanos, long sinceFirstProbeTimerNanos,
+      long userTimeoutNanos, long timeoutMinNanos) {
+    if (userTimeoutNanos == 0) {
+      return whenNanos;
+    }
+    long remaining = Math.max(userTimeoutNanos - Math.max(0, sinceFirstProbeTimerNanos), timeoutMinNanos);
+    return Math.min(remaining, whenNanos);
+  }
+
+  /**
    * {@code tcp_probe0_when}: the delay before the next zero-window probe, {@code probe0Base <<
    * min(backoff, ilog2(120 s / 200 ms) + 1)}, at most {@code maxWhenNanos} (TCP_RTO_MAX).
    */

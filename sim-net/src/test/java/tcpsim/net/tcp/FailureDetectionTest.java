@@ -6,6 +6,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.socket.Errno;
+import tcpsim.net.wire.Segment;
+import tcpsim.net.wire.TcpFlags;
+import tcpsim.net.wire.TcpOptions;
 
 class FailureDetectionTest {
   @Test
@@ -65,6 +68,30 @@ class FailureDetectionTest {
     // up. Each timer fires where the kernel's wheel puts it at HZ=250: the 220 ms (55-jiffy)
     // timers one tick past their expiry, the doubled ones on the 8-jiffy step of level 1.
     assertEquals("[0.100000, 0.324000, 0.548000, 0.992000, 1.888000, 3.680000]",
+        t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
+  }
+
+  @Test
+  void tcpUserTimeoutEndsZeroWindowProbingWhenItRunsOutNotAtTheNextBackedOffProbe() {
+    TwoStacks t = new TwoStacks(53);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    TcpConnection a = cs[0];
+    a.setUserTimeoutMs(1000);
+    // b closes its window; a's probes then go unanswered.
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        a.rcv.rcvNxt(), a.sndUna, TcpFlags.ACK, 0, 0, TcpOptions.NONE, 0, null));
+    t.dropAll("a", s -> true);
+    a.send(null, 0, 10);
+    t.runFor(Nanos.millis(1200));
+    assertEquals(TcpState.ESTABLISHED, a.state());
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.CLOSE, a.state());
+    assertEquals(Errno.ETIMEDOUT, a.takeError());
+    // Probes at 0.324 (the first probe timer: icsk_probes_tstamp) and 0.768, each on the timer
+    // wheel's step; the next would be due 0.88 s later, but tcp_clamp_probe0_to_user_timeout arms
+    // it for 0.324 + 1 s, and that timer gives up (tcp_probe_timer). Measured on 6.18: ETIMEDOUT
+    // 1.02 s after the first probe.
+    assertEquals("[0.324000, 0.768000]",
         t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
   }
 

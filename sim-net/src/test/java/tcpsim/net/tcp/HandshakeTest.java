@@ -3,10 +3,13 @@ package tcpsim.net.tcp;
 import static org.junit.jupiter.api.Assertions.*;
 import static tcpsim.net.tcp.TwoStacks.B_ADDR;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.socket.Errno;
+import tcpsim.net.wire.Segment;
 import tcpsim.net.wire.TcpFlags;
+import tcpsim.net.wire.TcpOptions;
 
 class HandshakeTest {
   @Test
@@ -41,16 +44,41 @@ class HandshakeTest {
   }
 
   @Test
-  void synRetriesAreLinearForFourThenDoubleAndConnectTimesOutAt135s() {
-    TwoStacks t = new TwoStacks(3);
+  void tcpUserTimeoutEndsAConnectWhenItRunsOutNotAtTheNextSynTimer() {
+    // tcp_retransmit_timer re-arms with tcp_clamp_rto_to_user_timeout in SYN_SENT too; measured on
+    // 6.18 with a 2.5 s user timeout: SYNs at 0, 1.03 and 2.05 s, ETIMEDOUT at 2.53 s (the
+    // clamped timer's expiry, 2.5 s, rounded up to the timer wheel's 8-jiffy step).
+    TwoStacks t = new TwoStacks(5);
+    TcpConnection c = connectWithEverySynLost(t, 2500);
+    assertTimesOutBetween(t, c, Nanos.millis(2500), Nanos.millis(2540));
+    assertEquals(3, t.wire.size());
+  }
+
+  /** a connects to b with every segment a sends lost; TCP_USER_TIMEOUT set first unless 0. */
+  private static TcpConnection connectWithEverySynLost(TwoStacks t, int userTimeoutMs) {
     t.dropAll("a", s -> true);
     TcpConnection c = t.a.socket();
+    if (userTimeoutMs > 0) {
+      c.setUserTimeoutMs(userTimeoutMs);
+    }
     assertNull(t.a.connect(c, B_ADDR, 80));
-    t.runFor(Nanos.seconds(135));
+    return c;
+  }
+
+  /** The connect is still under way at {@code stillTrying} and failed with ETIMEDOUT by {@code over}. */
+  private static void assertTimesOutBetween(TwoStacks t, TcpConnection c, long stillTrying, long over) {
+    t.runFor(stillTrying);
     assertEquals(TcpState.SYN_SENT, c.state());
-    t.runFor(Nanos.seconds(1));
+    t.runFor(over - stillTrying);
     assertEquals(TcpState.CLOSE, c.state());
     assertEquals(Errno.ETIMEDOUT, c.takeError());
+  }
+
+  @Test
+  void synRetriesAreLinearForFourThenDoubleAndConnectTimesOutAt135s() {
+    TwoStacks t = new TwoStacks(3);
+    TcpConnection c = connectWithEverySynLost(t, 0);
+    assertTimesOutBetween(t, c, Nanos.seconds(135), Nanos.seconds(136));
     StringBuilder times = new StringBuilder();
     for (String w : t.wire) {
       times.append(w, 0, w.indexOf('.')).append(' ');

@@ -104,23 +104,28 @@ class ListenTest {
     TwoStacks t = new TwoStacks(34);
     TcpConnection l = t.b.socket();
     assertNull(t.b.bind(l, 8080));
-    assertNull(t.b.listen(l, 1)); // one request fills the SYN queue
+    // Backlog 0: one request fills the SYN queue and one child the accept queue (both are full
+    // when longer than the backlog: inet_csk_reqsk_queue_is_full, sk_acceptq_is_full).
+    assertNull(t.b.listen(l, 0));
     TcpConnection c1 = t.a.socket();
     TcpConnection c2 = t.a.socket();
     assertNull(t.a.connect(c1, B_ADDR, 8080));
-    assertNull(t.a.connect(c2, B_ADDR, 8080));
-    t.runFor(Nanos.millis(100));
+    t.runFor(Nanos.millis(5));
+    assertNull(t.a.connect(c2, B_ADDR, 8080)); // its SYN comes while c1's request is pending
+    t.runFor(Nanos.millis(27));
+    TcpConnection first = t.b.accept(l); // c1, complete at 30 ms; c2's ACK comes at 35 ms
+    assertEquals(c1.localPort(), first.remotePort());
+    t.runFor(Nanos.millis(68));
     assertEquals(TcpState.ESTABLISHED, c1.state());
     assertEquals(TcpState.ESTABLISHED, c2.state());
     assertEquals(1, t.b.counter("TcpExtSyncookiesSent"));
     assertEquals(1, t.b.counter("TcpExtSyncookiesRecv"));
-    assertEquals(2, l.listener().acceptQueueLength());
+    assertEquals(1, l.listener().acceptQueueLength());
     // The cookie SYN-ACK keeps Linux's layout; its TS val's low bits carry wscale 7 and sackOK.
     String cookieSynAck = t.wire.get(3);
-    assertTrue(cookieSynAck.startsWith("0.010000 b > S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val "),
+    assertTrue(cookieSynAck.startsWith("0.015000 b > S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val "),
         cookieSynAck);
     assertTrue(cookieSynAck.endsWith(",nop,wscale 7>"), cookieSynAck);
-    TcpConnection first = t.b.accept(l);
     TcpConnection second = t.b.accept(l);
     assertEquals(c2.localPort(), second.remotePort());
     // The window scale recovered from the cookie lets a bulk transfer through.
@@ -130,7 +135,24 @@ class ListenTest {
     assertEquals(20_000, second.bytesReceived);
     assertEquals(7, second.sndWscale);
     assertTrue(second.sackOk);
-    assertNotNull(first);
+  }
+
+  @Test
+  void aCookieChildRoundsItsWindowToTheCookiesMssWhereARequestsChildUsesOursLessTimestamps() {
+    // cookie_v4_check passes req->mss (1460, from the cookie) to tcp_select_initial_window;
+    // tcp_openreq_init_rwin passes advmss less the 12 bytes of timestamps (1448). Measured on 6.18:
+    // after a cookie handshake the window reads 1050 (x256) where it otherwise reads 1053.
+    TwoStacks t = new TwoStacks(36, TcpSysctls.defaults(),
+        TcpSysctls.defaults().with(Sysctl.TCP_SYNCOOKIES, 2));
+    TcpConnection l = t.b.socket();
+    assertNull(t.b.bind(l, 8080));
+    assertNull(t.b.listen(l, 8));
+    TcpConnection c = t.a.socket();
+    assertNull(t.a.connect(c, B_ADDR, 8080));
+    t.runFor(Nanos.millis(100));
+    assertEquals(1, t.b.counter("TcpExtSyncookiesRecv"));
+    TcpConnection child = t.b.accept(l);
+    assertEquals(44 * 1460, child.rcv.rcvWnd()); // 64240; a request's child has 45 x 1448 = 65160
   }
 
   @Test
@@ -139,7 +161,7 @@ class ListenTest {
         TcpSysctls.defaults().with(Sysctl.TCP_SYNCOOKIES, 0));
     TcpConnection l = t.b.socket();
     assertNull(t.b.bind(l, 8080));
-    assertNull(t.b.listen(l, 1));
+    assertNull(t.b.listen(l, 0)); // one request fills the SYN queue
     TcpConnection c1 = t.a.socket();
     TcpConnection c2 = t.a.socket();
     assertNull(t.a.connect(c1, B_ADDR, 8080));
@@ -148,6 +170,7 @@ class ListenTest {
     assertEquals(TcpState.ESTABLISHED, c1.state());
     assertEquals(TcpState.SYN_SENT, c2.state());
     assertEquals(1, t.b.counter("TcpExtTCPReqQFullDrop"));
+    assertNotNull(t.b.accept(l)); // room in the accept queue for the retry
     t.runFor(Nanos.seconds(1));
     assertEquals(TcpState.ESTABLISHED, c2.state()); // its SYN retried at 1 s found room
   }
