@@ -5,10 +5,10 @@ import static tcpsim.net.wire.TcpFlags.RST;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import tcpsim.core.collect.OrderedLongMap;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.random.SimRandom;
 import tcpsim.core.time.Nanos;
@@ -25,7 +25,8 @@ import tcpsim.net.wire.TcpOptions;
 /**
  * One host's TCP: the table of connections by 4-tuple, the listeners by port, port allocation,
  * and the replies for segments no socket wants (tcp_v4_rcv, tcp_v4_send_reset). Everything it
- * keeps in iteration order is a LinkedHashMap or TreeMap, so traces do not depend on hashing.
+ * keeps in iteration order is an insertion-ordered OrderedLongMap, a LinkedHashMap or a TreeMap,
+ * so traces do not depend on hashing.
  *
  * <p>Construction: on a network, {@code TcpStack s = host.attach(TcpStack::new)} (Linux defaults)
  * or {@code host.attach(TcpStack.factory(sysctls))}; standalone, {@code new TcpStack(sim, "client",
@@ -75,13 +76,16 @@ public final class TcpStack implements Transport {
   private long challengeCount;
   private final int[] perturb = new int[PERTURB_SLOTS];
 
-  /** Connections by 4-tuple key (remote address, local port, remote port). */
-  private final Map<Long, TcpConnection> connections = new LinkedHashMap<>();
+  /**
+   * Connections by 4-tuple key (remote address, local port, remote port), in the order they were
+   * hashed (the order ss lists them). A primitive map: no boxed key or entry per connection.
+   */
+  private final OrderedLongMap<TcpConnection> connections = new OrderedLongMap<>();
   private final Map<Integer, TcpConnection> listeners = new TreeMap<>();
   /** Sockets holding each local port (bound or connected). */
   private final Map<Integer, List<TcpConnection>> ports = new TreeMap<>();
   /** Light TIME-WAIT (and orphan FIN-WAIT-2) entries by 4-tuple key (the ehash's tw sockets). */
-  private final Map<Long, TimeWaitSocket> timeWait = new LinkedHashMap<>();
+  private final OrderedLongMap<TimeWaitSocket> timeWait = new OrderedLongMap<>();
   /** How many timewait entries hold each local port (their place in the bind bucket). */
   private final Map<Integer, Integer> timeWaitPorts = new TreeMap<>();
   /** How many of those came from sockets without SO_REUSEADDR (tw_reuse = 0). */
@@ -650,7 +654,7 @@ public final class TcpStack implements Transport {
   /** The host rebooted: every socket and timer vanishes, nothing is sent. */
   @Override
   public void reboot() {
-    for (TcpConnection c : new ArrayList<>(connections.values())) {
+    for (TcpConnection c : connections.values()) {
       c.vanish();
     }
     for (TcpConnection l : new ArrayList<>(listeners.values())) {
