@@ -246,7 +246,8 @@ public final class TcpConnection implements EventHandler {
   boolean tlpOutstanding;
 
   // ---- retransmission queue scoreboard: one entry per segment sent and not acknowledged ----
-  final Scoreboard sb = new Scoreboard();
+  /** The shared {@link Scoreboard#EMPTY} until the first transmission of data or FIN. */
+  Scoreboard sb = Scoreboard.EMPTY;
 
   // ---- delayed ACK (icsk_ack) ----
   boolean ackScheduled;
@@ -1538,6 +1539,9 @@ public final class TcpConnection implements EventHandler {
     }
     int end = start + len + (fin ? 1 : 0);
     boolean wasIdle = sb.count == 0;
+    if (sb == Scoreboard.EMPTY) {
+      sb = new Scoreboard(); // made at the first transmission: idle connections hold none
+    }
     sb.append(start, end, sim.now());
     sndNxt = end;
     transmitData(start, len, fin);
