@@ -230,8 +230,12 @@ public final class TcpConnection implements EventHandler {
   int probesOut;
 
   // ---- congestion control ----
-  /** The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. */
-  final RenoCongestion cc;
+  /**
+   * The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. The shared
+   * {@link RenoCongestion#initial} state until the first transmission of data or FIN (or an
+   * initial window reduced by a lost SYN) makes it this connection's own.
+   */
+  RenoCongestion cc;
   /** The congestion state machine (icsk_ca_state); the connection owns it, as tcp_input.c does. */
   CaState ca = CaState.OPEN;
   /** tcp_cwnd_validate's record: the last flight was limited by cwnd, its size, and until when. */
@@ -279,7 +283,7 @@ public final class TcpConnection implements EventHandler {
     TcpSysctls s = stack.sysctls();
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
-    this.cc = new RenoCongestion(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
+    this.cc = RenoCongestion.initial(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
   }
 
   /**
@@ -1541,6 +1545,7 @@ public final class TcpConnection implements EventHandler {
     boolean wasIdle = sb.count == 0;
     if (sb == Scoreboard.EMPTY) {
       sb = new Scoreboard(); // made at the first transmission: idle connections hold none
+      cc = cc.owned(); // likewise the congestion state, which changes from the first ACK of data
     }
     sb.append(start, end, sim.now());
     sndNxt = end;
@@ -2148,7 +2153,7 @@ public final class TcpConnection implements EventHandler {
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
   void initTransfer(int handshakeRetransmits) {
-    cc.onEstablished(handshakeRetransmits);
+    cc = cc.onEstablished(handshakeRetransmits);
     everConnected = true;
     lastRecvNanos = sim.now();
     if (keepAlive) {
