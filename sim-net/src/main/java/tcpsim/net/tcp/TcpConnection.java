@@ -129,14 +129,11 @@ public final class TcpConnection implements EventHandler {
   boolean reuseAddr;
   boolean keepAlive;
   boolean noDelay;
-  boolean lingerOn;
-  int lingerSeconds;
-  int userTimeoutMs;
-  int keepIdleSeconds;
-  int keepIntvlSeconds;
-  int keepCnt;
-  /** TCP_MAXSEG set by the user, 0 when not. */
-  int userMss;
+  /**
+   * SO_LINGER, TCP_USER_TIMEOUT, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT and TCP_MAXSEG: the shared
+   * {@link UserOptions#UNSET} until the application sets one (see {@link #ownOptions}).
+   */
+  UserOptions opts = UserOptions.UNSET;
   /** sk_sndbuf in bytes (SO_SNDBUF doubles what it is given); see {@link #sendCapacity}. */
   int sndBuf;
   boolean sndBufLocked;
@@ -370,36 +367,45 @@ public final class TcpConnection implements EventHandler {
   }
 
   public int keepIdleSeconds() {
-    return keepIdleSeconds > 0 ? keepIdleSeconds : stack.sysctls().keepaliveTimeSeconds();
+    return opts.keepIdleSeconds > 0 ? opts.keepIdleSeconds : stack.sysctls().keepaliveTimeSeconds();
   }
 
   public int keepIntvlSeconds() {
-    return keepIntvlSeconds > 0 ? keepIntvlSeconds : stack.sysctls().keepaliveIntvlSeconds();
+    return opts.keepIntvlSeconds > 0 ? opts.keepIntvlSeconds
+        : stack.sysctls().keepaliveIntvlSeconds();
   }
 
   public int keepCount() {
-    return keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
+    return opts.keepCnt > 0 ? opts.keepCnt : stack.sysctls().keepaliveProbes();
   }
 
   public void setKeepIdleSeconds(int s) {
-    keepIdleSeconds = s;
+    ownOptions().keepIdleSeconds = s;
     keepaliveChanged();
   }
 
-  public void setKeepIntvlSeconds(int s) { keepIntvlSeconds = s; }
-  public void setKeepCount(int n) { keepCnt = n; }
-  public int userTimeoutMs() { return userTimeoutMs; }
-  public void setUserTimeoutMs(int ms) { userTimeoutMs = ms; }
+  public void setKeepIntvlSeconds(int s) { ownOptions().keepIntvlSeconds = s; }
+  public void setKeepCount(int n) { ownOptions().keepCnt = n; }
+  public int userTimeoutMs() { return opts.userTimeoutMs; }
+  public void setUserTimeoutMs(int ms) { ownOptions().userTimeoutMs = ms; }
 
   /** TCP_MAXSEG as getsockopt reports it: the user's value before connecting, else mss_cache. */
   public int maxSegment() {
-    if (userMss > 0 && (state == CLOSE || state == LISTEN)) {
-      return userMss;
+    if (opts.userMss > 0 && (state == CLOSE || state == LISTEN)) {
+      return opts.userMss;
     }
     return state == CLOSE || state == LISTEN ? 536 : mssCache;
   }
 
-  public void setUserMss(int mss) { userMss = mss; }
+  public void setUserMss(int mss) { ownOptions().userMss = mss; }
+
+  /** This socket's own options, made when the application first sets one. */
+  UserOptions ownOptions() {
+    if (opts == UserOptions.UNSET) {
+      opts = new UserOptions();
+    }
+    return opts;
+  }
 
   /** sk_sndbuf (SO_SNDBUF reads back the doubled value). */
   public int sendBufferBytes() {
@@ -421,12 +427,13 @@ public final class TcpConnection implements EventHandler {
     rcvBufLocked = true;
   }
 
-  public boolean lingerOn() { return lingerOn; }
-  public int lingerSeconds() { return lingerSeconds; }
+  public boolean lingerOn() { return opts.lingerOn; }
+  public int lingerSeconds() { return opts.lingerSeconds; }
 
   public void setLinger(boolean on, int seconds) {
-    lingerOn = on;
-    lingerSeconds = seconds;
+    UserOptions o = ownOptions();
+    o.lingerOn = on;
+    o.lingerSeconds = seconds;
   }
 
   public void setEvents(SocketEvents events) {
@@ -652,7 +659,7 @@ public final class TcpConnection implements EventHandler {
           destroy("close with unread data", null);
           return;
         }
-        if (!shutdownOnly && lingerOn && lingerSeconds == 0) {
+        if (!shutdownOnly && opts.lingerOn && opts.lingerSeconds == 0) {
           // SO_LINGER {1, 0}: abortive close (__tcp_close -> tcp_disconnect), which Linux counts
           // as TcpExtTCPAbortOnData (sic; AbortOnLinger is the orphan FIN-WAIT-2 with linger2 < 0).
           stack.count(TcpMib.TcpExtTCPAbortOnData);
@@ -1618,7 +1625,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   int advertisedMss() {
-    return userMss > 0 ? Math.min(userMss, ETHERNET_MSS) : ETHERNET_MSS;
+    return opts.userMss > 0 ? Math.min(opts.userMss, ETHERNET_MSS) : ETHERNET_MSS;
   }
 
   /**
@@ -1889,7 +1896,7 @@ public final class TcpConnection implements EventHandler {
     totalRto++;
     rtt.backoff();
     resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
-        retransStampNanos, Nanos.millis(userTimeoutMs), JIFFY_NANOS));
+        retransStampNanos, Nanos.millis(opts.userTimeoutMs), JIFFY_NANOS));
   }
 
   /**
@@ -1902,7 +1909,7 @@ public final class TcpConnection implements EventHandler {
     TcpSysctls s = stack.sysctls();
     boolean synSent = state == SYN_SENT;
     if (TcpTimeouts.synTimedOut(sim.now(), firstSynNanos, retransmits, s.synRetries(),
-        s.synLinearTimeouts(), synSent, Nanos.millis(userTimeoutMs))) {
+        s.synLinearTimeouts(), synSent, Nanos.millis(opts.userTimeoutMs))) {
       timedOut();
       return;
     }
@@ -1928,7 +1935,7 @@ public final class TcpConnection implements EventHandler {
   private boolean writeTimedOut() {
     int boundary = orphan ? orphanRetries() : stack.sysctls().retries2();
     return TcpTimeouts.retransmitsTimedOut(sim.now(), retransStampNanos, retransmits, boundary,
-        Nanos.millis(userTimeoutMs), TcpTimeouts.RTO_MIN_NANOS);
+        Nanos.millis(opts.userTimeoutMs), TcpTimeouts.RTO_MIN_NANOS);
   }
 
   /** tcp_orphan_retries: 0 means 8 while the RTO is below its maximum. */
@@ -1959,7 +1966,7 @@ public final class TcpConnection implements EventHandler {
       probesStampNanos = sim.now();
     }
     if (TcpTimeouts.probeTimerExpired(probesOut, maxProbes, sim.now() - probesStampNanos,
-        Nanos.millis(userTimeoutMs))) {
+        Nanos.millis(opts.userTimeoutMs))) {
       timedOut();
       return;
     }
@@ -2021,17 +2028,18 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     long idle = sim.now() - lastRecvNanos;
-    long keepIdle = Nanos.seconds(keepIdleSeconds > 0 ? keepIdleSeconds
+    long keepIdle = Nanos.seconds(opts.keepIdleSeconds > 0 ? opts.keepIdleSeconds
         : stack.sysctls().keepaliveTimeSeconds());
-    long keepIntvl = Nanos.seconds(keepIntvlSeconds > 0 ? keepIntvlSeconds
+    long keepIntvl = Nanos.seconds(opts.keepIntvlSeconds > 0 ? opts.keepIntvlSeconds
         : stack.sysctls().keepaliveIntvlSeconds());
-    int cnt = keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
+    int cnt = opts.keepCnt > 0 ? opts.keepCnt : stack.sysctls().keepaliveProbes();
     if (sb.count > 0 || SeqNum.lt(sndNxt, writeSeq)) {
       keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
       return;
     }
     if (idle >= keepIdle) {
-      if (TcpTimeouts.keepaliveExpired(idle, keepIdle, probesOut, cnt, Nanos.millis(userTimeoutMs))) {
+      if (TcpTimeouts.keepaliveExpired(idle, keepIdle, probesOut, cnt,
+          Nanos.millis(opts.userTimeoutMs))) {
         // tcp_keepalive_timer: the peer is gone: RST (in case it is not) and ETIMEDOUT.
         sendActiveReset();
         timedOut();
@@ -2054,7 +2062,7 @@ public final class TcpConnection implements EventHandler {
       keepaliveTimer = Simulation.NO_EVENT;
     }
     if (keepAlive && state.isSynchronized() && state != TIME_WAIT) {
-      long keepIdle = Nanos.seconds(keepIdleSeconds > 0 ? keepIdleSeconds
+      long keepIdle = Nanos.seconds(opts.keepIdleSeconds > 0 ? opts.keepIdleSeconds
           : stack.sysctls().keepaliveTimeSeconds());
       keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
     }
@@ -2133,8 +2141,8 @@ public final class TcpConnection implements EventHandler {
     sackOk = sackOk && o.sackPermitted();
     tsOk = tsOk && o.hasTimestamp();
     int mss = Math.min(peerMss, advertisedMss());
-    if (userMss > 0) {
-      mss = Math.min(mss, userMss);
+    if (opts.userMss > 0) {
+      mss = Math.min(mss, opts.userMss);
     }
     mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
     rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
@@ -2144,8 +2152,8 @@ public final class TcpConnection implements EventHandler {
   void negotiateFromRequest(int peerMssValue) {
     peerMss = peerMssValue;
     int mss = Math.min(peerMss, advertisedMss());
-    if (userMss > 0) {
-      mss = Math.min(mss, userMss);
+    if (opts.userMss > 0) {
+      mss = Math.min(mss, opts.userMss);
     }
     mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
     rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);

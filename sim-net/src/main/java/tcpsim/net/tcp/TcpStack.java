@@ -803,7 +803,9 @@ public final class TcpStack implements Transport {
     c.reuseAddr = listening.reuseAddr;
     c.noDelay = listening.noDelay;
     c.keepAlive = listening.keepAlive;
-    c.userMss = listening.userMss;
+    if (listening.opts.userMss != 0) {
+      c.ownOptions().userMss = listening.opts.userMss; // of the options, only TCP_MAXSEG is copied
+    }
     c.sndBuf = listening.sndBuf;
     c.sndBufLocked = listening.sndBufLocked;
     c.rcvBuf = listening.rcvBuf;
