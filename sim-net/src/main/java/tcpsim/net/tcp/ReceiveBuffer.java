@@ -114,13 +114,13 @@ public final class ReceiveBuffer {
   private int rcvWup;
   private int rcvSsthresh;
   private int windowClamp;
-  private int rcvWscale;
+  /** 0..{@link #MAX_WSCALE}: a byte, beside the flags. */
+  private byte rcvWscale;
   private int advMss = MSS_DEFAULT;
   private int rcvMss = MSS_DEFAULT;
 
-  /** Content ring, length rcvbuf; byte at copiedSeq is at head. Null when empty or length-only. */
-  private byte[] ring;
-  private int head;
+  /** The content ring; null when nothing is held or only lengths are kept. */
+  private Ring ring;
 
   /**
    * @param irs the peer's initial sequence number: data starts at irs + 1
@@ -200,7 +200,7 @@ public final class ReceiveBuffer {
       long scaleSpace = Math.max(space, Math.max(tcpRmemMax, coreRmemMax));
       scaleSpace = Math.min(scaleSpace, clamp);
       int ilog2 = 63 - Long.numberOfLeadingZeros(Math.max(scaleSpace, 1));
-      rcvWscale = Math.max(0, Math.min(ilog2 - 15, MAX_WSCALE));
+      rcvWscale = (byte) Math.max(0, Math.min(ilog2 - 15, MAX_WSCALE));
     }
     windowClamp = (int) Math.min(65535L << rcvWscale, clamp);
     rcvSsthresh = rcvWnd;
@@ -636,9 +636,9 @@ public final class ReceiveBuffer {
     }
     int n = Math.min(len, readable());
     if (carriesContent && n > 0) {
-      int first = Math.min(n, ring.length - head);
-      System.arraycopy(ring, head, dst, off, first);
-      System.arraycopy(ring, 0, dst, off + first, n - first);
+      int first = Math.min(n, ring.bytes.length - ring.head);
+      System.arraycopy(ring.bytes, ring.head, dst, off, first);
+      System.arraycopy(ring.bytes, 0, dst, off + first, n - first);
     }
     consume(n);
     return n;
@@ -653,10 +653,9 @@ public final class ReceiveBuffer {
       // Nothing held: give back the ring and the out-of-order bookkeeping. They are kept while
       // data is held, so a loss in the middle of a transfer costs no allocation per segment.
       ring = null;
-      head = 0;
       releaseOutOfOrder();
     } else if (ring != null) {
-      head = (head + n) % ring.length;
+      ring.head = (ring.head + n) % ring.bytes.length;
     }
   }
 
@@ -665,13 +664,13 @@ public final class ReceiveBuffer {
       return;
     }
     if (ring == null) {
-      ring = new byte[rcvbuf];
-      head = 0;
+      ring = new Ring(new byte[rcvbuf]);
     }
-    int start = (head + (seq - copiedSeq)) % ring.length;
-    int first = Math.min(len, ring.length - start);
-    System.arraycopy(payload, off, ring, start, first);
-    System.arraycopy(payload, off + first, ring, 0, len - first);
+    byte[] bytes = ring.bytes;
+    int start = (ring.head + (seq - copiedSeq)) % bytes.length;
+    int first = Math.min(len, bytes.length - start);
+    System.arraycopy(payload, off, bytes, start, first);
+    System.arraycopy(payload, off + first, bytes, 0, len - first);
   }
 
   // ------------------------------------------------------------------------------ window
@@ -857,7 +856,7 @@ public final class ReceiveBuffer {
     if (rcvbufBytes < 2) {
       throw new IllegalArgumentException("receive buffer must be >= 2 bytes, got " + rcvbufBytes);
     }
-    if (ring != null && ring.length != rcvbufBytes) {
+    if (ring != null && ring.bytes.length != rcvbufBytes) {
       int span = rcvNxt - copiedSeq;
       if (ofo.oooCount > 0) {
         span = ofo.oooEnd[ofo.oooCount - 1] - copiedSeq;
@@ -867,11 +866,11 @@ public final class ReceiveBuffer {
             "cannot shrink receive buffer to " + rcvbufBytes + " below " + span + " bytes held");
       }
       byte[] moved = new byte[rcvbufBytes];
-      int first = Math.min(span, ring.length - head);
-      System.arraycopy(ring, head, moved, 0, first);
-      System.arraycopy(ring, 0, moved, first, Math.min(span, ring.length) - first);
-      ring = moved;
-      head = 0;
+      byte[] old = ring.bytes;
+      int first = Math.min(span, old.length - ring.head);
+      System.arraycopy(old, ring.head, moved, 0, first);
+      System.arraycopy(old, 0, moved, first, Math.min(span, old.length) - first);
+      ring = new Ring(moved);
     }
     rcvbuf = rcvbufBytes;
   }
@@ -882,11 +881,22 @@ public final class ReceiveBuffer {
 
   /** Bytes of memory held for content and out-of-order bookkeeping, for memory accounting. */
   public int retainedBytes() {
-    int bytes = ring == null ? 0 : ring.length;
+    int bytes = ring == null ? 0 : ring.bytes.length;
     if (ofo.oooStart != null) {
-      bytes += 4 * (ofo.oooStart.length + ofo.oooEnd.length + ofo.sackStart.length + ofo.sackEnd.length);
+      bytes += 4 * (ofo.oooStart.length + ofo.oooEnd.length + ofo.sackStart.length
+          + ofo.sackEnd.length);
     }
     return bytes;
+  }
+
+  /** Content ring, length rcvbuf; the byte at copiedSeq is at {@code head}. */
+  private static final class Ring {
+    final byte[] bytes;
+    int head;
+
+    Ring(byte[] bytes) {
+      this.bytes = bytes;
+    }
   }
 
   /**
