@@ -129,7 +129,8 @@ public final class Listener {
     // tcp_openreq_init_rwin: the window as for a SYN, on the MSS less the timestamp option.
     ReceiveBuffer window = new ReceiveBuffer(seg.seq(), owner.rcvBuf, false);
     int rcvWnd = window.chooseInitialWindow(
-        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws, owner.rcvBufLocked,
+        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws,
+        owner.has(TcpConnection.RCV_BUF_LOCKED),
         s.rmemMax(), s.coreRmemMax());
     int rcvWscale = window.rcvWscale();
     RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), iss, seg.seq(),
@@ -216,7 +217,8 @@ public final class Listener {
         cookieMinute() & 0xff, mssIndex);
     ReceiveBuffer window = new ReceiveBuffer(seg.seq(), owner.rcvBuf, false);
     int rcvWnd = window.chooseInitialWindow(
-        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws, owner.rcvBufLocked,
+        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws,
+        owner.has(TcpConnection.RCV_BUF_LOCKED),
         s.rmemMax(), s.coreRmemMax());
     TcpOptions synAckOptions;
     if (ts) {
@@ -269,7 +271,7 @@ public final class Listener {
     ReceiveBuffer window = new ReceiveBuffer(clientIsn, owner.rcvBuf, false);
     int rcvWnd = window.chooseInitialWindow(
         owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), peerWscale >= 0,
-        owner.rcvBufLocked, s.rmemMax(), s.coreRmemMax());
+        owner.has(TcpConnection.RCV_BUF_LOCKED), s.rmemMax(), s.coreRmemMax());
     RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), cookie, clientIsn,
         MSS_TABLE[mssIndex], peerWscale, sack, ts, ts ? o.tsVal() : 0, tsOffset, rcvWnd,
         peerWscale >= 0 ? window.rcvWscale() : 0);
@@ -394,7 +396,7 @@ public final class Listener {
     while (!acceptQueue.isEmpty()) {
       TcpConnection c = acceptQueue.poll();
       c.parent = null;
-      c.orphan = true;
+      c.flags |= TcpConnection.ORPHAN;
       c.abort();
     }
   }

@@ -110,6 +110,13 @@ public final class TcpConnection implements EventHandler {
   final TcpStack stack;
   final Simulation sim;
 
+  /**
+   * The control block's yes/no state, one bit per constant below ({@link #BOUND}, {@link #ORPHAN},
+   * {@link #TS_OK}, ...; each documents its meaning where it is declared), read with {@link #has}:
+   * 24 booleans in one int keep an idle socket 20 bytes smaller.
+   */
+  int flags;
+
   // ---- identity ----
   TcpState state = CLOSE;
   int localAddr;
@@ -117,18 +124,18 @@ public final class TcpConnection implements EventHandler {
   int remoteAddr;
   int remotePort;
   /** Bound to a local port (by bind or by connect's implicit bind). */
-  boolean bound;
+  static final int BOUND = 1 << 0;
   /** Bound by bind() rather than by connect(); such ports are not shared by connect. */
-  boolean boundExplicitly;
+  static final int BOUND_EXPLICITLY = 1 << 1;
   /** Hashed in the stack's connection table under its 4-tuple. */
-  boolean hashed;
+  static final int HASHED = 1 << 2;
   /** When the last challenge or out-of-window ACK went out (tp->last_oow_ack_time); 0 never. */
   long lastOowAckNanos;
 
   // ---- socket options ----
-  boolean reuseAddr;
-  boolean keepAlive;
-  boolean noDelay;
+  static final int REUSE_ADDR = 1 << 3;
+  static final int KEEP_ALIVE = 1 << 4;
+  static final int NO_DELAY = 1 << 5;
   /**
    * SO_LINGER, TCP_USER_TIMEOUT, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT and TCP_MAXSEG: the shared
    * {@link UserOptions#UNSET} until the application sets one (see {@link #ownOptions}).
@@ -136,25 +143,25 @@ public final class TcpConnection implements EventHandler {
   UserOptions opts = UserOptions.UNSET;
   /** sk_sndbuf in bytes (SO_SNDBUF doubles what it is given); see {@link #sendCapacity}. */
   int sndBuf;
-  boolean sndBufLocked;
+  static final int SND_BUF_LOCKED = 1 << 6;
   /** sk_rcvbuf in bytes. */
   int rcvBuf;
-  boolean rcvBufLocked;
+  static final int RCV_BUF_LOCKED = 1 << 7;
 
   // ---- application-visible status ----
   /** The pending error SO_ERROR returns and clears (sk_err). */
   Errno pendingError;
   /** A reset was received: reads after the first error return 0, writes EPIPE (tcp_reset). */
-  boolean wasReset;
+  static final int WAS_RESET = 1 << 8;
   /** The application shut down writing (SEND_SHUTDOWN) or closed. */
-  boolean sendShutdown;
+  static final int SEND_SHUTDOWN = 1 << 9;
   /** No more data will be read: peer FIN received or SHUT_RD (RCV_SHUTDOWN). */
-  boolean rcvShutdown;
+  static final int RCV_SHUTDOWN = 1 << 10;
   /** The peer's FIN arrived (so a read at the end returns 0). */
-  boolean peerFin;
-  boolean everConnected;
+  static final int PEER_FIN = 1 << 11;
+  static final int EVER_CONNECTED = 1 << 12;
   /** The application closed the socket; the connection, if any, is an orphan (SOCK_DEAD). */
-  boolean orphan;
+  static final int ORPHAN = 1 << 13;
   SocketEvents events;
   /** The listener a not-yet-accepted child belongs to. */
   Listener parent;
@@ -174,17 +181,17 @@ public final class TcpConnection implements EventHandler {
   int writeSeq;
   /** End of the last small (< MSS) segment sent, for Minshall's Nagle (tcp_minshall_update). */
   int sndSml;
-  boolean finQueued;
-  boolean finSent;
+  static final int FIN_QUEUED = 1 << 14;
+  static final int FIN_SENT = 1 << 15;
   /** The FIN's sequence number, valid once queued (it follows the last data byte). */
   int finSeq;
   int sndWscale;
   /** Payload bytes per segment (Linux mss_cache): the peer's MSS less our option overhead. */
   int mssCache = ETHERNET_MSS;
   int peerMss = 536;
-  boolean wscaleOk;
-  boolean sackOk;
-  boolean tsOk;
+  static final int WSCALE_OK = 1 << 16;
+  static final int SACK_OK = 1 << 17;
+  static final int TS_OK = 1 << 18;
   /** Written and unacknowledged data, [snd_una, write_seq); made at the first write. */
   SendBuffer sendBuf;
 
@@ -198,7 +205,7 @@ public final class TcpConnection implements EventHandler {
   /** The window field of our SYN (tcp_select_initial_window), unscaled. */
   int synWindow;
   /** The gap in the out-of-order queue was just filled: ACK now (RFC 5681 §4.2, ICSK_ACK_NOW). */
-  boolean ackNow;
+  static final int ACK_NOW = 1 << 19;
 
   // ---- timestamps (RFC 7323) ----
   int tsOffset;
@@ -236,7 +243,7 @@ public final class TcpConnection implements EventHandler {
   /** The congestion state machine (icsk_ca_state); the connection owns it, as tcp_input.c does. */
   CaState ca = CaState.OPEN;
   /** tcp_cwnd_validate's record: the last flight was limited by cwnd, its size, and until when. */
-  boolean cwndLimitedFlag;
+  static final int CWND_LIMITED = 1 << 20;
   int maxPacketsOut;
   int cwndUsageSeq;
   int dupAcks;
@@ -244,16 +251,16 @@ public final class TcpConnection implements EventHandler {
   int highSeq;
   /** TLP in flight: the snd_nxt when the probe went out (tp->tlp_high_seq); 0 none. */
   int tlpHighSeq;
-  boolean tlpOutstanding;
+  static final int TLP_OUTSTANDING = 1 << 21;
 
   // ---- retransmission queue scoreboard: one entry per segment sent and not acknowledged ----
   /** The shared {@link Scoreboard#EMPTY} until the first transmission of data or FIN. */
   Scoreboard sb = Scoreboard.EMPTY;
 
   // ---- delayed ACK (icsk_ack) ----
-  boolean ackScheduled;
+  static final int ACK_SCHEDULED = 1 << 22;
   int quickAcks;
-  boolean pingpong;
+  static final int PINGPONG = 1 << 23;
   long atoNanos;
   long lastDataRecvNanos;
 
@@ -281,6 +288,16 @@ public final class TcpConnection implements EventHandler {
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
     this.cc = RenoCongestion.initial(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
+  }
+
+  /** Whether flag bit {@code flag} (one of the constants such as {@link #ORPHAN}) is set. */
+  boolean has(int flag) {
+    return (flags & flag) != 0;
+  }
+
+  /** Sets or clears flag bit {@code flag}. */
+  void setFlag(int flag, boolean on) {
+    flags = on ? flags | flag : flags & ~flag;
   }
 
   /**
@@ -337,30 +354,30 @@ public final class TcpConnection implements EventHandler {
 
   /** The connection reached ESTABLISHED at some point (Linux's SOCK_DONE-like "was connected"). */
   public boolean everConnected() {
-    return everConnected;
+    return has(EVER_CONNECTED);
   }
 
   public boolean receiveShutdown() {
-    return rcvShutdown;
+    return has(RCV_SHUTDOWN);
   }
 
   // ---- socket options (sock_setsockopt / do_tcp_setsockopt) ----
 
-  public boolean reuseAddr() { return reuseAddr; }
-  public void setReuseAddr(boolean on) { reuseAddr = on; }
-  public boolean keepAlive() { return keepAlive; }
+  public boolean reuseAddr() { return has(REUSE_ADDR); }
+  public void setReuseAddr(boolean on) { setFlag(REUSE_ADDR, on); }
+  public boolean keepAlive() { return has(KEEP_ALIVE); }
 
   /** SO_KEEPALIVE: arms or stops the keepalive timer (tcp_set_keepalive). */
   public void setKeepAlive(boolean on) {
-    keepAlive = on;
+    setFlag(KEEP_ALIVE, on);
     keepaliveChanged();
   }
 
-  public boolean noDelay() { return noDelay; }
+  public boolean noDelay() { return has(NO_DELAY); }
 
   /** TCP_NODELAY: turning it on pushes what Nagle was holding (tcp_push_pending_frames). */
   public void setNoDelay(boolean on) {
-    noDelay = on;
+    setFlag(NO_DELAY, on);
     if (on) {
       pushPendingFrames();
     }
@@ -409,13 +426,13 @@ public final class TcpConnection implements EventHandler {
 
   /** sk_sndbuf (SO_SNDBUF reads back the doubled value). */
   public int sendBufferBytes() {
-    return sndBufLocked ? sndBuf : Math.max(sndBuf, sendCapacity());
+    return has(SND_BUF_LOCKED) ? sndBuf : Math.max(sndBuf, sendCapacity());
   }
 
   /** SO_SNDBUF: Linux doubles the value (room for bookkeeping) and locks the size. */
   public void setSendBufferBytes(int doubled) {
     sndBuf = doubled;
-    sndBufLocked = true;
+    flags |= SND_BUF_LOCKED;
     notifyApp();
   }
 
@@ -424,7 +441,7 @@ public final class TcpConnection implements EventHandler {
   /** SO_RCVBUF: doubled by the caller as Linux does; locks the size (no auto-tuning). */
   public void setReceiveBufferBytes(int doubled) {
     rcvBuf = doubled;
-    rcvBufLocked = true;
+    flags |= RCV_BUF_LOCKED;
   }
 
   public boolean lingerOn() { return opts.lingerOn; }
@@ -457,19 +474,19 @@ public final class TcpConnection implements EventHandler {
 
   /** The peer's FIN was received and every byte before it was read. */
   public boolean atEof() {
-    return (peerFin || rcvShutdown) && readableBytes() == 0;
+    return (has(PEER_FIN) || has(RCV_SHUTDOWN)) && readableBytes() == 0;
   }
 
   public boolean peerFinReceived() {
-    return peerFin;
+    return has(PEER_FIN);
   }
 
   public boolean wasReset() {
-    return wasReset;
+    return has(WAS_RESET);
   }
 
   public boolean sendShutdown() {
-    return sendShutdown;
+    return has(SEND_SHUTDOWN);
   }
 
   public Errno pendingError() {
@@ -529,11 +546,11 @@ public final class TcpConnection implements EventHandler {
     writeSeq = iss + 1;
     sndSml = iss;
     rcv = new ReceiveBuffer(0, rcvBuf, stack.keepPayload()); // the peer's ISN comes with its SYN
-    synWindow = rcv.chooseInitialWindow(advertisedMss(), s.windowScaling(), rcvBufLocked,
+    synWindow = rcv.chooseInitialWindow(advertisedMss(), s.windowScaling(), has(RCV_BUF_LOCKED),
         s.rmemMax(), s.coreRmemMax());
-    wscaleOk = s.windowScaling();
-    sackOk = s.sack();
-    tsOk = s.timestamps();
+    setFlag(WSCALE_OK, s.windowScaling());
+    setFlag(SACK_OK, s.sack());
+    setFlag(TS_OK, s.timestamps());
     setState(SYN_SENT, "connect");
     stack.hash(this);
     totalRto = 0;
@@ -592,11 +609,12 @@ public final class TcpConnection implements EventHandler {
    * sees could at least double, or a delayed ACK is owed for more than a segment.
    */
   private void cleanupRbuf() {
-    if (!state.isSynchronized() || rcvShutdown) {
+    if (!state.isSynchronized() || has(RCV_SHUTDOWN)) {
       return;
     }
     // "Once-per-two-segments ACK was not sent by tcp_input.c": send it now.
-    boolean timeToAck = ackScheduled && SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss();
+    boolean timeToAck =
+        has(ACK_SCHEDULED) && SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss();
     if (!timeToAck && rcv.windowUpdateWorthSending()) {
       timeToAck = true;
     }
@@ -617,21 +635,21 @@ public final class TcpConnection implements EventHandler {
       // tcp_time_wait already ended this socket (tcp_done: TCP_CLOSE); tcp_close on a closed
       // socket sends nothing, unread data or not.
       if (!shutdownOnly) {
-        orphan = true;
+        flags |= ORPHAN;
       }
-      rcvShutdown |= !shutdownOnly;
-      sendShutdown = true;
+      flags |= shutdownOnly ? 0 : RCV_SHUTDOWN;
+      flags |= SEND_SHUTDOWN;
       return;
     }
     if (!shutdownOnly) {
-      orphan = true;
-      rcvShutdown = true;
+      flags |= ORPHAN;
+      flags |= RCV_SHUTDOWN;
     }
-    if (sendShutdown && shutdownOnly) {
+    if (has(SEND_SHUTDOWN) && shutdownOnly) {
       return;
     }
-    boolean hadSendShutdown = sendShutdown;
-    sendShutdown = true;
+    boolean hadSendShutdown = has(SEND_SHUTDOWN);
+    flags |= SEND_SHUTDOWN;
     switch (state) {
       case CLOSE -> {
         if (!shutdownOnly) {
@@ -701,7 +719,7 @@ public final class TcpConnection implements EventHandler {
    * has no such timer: the application may still read.
    */
   private void maybeOrphanFinWait2(boolean segmentHasFin) {
-    if (!orphan || state != FIN_WAIT2) {
+    if (!has(ORPHAN) || state != FIN_WAIT2) {
       return;
     }
     long tmo = finTimeNanos();
@@ -725,7 +743,7 @@ public final class TcpConnection implements EventHandler {
 
   /** SHUT_RD (tcp_shutdown): nothing is sent; reads return 0 from now on. */
   public void shutdownRead() {
-    rcvShutdown = true;
+    flags |= RCV_SHUTDOWN;
   }
 
   /**
@@ -784,7 +802,7 @@ public final class TcpConnection implements EventHandler {
       if (hasAck) {
         // "If the ACK was acceptable, signal "error: connection reset"" - ECONNREFUSED (tcp_reset).
         pendingError = Errno.ECONNREFUSED;
-        wasReset = true;
+        flags |= WAS_RESET;
         done("RST in SYN-SENT", Errno.ECONNREFUSED);
       } else {
         stack.drop(seg, DropReason.TCP_RESET);
@@ -798,7 +816,7 @@ public final class TcpConnection implements EventHandler {
     irs = seg.seq();
     rcv.startAt(irs);
     negotiateOptions(seg.options());
-    if (tsOk && seg.options().hasTimestamp()) {
+    if (has(TS_OK) && seg.options().hasTimestamp()) {
       storeTsRecent(seg.options().tsVal());
     }
     if (hasAck) {
@@ -850,7 +868,7 @@ public final class TcpConnection implements EventHandler {
       // The simultaneous-open SYN-ACK lies below RCV.NXT: tcp_data_queue treats it as a
       // retransmission and ACKs at once (quick-ACK mode).
       enterQuickAck();
-      ackScheduled = true;
+      flags |= ACK_SCHEDULED;
     }
     processText(seg);
     checkFin(seg);
@@ -869,7 +887,7 @@ public final class TcpConnection implements EventHandler {
   private static final int PAWS_WINDOW = 1;
 
   private boolean checkSequence(Segment seg) {
-    if (tsOk && seg.options().hasTimestamp() && !seg.has(RST)
+    if (has(TS_OK) && seg.options().hasTimestamp() && !seg.has(RST)
         && tsRecent - seg.options().tsVal() > PAWS_WINDOW) {
       // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate. tcp_paws_discard allows
       // TCP_PAWS_WINDOW (one tick) of slack; a RST is taken even when it fails PAWS.
@@ -891,7 +909,7 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
     }
-    if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())
+    if (has(TS_OK) && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())
         && seg.options().tsVal() - tsRecent >= 0) {
       // tcp_replace_ts_recent (RFC 7323 §4.3): only a value that is not older is stored
       // (tcp_paws_check with window 0), so a segment let through by TCP_PAWS_WINDOW does not
@@ -930,7 +948,7 @@ public final class TcpConnection implements EventHandler {
       // A child not yet accepted just disappears (inet_csk_destroy_sock via the listener).
       parent.forgetChild(this);
     }
-    wasReset = true;
+    flags |= WAS_RESET;
     pendingError = err;
     done("RST", err);
   }
@@ -1027,7 +1045,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   private boolean finAcked() {
-    return finSent && SeqNum.gt(sndUna, finSeq);
+    return has(FIN_SENT) && SeqNum.gt(sndUna, finSeq);
   }
 
   /**
@@ -1044,11 +1062,11 @@ public final class TcpConnection implements EventHandler {
         && state != SYN_RECV) {
       if (SeqNum.lt(seg.seq(), rcv.rcvNxt()) || len > 0) {
         enterQuickAck(); // a retransmission of what we hold: ACK it at once
-        ackScheduled = true;
+        flags |= ACK_SCHEDULED;
       }
       return;
     }
-    if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
+    if (has(ORPHAN) && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
       // tcp_rcv_state_process: new data for a socket the application closed: tcp_reset, and
       // the caller answers with tcp_v4_send_reset, a RST formed from the segment
       // (TcpExtTCPAbortOnData).
@@ -1059,7 +1077,8 @@ public final class TcpConnection implements EventHandler {
     }
     int before = rcv.rcvNxt();
     ReceiveBuffer.Outcome out = rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0);
-    int advanced = SeqNum.distance(before, rcv.rcvNxt()) - (rcv.finReceived() && !peerFin ? 1 : 0);
+    int advanced =
+        SeqNum.distance(before, rcv.rcvNxt()) - (rcv.finReceived() && !has(PEER_FIN) ? 1 : 0);
     switch (out) {
       case NO_DATA -> {}
       case IN_ORDER, IN_ORDER_GAP_FILLED -> {
@@ -1068,15 +1087,15 @@ public final class TcpConnection implements EventHandler {
           eventDataRecv();
           notifyApp();
         }
-        ackScheduled = true;
+        flags |= ACK_SCHEDULED;
         if (out == ReceiveBuffer.Outcome.IN_ORDER_GAP_FILLED) {
-          ackNow = true; // RFC 5681 §4.2: the gap is filled
+          flags |= ACK_NOW; // RFC 5681 §4.2: the gap is filled
         }
       }
       case OUT_OF_ORDER -> {
         // tcp_data_queue_ofo: ACK at once, with SACK (RFC 5681 §4.2, RFC 2018).
         enterQuickAck();
-        ackScheduled = true;
+        flags |= ACK_SCHEDULED;
       }
       case DUPLICATE -> {
         // tcp_data_queue: a retransmission of data held: immediate ACK with D-SACK.
@@ -1104,7 +1123,7 @@ public final class TcpConnection implements EventHandler {
    * it; one past a hole waits in the out-of-order queue with its data.
    */
   private void checkFin(Segment seg) {
-    if (state == CLOSE || peerFin || !rcv.finReceived()) {
+    if (state == CLOSE || has(PEER_FIN) || !rcv.finReceived()) {
       return;
     }
     finArrived();
@@ -1112,18 +1131,18 @@ public final class TcpConnection implements EventHandler {
 
   /** tcp_fin: the FIN is in order. */
   private void finArrived() {
-    if (peerFin) {
+    if (has(PEER_FIN)) {
       return;
     }
-    peerFin = true;
-    rcvShutdown = true;
-    ackScheduled = true;
+    flags |= PEER_FIN;
+    flags |= RCV_SHUTDOWN;
+    flags |= ACK_SCHEDULED;
     switch (state) {
       case SYN_RECV, ESTABLISHED -> {
         setState(CLOSE_WAIT, "FIN");
         // tcp_fin: "Move to CLOSE_WAIT" and enter pingpong mode, so the ACK is delayed in the
         // hope of riding on the application's reply or FIN.
-        pingpong = true;
+        flags |= PINGPONG;
       }
       case FIN_WAIT1 -> {
         sendAck();
@@ -1164,14 +1183,14 @@ public final class TcpConnection implements EventHandler {
     }
     boolean windowChanged = maybeUpdateWindow(seg);
     int newlySacked = 0;
-    if (sackOk && seg.options().sackBlockCount() > 0) {
+    if (has(SACK_OK) && seg.options().sackBlockCount() > 0) {
       newlySacked = processSackBlocks(seg.options());
     }
     boolean advanced = SeqNum.gt(ack, sndUna);
     int ackedSegs = 0;
     if (advanced) {
       int acked = SeqNum.distance(sndUna, ack);
-      boolean finNowAcked = finSent && SeqNum.gt(ack, finSeq);
+      boolean finNowAcked = has(FIN_SENT) && SeqNum.gt(ack, finSeq);
       int dataAcked = acked - (finNowAcked ? 1 : 0)
           - (SeqNum.le(sndUna, iss) ? 1 : 0); // our SYN, when a SYN-RECV child's ACK lands here
       ackedSegs = cleanRtxQueue(ack, seg);
@@ -1196,9 +1215,9 @@ public final class TcpConnection implements EventHandler {
         && !seg.has(FIN) && sb.count > 0; // RFC 5681 §2's duplicate ACK
     int newlyLost = fastRetransAlert(advanced, dupAck);
     // Without SACK a duplicate ACK stands for one segment delivered (tcp_add_reno_sack).
-    int ackedSacked = ackedSegs + newlySacked + (dupAck && !sackOk ? 1 : 0);
+    int ackedSacked = ackedSegs + newlySacked + (dupAck && !has(SACK_OK) ? 1 : 0);
     cc.congControl(ca, ackedSacked, newlyLost, advanced, ackedSegs > 0,
-        cc.isCwndLimited(cwndLimitedFlag, maxPacketsOut), packetsInFlight());
+        cc.isCwndLimited(has(CWND_LIMITED), maxPacketsOut), packetsInFlight());
     if (advanced) {
       if (sb.count == 0) {
         clearXmitTimer();
@@ -1240,7 +1259,7 @@ public final class TcpConnection implements EventHandler {
     }
     switch (ca) {
       case RECOVERY -> {
-        if (!sackOk) {
+        if (!has(SACK_OK)) {
           if (dupAck) {
             markRenoSacked();
           }
@@ -1254,7 +1273,7 @@ public final class TcpConnection implements EventHandler {
       }
       case LOSS -> {}
       default -> {
-        if (dupAck && !sackOk) {
+        if (dupAck && !has(SACK_OK)) {
           markRenoSacked();
         }
         int sacked = sackedSegments();
@@ -1308,7 +1327,7 @@ public final class TcpConnection implements EventHandler {
     }
     if (oldestSent >= 0 && !retransAcked) {
       rtt.sample(sim.now() - oldestSent, ack, sndNxt);
-    } else if (tsOk && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
+    } else if (has(TS_OK) && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
       // tcp_rtt_tsopt_us: with retransmissions acknowledged, the echo still times the round trip.
       long ms = tsNow() - seg.options().tsEcr();
       if (ms >= 0) {
@@ -1327,7 +1346,7 @@ public final class TcpConnection implements EventHandler {
     boolean sampled = false;
     if (synSentNanos >= 0) {
       sampled = rtt.sample(sim.now() - synSentNanos, seg.ack(), sndNxt);
-    } else if (tsOk && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
+    } else if (has(TS_OK) && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
       long ms = tsNow() - seg.options().tsEcr();
       if (ms >= 0) {
         sampled = rtt.sample(Math.max(ms, 1) * Nanos.PER_MILLI, seg.ack(), sndNxt);
@@ -1359,7 +1378,7 @@ public final class TcpConnection implements EventHandler {
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
     markHeadLost();
-    if (sackOk) {
+    if (has(SACK_OK)) {
       markHolesLost();
     }
   }
@@ -1456,7 +1475,7 @@ public final class TcpConnection implements EventHandler {
   private void retransmitEntry(int i, boolean stamp) {
     int start = sb.start[i];
     int end = sb.end[i];
-    boolean fin = finSent && end == finSeq + 1;
+    boolean fin = has(FIN_SENT) && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
     if (stamp && retransStampNanos == 0) {
       retransStampNanos = sb.time[i];
@@ -1495,7 +1514,7 @@ public final class TcpConnection implements EventHandler {
     int mss = currentMss();
     while (true) {
       int avail = SeqNum.distance(sndNxt, writeSeq);
-      boolean finPending = finQueued && !finSent;
+      boolean finPending = has(FIN_QUEUED) && !has(FIN_SENT);
       if (avail <= 0 && !finPending) {
         break;
       }
@@ -1522,7 +1541,7 @@ public final class TcpConnection implements EventHandler {
     }
     // tcp_cwnd_validate: remember whether this flight was limited by cwnd, for RFC 7661 growth.
     if (!SeqNum.lt(sndUna, cwndUsageSeq) || cwndLimitedNow || sb.count > maxPacketsOut) {
-      cwndLimitedFlag = cwndLimitedNow;
+      setFlag(CWND_LIMITED, cwndLimitedNow);
       maxPacketsOut = sb.count;
       cwndUsageSeq = sndNxt;
     }
@@ -1536,7 +1555,8 @@ public final class TcpConnection implements EventHandler {
    * earlier small segment is unacknowledged, unless TCP_NODELAY.
    */
   private boolean nagleHolds() {
-    return !noDelay && sb.count > 0 && SeqNum.gt(sndSml, sndUna) && SeqNum.le(sndSml, sndNxt);
+    return !has(NO_DELAY) && sb.count > 0 && SeqNum.gt(sndSml, sndUna)
+        && SeqNum.le(sndSml, sndNxt);
   }
 
   private void transmitNew(int len, boolean fin) {
@@ -1545,7 +1565,7 @@ public final class TcpConnection implements EventHandler {
       sndSml = start + len;
     }
     if (fin) {
-      finSent = true;
+      flags |= FIN_SENT;
       finSeq = start + len;
     }
     int end = start + len + (fin ? 1 : 0);
@@ -1561,7 +1581,7 @@ public final class TcpConnection implements EventHandler {
       resetXmitTimer(XMIT_RTO, currentRto());
     }
     if (sim.now() - lastDataRecvNanos < atoNanos && lastDataRecvNanos != 0) {
-      pingpong = true; // tcp_event_data_sent: a reply within ato: interactive
+      flags |= PINGPONG; // tcp_event_data_sent: a reply within ato: interactive
     }
   }
 
@@ -1606,7 +1626,7 @@ public final class TcpConnection implements EventHandler {
   private void sendActiveReset() {
     stack.count(TcpMib.TcpOutRsts);
     int[] sack = sackBlocksToSend();
-    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
+    TcpOptions o = TcpOptionLayout.established(has(TS_OK), tsNow(), tsRecent, sack, sackPairs);
     Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
         RST | ACK, rcv.selectWindow(), 0, o, 0, null);
     stack.transmit(rst);
@@ -1615,8 +1635,8 @@ public final class TcpConnection implements EventHandler {
   /** Sends our SYN (or, in a simultaneous open, SYN-ACK) with Linux's option layout. */
   private void sendSyn(boolean withAck) {
     int flags = withAck ? SYN | ACK : SYN;
-    TcpOptions o = TcpOptionLayout.syn(advertisedMss(), sackOk, tsOk, tsNow(),
-        withAck && tsOk ? tsRecent : 0, wscaleOk ? rcv.rcvWscale() : -1);
+    TcpOptions o = TcpOptionLayout.syn(advertisedMss(), has(SACK_OK), has(TS_OK), tsNow(),
+        withAck && has(TS_OK) ? tsRecent : 0, has(WSCALE_OK) ? rcv.rcvWscale() : -1);
     synSentNanos = sim.now();
     Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, iss,
         withAck ? rcv.rcvNxt() : 0, flags, synWindow, 0, o, 0, null);
@@ -1636,11 +1656,11 @@ public final class TcpConnection implements EventHandler {
     int window = rcv.selectWindow();
     int[] sack = sackBlocksToSend();
     TcpOptions o;
-    if (sackPairs == 0 && tsOk) {
+    if (sackPairs == 0 && has(TS_OK)) {
       // The common case, nop,nop,TS: restamp one shared layout instead of building anew.
       o = TS_ONLY.withTimestamp(tsNow(), tsRecent);
     } else {
-      o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
+      o = TcpOptionLayout.established(has(TS_OK), tsNow(), tsRecent, sack, sackPairs);
     }
     Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(), flags,
         window, 0, o, len, payload);
@@ -1658,7 +1678,7 @@ public final class TcpConnection implements EventHandler {
    */
   private int[] sackBlocksToSend() {
     sackPairs = 0;
-    if (!sackOk) {
+    if (!has(SACK_OK)) {
       return NO_INTS;
     }
     boolean dsack = rcv.hasDsack() && stack.sysctls().value(Sysctl.TCP_DSACK) != 0;
@@ -1689,8 +1709,8 @@ public final class TcpConnection implements EventHandler {
         atoNanos = ATO_MIN_NANOS;
       }
     }
-    ackScheduled = false;
-    ackNow = false;
+    flags &= ~ACK_SCHEDULED;
+    flags &= ~ACK_NOW;
     if (delackTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(delackTimer);
       delackTimer = Simulation.NO_EVENT;
@@ -1735,7 +1755,7 @@ public final class TcpConnection implements EventHandler {
   /** tcp_enter_quickack_mode: quick ACKs and out of pingpong. */
   private void enterQuickAck() {
     enterQuickAckCount();
-    pingpong = false;
+    flags &= ~PINGPONG;
     atoNanos = ATO_MIN_NANOS;
   }
 
@@ -1744,13 +1764,13 @@ public final class TcpConnection implements EventHandler {
    * would not shrink, in quick-ACK mode, or with out-of-order data; otherwise delay it.
    */
   private void ackSndCheck() {
-    if (!ackScheduled) {
+    if (!has(ACK_SCHEDULED)) {
       return;
     }
     boolean moreThanOneMss = SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss()
         && rcv.selectableWindow() >= rcv.rcvWnd();
-    boolean quick = quickAcks > 0 && !pingpong;
-    if (moreThanOneMss || quick || ackNow || rcv.outOfOrderRanges() > 0) {
+    boolean quick = quickAcks > 0 && !has(PINGPONG);
+    if (moreThanOneMss || quick || has(ACK_NOW) || rcv.outOfOrderRanges() > 0) {
       sendAck();
       return;
     }
@@ -1766,7 +1786,7 @@ public final class TcpConnection implements EventHandler {
   private void sendDelayedAck() {
     long ato = atoNanos;
     if (ato > ATO_MIN_NANOS) {
-      long maxAto = pingpong ? DELACK_MAX_NANOS : Nanos.millis(500);
+      long maxAto = has(PINGPONG) ? DELACK_MAX_NANOS : Nanos.millis(500);
       if (rtt.hasSample()) {
         maxAto = Math.min(maxAto, Math.max(rtt.srttNanos(), ATO_MIN_NANOS));
       }
@@ -1832,7 +1852,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     int early = stack.sysctls().earlyRetrans();
-    boolean tlp = (early == 3 || early == 4) && sackOk && ca == CaState.OPEN
+    boolean tlp = (early == 3 || early == 4) && has(SACK_OK) && ca == CaState.OPEN
         && tlpHighSeq == 0 && rtt.hasSample();
     if (!tlp) {
       if (advancingRto || xmitKind != XMIT_RTO) {
@@ -1860,7 +1880,7 @@ public final class TcpConnection implements EventHandler {
     int mss = currentMss();
     int len = Math.min(avail, mss);
     if (len > 0 && SeqNum.le(sndNxt + len, sndUna + sndWnd)) {
-      transmitNew(len, finQueued && !finSent && len == avail);
+      transmitNew(len, has(FIN_QUEUED) && !has(FIN_SENT) && len == avail);
     } else {
       int i = sb.index(sb.count - 1);
       if ((sb.flags[i] & SACKED) == 0) {
@@ -1933,7 +1953,7 @@ public final class TcpConnection implements EventHandler {
    * (or of the orphan retries, or TCP_USER_TIMEOUT) counted from the first retransmission.
    */
   private boolean writeTimedOut() {
-    int boundary = orphan ? orphanRetries() : stack.sysctls().retries2();
+    int boundary = has(ORPHAN) ? orphanRetries() : stack.sysctls().retries2();
     return TcpTimeouts.retransmitsTimedOut(sim.now(), retransStampNanos, retransmits, boundary,
         Nanos.millis(opts.userTimeoutMs), TcpTimeouts.RTO_MIN_NANOS);
   }
@@ -1957,11 +1977,11 @@ public final class TcpConnection implements EventHandler {
    * window, else an ACK with SND.UNA-1 that forces the peer to answer with its window; back off.
    */
   private void probeTimeout() {
-    if (sb.count > 0 || SeqNum.ge(sndNxt, writeSeq) && !(finQueued && !finSent)) {
+    if (sb.count > 0 || SeqNum.ge(sndNxt, writeSeq) && !(has(FIN_QUEUED) && !has(FIN_SENT))) {
       probesOut = 0;
       return;
     }
-    int maxProbes = orphan ? orphanRetries() : stack.sysctls().retries2();
+    int maxProbes = has(ORPHAN) ? orphanRetries() : stack.sysctls().retries2();
     if (probesOut == 0) {
       probesStampNanos = sim.now();
     }
@@ -1996,13 +2016,13 @@ public final class TcpConnection implements EventHandler {
    * ato (up to the RTO), in pingpong it leaves pingpong mode.
    */
   private void delayedAckTimeout() {
-    if (!ackScheduled || !state.isSynchronized() && state != SYN_RECV) {
+    if (!has(ACK_SCHEDULED) || !state.isSynchronized() && state != SYN_RECV) {
       return;
     }
-    if (!pingpong) {
+    if (!has(PINGPONG)) {
       atoNanos = Math.min(atoNanos << 1, rtt.rtoNanos());
     } else {
-      pingpong = false;
+      flags &= ~PINGPONG;
       atoNanos = ATO_MIN_NANOS;
     }
     stack.count(TcpMib.TcpExtDelayedACKs);
@@ -2011,7 +2031,7 @@ public final class TcpConnection implements EventHandler {
 
   /** Keepalive (RFC 1122 §4.2.3.6; tcp_keepalive_timer), and the orphan FIN-WAIT-2 timeout. */
   private void keepaliveTimeout() {
-    if (state == FIN_WAIT2 && orphan) {
+    if (state == FIN_WAIT2 && has(ORPHAN)) {
       // tcp_keepalive_timer: what is left of tcp_fin_time beyond TCP_TIMEWAIT_LEN is waited out
       // in a timewait entry; with nothing left, RST and gone.
       long rest = finTimeNanos() - stack.timeWaitLenNanos();
@@ -2024,7 +2044,7 @@ public final class TcpConnection implements EventHandler {
       destroy("tcp_fin_timeout in FIN-WAIT-2", null);
       return;
     }
-    if (!keepAlive || state != ESTABLISHED && state != CLOSE_WAIT && state != FIN_WAIT2) {
+    if (!has(KEEP_ALIVE) || state != ESTABLISHED && state != CLOSE_WAIT && state != FIN_WAIT2) {
       return;
     }
     long idle = sim.now() - lastRecvNanos;
@@ -2061,7 +2081,7 @@ public final class TcpConnection implements EventHandler {
       sim.cancelIfPending(keepaliveTimer);
       keepaliveTimer = Simulation.NO_EVENT;
     }
-    if (keepAlive && state.isSynchronized() && state != TIME_WAIT) {
+    if (has(KEEP_ALIVE) && state.isSynchronized() && state != TIME_WAIT) {
       long keepIdle = Nanos.seconds(opts.keepIdleSeconds > 0 ? opts.keepIdleSeconds
           : stack.sysctls().keepaliveTimeSeconds());
       keepaliveTimer = sim.scheduleAfter(longTimerDelay(keepIdle), this, TIMER_KEEPALIVE);
@@ -2131,21 +2151,21 @@ public final class TcpConnection implements EventHandler {
   /** Options from the peer's SYN or SYN-ACK (tcp_parse_options, tcp_synsent/openreq paths). */
   void negotiateOptions(TcpOptions o) {
     peerMss = o.mss() > 0 ? o.mss() : 536; // RFC 9293 §3.7.1: 536 when absent
-    wscaleOk = wscaleOk && o.windowScale() >= 0;
-    if (wscaleOk) {
+    setFlag(WSCALE_OK, has(WSCALE_OK) && o.windowScale() >= 0);
+    if (has(WSCALE_OK)) {
       sndWscale = Math.min(o.windowScale(), 14);
     } else {
       sndWscale = 0;
       rcv.disableWindowScaling();
     }
-    sackOk = sackOk && o.sackPermitted();
-    tsOk = tsOk && o.hasTimestamp();
+    setFlag(SACK_OK, has(SACK_OK) && o.sackPermitted());
+    setFlag(TS_OK, has(TS_OK) && o.hasTimestamp());
     int mss = Math.min(peerMss, advertisedMss());
     if (opts.userMss > 0) {
       mss = Math.min(mss, opts.userMss);
     }
-    mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
-    rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
+    mssCache = Math.max(MIN_MSS, mss - (has(TS_OK) ? TS_ALIGNED : 0));
+    rcv.establish(advertisedMss() - (has(TS_OK) ? TS_ALIGNED : 0), mssCache);
   }
 
   /** The options a request socket negotiated, applied to its child (tcp_create_openreq_child). */
@@ -2155,16 +2175,16 @@ public final class TcpConnection implements EventHandler {
     if (opts.userMss > 0) {
       mss = Math.min(mss, opts.userMss);
     }
-    mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
-    rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
+    mssCache = Math.max(MIN_MSS, mss - (has(TS_OK) ? TS_ALIGNED : 0));
+    rcv.establish(advertisedMss() - (has(TS_OK) ? TS_ALIGNED : 0), mssCache);
   }
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
   void initTransfer(int handshakeRetransmits) {
     cc = cc.onEstablished(handshakeRetransmits);
-    everConnected = true;
+    flags |= EVER_CONNECTED;
     lastRecvNanos = sim.now();
-    if (keepAlive) {
+    if (has(KEEP_ALIVE)) {
       keepaliveChanged();
     }
   }
@@ -2189,10 +2209,10 @@ public final class TcpConnection implements EventHandler {
    * at most tcp_wmem[2].
    */
   int sendCapacity() {
-    if (sndBufLocked) {
+    if (has(SND_BUF_LOCKED)) {
       return sndBuf;
     }
-    if (!everConnected) {
+    if (!has(EVER_CONNECTED)) {
       return sndBuf;
     }
     long perMss = Math.max(mssCache, MIN_MSS) + SKB_OVERHEAD_BYTES;
@@ -2201,9 +2221,9 @@ public final class TcpConnection implements EventHandler {
   }
 
   private void queueFin() {
-    finQueued = true;
+    flags |= FIN_QUEUED;
     pushPendingFrames();
-    if (!finSent) {
+    if (!has(FIN_SENT)) {
       // Nothing could go yet (window or cwnd); the FIN follows the queued data.
     }
   }
@@ -2224,12 +2244,12 @@ public final class TcpConnection implements EventHandler {
     if (state != CLOSE) {
       setState(CLOSE, cause);
     }
-    rcvShutdown = true;
-    sendShutdown = true;
+    flags |= RCV_SHUTDOWN;
+    flags |= SEND_SHUTDOWN;
     cancelAllTimers();
     releaseBuffers();
     stack.unhash(this);
-    if (orphan) {
+    if (has(ORPHAN)) {
       stack.release(this);
     }
     notifyApp();
@@ -2245,7 +2265,7 @@ public final class TcpConnection implements EventHandler {
       sim.cancelIfPending(keepaliveTimer);
       keepaliveTimer = Simulation.NO_EVENT;
     }
-    ackScheduled = false;
+    flags &= ~ACK_SCHEDULED;
   }
 
   /** The host rebooted: forget everything without a segment. */

@@ -279,14 +279,15 @@ public final class TcpStack implements Transport {
       return null;
     }
     TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddr, c.localPort, c.remoteAddr,
-        c.remotePort, sndNxt, rcvNxt, window, c.tsOk, c.tsOffset, c.tsRecent,
-        c.tsOk ? c.tsRecentStampNanos : 0, c.reuseAddr, substate);
+        c.remotePort, sndNxt, rcvNxt, window, c.has(TcpConnection.TS_OK), c.tsOffset,
+        c.tsRecent, c.has(TcpConnection.TS_OK) ? c.tsRecentStampNanos : 0,
+        c.has(TcpConnection.REUSE_ADDR), substate);
     long k = key(c.remoteAddr, c.localPort, c.remotePort);
-    if (c.hashed) {
+    if (c.has(TcpConnection.HASHED)) {
       connections.remove(k);
-      c.hashed = false;
+      c.flags &= ~TcpConnection.HASHED;
     }
-    if (c.bound) {
+    if (c.has(TcpConnection.BOUND)) {
       List<TcpConnection> holders = ports.get(c.localPort);
       if (holders != null) {
         holders.remove(c);
@@ -294,7 +295,7 @@ public final class TcpStack implements Transport {
           ports.remove(c.localPort);
         }
       }
-      c.bound = false;
+      c.flags &= ~TcpConnection.BOUND;
     }
     timeWait.put(k, tw);
     timeWaitPorts.merge(tw.localPort, 1, Integer::sum);
@@ -385,7 +386,7 @@ public final class TcpStack implements Transport {
    * another socket is EADDRINUSE unless both set SO_REUSEADDR and the holder is not listening.
    */
   public Errno bind(TcpConnection s, int port) {
-    if (s.bound || s.state != TcpState.CLOSE) {
+    if (s.has(TcpConnection.BOUND) || s.state != TcpState.CLOSE) {
       return Errno.EINVAL;
     }
     if (port < 0 || port > 65535) {
@@ -401,8 +402,8 @@ public final class TcpStack implements Transport {
       return Errno.EADDRINUSE;
     }
     s.localPort = port;
-    s.bound = true;
-    s.boundExplicitly = true;
+    s.flags |= TcpConnection.BOUND;
+    s.flags |= TcpConnection.BOUND_EXPLICITLY;
     ports.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
     return null;
   }
@@ -419,7 +420,7 @@ public final class TcpStack implements Transport {
       if (h.state == TcpState.LISTEN) {
         return true;
       }
-      if (!(s.reuseAddr && h.reuseAddr)) {
+      if (!(s.has(TcpConnection.REUSE_ADDR) && h.has(TcpConnection.REUSE_ADDR))) {
         return true;
       }
     }
@@ -435,7 +436,7 @@ public final class TcpStack implements Transport {
     if (!timeWaitPorts.containsKey(port)) {
       return false;
     }
-    return !s.reuseAddr || timeWaitNoReusePorts.containsKey(port);
+    return !s.has(TcpConnection.REUSE_ADDR) || timeWaitNoReusePorts.containsKey(port);
   }
 
   /** inet_csk_find_open_port: odd ports first for bind(0) (connect prefers even ones). */
@@ -465,7 +466,7 @@ public final class TcpStack implements Transport {
     if (s.state != TcpState.CLOSE) {
       return Errno.EINVAL;
     }
-    if (!s.bound) {
+    if (!s.has(TcpConnection.BOUND)) {
       Errno e = bind(s, 0);
       if (e != null) {
         return e;
@@ -502,7 +503,7 @@ public final class TcpStack implements Transport {
     if (remotePort <= 0 || remotePort > 65535) {
       return Errno.ECONNREFUSED;
     }
-    if (!s.bound) {
+    if (!s.has(TcpConnection.BOUND)) {
       int port = pickConnectPort(remoteAddr, remotePort);
       if (port < 0) {
         return Errno.EADDRNOTAVAIL;
@@ -512,7 +513,7 @@ public final class TcpStack implements Transport {
         takeOverTimeWait(s, tw); // connectPortUsable found it reusable
       }
       s.localPort = port;
-      s.bound = true;
+      s.flags |= TcpConnection.BOUND;
       ports.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
     } else if (connections.containsKey(key(remoteAddr, s.localPort, remotePort))) {
       return Errno.EADDRNOTAVAIL;
@@ -570,7 +571,7 @@ public final class TcpStack implements Transport {
     List<TcpConnection> holders = ports.get(port);
     if (holders != null) {
       for (TcpConnection h : holders) {
-        if (h.boundExplicitly) {
+        if (h.has(TcpConnection.BOUND_EXPLICITLY)) {
           return false;
         }
       }
@@ -756,18 +757,18 @@ public final class TcpStack implements Transport {
 
   void hash(TcpConnection c) {
     connections.put(key(c.remoteAddr, c.localPort, c.remotePort), c);
-    c.hashed = true;
+    c.flags |= TcpConnection.HASHED;
   }
 
   void unhash(TcpConnection c) {
-    if (c.hashed) {
+    if (c.has(TcpConnection.HASHED)) {
       connections.remove(key(c.remoteAddr, c.localPort, c.remotePort));
-      c.hashed = false;
+      c.flags &= ~TcpConnection.HASHED;
     }
     if (c.state == TcpState.CLOSE && listeners.get(c.localPort) == c) {
       listeners.remove(c.localPort);
     }
-    if (c.orphan) {
+    if (c.has(TcpConnection.ORPHAN)) {
       release(c);
     }
   }
@@ -780,7 +781,7 @@ public final class TcpStack implements Transport {
     if (listeners.get(c.localPort) == c) {
       listeners.remove(c.localPort);
     }
-    if (c.bound) {
+    if (c.has(TcpConnection.BOUND)) {
       List<TcpConnection> holders = ports.get(c.localPort);
       if (holders != null) {
         holders.remove(c);
@@ -788,7 +789,7 @@ public final class TcpStack implements Transport {
           ports.remove(c.localPort);
         }
       }
-      c.bound = false;
+      c.flags &= ~TcpConnection.BOUND;
     }
   }
 
@@ -799,17 +800,14 @@ public final class TcpStack implements Transport {
     c.localPort = listening.localPort;
     c.remoteAddr = req.remoteAddr;
     c.remotePort = req.remotePort;
-    c.bound = true;
-    c.reuseAddr = listening.reuseAddr;
-    c.noDelay = listening.noDelay;
-    c.keepAlive = listening.keepAlive;
+    c.flags |= TcpConnection.BOUND | listening.flags & (TcpConnection.REUSE_ADDR
+        | TcpConnection.NO_DELAY | TcpConnection.KEEP_ALIVE | TcpConnection.SND_BUF_LOCKED
+        | TcpConnection.RCV_BUF_LOCKED); // the options a child inherits
     if (listening.opts.userMss != 0) {
       c.ownOptions().userMss = listening.opts.userMss; // of the options, only TCP_MAXSEG is copied
     }
     c.sndBuf = listening.sndBuf;
-    c.sndBufLocked = listening.sndBufLocked;
     c.rcvBuf = listening.rcvBuf;
-    c.rcvBufLocked = listening.rcvBufLocked;
     c.iss = req.iss;
     c.sndUna = req.iss;
     c.sndNxt = req.iss + 1;
@@ -819,16 +817,16 @@ public final class TcpStack implements Transport {
     c.rcv = new ReceiveBuffer(req.irs, c.rcvBuf, keepPayload);
     c.synWindow = c.rcv.chooseInitialWindow(
         c.advertisedMss() - (req.tsOk ? TcpConnection.TS_ALIGNED : 0), req.peerWscale >= 0,
-        c.rcvBufLocked, sysctls.rmemMax(), sysctls.coreRmemMax());
+        c.has(TcpConnection.RCV_BUF_LOCKED), sysctls.rmemMax(), sysctls.coreRmemMax());
     c.tsOffset = req.tsOffset;
     if (req.tsOk) {
       c.storeTsRecent(req.tsRecent);
     }
-    c.wscaleOk = req.peerWscale >= 0;
+    c.setFlag(TcpConnection.WSCALE_OK, req.peerWscale >= 0);
     c.sndWscale = Math.max(req.peerWscale, 0);
-    c.sackOk = req.sackOk;
-    c.tsOk = req.tsOk;
-    if (!c.wscaleOk) {
+    c.setFlag(TcpConnection.SACK_OK, req.sackOk);
+    c.setFlag(TcpConnection.TS_OK, req.tsOk);
+    if (!c.has(TcpConnection.WSCALE_OK)) {
       c.rcv.disableWindowScaling();
     }
     c.negotiateFromRequest(req.peerMss);

@@ -68,7 +68,7 @@ class DataTransferTest {
     TcpConnection[] cs = established(t);
     t.rateBitsPerSecond = 100_000_000; // segments arrive one by one, 121 us apart
     drainOnReadable(t, cs[1], null);
-    cs[0].sndBufLocked = true;
+    cs[0].flags |= TcpConnection.SND_BUF_LOCKED;
     cs[0].sndBuf = 8 << 20;
     cs[0].send(null, 0, 100 * 1448);
     t.runFor(Nanos.seconds(1));
@@ -100,7 +100,7 @@ class DataTransferTest {
     TwoStacks t = new TwoStacks(14);
     TcpConnection[] cs = established(t);
     drainOnReadable(t, cs[1], null);
-    cs[0].noDelay = true;
+    cs[0].flags |= TcpConnection.NO_DELAY;
     cs[0].send(null, 0, 100);
     cs[0].send(null, 0, 100);
     t.runFor(Nanos.millis(100));
@@ -180,7 +180,7 @@ class DataTransferTest {
   void aReceiverThatDoesNotReadClosesTheWindowAndTheSenderProbesWithBackoff() {
     TwoStacks t = new TwoStacks(18);
     TcpConnection[] cs = established(t);
-    cs[0].sndBufLocked = true;
+    cs[0].flags |= TcpConnection.SND_BUF_LOCKED;
     cs[0].sndBuf = 8 << 20;
     cs[0].send(null, 0, 200_000);
     t.runFor(Nanos.seconds(10));
