@@ -11,6 +11,14 @@ import tcpsim.core.trace.TraceDigest;
  * for tables with up to millions of entries looked up on every event (a TCP stack's sockets by
  * 4-tuple): about 21 bytes per entry at the largest, against about 72 for the boxed map.
  *
+ * <p>Array sizes: every array's length is chosen so that the array, with its 16-byte header, fits
+ * in a power of two bytes (entries: {@code 2^k - 4}; index: {@code 2^(k+1) - 4} slots). G1 puts
+ * an array of half a region or more in whole regions of its own (a humongous object), and
+ * regions are powers of two, so such an array wastes nothing, where a power-of-two length plus
+ * the header would take one more region than it needs: about 40 bytes per entry at a million
+ * entries with 8 MB regions. The index is therefore not a power of two; a hash is
+ * mapped onto it by multiplication ({@code (hash32 * length) >>> 32}).
+ *
  * <p>Layout (the "compact dict" shape): the entries sit in insertion order in two parallel
  * arrays, {@code keys} and {@code values}; a removed entry leaves a hole (a null value) there.
  * An open-addressing index, {@code slots}, maps a hash of the key to the entry's position plus
@@ -33,13 +41,15 @@ import tcpsim.core.trace.TraceDigest;
  * the arrays shrink only on {@link #clear}.
  */
 public final class OrderedLongMap<V> {
-  private static final int MIN_ENTRIES = 8;
+  /** Array lengths are a power of two bytes less this header (see the class comment). */
+  private static final int HEADER_WORDS = 4;
+  /** The smallest table: 2^4 - 4 = 12 entries. */
+  private static final int MIN_ENTRIES = (1 << 4) - HEADER_WORDS;
 
   private long[] keys;
   private Object[] values;
-  /** Slot -> entry position + 1; 0 = empty. Length a power of two, at least 2 * keys.length. */
+  /** Slot -> entry position + 1; 0 = empty. {@code twice(keys.length)} slots: load <= 1/2. */
   private int[] slots;
-  private int mask;
   /** Entry positions handed out since the last compaction, live or removed. */
   private int used;
   private int size;
@@ -51,10 +61,17 @@ public final class OrderedLongMap<V> {
   private void allocate(int entries) {
     keys = new long[entries];
     values = new Object[entries];
-    slots = new int[entries * 2];
-    mask = slots.length - 1;
+    slots = new int[twice(entries)];
     used = 0;
     size = 0;
+  }
+
+  /**
+   * The next size up, {@code 2^k - 4 -> 2^(k+1) - 4}: the entry capacity after a growth, and the
+   * index length for an entry capacity (at least twice it).
+   */
+  private static int twice(int length) {
+    return 2 * (length + HEADER_WORDS) - HEADER_WORDS;
   }
 
   public int size() {
@@ -93,7 +110,7 @@ public final class OrderedLongMap<V> {
       return old;
     }
     if (used == keys.length) {
-      rebuild(size * 2 > keys.length ? keys.length * 2 : keys.length);
+      rebuild(size * 2 > keys.length ? twice(keys.length) : keys.length);
       slot = slotOf(key);
     }
     keys[used] = key;
@@ -162,12 +179,22 @@ public final class OrderedLongMap<V> {
       if (keys[s - 1] == key) {
         return i;
       }
-      i = (i + 1) & mask;
+      i = next(i);
     }
   }
 
+  /** The key's first slot: the high 32 bits of its mixed hash scaled onto the index. */
   private int home(long key) {
-    return (int) TraceDigest.mix(key) & mask;
+    return (int) (((TraceDigest.mix(key) >>> 32) * slots.length) >>> 32);
+  }
+
+  private int next(int slot) {
+    return slot + 1 == slots.length ? 0 : slot + 1;
+  }
+
+  /** How many steps forward from slot {@code from} to slot {@code to}, wrapping. */
+  private int distance(int from, int to) {
+    return to >= from ? to - from : to - from + slots.length;
   }
 
   /**
@@ -179,13 +206,13 @@ public final class OrderedLongMap<V> {
     int gap = slot;
     int i = slot;
     while (true) {
-      i = (i + 1) & mask;
+      i = next(i);
       int s = slots[i];
       if (s == 0) {
         break;
       }
       int h = home(keys[s - 1]);
-      if (((i - h) & mask) >= ((i - gap) & mask)) {
+      if (distance(h, i) >= distance(gap, i)) {
         slots[gap] = s;
         gap = i;
       }
@@ -209,13 +236,12 @@ public final class OrderedLongMap<V> {
       }
     }
     Arrays.fill(values, n, values.length, null);
-    slots = new int[entries * 2];
-    mask = slots.length - 1;
+    slots = new int[twice(entries)];
     used = n;
     for (int e = 0; e < n; e++) {
       int i = home(keys[e]);
       while (slots[i] != 0) {
-        i = (i + 1) & mask;
+        i = next(i);
       }
       slots[i] = e + 1;
     }

@@ -234,7 +234,7 @@ public final class Listener {
     } else {
       synAckOptions = TcpOptions.builder().mss(owner.advertisedMss()).build();
     }
-    stack.transmit(new Segment(owner.localAddr, owner.localPort, seg.srcAddr(), seg.srcPort(),
+    stack.transmit(new Segment(owner.localAddress(), owner.localPort, seg.srcAddr(), seg.srcPort(),
         cookie, seg.seq() + 1, SYN | ACK, rcvWnd, 0, synAckOptions, 0, null));
   }
 
@@ -287,8 +287,8 @@ public final class Listener {
     int tsVal = (int) (stack.sim().now() / 1_000_000L) + req.tsOffset;
     TcpOptions o = TcpOptionLayout.syn(owner.advertisedMss(), req.sackOk, req.tsOk, tsVal,
         req.tsRecent, req.peerWscale >= 0 ? req.rcvWscale : -1);
-    Segment synAck = new Segment(owner.localAddr, owner.localPort, req.remoteAddr, req.remotePort,
-        req.iss, req.irs + 1, SYN | ACK, req.rcvWnd, 0, o, 0, null);
+    Segment synAck = new Segment(owner.localAddress(), owner.localPort, req.remoteAddr,
+        req.remotePort, req.iss, req.irs + 1, SYN | ACK, req.rcvWnd, 0, o, 0, null);
     req.synAckSentNanos = stack.sim().now();
     stack.transmit(synAck);
   }

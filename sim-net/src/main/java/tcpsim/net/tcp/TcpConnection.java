@@ -119,7 +119,7 @@ public final class TcpConnection implements EventHandler {
 
   // ---- identity ----
   TcpState state = CLOSE;
-  int localAddr;
+  // The local address is the stack's (one per host): localAddress(), not a field.
   int localPort;
   int remoteAddr;
   int remotePort;
@@ -195,8 +195,7 @@ public final class TcpConnection implements EventHandler {
   /** Written and unacknowledged data, [snd_una, write_seq); made at the first write. */
   SendBuffer sendBuf;
 
-  // ---- receive sequence space ----
-  int irs;
+  // ---- receive sequence space (IRS is kept by the receive buffer: rcv_nxt starts at IRS + 1) ----
   /**
    * The receive side: data in order and out of order, SACK and D-SACK blocks, and the receive
    * window (rcv_nxt, rcv_wup, rcv_wnd, rcv_ssthresh, window_clamp, the window scale, rcv_mss).
@@ -283,7 +282,6 @@ public final class TcpConnection implements EventHandler {
   TcpConnection(TcpStack stack) {
     this.stack = stack;
     this.sim = stack.sim();
-    this.localAddr = stack.address();
     TcpSysctls s = stack.sysctls();
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
@@ -333,7 +331,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   public int localAddress() {
-    return localAddr;
+    return stack.address();
   }
 
   public int localPort() {
@@ -538,9 +536,9 @@ public final class TcpConnection implements EventHandler {
     remotePort = remotePortNumber;
     TcpSysctls s = stack.sysctls();
     iss = presetIss != 0 ? presetIss
-        : stack.initialSequence(localAddr, localPort, remoteAddr, remotePort);
+        : stack.initialSequence(localAddress(), localPort, remoteAddr, remotePort);
     presetIss = 0;
-    tsOffset = stack.tsOffset(localAddr, remoteAddr);
+    tsOffset = stack.tsOffset(localAddress(), remoteAddr);
     sndUna = iss;
     sndNxt = iss + 1;
     writeSeq = iss + 1;
@@ -813,8 +811,7 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, DropReason.TCP_FLAGS);
       return;
     }
-    irs = seg.seq();
-    rcv.startAt(irs);
+    rcv.startAt(seg.seq()); // IRS
     negotiateOptions(seg.options());
     if (has(TS_OK) && seg.options().hasTimestamp()) {
       storeTsRecent(seg.options().tsVal());
@@ -1627,8 +1624,8 @@ public final class TcpConnection implements EventHandler {
     stack.count(TcpMib.TcpOutRsts);
     int[] sack = sackBlocksToSend();
     TcpOptions o = TcpOptionLayout.established(has(TS_OK), tsNow(), tsRecent, sack, sackPairs);
-    Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
-        RST | ACK, rcv.selectWindow(), 0, o, 0, null);
+    Segment rst = new Segment(localAddress(), localPort, remoteAddr, remotePort, sndNxt,
+        rcv.rcvNxt(), RST | ACK, rcv.selectWindow(), 0, o, 0, null);
     stack.transmit(rst);
   }
 
@@ -1638,7 +1635,7 @@ public final class TcpConnection implements EventHandler {
     TcpOptions o = TcpOptionLayout.syn(advertisedMss(), has(SACK_OK), has(TS_OK), tsNow(),
         withAck && has(TS_OK) ? tsRecent : 0, has(WSCALE_OK) ? rcv.rcvWscale() : -1);
     synSentNanos = sim.now();
-    Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, iss,
+    Segment s = new Segment(localAddress(), localPort, remoteAddr, remotePort, iss,
         withAck ? rcv.rcvNxt() : 0, flags, synWindow, 0, o, 0, null);
     segsOut++;
     stack.transmit(s);
@@ -1662,8 +1659,8 @@ public final class TcpConnection implements EventHandler {
     } else {
       o = TcpOptionLayout.established(has(TS_OK), tsNow(), tsRecent, sack, sackPairs);
     }
-    Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(), flags,
-        window, 0, o, len, payload);
+    Segment s = new Segment(localAddress(), localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(),
+        flags, window, 0, o, len, payload);
     segsOut++;
     ackSent();
     stack.transmit(s);
@@ -2314,7 +2311,7 @@ public final class TcpConnection implements EventHandler {
 
   @Override
   public String toString() {
-    return "TcpConnection[" + tcpsim.net.wire.Ipv4.format(localAddr) + ":" + localPort + " -> "
+    return "TcpConnection[" + tcpsim.net.wire.Ipv4.format(localAddress()) + ":" + localPort + " -> "
         + tcpsim.net.wire.Ipv4.format(remoteAddr) + ":" + remotePort + " " + state + "]";
   }
 }

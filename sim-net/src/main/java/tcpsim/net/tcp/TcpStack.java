@@ -278,7 +278,7 @@ public final class TcpStack implements Transport {
       count(TcpMib.TcpExtTCPTimeWaitOverflow);
       return null;
     }
-    TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddr, c.localPort, c.remoteAddr,
+    TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddress(), c.localPort, c.remoteAddr,
         c.remotePort, sndNxt, rcvNxt, window, c.has(TcpConnection.TS_OK), c.tsOffset,
         c.tsRecent, c.has(TcpConnection.TS_OK) ? c.tsRecentStampNanos : 0,
         c.has(TcpConnection.REUSE_ADDR), substate);
@@ -813,7 +813,6 @@ public final class TcpStack implements Transport {
     c.sndNxt = req.iss + 1;
     c.writeSeq = req.iss + 1;
     c.sndSml = req.iss;
-    c.irs = req.irs;
     c.rcv = new ReceiveBuffer(req.irs, c.rcvBuf, keepPayload);
     c.synWindow = c.rcv.chooseInitialWindow(
         c.advertisedMss() - (req.tsOk ? TcpConnection.TS_ALIGNED : 0), req.peerWscale >= 0,
