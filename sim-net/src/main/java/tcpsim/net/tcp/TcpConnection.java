@@ -133,8 +133,11 @@ public final class TcpConnection implements EventHandler {
   long lastOowAckNanos;
 
   // ---- socket options ----
+  /** SO_REUSEADDR. */
   static final int REUSE_ADDR = 1 << 3;
+  /** SO_KEEPALIVE: the keepalive timer runs while synchronized. */
   static final int KEEP_ALIVE = 1 << 4;
+  /** TCP_NODELAY: Nagle's algorithm is off. */
   static final int NO_DELAY = 1 << 5;
   /**
    * SO_LINGER, TCP_USER_TIMEOUT, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT and TCP_MAXSEG: the shared
@@ -143,9 +146,11 @@ public final class TcpConnection implements EventHandler {
   UserOptions opts = UserOptions.UNSET;
   /** sk_sndbuf in bytes (SO_SNDBUF doubles what it is given); see {@link #sendCapacity}. */
   int sndBuf;
+  /** SO_SNDBUF was set: sk_sndbuf no longer grows (SOCK_SNDBUF_LOCK). */
   static final int SND_BUF_LOCKED = 1 << 6;
   /** sk_rcvbuf in bytes. */
   int rcvBuf;
+  /** SO_RCVBUF was set: sk_rcvbuf is the user's (SOCK_RCVBUF_LOCK). */
   static final int RCV_BUF_LOCKED = 1 << 7;
 
   // ---- application-visible status ----
@@ -159,6 +164,7 @@ public final class TcpConnection implements EventHandler {
   static final int RCV_SHUTDOWN = 1 << 10;
   /** The peer's FIN arrived (so a read at the end returns 0). */
   static final int PEER_FIN = 1 << 11;
+  /** The connection reached ESTABLISHED at some point. */
   static final int EVER_CONNECTED = 1 << 12;
   /** The application closed the socket; the connection, if any, is an orphan (SOCK_DEAD). */
   static final int ORPHAN = 1 << 13;
@@ -181,7 +187,9 @@ public final class TcpConnection implements EventHandler {
   int writeSeq;
   /** End of the last small (< MSS) segment sent, for Minshall's Nagle (tcp_minshall_update). */
   int sndSml;
+  /** The application's FIN is queued after the data; {@link #finSeq} is valid. */
   static final int FIN_QUEUED = 1 << 14;
+  /** The FIN went out at least once. */
   static final int FIN_SENT = 1 << 15;
   /** The FIN's sequence number, valid once queued (it follows the last data byte). */
   int finSeq;
@@ -189,8 +197,11 @@ public final class TcpConnection implements EventHandler {
   /** Payload bytes per segment (Linux mss_cache): the peer's MSS less our option overhead. */
   int mssCache = ETHERNET_MSS;
   int peerMss = 536;
+  /** Window scaling offered (before the handshake) or agreed (after it), RFC 7323 §2. */
   static final int WSCALE_OK = 1 << 16;
+  /** SACK-permitted offered or agreed (RFC 2018). */
   static final int SACK_OK = 1 << 17;
+  /** Timestamps offered or agreed (RFC 7323 §3). */
   static final int TS_OK = 1 << 18;
   /** Written and unacknowledged data, [snd_una, write_seq); made at the first write. */
   SendBuffer sendBuf;
@@ -250,6 +261,7 @@ public final class TcpConnection implements EventHandler {
   int highSeq;
   /** TLP in flight: the snd_nxt when the probe went out (tp->tlp_high_seq); 0 none. */
   int tlpHighSeq;
+  /** A tail loss probe is in flight. */
   static final int TLP_OUTSTANDING = 1 << 21;
 
   // ---- retransmission queue scoreboard: one entry per segment sent and not acknowledged ----
@@ -257,8 +269,10 @@ public final class TcpConnection implements EventHandler {
   Scoreboard sb = Scoreboard.EMPTY;
 
   // ---- delayed ACK (icsk_ack) ----
+  /** An ACK is owed (ICSK_ACK_SCHED): sent now or by the delayed-ACK timer. */
   static final int ACK_SCHEDULED = 1 << 22;
   int quickAcks;
+  /** Interactive mode (icsk_ack.pingpong): ACKs wait for data to ride on. */
   static final int PINGPONG = 1 << 23;
   long atoNanos;
   long lastDataRecvNanos;
