@@ -34,6 +34,24 @@ class DataTransferTest {
   }
 
   @Test
+  void anIdleConnectionSharesItsEmptyScoreboardAndInitialWindowUntilItFirstSends() {
+    TwoStacks t = new TwoStacks(10);
+    TcpConnection[] cs = established(t);
+    for (TcpConnection c : cs) {
+      assertSame(Scoreboard.EMPTY, c.sb, "no scoreboard of its own while idle");
+      assertSame(RenoCongestion.initial(false), c.cc, "no congestion state of its own while idle");
+      assertSame(UserOptions.UNSET, c.opts, "no options object while none is set");
+    }
+
+    assertEquals(1000, cs[0].send(null, 0, 1000));
+
+    assertNotSame(Scoreboard.EMPTY, cs[0].sb);
+    assertNotSame(RenoCongestion.initial(false), cs[0].cc);
+    assertEquals(RenoCongestion.INIT_CWND, cs[0].cc.cwnd());
+    assertSame(Scoreboard.EMPTY, cs[1].sb, "the receiver has sent no data");
+  }
+
+  @Test
   void firstDataIsAckedAtOnceInQuickAckMode() {
     TwoStacks t = new TwoStacks(10);
     TcpConnection[] cs = established(t);
