@@ -130,7 +130,8 @@ public final class Listener {
     // tcp_openreq_init_rwin: the window as for a SYN, on the MSS less the timestamp option.
     ReceiveBuffer window = new ReceiveBuffer(seg.seq(), owner.rcvBuf, false);
     int rcvWnd = window.chooseInitialWindow(
-        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws, owner.rcvBufLocked,
+        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws,
+        owner.has(TcpConnection.RCV_BUF_LOCKED),
         s.rmemMax(), s.coreRmemMax());
     int rcvWscale = window.rcvWscale();
     RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), iss, seg.seq(),
@@ -217,7 +218,8 @@ public final class Listener {
         cookieMinute() & 0xff, mssIndex);
     ReceiveBuffer window = new ReceiveBuffer(seg.seq(), owner.rcvBuf, false);
     int rcvWnd = window.chooseInitialWindow(
-        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws, owner.rcvBufLocked,
+        owner.advertisedMss() - (ts ? TcpConnection.TS_ALIGNED : 0), ws,
+        owner.has(TcpConnection.RCV_BUF_LOCKED),
         s.rmemMax(), s.coreRmemMax());
     TcpOptions synAckOptions;
     if (ts) {
@@ -233,7 +235,7 @@ public final class Listener {
     } else {
       synAckOptions = TcpOptions.builder().mss(owner.advertisedMss()).build();
     }
-    stack.transmit(new Segment(owner.localAddr, owner.localPort, seg.srcAddr(), seg.srcPort(),
+    stack.transmit(new Segment(owner.localAddress(), owner.localPort, seg.srcAddr(), seg.srcPort(),
         cookie, seg.seq() + 1, SYN | ACK, rcvWnd, 0, synAckOptions, 0, null));
   }
 
@@ -269,7 +271,7 @@ public final class Listener {
     boolean sack = ts && (bits & TS_SACK_BIT) != 0;
     ReceiveBuffer window = new ReceiveBuffer(clientIsn, owner.rcvBuf, false);
     int rcvWnd = window.chooseInitialWindow(MSS_TABLE[mssIndex], peerWscale >= 0,
-        owner.rcvBufLocked, s.rmemMax(), s.coreRmemMax());
+        owner.has(TcpConnection.RCV_BUF_LOCKED), s.rmemMax(), s.coreRmemMax());
     RequestSock req = new RequestSock(this, seg.srcAddr(), seg.srcPort(), cookie, clientIsn,
         MSS_TABLE[mssIndex], peerWscale, sack, ts, ts ? o.tsVal() : 0, tsOffset, rcvWnd,
         peerWscale >= 0 ? window.rcvWscale() : 0);
@@ -289,8 +291,8 @@ public final class Listener {
     int tsVal = (int) (stack.sim().now() / 1_000_000L) + req.tsOffset;
     TcpOptions o = TcpOptionLayout.syn(owner.advertisedMss(), req.sackOk, req.tsOk, tsVal,
         req.tsRecent, req.peerWscale >= 0 ? req.rcvWscale : -1);
-    Segment synAck = new Segment(owner.localAddr, owner.localPort, req.remoteAddr, req.remotePort,
-        req.iss, req.irs + 1, SYN | ACK, req.rcvWnd, 0, o, 0, null);
+    Segment synAck = new Segment(owner.localAddress(), owner.localPort, req.remoteAddr,
+        req.remotePort, req.iss, req.irs + 1, SYN | ACK, req.rcvWnd, 0, o, 0, null);
     req.synAckSentNanos = stack.sim().now();
     stack.transmit(synAck);
   }
@@ -398,7 +400,7 @@ public final class Listener {
     while (!acceptQueue.isEmpty()) {
       TcpConnection c = acceptQueue.poll();
       c.parent = null;
-      c.orphan = true;
+      c.flags |= TcpConnection.ORPHAN;
       c.abort();
     }
   }

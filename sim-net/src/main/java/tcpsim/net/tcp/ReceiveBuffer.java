@@ -43,8 +43,10 @@ import tcpsim.net.wire.SeqNum;
  *
  * <p>Units: sequence numbers are modulo-2^32 ints ({@link SeqNum}); lengths and windows are bytes.
  * The per-segment methods do not allocate, except the first content byte stored (the ring) and the
- * first out-of-order segment (the range and SACK arrays); both are kept while data is held and
- * released when the application has read everything, so an idle connection holds none of it.
+ * first out-of-order or duplicate segment (a small holder for the ranges, the SACK blocks and the
+ * D-SACK, and their arrays); both are kept while data is held and released when the application
+ * has read everything (the holder once its D-SACK is reported too), so an idle connection holds
+ * none of it.
  *
  * <p>Differences from Linux: no receive-buffer autotuning (DRS, {@code tcp_rcv_space_adjust}
  * grows sk_rcvbuf and window_clamp towards tcp_rmem[2] as the application reads; here they stay
@@ -102,30 +104,23 @@ public final class ReceiveBuffer {
   private boolean finReceived;
   private int finSeq;
 
-  /** Out-of-order ranges [start, end) sorted by start, disjoint and not touching; null if none. */
-  private int[] oooStart;
-  private int[] oooEnd;
-  private int oooCount;
-
-  private int[] sackStart;
-  private int[] sackEnd;
-  private int sackCount;
-
-  private boolean dsack;
-  private int dsackStart;
-  private int dsackEnd;
+  /**
+   * The out-of-order queue, the SACK blocks and the pending D-SACK: {@link OutOfOrder#NONE} until
+   * the first segment out of order or duplicate, and again once nothing of them is held.
+   */
+  private OutOfOrder ofo = OutOfOrder.NONE;
 
   private int rcvWnd;
   private int rcvWup;
   private int rcvSsthresh;
   private int windowClamp;
-  private int rcvWscale;
+  /** 0..{@link #MAX_WSCALE}: a byte, beside the flags. */
+  private byte rcvWscale;
   private int advMss = MSS_DEFAULT;
   private int rcvMss = MSS_DEFAULT;
 
-  /** Content ring, length rcvbuf; byte at copiedSeq is at head. Null when empty or length-only. */
-  private byte[] ring;
-  private int head;
+  /** The content ring; null when nothing is held or only lengths are kept. */
+  private Ring ring;
 
   /**
    * @param irs the peer's initial sequence number: data starts at irs + 1
@@ -152,7 +147,7 @@ public final class ReceiveBuffer {
    * @throws IllegalStateException once anything has been received
    */
   public void startAt(int irs) {
-    if (ring != null || oooCount > 0 || finReceived || rcvNxt != copiedSeq) {
+    if (ring != null || ofo.oooCount > 0 || finReceived || rcvNxt != copiedSeq) {
       throw new IllegalStateException("data already received; cannot restart at " + irs);
     }
     copiedSeq = irs + 1;
@@ -205,7 +200,7 @@ public final class ReceiveBuffer {
       long scaleSpace = Math.max(space, Math.max(tcpRmemMax, coreRmemMax));
       scaleSpace = Math.min(scaleSpace, clamp);
       int ilog2 = 63 - Long.numberOfLeadingZeros(Math.max(scaleSpace, 1));
-      rcvWscale = Math.max(0, Math.min(ilog2 - 15, MAX_WSCALE));
+      rcvWscale = (byte) Math.max(0, Math.min(ilog2 - 15, MAX_WSCALE));
     }
     windowClamp = (int) Math.min(65535L << rcvWscale, clamp);
     rcvSsthresh = rcvWnd;
@@ -327,12 +322,12 @@ public final class ReceiveBuffer {
       finPending = false;
       rcvNxt++;
     }
-    if (oooCount == 0) {
+    if (ofo.oooCount == 0) {
       return Outcome.IN_ORDER;
     }
     absorbOutOfOrder();
     removeCoveredSacks();
-    if (oooCount == 0) {
+    if (ofo.oooCount == 0) {
       return Outcome.IN_ORDER_GAP_FILLED;
     }
     return Outcome.IN_ORDER;
@@ -342,20 +337,20 @@ public final class ReceiveBuffer {
   private void absorbOutOfOrder() {
     int dsackHigh = rcvNxt;
     int i = 0;
-    while (i < oooCount && SeqNum.le(oooStart[i], rcvNxt)) {
-      if (SeqNum.lt(oooStart[i], dsackHigh)) {
-        int hi = SeqNum.lt(oooEnd[i], dsackHigh) ? oooEnd[i] : dsackHigh;
-        dsackExtend(oooStart[i], hi); // queued data the in-order segment also carried
+    while (i < ofo.oooCount && SeqNum.le(ofo.oooStart[i], rcvNxt)) {
+      if (SeqNum.lt(ofo.oooStart[i], dsackHigh)) {
+        int hi = SeqNum.lt(ofo.oooEnd[i], dsackHigh) ? ofo.oooEnd[i] : dsackHigh;
+        dsackExtend(ofo.oooStart[i], hi); // queued data the in-order segment also carried
       }
-      if (SeqNum.gt(oooEnd[i], rcvNxt)) {
-        rcvNxt = oooEnd[i];
+      if (SeqNum.gt(ofo.oooEnd[i], rcvNxt)) {
+        rcvNxt = ofo.oooEnd[i];
       }
       i++;
     }
     if (i > 0) {
-      System.arraycopy(oooStart, i, oooStart, 0, oooCount - i);
-      System.arraycopy(oooEnd, i, oooEnd, 0, oooCount - i);
-      oooCount -= i;
+      System.arraycopy(ofo.oooStart, i, ofo.oooStart, 0, ofo.oooCount - i);
+      System.arraycopy(ofo.oooEnd, i, ofo.oooEnd, 0, ofo.oooCount - i);
+      ofo.oooCount -= i;
     }
     if (finPending && SeqNum.lt(finSeq, rcvNxt)) {
       finPending = false;
@@ -368,36 +363,39 @@ public final class ReceiveBuffer {
     if (SeqNum.gt(seq + len, copiedSeq + rcvbuf)) {
       return Outcome.DROPPED_NO_MEMORY;
     }
-    if (oooStart == null) {
-      oooStart = new int[8];
-      oooEnd = new int[8];
-      sackStart = new int[MAX_SACK_BLOCKS];
-      sackEnd = new int[MAX_SACK_BLOCKS];
+    if (ofo == OutOfOrder.NONE) {
+      ofo = new OutOfOrder();
+    }
+    if (ofo.oooStart == null) {
+      ofo.oooStart = new int[8];
+      ofo.oooEnd = new int[8];
+      ofo.sackStart = new int[MAX_SACK_BLOCKS];
+      ofo.sackEnd = new int[MAX_SACK_BLOCKS];
     }
     // Find where [seq, end) goes, D-SACK what overlaps, and merge everything it touches.
     int first = 0;
-    while (first < oooCount && SeqNum.lt(oooEnd[first], seq)) {
+    while (first < ofo.oooCount && SeqNum.lt(ofo.oooEnd[first], seq)) {
       first++;
     }
     int last = first; // exclusive: ranges [first, last) touch the new one
     boolean covered = false;
     int newStart = seq;
     int newEnd = end;
-    while (last < oooCount && SeqNum.le(oooStart[last], end)) {
-      int os = SeqNum.max(oooStart[last], seq);
-      int oe = SeqNum.min(oooEnd[last], end);
+    while (last < ofo.oooCount && SeqNum.le(ofo.oooStart[last], end)) {
+      int os = SeqNum.max(ofo.oooStart[last], seq);
+      int oe = SeqNum.min(ofo.oooEnd[last], end);
       if (SeqNum.lt(os, oe)) {
         dsackExtend(os, oe);
         if (os == seq && oe == end) {
           covered = true;
         }
       }
-      newStart = SeqNum.min(newStart, oooStart[last]);
-      newEnd = SeqNum.max(newEnd, oooEnd[last]);
+      newStart = SeqNum.min(newStart, ofo.oooStart[last]);
+      newEnd = SeqNum.max(newEnd, ofo.oooEnd[last]);
       last++;
     }
     int touched = last - first;
-    if (touched == 0 && oooCount == MAX_OOO_RANGES) {
+    if (touched == 0 && ofo.oooCount == MAX_OOO_RANGES) {
       return Outcome.DROPPED_NO_MEMORY;
     }
     if (!covered) {
@@ -412,47 +410,51 @@ public final class ReceiveBuffer {
       }
       if (touched == 0) {
         ensureOooRoom();
-        System.arraycopy(oooStart, first, oooStart, first + 1, oooCount - first);
-        System.arraycopy(oooEnd, first, oooEnd, first + 1, oooCount - first);
-        oooCount++;
+        System.arraycopy(ofo.oooStart, first, ofo.oooStart, first + 1, ofo.oooCount - first);
+        System.arraycopy(ofo.oooEnd, first, ofo.oooEnd, first + 1, ofo.oooCount - first);
+        ofo.oooCount++;
       } else if (touched > 1) {
-        System.arraycopy(oooStart, last, oooStart, first + 1, oooCount - last);
-        System.arraycopy(oooEnd, last, oooEnd, first + 1, oooCount - last);
-        oooCount -= touched - 1;
+        System.arraycopy(ofo.oooStart, last, ofo.oooStart, first + 1, ofo.oooCount - last);
+        System.arraycopy(ofo.oooEnd, last, ofo.oooEnd, first + 1, ofo.oooCount - last);
+        ofo.oooCount -= touched - 1;
       }
-      oooStart[first] = newStart;
-      oooEnd[first] = newEnd;
+      ofo.oooStart[first] = newStart;
+      ofo.oooEnd[first] = newEnd;
     }
     sackNewOfo(seq, end);
     return covered ? Outcome.DUPLICATE : Outcome.OUT_OF_ORDER;
   }
 
   private void ensureOooRoom() {
-    if (oooCount == oooStart.length) {
-      int n = Math.min(oooStart.length * 2, MAX_OOO_RANGES);
-      oooStart = java.util.Arrays.copyOf(oooStart, n);
-      oooEnd = java.util.Arrays.copyOf(oooEnd, n);
+    if (ofo.oooCount == ofo.oooStart.length) {
+      int n = Math.min(ofo.oooStart.length * 2, MAX_OOO_RANGES);
+      ofo.oooStart = java.util.Arrays.copyOf(ofo.oooStart, n);
+      ofo.oooEnd = java.util.Arrays.copyOf(ofo.oooEnd, n);
     }
   }
 
   private void releaseOutOfOrder() {
-    oooStart = null;
-    oooEnd = null;
-    sackStart = null;
-    sackEnd = null;
-    sackCount = 0;
+    if (!ofo.dsack) {
+      ofo = OutOfOrder.NONE;
+      return;
+    }
+    ofo.oooStart = null; // the D-SACK still waits for the next ACK
+    ofo.oooEnd = null;
+    ofo.sackStart = null;
+    ofo.sackEnd = null;
+    ofo.sackCount = 0;
   }
 
   // ------------------------------------------------------------------------------ SACK
 
   /** {@code tcp_sack_extend}: whether [seq, end) touches block i; if so the block grows to cover it. */
   private boolean sackExtend(int i, int seq, int end) {
-    if (SeqNum.le(seq, sackEnd[i]) && SeqNum.le(sackStart[i], end)) {
-      if (SeqNum.lt(seq, sackStart[i])) {
-        sackStart[i] = seq;
+    if (SeqNum.le(seq, ofo.sackEnd[i]) && SeqNum.le(ofo.sackStart[i], end)) {
+      if (SeqNum.lt(seq, ofo.sackStart[i])) {
+        ofo.sackStart[i] = seq;
       }
-      if (SeqNum.gt(end, sackEnd[i])) {
-        sackEnd[i] = end;
+      if (SeqNum.gt(end, ofo.sackEnd[i])) {
+        ofo.sackEnd[i] = end;
       }
       return true;
     }
@@ -461,39 +463,39 @@ public final class ReceiveBuffer {
 
   /** {@code tcp_sack_new_ofo_skb}. */
   private void sackNewOfo(int seq, int end) {
-    for (int i = 0; i < sackCount; i++) {
+    for (int i = 0; i < ofo.sackCount; i++) {
       if (sackExtend(i, seq, end)) {
         for (; i > 0; i--) { // rotate the extended block to the front
           swapSack(i, i - 1);
         }
-        if (sackCount > 1) {
+        if (ofo.sackCount > 1) {
           sackMaybeCoalesce();
         }
         return;
       }
     }
-    int n = sackCount;
+    int n = ofo.sackCount;
     if (n >= MAX_SACK_BLOCKS) {
       n--; // forget the oldest
     }
     for (int i = n; i > 0; i--) {
-      sackStart[i] = sackStart[i - 1];
-      sackEnd[i] = sackEnd[i - 1];
+      ofo.sackStart[i] = ofo.sackStart[i - 1];
+      ofo.sackEnd[i] = ofo.sackEnd[i - 1];
     }
-    sackStart[0] = seq;
-    sackEnd[0] = end;
-    sackCount = n + 1;
+    ofo.sackStart[0] = seq;
+    ofo.sackEnd[0] = end;
+    ofo.sackCount = n + 1;
   }
 
   /** {@code tcp_sack_maybe_coalesce}: the first block absorbs any other block it touches. */
   private void sackMaybeCoalesce() {
     int i = 1;
-    while (i < sackCount) {
-      if (sackExtend(0, sackStart[i], sackEnd[i])) {
-        sackCount--;
-        for (int j = i; j < sackCount; j++) {
-          sackStart[j] = sackStart[j + 1];
-          sackEnd[j] = sackEnd[j + 1];
+    while (i < ofo.sackCount) {
+      if (sackExtend(0, ofo.sackStart[i], ofo.sackEnd[i])) {
+        ofo.sackCount--;
+        for (int j = i; j < ofo.sackCount; j++) {
+          ofo.sackStart[j] = ofo.sackStart[j + 1];
+          ofo.sackEnd[j] = ofo.sackEnd[j + 1];
         }
         continue;
       }
@@ -503,17 +505,17 @@ public final class ReceiveBuffer {
 
   /** {@code tcp_sack_remove}: blocks rcv_nxt has reached are gone. */
   private void removeCoveredSacks() {
-    if (oooCount == 0) {
-      sackCount = 0;
+    if (ofo.oooCount == 0) {
+      ofo.sackCount = 0;
       return;
     }
     int i = 0;
-    while (i < sackCount) {
-      if (SeqNum.le(sackStart[i], rcvNxt)) {
-        sackCount--;
-        for (int j = i; j < sackCount; j++) {
-          sackStart[j] = sackStart[j + 1];
-          sackEnd[j] = sackEnd[j + 1];
+    while (i < ofo.sackCount) {
+      if (SeqNum.le(ofo.sackStart[i], rcvNxt)) {
+        ofo.sackCount--;
+        for (int j = i; j < ofo.sackCount; j++) {
+          ofo.sackStart[j] = ofo.sackStart[j + 1];
+          ofo.sackEnd[j] = ofo.sackEnd[j + 1];
         }
         continue;
       }
@@ -522,71 +524,80 @@ public final class ReceiveBuffer {
   }
 
   private void swapSack(int a, int b) {
-    int s = sackStart[a];
-    int e = sackEnd[a];
-    sackStart[a] = sackStart[b];
-    sackEnd[a] = sackEnd[b];
-    sackStart[b] = s;
-    sackEnd[b] = e;
+    int s = ofo.sackStart[a];
+    int e = ofo.sackEnd[a];
+    ofo.sackStart[a] = ofo.sackStart[b];
+    ofo.sackEnd[a] = ofo.sackEnd[b];
+    ofo.sackStart[b] = s;
+    ofo.sackEnd[b] = e;
   }
 
   /** {@code tcp_dsack_set}. */
   private void dsackSet(int seq, int end) {
-    dsack = true;
-    dsackStart = seq;
-    dsackEnd = end;
+    if (ofo == OutOfOrder.NONE) {
+      ofo = new OutOfOrder();
+    }
+    ofo.dsack = true;
+    ofo.dsackStart = seq;
+    ofo.dsackEnd = end;
   }
 
   /** {@code tcp_dsack_extend}. */
   private void dsackExtend(int seq, int end) {
-    if (!dsack) {
+    if (!ofo.dsack) {
       dsackSet(seq, end);
       return;
     }
-    if (SeqNum.le(seq, dsackEnd) && SeqNum.le(dsackStart, end)) {
-      dsackStart = SeqNum.min(dsackStart, seq);
-      dsackEnd = SeqNum.max(dsackEnd, end);
+    if (SeqNum.le(seq, ofo.dsackEnd) && SeqNum.le(ofo.dsackStart, end)) {
+      ofo.dsackStart = SeqNum.min(ofo.dsackStart, seq);
+      ofo.dsackEnd = SeqNum.max(ofo.dsackEnd, end);
     }
   }
 
   /** SACK blocks held (0..4), most recent first. */
   public int sackCount() {
-    return sackCount;
+    return ofo.sackCount;
   }
 
   /** Left edge of SACK block {@code i} (0 is the most recent). */
   public int sackStart(int i) {
     checkSackIndex(i);
-    return sackStart[i];
+    return ofo.sackStart[i];
   }
 
   /** Right edge (exclusive) of SACK block {@code i}. */
   public int sackEnd(int i) {
     checkSackIndex(i);
-    return sackEnd[i];
+    return ofo.sackEnd[i];
   }
 
   /** Whether a D-SACK block is waiting to be reported in the next ACK. */
   public boolean hasDsack() {
-    return dsack;
+    return ofo.dsack;
   }
 
   public int dsackStart() {
-    return dsackStart;
+    return ofo.dsackStart;
   }
 
   public int dsackEnd() {
-    return dsackEnd;
+    return ofo.dsackEnd;
   }
 
   /** The D-SACK was written into an ACK; it is reported once. */
   public void clearDsack() {
-    dsack = false;
+    if (!ofo.dsack) {
+      return; // also keeps the shared NONE unwritten
+    }
+    ofo.dsack = false;
+    if (ofo.oooStart == null) {
+      ofo = OutOfOrder.NONE; // it held only the D-SACK
+    }
   }
 
   private void checkSackIndex(int i) {
-    if (i < 0 || i >= sackCount) {
-      throw new IllegalArgumentException("SACK block " + i + " of " + sackCount);
+    if (i < 0 || i >= ofo.sackCount) {
+      throw new IllegalArgumentException("SACK block " + i + " of " + ofo.sackCount);
     }
   }
 
@@ -625,9 +636,9 @@ public final class ReceiveBuffer {
     }
     int n = Math.min(len, readable());
     if (carriesContent && n > 0) {
-      int first = Math.min(n, ring.length - head);
-      System.arraycopy(ring, head, dst, off, first);
-      System.arraycopy(ring, 0, dst, off + first, n - first);
+      int first = Math.min(n, ring.bytes.length - ring.head);
+      System.arraycopy(ring.bytes, ring.head, dst, off, first);
+      System.arraycopy(ring.bytes, 0, dst, off + first, n - first);
     }
     consume(n);
     return n;
@@ -638,14 +649,13 @@ public final class ReceiveBuffer {
       return;
     }
     copiedSeq += n;
-    if (readable() == 0 && oooCount == 0) {
+    if (readable() == 0 && ofo.oooCount == 0) {
       // Nothing held: give back the ring and the out-of-order bookkeeping. They are kept while
       // data is held, so a loss in the middle of a transfer costs no allocation per segment.
       ring = null;
-      head = 0;
       releaseOutOfOrder();
     } else if (ring != null) {
-      head = (head + n) % ring.length;
+      ring.head = (ring.head + n) % ring.bytes.length;
     }
   }
 
@@ -654,13 +664,13 @@ public final class ReceiveBuffer {
       return;
     }
     if (ring == null) {
-      ring = new byte[rcvbuf];
-      head = 0;
+      ring = new Ring(new byte[rcvbuf]);
     }
-    int start = (head + (seq - copiedSeq)) % ring.length;
-    int first = Math.min(len, ring.length - start);
-    System.arraycopy(payload, off, ring, start, first);
-    System.arraycopy(payload, off + first, ring, 0, len - first);
+    byte[] bytes = ring.bytes;
+    int start = (ring.head + (seq - copiedSeq)) % bytes.length;
+    int first = Math.min(len, bytes.length - start);
+    System.arraycopy(payload, off, bytes, start, first);
+    System.arraycopy(payload, off + first, bytes, 0, len - first);
   }
 
   // ------------------------------------------------------------------------------ window
@@ -778,8 +788,8 @@ public final class ReceiveBuffer {
 
   private int heldBytes() {
     int held = readable();
-    for (int i = 0; i < oooCount; i++) {
-      held += oooEnd[i] - oooStart[i];
+    for (int i = 0; i < ofo.oooCount; i++) {
+      held += ofo.oooEnd[i] - ofo.oooStart[i];
     }
     if (finPending) {
       held--;
@@ -838,7 +848,7 @@ public final class ReceiveBuffer {
 
   /** Out-of-order ranges held. */
   public int outOfOrderRanges() {
-    return oooCount;
+    return ofo.oooCount;
   }
 
   /** Changes sk_rcvbuf (SO_RCVBUF after connect, or autotuning done by the connection). */
@@ -846,21 +856,21 @@ public final class ReceiveBuffer {
     if (rcvbufBytes < 2) {
       throw new IllegalArgumentException("receive buffer must be >= 2 bytes, got " + rcvbufBytes);
     }
-    if (ring != null && ring.length != rcvbufBytes) {
+    if (ring != null && ring.bytes.length != rcvbufBytes) {
       int span = rcvNxt - copiedSeq;
-      if (oooCount > 0) {
-        span = oooEnd[oooCount - 1] - copiedSeq;
+      if (ofo.oooCount > 0) {
+        span = ofo.oooEnd[ofo.oooCount - 1] - copiedSeq;
       }
       if (span > rcvbufBytes) {
         throw new IllegalStateException(
             "cannot shrink receive buffer to " + rcvbufBytes + " below " + span + " bytes held");
       }
       byte[] moved = new byte[rcvbufBytes];
-      int first = Math.min(span, ring.length - head);
-      System.arraycopy(ring, head, moved, 0, first);
-      System.arraycopy(ring, 0, moved, first, Math.min(span, ring.length) - first);
-      ring = moved;
-      head = 0;
+      byte[] old = ring.bytes;
+      int first = Math.min(span, old.length - ring.head);
+      System.arraycopy(old, ring.head, moved, 0, first);
+      System.arraycopy(old, 0, moved, first, Math.min(span, old.length) - first);
+      ring = new Ring(moved);
     }
     rcvbuf = rcvbufBytes;
   }
@@ -871,10 +881,43 @@ public final class ReceiveBuffer {
 
   /** Bytes of memory held for content and out-of-order bookkeeping, for memory accounting. */
   public int retainedBytes() {
-    int bytes = ring == null ? 0 : ring.length;
-    if (oooStart != null) {
-      bytes += 4 * (oooStart.length + oooEnd.length + sackStart.length + sackEnd.length);
+    int bytes = ring == null ? 0 : ring.bytes.length;
+    if (ofo.oooStart != null) {
+      bytes += 4 * (ofo.oooStart.length + ofo.oooEnd.length + ofo.sackStart.length
+          + ofo.sackEnd.length);
     }
     return bytes;
+  }
+
+  /** Content ring, length rcvbuf; the byte at copiedSeq is at {@code head}. */
+  private static final class Ring {
+    final byte[] bytes;
+    int head;
+
+    Ring(byte[] bytes) {
+      this.bytes = bytes;
+    }
+  }
+
+  /**
+   * What a connection holds only while data arrives out of order or twice: the out-of-order
+   * ranges, the SACK blocks to advertise and a pending D-SACK. {@link #NONE} is shared by every
+   * buffer that holds none of it and is never written: the buffer makes its own first.
+   */
+  private static final class OutOfOrder {
+    static final OutOfOrder NONE = new OutOfOrder();
+
+    /** Out-of-order ranges [start, end) sorted by start, disjoint and not touching; null if none. */
+    int[] oooStart;
+    int[] oooEnd;
+    int oooCount;
+
+    int[] sackStart;
+    int[] sackEnd;
+    int sackCount;
+
+    boolean dsack;
+    int dsackStart;
+    int dsackEnd;
   }
 }

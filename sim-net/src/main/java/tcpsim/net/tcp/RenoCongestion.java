@@ -41,7 +41,13 @@ public final class RenoCongestion {
   /** TCP_INFINITE_SSTHRESH: ssthresh before the first loss. */
   public static final int INFINITE_SSTHRESH = 0x7fffffff;
 
+  /** The initial states connections share until their first change (see {@link #initial}). */
+  private static final RenoCongestion INITIAL_LINUX = new RenoCongestion(false, true);
+  private static final RenoCongestion INITIAL_RFC = new RenoCongestion(true, true);
+
   private final boolean rfcFlightSizeSsthresh;
+  /** One of the shared initial states: read-only, every change refused. */
+  private final boolean shared;
 
   private int cwnd = INIT_CWND;
   private int cwndCnt;
@@ -60,7 +66,34 @@ public final class RenoCongestion {
    *     loss instead of Linux's max(cwnd / 2, 2)
    */
   public RenoCongestion(boolean rfcFlightSizeSsthresh) {
+    this(rfcFlightSizeSsthresh, false);
+  }
+
+  private RenoCongestion(boolean rfcFlightSizeSsthresh, boolean shared) {
     this.rfcFlightSizeSsthresh = rfcFlightSizeSsthresh;
+    this.shared = shared;
+  }
+
+  /**
+   * The state before any data was sent (cwnd {@link #INIT_CWND}, ssthresh infinite), one instance
+   * shared by every connection with the same ssthresh rule, so an idle connection holds no
+   * congestion state of its own. It is read-only: the connection takes {@link #owned()} before
+   * its first change (its first transmission, or a timeout), and any change to it throws.
+   */
+  public static RenoCongestion initial(boolean rfcFlightSizeSsthresh) {
+    return rfcFlightSizeSsthresh ? INITIAL_RFC : INITIAL_LINUX;
+  }
+
+  /** This state if it is a connection's own; for a shared initial state, a fresh copy of it. */
+  public RenoCongestion owned() {
+    return shared ? new RenoCongestion(rfcFlightSizeSsthresh) : this;
+  }
+
+  private void checkOwned() {
+    if (shared) {
+      throw new IllegalStateException("the shared initial congestion state cannot change:"
+          + " the connection must take owned() first");
+    }
   }
 
   /**
@@ -68,10 +101,19 @@ public final class RenoCongestion {
    * segments, or 1 when the SYN or SYN-ACK had to be retransmitted more than once (RFC 5681 §3.1
    * asks for a one-segment initial window after a lost SYN; Linux forgives one retransmission
    * because its initial RTO is the aggressive 1 s of RFC 6298 §2.1).
+   *
+   * @return the state to keep: this one, or an own copy when this is the shared initial state and
+   *     the window changes
    */
-  public void onEstablished(int handshakeRetransmits) {
-    cwnd = handshakeRetransmits > 1 ? 1 : INIT_CWND;
-    cwndCnt = 0;
+  public RenoCongestion onEstablished(int handshakeRetransmits) {
+    int initial = handshakeRetransmits > 1 ? 1 : INIT_CWND;
+    if (shared && initial == cwnd) {
+      return this; // the shared initial state already says so
+    }
+    RenoCongestion own = owned();
+    own.cwnd = initial;
+    own.cwndCnt = 0;
+    return own;
   }
 
   /**
@@ -111,6 +153,7 @@ public final class RenoCongestion {
    * segments ({@code tcp_cong_avoid_ai}).
    */
   private void congAvoid(int acked) {
+    checkOwned();
     if (acked <= 0) {
       return;
     }
@@ -155,6 +198,7 @@ public final class RenoCongestion {
    * @param flightSize segments outstanding (packets_out), used only with the RFC 5681 ssthresh rule
    */
   public void enterRecovery(int flightSize) {
+    checkOwned();
     cwndCnt = 0;
     priorCwnd = cwnd;
     prrDelivered = 0;
@@ -168,6 +212,7 @@ public final class RenoCongestion {
    * slow start. The first ACK in recovery always allows one segment: the fast retransmission.
    */
   private void cwndReduction(int ackedSacked, int newlyLost, boolean sndUnaAdvanced, int inFlight) {
+    checkOwned();
     if (ackedSacked <= 0 || priorCwnd == 0) {
       return;
     }
@@ -190,6 +235,7 @@ public final class RenoCongestion {
 
   /** Segments sent (new or retransmitted) while in RECOVERY: PRR's prr_out. */
   public void onSentInRecovery(int segments) {
+    checkOwned();
     prrOut += segments;
   }
 
@@ -198,6 +244,7 @@ public final class RenoCongestion {
    * tcp_end_cwnd_reduction}, RFC 6937's last step): cwnd = ssthresh.
    */
   public void endRecovery() {
+    checkOwned();
     if (ssthresh < INFINITE_SSTHRESH) {
       cwnd = ssthresh;
     }
@@ -218,6 +265,7 @@ public final class RenoCongestion {
    */
   public void enterLoss(
       CaState ca, boolean highSeqAfterUna, int retransmits, int packetsInFlight, int flightSize) {
+    checkOwned();
     boolean reduce =
         ca == CaState.OPEN
             || ca == CaState.DISORDER
@@ -244,6 +292,7 @@ public final class RenoCongestion {
     if (idleNanos <= rtoNanos || rtoNanos <= 0) {
       return;
     }
+    checkOwned();
     ssthresh = currentSsthresh(ca);
     int restart = Math.min(INIT_CWND, cwnd);
     int w = cwnd;

@@ -50,9 +50,16 @@ public final class RttEstimator {
 
   private static final long NANOS_PER_MICRO = 1_000L;
 
-  private final long jiffyMicros;
-  private final long rtoMinMicros;
-  private final long rtoMaxNanos;
+  /**
+   * The estimator's fixed settings, shared by every estimator built with the same ones (most use
+   * {@link #DEFAULT_BOUNDS}), so a connection does not carry three constant longs.
+   */
+  private record Bounds(long jiffyMicros, long rtoMinMicros, long rtoMaxNanos) {}
+
+  private static final Bounds DEFAULT_BOUNDS =
+      new Bounds(1_000_000 / DEFAULT_HZ, RTO_MIN_NANOS / NANOS_PER_MICRO, RTO_MAX_NANOS);
+
+  private final Bounds bounds;
 
   /** srtt << 3, microseconds; 0 until the first sample (as tp->srtt_us). */
   private long srtt8Micros;
@@ -88,10 +95,9 @@ public final class RttEstimator {
       throw new IllegalArgumentException(
           "need 1us <= rtoMinNanos <= rtoMaxNanos, got " + rtoMinNanos + ", " + rtoMaxNanos);
     }
-    this.jiffyMicros = 1_000_000 / hz;
-    this.rtoMinMicros = rtoMinNanos / NANOS_PER_MICRO;
-    this.rtoMaxNanos = rtoMaxNanos;
-    this.rtoNanos = Math.min(TIMEOUT_INIT_NANOS, rtoMaxNanos);
+    Bounds b = new Bounds(1_000_000 / hz, rtoMinNanos / NANOS_PER_MICRO, rtoMaxNanos);
+    this.bounds = b.equals(DEFAULT_BOUNDS) ? DEFAULT_BOUNDS : b;
+    this.rtoNanos = Math.min(TIMEOUT_INIT_NANOS, bounds.rtoMaxNanos());
   }
 
   /**
@@ -139,14 +145,14 @@ public final class RttEstimator {
           rttvarMicros -= (rttvarMicros - mdevMaxMicros) >> 2;
         }
         rttSeq = sndNxt;
-        mdevMaxMicros = rtoMinMicros;
+        mdevMaxMicros = bounds.rtoMinMicros();
       }
     } else {
       // First sample: srtt = R, mdev = 2R so that RTO starts near 3R (RFC 6298 §2.2 says
       // RTTVAR = R/2; Linux's mdev is 4x RTTVAR, floored at rto_min).
       srtt = m << 3;
       mdevMicros = m << 1;
-      rttvarMicros = Math.max(mdevMicros, rtoMinMicros);
+      rttvarMicros = Math.max(mdevMicros, bounds.rtoMinMicros());
       mdevMaxMicros = rttvarMicros;
       rttSeq = sndNxt;
     }
@@ -167,7 +173,7 @@ public final class RttEstimator {
       rttvarMicros = TIMEOUT_FALLBACK_NANOS / NANOS_PER_MICRO;
       mdevMicros = rttvarMicros;
       mdevMaxMicros = rttvarMicros;
-      rtoNanos = Math.min(TIMEOUT_FALLBACK_NANOS, rtoMaxNanos);
+      rtoNanos = Math.min(TIMEOUT_FALLBACK_NANOS, bounds.rtoMaxNanos());
     }
   }
 
@@ -178,7 +184,7 @@ public final class RttEstimator {
    */
   public void backoff() {
     backoff++;
-    rtoNanos = Math.min(rtoNanos << 1, rtoMaxNanos);
+    rtoNanos = Math.min(rtoNanos << 1, bounds.rtoMaxNanos());
   }
 
   /**
@@ -203,7 +209,7 @@ public final class RttEstimator {
 
   /** {@code inet_csk_rto_backoff}: min(rto << backoff, maximum), nanoseconds. */
   public long backedOffRtoNanos() {
-    return shiftCapped(rtoNanos, backoff, rtoMaxNanos);
+    return shiftCapped(rtoNanos, backoff, bounds.rtoMaxNanos());
   }
 
   /** icsk_backoff: retransmission timeouts (or window probes) since the last valid sample. */
@@ -235,24 +241,25 @@ public final class RttEstimator {
 
   /** The RTO floor this estimator was built with, nanoseconds. */
   public long rtoMinNanos() {
-    return rtoMinMicros * NANOS_PER_MICRO;
+    return bounds.rtoMinMicros() * NANOS_PER_MICRO;
   }
 
   /** The RTO ceiling this estimator was built with, nanoseconds. */
   public long rtoMaxNanos() {
-    return rtoMaxNanos;
+    return bounds.rtoMaxNanos();
   }
 
   /** One jiffy, nanoseconds. */
   public long jiffyNanos() {
-    return jiffyMicros * NANOS_PER_MICRO;
+    return bounds.jiffyMicros() * NANOS_PER_MICRO;
   }
 
   /** {@code tcp_set_rto}: rto = srtt/8 + rttvar in jiffies rounded up, then {@code tcp_bound_rto}. */
   private void setRto() {
     long micros = (srtt8Micros >> 3) + rttvarMicros;
-    long jiffies = (micros + jiffyMicros - 1) / jiffyMicros; // usecs_to_jiffies rounds up
-    rtoNanos = Math.min(jiffies * jiffyMicros * NANOS_PER_MICRO, rtoMaxNanos);
+    long jiffy = bounds.jiffyMicros();
+    long jiffies = (micros + jiffy - 1) / jiffy; // usecs_to_jiffies rounds up
+    rtoNanos = Math.min(jiffies * jiffy * NANOS_PER_MICRO, bounds.rtoMaxNanos());
   }
 
   static long shiftCapped(long value, int shift, long cap) {

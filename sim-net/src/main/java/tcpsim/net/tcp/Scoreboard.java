@@ -7,7 +7,8 @@ import tcpsim.net.wire.SeqNum;
  * with its sequence range, when it was last sent, and Linux's per-skb marks (TCPCB_SACKED_ACKED,
  * TCPCB_LOST, TCPCB_SACKED_RETRANS, TCPCB_EVER_RETRANS). Kept in primitive ring arrays that grow
  * by doubling and are dropped when the connection goes idle for good, so an idle connection holds
- * none.
+ * none. A connection that never sent data holds no scoreboard of its own either: it shares
+ * {@link #EMPTY}, which only reads, and makes its own at its first transmission.
  *
  * <p>Invariants: entries are in sequence order, contiguous ({@code end[k] == start[k+1]}) and
  * non-empty; {@code 0 <= count <= capacity}; a SACKED entry is neither LOST nor RETRANS (as
@@ -29,6 +30,13 @@ final class Scoreboard {
   private static final long[] NO_LONGS = new long[0];
   private static final byte[] NO_BYTES = new byte[0];
 
+  /**
+   * The scoreboard of every connection that has not sent data yet: no entries, so every read
+   * answers "nothing in flight", every marking loop finds nothing, and {@link #release} leaves it
+   * as it is; {@link #append} refuses it (the connection must make its own first).
+   */
+  static final Scoreboard EMPTY = new Scoreboard();
+
   int[] start = NO_INTS;
   int[] end = NO_INTS;
   long[] time = NO_LONGS;
@@ -47,6 +55,10 @@ final class Scoreboard {
 
   /** A segment [s, e) went out at {@code now} for the first time. */
   void append(int s, int e, long now) {
+    if (this == EMPTY) {
+      throw new IllegalStateException("the shared empty scoreboard cannot take segment " + s
+          + ".." + e + ": the connection must make its own");
+    }
     if (count == start.length) {
       grow();
     }
@@ -109,6 +121,9 @@ final class Scoreboard {
 
   /** Forgets everything and gives the arrays back (the connection is done sending). */
   void release() {
+    if (this == EMPTY) {
+      return; // shared by connections that never sent: never written
+    }
     start = NO_INTS;
     end = NO_INTS;
     time = NO_LONGS;

@@ -116,56 +116,64 @@ public final class TcpConnection implements EventHandler {
   final TcpStack stack;
   final Simulation sim;
 
+  /**
+   * The control block's yes/no state, one bit per constant below ({@link #BOUND}, {@link #ORPHAN},
+   * {@link #TS_OK}, ...; each documents its meaning where it is declared), read with {@link #has}:
+   * 24 booleans in one int keep an idle socket 20 bytes smaller.
+   */
+  int flags;
+
   // ---- identity ----
   TcpState state = CLOSE;
-  int localAddr;
+  // The local address is the stack's (one per host): localAddress(), not a field.
   int localPort;
   int remoteAddr;
   int remotePort;
   /** Bound to a local port (by bind or by connect's implicit bind). */
-  boolean bound;
+  static final int BOUND = 1 << 0;
   /** Bound by bind() rather than by connect(); such ports are not shared by connect. */
-  boolean boundExplicitly;
+  static final int BOUND_EXPLICITLY = 1 << 1;
   /** Hashed in the stack's connection table under its 4-tuple. */
-  boolean hashed;
+  static final int HASHED = 1 << 2;
   /** When the last challenge or out-of-window ACK went out (tp->last_oow_ack_time); 0 never. */
   long lastOowAckNanos;
 
   // ---- socket options ----
-  boolean reuseAddr;
-  boolean keepAlive;
-  boolean noDelay;
-  boolean lingerOn;
-  int lingerSeconds;
-  int userTimeoutMs;
-  /** TCP_LINGER2 (tp->linger2) in seconds: 0 unset (tcp_fin_timeout applies), -1 negative. */
-  int linger2Seconds;
-  int keepIdleSeconds;
-  int keepIntvlSeconds;
-  int keepCnt;
-  /** TCP_MAXSEG set by the user, 0 when not. */
-  int userMss;
+  /** SO_REUSEADDR. */
+  static final int REUSE_ADDR = 1 << 3;
+  /** SO_KEEPALIVE: the keepalive timer runs while synchronized. */
+  static final int KEEP_ALIVE = 1 << 4;
+  /** TCP_NODELAY: Nagle's algorithm is off. */
+  static final int NO_DELAY = 1 << 5;
+  /**
+   * SO_LINGER, TCP_USER_TIMEOUT, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT and TCP_MAXSEG: the shared
+   * {@link UserOptions#UNSET} until the application sets one (see {@link #ownOptions}).
+   */
+  UserOptions opts = UserOptions.UNSET;
   /** sk_sndbuf in bytes (SO_SNDBUF doubles what it is given); see {@link #sendCapacity}. */
   int sndBuf;
-  boolean sndBufLocked;
+  /** SO_SNDBUF was set: sk_sndbuf no longer grows (SOCK_SNDBUF_LOCK). */
+  static final int SND_BUF_LOCKED = 1 << 6;
   /** sk_rcvbuf in bytes. */
   int rcvBuf;
-  boolean rcvBufLocked;
+  /** SO_RCVBUF was set: sk_rcvbuf is the user's (SOCK_RCVBUF_LOCK). */
+  static final int RCV_BUF_LOCKED = 1 << 7;
 
   // ---- application-visible status ----
   /** The pending error SO_ERROR returns and clears (sk_err). */
   Errno pendingError;
   /** A reset was received: reads after the first error return 0, writes EPIPE (tcp_reset). */
-  boolean wasReset;
+  static final int WAS_RESET = 1 << 8;
   /** The application shut down writing (SEND_SHUTDOWN) or closed. */
-  boolean sendShutdown;
+  static final int SEND_SHUTDOWN = 1 << 9;
   /** No more data will be read: peer FIN received or SHUT_RD (RCV_SHUTDOWN). */
-  boolean rcvShutdown;
+  static final int RCV_SHUTDOWN = 1 << 10;
   /** The peer's FIN arrived (so a read at the end returns 0). */
-  boolean peerFin;
-  boolean everConnected;
+  static final int PEER_FIN = 1 << 11;
+  /** The connection reached ESTABLISHED at some point. */
+  static final int EVER_CONNECTED = 1 << 12;
   /** The application closed the socket; the connection, if any, is an orphan (SOCK_DEAD). */
-  boolean orphan;
+  static final int ORPHAN = 1 << 13;
   SocketEvents events;
   /** The listener a not-yet-accepted child belongs to. */
   Listener parent;
@@ -185,22 +193,26 @@ public final class TcpConnection implements EventHandler {
   int writeSeq;
   /** End of the last small (< MSS) segment sent, for Minshall's Nagle (tcp_minshall_update). */
   int sndSml;
-  boolean finQueued;
-  boolean finSent;
+  /** The application's FIN is queued after the data; {@link #finSeq} is valid. */
+  static final int FIN_QUEUED = 1 << 14;
+  /** The FIN went out at least once. */
+  static final int FIN_SENT = 1 << 15;
   /** The FIN's sequence number, valid once queued (it follows the last data byte). */
   int finSeq;
   int sndWscale;
   /** Payload bytes per segment (Linux mss_cache): the peer's MSS less our option overhead. */
   int mssCache = ETHERNET_MSS;
   int peerMss = 536;
-  boolean wscaleOk;
-  boolean sackOk;
-  boolean tsOk;
+  /** Window scaling offered (before the handshake) or agreed (after it), RFC 7323 §2. */
+  static final int WSCALE_OK = 1 << 16;
+  /** SACK-permitted offered or agreed (RFC 2018). */
+  static final int SACK_OK = 1 << 17;
+  /** Timestamps offered or agreed (RFC 7323 §3). */
+  static final int TS_OK = 1 << 18;
   /** Written and unacknowledged data, [snd_una, write_seq); made at the first write. */
   SendBuffer sendBuf;
 
-  // ---- receive sequence space ----
-  int irs;
+  // ---- receive sequence space (IRS is kept by the receive buffer: rcv_nxt starts at IRS + 1) ----
   /**
    * The receive side: data in order and out of order, SACK and D-SACK blocks, and the receive
    * window (rcv_nxt, rcv_wup, rcv_wnd, rcv_ssthresh, window_clamp, the window scale, rcv_mss).
@@ -209,7 +221,7 @@ public final class TcpConnection implements EventHandler {
   /** The window field of our SYN (tcp_select_initial_window), unscaled. */
   int synWindow;
   /** The gap in the out-of-order queue was just filled: ACK now (RFC 5681 §4.2, ICSK_ACK_NOW). */
-  boolean ackNow;
+  static final int ACK_NOW = 1 << 19;
 
   // ---- timestamps (RFC 7323) ----
   int tsOffset;
@@ -238,12 +250,16 @@ public final class TcpConnection implements EventHandler {
   int probesOut;
 
   // ---- congestion control ----
-  /** The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. */
-  final RenoCongestion cc;
+  /**
+   * The window arithmetic: cwnd, ssthresh, slow start, congestion avoidance, PRR. The shared
+   * {@link RenoCongestion#initial} state until the first transmission of data or FIN (or an
+   * initial window reduced by a lost SYN) makes it this connection's own.
+   */
+  RenoCongestion cc;
   /** The congestion state machine (icsk_ca_state); the connection owns it, as tcp_input.c does. */
   CaState ca = CaState.OPEN;
   /** tcp_cwnd_validate's record: the last flight was limited by cwnd, its size, and until when. */
-  boolean cwndLimitedFlag;
+  static final int CWND_LIMITED = 1 << 20;
   int maxPacketsOut;
   int cwndUsageSeq;
   int dupAcks;
@@ -251,15 +267,19 @@ public final class TcpConnection implements EventHandler {
   int highSeq;
   /** TLP in flight: the snd_nxt when the probe went out (tp->tlp_high_seq); 0 none. */
   int tlpHighSeq;
-  boolean tlpOutstanding;
+  /** A tail loss probe is in flight. */
+  static final int TLP_OUTSTANDING = 1 << 21;
 
   // ---- retransmission queue scoreboard: one entry per segment sent and not acknowledged ----
-  final Scoreboard sb = new Scoreboard();
+  /** The shared {@link Scoreboard#EMPTY} until the first transmission of data or FIN. */
+  Scoreboard sb = Scoreboard.EMPTY;
 
   // ---- delayed ACK (icsk_ack) ----
-  boolean ackScheduled;
+  /** An ACK is owed (ICSK_ACK_SCHED): sent now or by the delayed-ACK timer. */
+  static final int ACK_SCHEDULED = 1 << 22;
   int quickAcks;
-  boolean pingpong;
+  /** Interactive mode (icsk_ack.pingpong): ACKs wait for data to ride on. */
+  static final int PINGPONG = 1 << 23;
   long atoNanos;
   long lastDataRecvNanos;
 
@@ -286,12 +306,21 @@ public final class TcpConnection implements EventHandler {
   TcpConnection(TcpStack stack) {
     this.stack = stack;
     this.sim = stack.sim();
-    this.localAddr = stack.address();
     TcpSysctls s = stack.sysctls();
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
-    this.cc = new RenoCongestion(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
+    this.cc = RenoCongestion.initial(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
     this.rtt = new RttEstimator(stack.jiffyHz(), RTO_MIN_NANOS, RTO_MAX_NANOS);
+  }
+
+  /** Whether flag bit {@code flag} (one of the constants such as {@link #ORPHAN}) is set. */
+  boolean has(int flag) {
+    return (flags & flag) != 0;
+  }
+
+  /** Sets or clears flag bit {@code flag}. */
+  void setFlag(int flag, boolean on) {
+    flags = on ? flags | flag : flags & ~flag;
   }
 
   /**
@@ -327,7 +356,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   public int localAddress() {
-    return localAddr;
+    return stack.address();
   }
 
   public int localPort() {
@@ -348,89 +377,98 @@ public final class TcpConnection implements EventHandler {
 
   /** The connection reached ESTABLISHED at some point (Linux's SOCK_DONE-like "was connected"). */
   public boolean everConnected() {
-    return everConnected;
+    return has(EVER_CONNECTED);
   }
 
   public boolean receiveShutdown() {
-    return rcvShutdown;
+    return has(RCV_SHUTDOWN);
   }
 
   // ---- socket options (sock_setsockopt / do_tcp_setsockopt) ----
 
-  public boolean reuseAddr() { return reuseAddr; }
-  public void setReuseAddr(boolean on) { reuseAddr = on; }
-  public boolean keepAlive() { return keepAlive; }
+  public boolean reuseAddr() { return has(REUSE_ADDR); }
+  public void setReuseAddr(boolean on) { setFlag(REUSE_ADDR, on); }
+  public boolean keepAlive() { return has(KEEP_ALIVE); }
 
   /** SO_KEEPALIVE: arms or stops the keepalive timer (tcp_set_keepalive). */
   public void setKeepAlive(boolean on) {
-    keepAlive = on;
+    setFlag(KEEP_ALIVE, on);
     keepaliveChanged();
   }
 
-  public boolean noDelay() { return noDelay; }
+  public boolean noDelay() { return has(NO_DELAY); }
 
   /** TCP_NODELAY: turning it on pushes what Nagle was holding (tcp_push_pending_frames). */
   public void setNoDelay(boolean on) {
-    noDelay = on;
+    setFlag(NO_DELAY, on);
     if (on) {
       pushPendingFrames();
     }
   }
 
   public int keepIdleSeconds() {
-    return keepIdleSeconds > 0 ? keepIdleSeconds : stack.sysctls().keepaliveTimeSeconds();
+    return opts.keepIdleSeconds > 0 ? opts.keepIdleSeconds : stack.sysctls().keepaliveTimeSeconds();
   }
 
   public int keepIntvlSeconds() {
-    return keepIntvlSeconds > 0 ? keepIntvlSeconds : stack.sysctls().keepaliveIntvlSeconds();
+    return opts.keepIntvlSeconds > 0 ? opts.keepIntvlSeconds
+        : stack.sysctls().keepaliveIntvlSeconds();
   }
 
   public int keepCount() {
-    return keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
+    return opts.keepCnt > 0 ? opts.keepCnt : stack.sysctls().keepaliveProbes();
   }
 
   public void setKeepIdleSeconds(int s) {
-    keepIdleSeconds = s;
+    ownOptions().keepIdleSeconds = s;
     keepaliveChanged();
   }
 
-  public void setKeepIntvlSeconds(int s) { keepIntvlSeconds = s; }
-  public void setKeepCount(int n) { keepCnt = n; }
-  public int userTimeoutMs() { return userTimeoutMs; }
-  public void setUserTimeoutMs(int ms) { userTimeoutMs = ms; }
+  public void setKeepIntvlSeconds(int s) { ownOptions().keepIntvlSeconds = s; }
+  public void setKeepCount(int n) { ownOptions().keepCnt = n; }
+  public int userTimeoutMs() { return opts.userTimeoutMs; }
+  public void setUserTimeoutMs(int ms) { ownOptions().userTimeoutMs = ms; }
 
   /**
    * TCP_LINGER2 (do_tcp_setsockopt): a negative value forbids an orphaned FIN-WAIT-2, 0 falls
    * back to tcp_fin_timeout, and a value is capped at TCP_FIN_TIMEOUT_MAX (120 s).
    */
   public void setLinger2Seconds(int seconds) {
-    linger2Seconds = seconds < 0 ? -1 : Math.min(seconds, 120);
+    ownOptions().linger2Seconds = seconds < 0 ? -1 : Math.min(seconds, 120);
   }
 
   /** TCP_LINGER2 as getsockopt reports it: tcp_fin_timeout while unset, -1 when negative. */
   public int linger2Seconds() {
-    return linger2Seconds != 0 ? linger2Seconds : stack.sysctls().finTimeoutSeconds();
+    return opts.linger2Seconds != 0 ? opts.linger2Seconds : stack.sysctls().finTimeoutSeconds();
   }
 
   /** TCP_MAXSEG as getsockopt reports it: the user's value before connecting, else mss_cache. */
   public int maxSegment() {
-    if (userMss > 0 && (state == CLOSE || state == LISTEN)) {
-      return userMss;
+    if (opts.userMss > 0 && (state == CLOSE || state == LISTEN)) {
+      return opts.userMss;
     }
     return state == CLOSE || state == LISTEN ? 536 : mssCache;
   }
 
-  public void setUserMss(int mss) { userMss = mss; }
+  public void setUserMss(int mss) { ownOptions().userMss = mss; }
+
+  /** This socket's own options, made when the application first sets one. */
+  UserOptions ownOptions() {
+    if (opts == UserOptions.UNSET) {
+      opts = new UserOptions();
+    }
+    return opts;
+  }
 
   /** sk_sndbuf (SO_SNDBUF reads back the doubled value). */
   public int sendBufferBytes() {
-    return sndBufLocked ? sndBuf : Math.max(sndBuf, sendCapacity());
+    return has(SND_BUF_LOCKED) ? sndBuf : Math.max(sndBuf, sendCapacity());
   }
 
   /** SO_SNDBUF: Linux doubles the value (room for bookkeeping) and locks the size. */
   public void setSendBufferBytes(int doubled) {
     sndBuf = doubled;
-    sndBufLocked = true;
+    flags |= SND_BUF_LOCKED;
     notifyApp();
   }
 
@@ -439,15 +477,16 @@ public final class TcpConnection implements EventHandler {
   /** SO_RCVBUF: doubled by the caller as Linux does; locks the size (no auto-tuning). */
   public void setReceiveBufferBytes(int doubled) {
     rcvBuf = doubled;
-    rcvBufLocked = true;
+    flags |= RCV_BUF_LOCKED;
   }
 
-  public boolean lingerOn() { return lingerOn; }
-  public int lingerSeconds() { return lingerSeconds; }
+  public boolean lingerOn() { return opts.lingerOn; }
+  public int lingerSeconds() { return opts.lingerSeconds; }
 
   public void setLinger(boolean on, int seconds) {
-    lingerOn = on;
-    lingerSeconds = seconds;
+    UserOptions o = ownOptions();
+    o.lingerOn = on;
+    o.lingerSeconds = seconds;
   }
 
   public void setEvents(SocketEvents events) {
@@ -471,19 +510,19 @@ public final class TcpConnection implements EventHandler {
 
   /** The peer's FIN was received and every byte before it was read. */
   public boolean atEof() {
-    return (peerFin || rcvShutdown) && readableBytes() == 0;
+    return (has(PEER_FIN) || has(RCV_SHUTDOWN)) && readableBytes() == 0;
   }
 
   public boolean peerFinReceived() {
-    return peerFin;
+    return has(PEER_FIN);
   }
 
   public boolean wasReset() {
-    return wasReset;
+    return has(WAS_RESET);
   }
 
   public boolean sendShutdown() {
-    return sendShutdown;
+    return has(SEND_SHUTDOWN);
   }
 
   public Errno pendingError() {
@@ -535,19 +574,19 @@ public final class TcpConnection implements EventHandler {
     remotePort = remotePortNumber;
     TcpSysctls s = stack.sysctls();
     iss = presetIss != 0 ? presetIss
-        : stack.initialSequence(localAddr, localPort, remoteAddr, remotePort);
+        : stack.initialSequence(localAddress(), localPort, remoteAddr, remotePort);
     presetIss = 0;
-    tsOffset = stack.tsOffset(localAddr, remoteAddr);
+    tsOffset = stack.tsOffset(localAddress(), remoteAddr);
     sndUna = iss;
     sndNxt = iss + 1;
     writeSeq = iss + 1;
     sndSml = iss;
     rcv = new ReceiveBuffer(0, rcvBuf, stack.keepPayload()); // the peer's ISN comes with its SYN
-    synWindow = rcv.chooseInitialWindow(advertisedMss(), s.windowScaling(), rcvBufLocked,
+    synWindow = rcv.chooseInitialWindow(advertisedMss(), s.windowScaling(), has(RCV_BUF_LOCKED),
         s.rmemMax(), s.coreRmemMax());
-    wscaleOk = s.windowScaling();
-    sackOk = s.sack();
-    tsOk = s.timestamps();
+    setFlag(WSCALE_OK, s.windowScaling());
+    setFlag(SACK_OK, s.sack());
+    setFlag(TS_OK, s.timestamps());
     setState(SYN_SENT, "connect");
     stack.hash(this);
     totalRto = 0;
@@ -606,11 +645,12 @@ public final class TcpConnection implements EventHandler {
    * sees could at least double, or a delayed ACK is owed for more than a segment.
    */
   private void cleanupRbuf() {
-    if (!state.isSynchronized() || rcvShutdown) {
+    if (!state.isSynchronized() || has(RCV_SHUTDOWN)) {
       return;
     }
     // "Once-per-two-segments ACK was not sent by tcp_input.c": send it now.
-    boolean timeToAck = ackScheduled && SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss();
+    boolean timeToAck =
+        has(ACK_SCHEDULED) && SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss();
     if (!timeToAck && rcv.windowUpdateWorthSending()) {
       timeToAck = true;
     }
@@ -631,21 +671,21 @@ public final class TcpConnection implements EventHandler {
       // tcp_time_wait already ended this socket (tcp_done: TCP_CLOSE); tcp_close on a closed
       // socket sends nothing, unread data or not.
       if (!shutdownOnly) {
-        orphan = true;
+        flags |= ORPHAN;
       }
-      rcvShutdown |= !shutdownOnly;
-      sendShutdown = true;
+      flags |= shutdownOnly ? 0 : RCV_SHUTDOWN;
+      flags |= SEND_SHUTDOWN;
       return;
     }
     if (!shutdownOnly) {
-      orphan = true;
-      rcvShutdown = true;
+      flags |= ORPHAN;
+      flags |= RCV_SHUTDOWN;
     }
-    if (sendShutdown && shutdownOnly) {
+    if (has(SEND_SHUTDOWN) && shutdownOnly) {
       return;
     }
-    boolean hadSendShutdown = sendShutdown;
-    sendShutdown = true;
+    boolean hadSendShutdown = has(SEND_SHUTDOWN);
+    flags |= SEND_SHUTDOWN;
     switch (state) {
       case CLOSE -> {
         if (!shutdownOnly) {
@@ -673,7 +713,7 @@ public final class TcpConnection implements EventHandler {
           destroy("close with unread data", null);
           return;
         }
-        if (!shutdownOnly && lingerOn && lingerSeconds == 0) {
+        if (!shutdownOnly && opts.lingerOn && opts.lingerSeconds == 0) {
           // SO_LINGER {1, 0}: abortive close (__tcp_close -> tcp_disconnect), which Linux counts
           // as TcpExtTCPAbortOnData (sic; AbortOnLinger is the orphan FIN-WAIT-2 with linger2 < 0).
           stack.count(TcpMib.TcpExtTCPAbortOnData);
@@ -681,7 +721,7 @@ public final class TcpConnection implements EventHandler {
           return;
         }
         if (hadSendShutdown) {
-          if (state == FIN_WAIT2 && linger2Seconds < 0) {
+          if (state == FIN_WAIT2 && opts.linger2Seconds < 0) {
             // tcp_close in FIN-WAIT-2 with TCP_LINGER2 < 0: no orphan may wait there, so RST
             // (TcpExtTCPAbortOnLinger).
             stack.count(TcpMib.TcpExtTCPAbortOnLinger);
@@ -723,7 +763,7 @@ public final class TcpConnection implements EventHandler {
    * has no such timer: the application may still read.
    */
   private void maybeOrphanFinWait2(boolean segmentHasFin) {
-    if (!orphan || state != FIN_WAIT2) {
+    if (!has(ORPHAN) || state != FIN_WAIT2) {
       return;
     }
     long tmo = finTimeNanos();
@@ -743,7 +783,7 @@ public final class TcpConnection implements EventHandler {
    * ((rto << 2) - (rto >> 1)).
    */
   private long finTimeNanos() {
-    long finTimeout = Nanos.seconds(linger2Seconds > 0 ? linger2Seconds
+    long finTimeout = Nanos.seconds(opts.linger2Seconds > 0 ? opts.linger2Seconds
         : stack.sysctls().finTimeoutSeconds());
     long rto = rtt.rtoNanos();
     return Math.max(finTimeout, (rto << 2) - (rto >> 1));
@@ -751,7 +791,7 @@ public final class TcpConnection implements EventHandler {
 
   /** SHUT_RD (tcp_shutdown): nothing is sent; reads return 0 from now on. */
   public void shutdownRead() {
-    rcvShutdown = true;
+    flags |= RCV_SHUTDOWN;
   }
 
   /**
@@ -829,7 +869,7 @@ public final class TcpConnection implements EventHandler {
       if (hasAck) {
         // "If the ACK was acceptable, signal "error: connection reset"" - ECONNREFUSED (tcp_reset).
         pendingError = Errno.ECONNREFUSED;
-        wasReset = true;
+        flags |= WAS_RESET;
         done("RST in SYN-SENT", Errno.ECONNREFUSED);
       } else {
         stack.drop(seg, DropReason.TCP_RESET);
@@ -840,10 +880,9 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, DropReason.TCP_FLAGS);
       return;
     }
-    irs = seg.seq();
-    rcv.startAt(irs);
+    rcv.startAt(seg.seq()); // IRS
     negotiateOptions(seg.options());
-    if (tsOk && seg.options().hasTimestamp()) {
+    if (has(TS_OK) && seg.options().hasTimestamp()) {
       storeTsRecent(seg.options().tsVal());
     }
     if (hasAck) {
@@ -895,7 +934,7 @@ public final class TcpConnection implements EventHandler {
       // The simultaneous-open SYN-ACK lies below RCV.NXT: tcp_data_queue treats it as a
       // retransmission and ACKs at once (quick-ACK mode).
       enterQuickAck();
-      ackScheduled = true;
+      flags |= ACK_SCHEDULED;
     }
     processText(seg);
     checkFin(seg);
@@ -914,7 +953,7 @@ public final class TcpConnection implements EventHandler {
   private static final int PAWS_WINDOW = 1;
 
   private boolean checkSequence(Segment seg) {
-    if (tsOk && seg.options().hasTimestamp() && !seg.has(RST)
+    if (has(TS_OK) && seg.options().hasTimestamp() && !seg.has(RST)
         && tsRecent - seg.options().tsVal() > PAWS_WINDOW) {
       // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate. tcp_paws_discard allows
       // TCP_PAWS_WINDOW (one tick) of slack; a RST is taken even when it fails PAWS.
@@ -936,7 +975,7 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
     }
-    if (tsOk && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())
+    if (has(TS_OK) && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())
         && seg.options().tsVal() - tsRecent >= 0) {
       // tcp_replace_ts_recent (RFC 7323 §4.3): only a value that is not older is stored
       // (tcp_paws_check with window 0), so a segment let through by TCP_PAWS_WINDOW does not
@@ -975,7 +1014,7 @@ public final class TcpConnection implements EventHandler {
       // A child not yet accepted just disappears (inet_csk_destroy_sock via the listener).
       parent.forgetChild(this);
     }
-    wasReset = true;
+    flags |= WAS_RESET;
     pendingError = err;
     done("RST", err);
   }
@@ -1046,7 +1085,7 @@ public final class TcpConnection implements EventHandler {
       case FIN_WAIT1 -> {
         if (finAcked()) {
           setState(FIN_WAIT2, "our FIN acknowledged");
-          if (orphan && linger2Seconds < 0) {
+          if (has(ORPHAN) && opts.linger2Seconds < 0) {
             // tcp_rcv_state_process, TCP_FIN_WAIT1: an orphan with TCP_LINGER2 < 0 may not wait
             // in FIN-WAIT-2: tcp_done, and the caller answers this segment with a RST.
             stack.count(TcpMib.TcpExtTCPAbortOnData);
@@ -1080,7 +1119,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   private boolean finAcked() {
-    return finSent && SeqNum.gt(sndUna, finSeq);
+    return has(FIN_SENT) && SeqNum.gt(sndUna, finSeq);
   }
 
   /**
@@ -1106,11 +1145,11 @@ public final class TcpConnection implements EventHandler {
         sendAck();
       } else if (SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
         enterQuickAck();
-        ackScheduled = true;
+        flags |= ACK_SCHEDULED;
       }
       return;
     }
-    if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
+    if (has(ORPHAN) && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
       // tcp_rcv_state_process: new data for a socket the application closed: tcp_reset, and
       // the caller answers with tcp_v4_send_reset, a RST formed from the segment
       // (TcpExtTCPAbortOnData).
@@ -1121,7 +1160,8 @@ public final class TcpConnection implements EventHandler {
     }
     int before = rcv.rcvNxt();
     ReceiveBuffer.Outcome out = rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0);
-    int advanced = SeqNum.distance(before, rcv.rcvNxt()) - (rcv.finReceived() && !peerFin ? 1 : 0);
+    int advanced =
+        SeqNum.distance(before, rcv.rcvNxt()) - (rcv.finReceived() && !has(PEER_FIN) ? 1 : 0);
     switch (out) {
       case NO_DATA -> {}
       case IN_ORDER, IN_ORDER_GAP_FILLED -> {
@@ -1130,15 +1170,15 @@ public final class TcpConnection implements EventHandler {
           eventDataRecv();
           notifyApp();
         }
-        ackScheduled = true;
+        flags |= ACK_SCHEDULED;
         if (out == ReceiveBuffer.Outcome.IN_ORDER_GAP_FILLED) {
-          ackNow = true; // RFC 5681 §4.2: the gap is filled
+          flags |= ACK_NOW; // RFC 5681 §4.2: the gap is filled
         }
       }
       case OUT_OF_ORDER -> {
         // tcp_data_queue_ofo: ACK at once, with SACK (RFC 5681 §4.2, RFC 2018).
         enterQuickAck();
-        ackScheduled = true;
+        flags |= ACK_SCHEDULED;
       }
       case DUPLICATE -> {
         // tcp_data_queue: a retransmission of data held: immediate ACK with D-SACK.
@@ -1166,7 +1206,7 @@ public final class TcpConnection implements EventHandler {
    * it; one past a hole waits in the out-of-order queue with its data.
    */
   private void checkFin(Segment seg) {
-    if (state == CLOSE || peerFin || !rcv.finReceived()) {
+    if (state == CLOSE || has(PEER_FIN) || !rcv.finReceived()) {
       return;
     }
     finArrived();
@@ -1174,18 +1214,18 @@ public final class TcpConnection implements EventHandler {
 
   /** tcp_fin: the FIN is in order. */
   private void finArrived() {
-    if (peerFin) {
+    if (has(PEER_FIN)) {
       return;
     }
-    peerFin = true;
-    rcvShutdown = true;
-    ackScheduled = true;
+    flags |= PEER_FIN;
+    flags |= RCV_SHUTDOWN;
+    flags |= ACK_SCHEDULED;
     switch (state) {
       case SYN_RECV, ESTABLISHED -> {
         setState(CLOSE_WAIT, "FIN");
         // tcp_fin: "Move to CLOSE_WAIT" and enter pingpong mode, so the ACK is delayed in the
         // hope of riding on the application's reply or FIN.
-        pingpong = true;
+        flags |= PINGPONG;
       }
       case FIN_WAIT1 -> {
         sendAck();
@@ -1226,14 +1266,14 @@ public final class TcpConnection implements EventHandler {
     }
     boolean windowChanged = maybeUpdateWindow(seg);
     int newlySacked = 0;
-    if (sackOk && seg.options().sackBlockCount() > 0) {
+    if (has(SACK_OK) && seg.options().sackBlockCount() > 0) {
       newlySacked = processSackBlocks(seg.options());
     }
     boolean advanced = SeqNum.gt(ack, sndUna);
     int ackedSegs = 0;
     if (advanced) {
       int acked = SeqNum.distance(sndUna, ack);
-      boolean finNowAcked = finSent && SeqNum.gt(ack, finSeq);
+      boolean finNowAcked = has(FIN_SENT) && SeqNum.gt(ack, finSeq);
       int dataAcked = acked - (finNowAcked ? 1 : 0)
           - (SeqNum.le(sndUna, iss) ? 1 : 0); // our SYN, when a SYN-RECV child's ACK lands here
       ackedSegs = cleanRtxQueue(ack, seg);
@@ -1258,9 +1298,9 @@ public final class TcpConnection implements EventHandler {
         && !seg.has(FIN) && sb.count > 0; // RFC 5681 §2's duplicate ACK
     int newlyLost = fastRetransAlert(advanced, dupAck);
     // Without SACK a duplicate ACK stands for one segment delivered (tcp_add_reno_sack).
-    int ackedSacked = ackedSegs + newlySacked + (dupAck && !sackOk ? 1 : 0);
+    int ackedSacked = ackedSegs + newlySacked + (dupAck && !has(SACK_OK) ? 1 : 0);
     cc.congControl(ca, ackedSacked, newlyLost, advanced, ackedSegs > 0,
-        cc.isCwndLimited(cwndLimitedFlag, maxPacketsOut), packetsInFlight());
+        cc.isCwndLimited(has(CWND_LIMITED), maxPacketsOut), packetsInFlight());
     if (advanced) {
       if (sb.count == 0) {
         clearXmitTimer();
@@ -1302,7 +1342,7 @@ public final class TcpConnection implements EventHandler {
     }
     switch (ca) {
       case RECOVERY -> {
-        if (!sackOk) {
+        if (!has(SACK_OK)) {
           if (dupAck) {
             markRenoSacked();
           }
@@ -1316,7 +1356,7 @@ public final class TcpConnection implements EventHandler {
       }
       case LOSS -> {}
       default -> {
-        if (dupAck && !sackOk) {
+        if (dupAck && !has(SACK_OK)) {
           markRenoSacked();
         }
         int sacked = sackedSegments();
@@ -1370,7 +1410,7 @@ public final class TcpConnection implements EventHandler {
     }
     if (oldestSent >= 0 && !retransAcked) {
       rtt.sample(sim.now() - oldestSent, ack, sndNxt);
-    } else if (tsOk && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
+    } else if (has(TS_OK) && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
       // tcp_rtt_tsopt_us: with retransmissions acknowledged, the echo still times the round trip.
       long ms = tsNow() - seg.options().tsEcr();
       if (ms >= 0) {
@@ -1389,7 +1429,7 @@ public final class TcpConnection implements EventHandler {
     boolean sampled = false;
     if (synSentNanos >= 0) {
       sampled = rtt.sample(sim.now() - synSentNanos, seg.ack(), sndNxt);
-    } else if (tsOk && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
+    } else if (has(TS_OK) && seg.options().hasTimestamp() && seg.options().tsEcr() != 0) {
       long ms = tsNow() - seg.options().tsEcr();
       if (ms >= 0) {
         sampled = rtt.sample(Math.max(ms, 1) * Nanos.PER_MILLI, seg.ack(), sndNxt);
@@ -1421,7 +1461,7 @@ public final class TcpConnection implements EventHandler {
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
     markHeadLost();
-    if (sackOk) {
+    if (has(SACK_OK)) {
       markHolesLost();
     }
   }
@@ -1518,7 +1558,7 @@ public final class TcpConnection implements EventHandler {
   private void retransmitEntry(int i, boolean stamp) {
     int start = sb.start[i];
     int end = sb.end[i];
-    boolean fin = finSent && end == finSeq + 1;
+    boolean fin = has(FIN_SENT) && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
     if (stamp && retransStampNanos == 0) {
       retransStampNanos = sb.time[i];
@@ -1557,7 +1597,7 @@ public final class TcpConnection implements EventHandler {
     int mss = currentMss();
     while (true) {
       int avail = SeqNum.distance(sndNxt, writeSeq);
-      boolean finPending = finQueued && !finSent;
+      boolean finPending = has(FIN_QUEUED) && !has(FIN_SENT);
       if (avail <= 0 && !finPending) {
         break;
       }
@@ -1584,7 +1624,7 @@ public final class TcpConnection implements EventHandler {
     }
     // tcp_cwnd_validate: remember whether this flight was limited by cwnd, for RFC 7661 growth.
     if (!SeqNum.lt(sndUna, cwndUsageSeq) || cwndLimitedNow || sb.count > maxPacketsOut) {
-      cwndLimitedFlag = cwndLimitedNow;
+      setFlag(CWND_LIMITED, cwndLimitedNow);
       maxPacketsOut = sb.count;
       cwndUsageSeq = sndNxt;
     }
@@ -1598,7 +1638,8 @@ public final class TcpConnection implements EventHandler {
    * earlier small segment is unacknowledged, unless TCP_NODELAY.
    */
   private boolean nagleHolds() {
-    return !noDelay && sb.count > 0 && SeqNum.gt(sndSml, sndUna) && SeqNum.le(sndSml, sndNxt);
+    return !has(NO_DELAY) && sb.count > 0 && SeqNum.gt(sndSml, sndUna)
+        && SeqNum.le(sndSml, sndNxt);
   }
 
   private void transmitNew(int len, boolean fin) {
@@ -1607,11 +1648,15 @@ public final class TcpConnection implements EventHandler {
       sndSml = start + len;
     }
     if (fin) {
-      finSent = true;
+      flags |= FIN_SENT;
       finSeq = start + len;
     }
     int end = start + len + (fin ? 1 : 0);
     boolean wasIdle = sb.count == 0;
+    if (sb == Scoreboard.EMPTY) {
+      sb = new Scoreboard(); // made at the first transmission: idle connections hold none
+      cc = cc.owned(); // likewise the congestion state, which changes from the first ACK of data
+    }
     sb.append(start, end, sim.now());
     sndNxt = end;
     transmitData(start, len, fin);
@@ -1619,7 +1664,7 @@ public final class TcpConnection implements EventHandler {
       resetXmitTimer(XMIT_RTO, currentRto());
     }
     if (sim.now() - lastDataRecvNanos < atoNanos && lastDataRecvNanos != 0) {
-      pingpong = true; // tcp_event_data_sent: a reply within ato: interactive
+      flags |= PINGPONG; // tcp_event_data_sent: a reply within ato: interactive
     }
   }
 
@@ -1664,26 +1709,26 @@ public final class TcpConnection implements EventHandler {
   private void sendActiveReset() {
     stack.count(TcpMib.TcpOutRsts);
     int[] sack = sackBlocksToSend();
-    TcpOptions o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
-    Segment rst = new Segment(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcv.rcvNxt(),
-        RST | ACK, rcv.selectWindow(), 0, o, 0, null);
+    TcpOptions o = TcpOptionLayout.established(has(TS_OK), tsNow(), tsRecent, sack, sackPairs);
+    Segment rst = new Segment(localAddress(), localPort, remoteAddr, remotePort, sndNxt,
+        rcv.rcvNxt(), RST | ACK, rcv.selectWindow(), 0, o, 0, null);
     stack.transmit(rst);
   }
 
   /** Sends our SYN (or, in a simultaneous open, SYN-ACK) with Linux's option layout. */
   private void sendSyn(boolean withAck) {
     int flags = withAck ? SYN | ACK : SYN;
-    TcpOptions o = TcpOptionLayout.syn(advertisedMss(), sackOk, tsOk, tsNow(),
-        withAck && tsOk ? tsRecent : 0, wscaleOk ? rcv.rcvWscale() : -1);
+    TcpOptions o = TcpOptionLayout.syn(advertisedMss(), has(SACK_OK), has(TS_OK), tsNow(),
+        withAck && has(TS_OK) ? tsRecent : 0, has(WSCALE_OK) ? rcv.rcvWscale() : -1);
     synSentNanos = sim.now();
-    Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, iss,
+    Segment s = new Segment(localAddress(), localPort, remoteAddr, remotePort, iss,
         withAck ? rcv.rcvNxt() : 0, flags, synWindow, 0, o, 0, null);
     segsOut++;
     stack.transmit(s);
   }
 
   int advertisedMss() {
-    return userMss > 0 ? Math.min(userMss, ETHERNET_MSS) : ETHERNET_MSS;
+    return opts.userMss > 0 ? Math.min(opts.userMss, ETHERNET_MSS) : ETHERNET_MSS;
   }
 
   /**
@@ -1694,14 +1739,14 @@ public final class TcpConnection implements EventHandler {
     int window = rcv.selectWindow();
     int[] sack = sackBlocksToSend();
     TcpOptions o;
-    if (sackPairs == 0 && tsOk) {
+    if (sackPairs == 0 && has(TS_OK)) {
       // The common case, nop,nop,TS: restamp one shared layout instead of building anew.
       o = TS_ONLY.withTimestamp(tsNow(), tsRecent);
     } else {
-      o = TcpOptionLayout.established(tsOk, tsNow(), tsRecent, sack, sackPairs);
+      o = TcpOptionLayout.established(has(TS_OK), tsNow(), tsRecent, sack, sackPairs);
     }
-    Segment s = new Segment(localAddr, localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(), flags,
-        window, 0, o, len, payload);
+    Segment s = new Segment(localAddress(), localPort, remoteAddr, remotePort, seq, rcv.rcvNxt(),
+        flags, window, 0, o, len, payload);
     segsOut++;
     ackSent();
     stack.transmit(s);
@@ -1716,7 +1761,7 @@ public final class TcpConnection implements EventHandler {
    */
   private int[] sackBlocksToSend() {
     sackPairs = 0;
-    if (!sackOk) {
+    if (!has(SACK_OK)) {
       return NO_INTS;
     }
     boolean dsack = rcv.hasDsack() && stack.sysctls().value(Sysctl.TCP_DSACK) != 0;
@@ -1747,8 +1792,8 @@ public final class TcpConnection implements EventHandler {
         atoNanos = ATO_MIN_NANOS;
       }
     }
-    ackScheduled = false;
-    ackNow = false;
+    flags &= ~ACK_SCHEDULED;
+    flags &= ~ACK_NOW;
     if (delackTimer != Simulation.NO_EVENT) {
       sim.cancelIfPending(delackTimer);
       delackTimer = Simulation.NO_EVENT;
@@ -1793,7 +1838,7 @@ public final class TcpConnection implements EventHandler {
   /** tcp_enter_quickack_mode: quick ACKs and out of pingpong. */
   private void enterQuickAck() {
     enterQuickAckCount();
-    pingpong = false;
+    flags &= ~PINGPONG;
     atoNanos = ATO_MIN_NANOS;
   }
 
@@ -1802,13 +1847,13 @@ public final class TcpConnection implements EventHandler {
    * would not shrink, in quick-ACK mode, or with out-of-order data; otherwise delay it.
    */
   private void ackSndCheck() {
-    if (!ackScheduled) {
+    if (!has(ACK_SCHEDULED)) {
       return;
     }
     boolean moreThanOneMss = SeqNum.distance(rcv.rcvWup(), rcv.rcvNxt()) > rcv.rcvMss()
         && rcv.selectableWindow() >= rcv.rcvWnd();
-    boolean quick = quickAcks > 0 && !pingpong;
-    if (moreThanOneMss || quick || ackNow || rcv.outOfOrderRanges() > 0) {
+    boolean quick = quickAcks > 0 && !has(PINGPONG);
+    if (moreThanOneMss || quick || has(ACK_NOW) || rcv.outOfOrderRanges() > 0) {
       sendAck();
       return;
     }
@@ -1825,7 +1870,7 @@ public final class TcpConnection implements EventHandler {
   private void sendDelayedAck() {
     long ato = atoNanos;
     if (ato > ATO_MIN_NANOS) {
-      long maxAto = pingpong ? DELACK_MAX_NANOS : Nanos.millis(500);
+      long maxAto = has(PINGPONG) ? DELACK_MAX_NANOS : Nanos.millis(500);
       if (rtt.hasSample()) {
         maxAto = Math.min(maxAto, Math.max(rtt.srttNanos(), ATO_MIN_NANOS));
       }
@@ -1896,7 +1941,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     int early = stack.sysctls().earlyRetrans();
-    boolean tlp = (early == 3 || early == 4) && sackOk && ca == CaState.OPEN
+    boolean tlp = (early == 3 || early == 4) && has(SACK_OK) && ca == CaState.OPEN
         && tlpHighSeq == 0 && rtt.hasSample();
     if (!tlp) {
       if (advancingRto || xmitKind != XMIT_RTO) {
@@ -1924,7 +1969,7 @@ public final class TcpConnection implements EventHandler {
     int mss = currentMss();
     int len = Math.min(avail, mss);
     if (len > 0 && SeqNum.le(sndNxt + len, sndUna + sndWnd)) {
-      transmitNew(len, finQueued && !finSent && len == avail);
+      transmitNew(len, has(FIN_QUEUED) && !has(FIN_SENT) && len == avail);
     } else {
       int i = sb.index(sb.count - 1);
       if ((sb.flags[i] & SACKED) == 0) {
@@ -1960,7 +2005,7 @@ public final class TcpConnection implements EventHandler {
     totalRto++;
     rtt.backoff();
     resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
-        retransStampNanos, Nanos.millis(userTimeoutMs), rtt.jiffyNanos()));
+        retransStampNanos, Nanos.millis(opts.userTimeoutMs), jiffyNanos()));
   }
 
   /**
@@ -1973,7 +2018,7 @@ public final class TcpConnection implements EventHandler {
     TcpSysctls s = stack.sysctls();
     boolean synSent = state == SYN_SENT;
     if (TcpTimeouts.synTimedOut(sim.now(), firstSynNanos, retransmits, s.synRetries(),
-        s.synLinearTimeouts(), synSent, Nanos.millis(userTimeoutMs))) {
+        s.synLinearTimeouts(), synSent, Nanos.millis(opts.userTimeoutMs))) {
       timedOut();
       return;
     }
@@ -1992,7 +2037,7 @@ public final class TcpConnection implements EventHandler {
     // tcp_retransmit_timer re-arms through tcp_clamp_rto_to_user_timeout in every state, so
     // TCP_USER_TIMEOUT ends a connect() on time, counted from the first SYN (retrans_stamp).
     resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
-        firstSynNanos, Nanos.millis(userTimeoutMs), jiffyNanos()));
+        firstSynNanos, Nanos.millis(opts.userTimeoutMs), jiffyNanos()));
   }
 
   /**
@@ -2000,9 +2045,9 @@ public final class TcpConnection implements EventHandler {
    * (or of the orphan retries, or TCP_USER_TIMEOUT) counted from the first retransmission.
    */
   private boolean writeTimedOut() {
-    int boundary = orphan ? orphanRetries() : stack.sysctls().retries2();
+    int boundary = has(ORPHAN) ? orphanRetries() : stack.sysctls().retries2();
     return TcpTimeouts.retransmitsTimedOut(sim.now(), retransStampNanos, retransmits, boundary,
-        Nanos.millis(userTimeoutMs), TcpTimeouts.RTO_MIN_NANOS);
+        Nanos.millis(opts.userTimeoutMs), TcpTimeouts.RTO_MIN_NANOS);
   }
 
   /** tcp_orphan_retries: 0 means 8 while the RTO is below its maximum. */
@@ -2024,16 +2069,16 @@ public final class TcpConnection implements EventHandler {
    * window, else an ACK with SND.UNA-1 that forces the peer to answer with its window; back off.
    */
   private void probeTimeout() {
-    if (sb.count > 0 || SeqNum.ge(sndNxt, writeSeq) && !(finQueued && !finSent)) {
+    if (sb.count > 0 || SeqNum.ge(sndNxt, writeSeq) && !(has(FIN_QUEUED) && !has(FIN_SENT))) {
       probesOut = 0;
       return;
     }
-    int maxProbes = orphan ? orphanRetries() : stack.sysctls().retries2();
+    int maxProbes = has(ORPHAN) ? orphanRetries() : stack.sysctls().retries2();
     if (probesOut == 0) {
       probesStampNanos = sim.now();
     }
     if (TcpTimeouts.probeTimerExpired(probesOut, maxProbes, sim.now() - probesStampNanos,
-        Nanos.millis(userTimeoutMs))) {
+        Nanos.millis(opts.userTimeoutMs))) {
       timedOut();
       return;
     }
@@ -2061,7 +2106,7 @@ public final class TcpConnection implements EventHandler {
     long when = TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS);
     if (probesOut > 0) {
       when = TcpTimeouts.clampProbe0ToUserTimeoutNanos(when, sim.now() - probesStampNanos,
-          Nanos.millis(userTimeoutMs), 2 * jiffyNanos());
+          Nanos.millis(opts.userTimeoutMs), 2 * jiffyNanos());
     }
     resetXmitTimer(XMIT_PROBE0, when);
   }
@@ -2071,13 +2116,13 @@ public final class TcpConnection implements EventHandler {
    * ato (up to the RTO), in pingpong it leaves pingpong mode.
    */
   private void delayedAckTimeout() {
-    if (!ackScheduled || !state.isSynchronized() && state != SYN_RECV) {
+    if (!has(ACK_SCHEDULED) || !state.isSynchronized() && state != SYN_RECV) {
       return;
     }
-    if (!pingpong) {
+    if (!has(PINGPONG)) {
       atoNanos = Math.min(atoNanos << 1, rtt.rtoNanos());
     } else {
-      pingpong = false;
+      flags &= ~PINGPONG;
       atoNanos = ATO_MIN_NANOS;
     }
     stack.count(TcpMib.TcpExtDelayedACKs);
@@ -2086,7 +2131,7 @@ public final class TcpConnection implements EventHandler {
 
   /** Keepalive (RFC 1122 §4.2.3.6; tcp_keepalive_timer), and the orphan FIN-WAIT-2 timeout. */
   private void keepaliveTimeout() {
-    if (state == FIN_WAIT2 && orphan) {
+    if (state == FIN_WAIT2 && has(ORPHAN)) {
       // tcp_keepalive_timer: what is left of tcp_fin_time beyond TCP_TIMEWAIT_LEN is waited out
       // in a timewait entry; with nothing left, RST and gone.
       long rest = finTimeNanos() - stack.timeWaitLenNanos();
@@ -2099,21 +2144,22 @@ public final class TcpConnection implements EventHandler {
       destroy("tcp_fin_timeout in FIN-WAIT-2", null);
       return;
     }
-    if (!keepAlive || state != ESTABLISHED && state != CLOSE_WAIT && state != FIN_WAIT2) {
+    if (!has(KEEP_ALIVE) || state != ESTABLISHED && state != CLOSE_WAIT && state != FIN_WAIT2) {
       return;
     }
     long idle = sim.now() - lastRecvNanos;
-    long keepIdle = Nanos.seconds(keepIdleSeconds > 0 ? keepIdleSeconds
+    long keepIdle = Nanos.seconds(opts.keepIdleSeconds > 0 ? opts.keepIdleSeconds
         : stack.sysctls().keepaliveTimeSeconds());
-    long keepIntvl = Nanos.seconds(keepIntvlSeconds > 0 ? keepIntvlSeconds
+    long keepIntvl = Nanos.seconds(opts.keepIntvlSeconds > 0 ? opts.keepIntvlSeconds
         : stack.sysctls().keepaliveIntvlSeconds());
-    int cnt = keepCnt > 0 ? keepCnt : stack.sysctls().keepaliveProbes();
+    int cnt = opts.keepCnt > 0 ? opts.keepCnt : stack.sysctls().keepaliveProbes();
     if (sb.count > 0 || SeqNum.lt(sndNxt, writeSeq)) {
       armKeepaliveTimer(keepIdle);
       return;
     }
     if (idle >= keepIdle) {
-      if (TcpTimeouts.keepaliveExpired(idle, keepIdle, probesOut, cnt, Nanos.millis(userTimeoutMs))) {
+      if (TcpTimeouts.keepaliveExpired(idle, keepIdle, probesOut, cnt,
+          Nanos.millis(opts.userTimeoutMs))) {
         // tcp_keepalive_timer: the peer is gone: RST (in case it is not) and ETIMEDOUT.
         sendActiveReset();
         timedOut();
@@ -2135,8 +2181,8 @@ public final class TcpConnection implements EventHandler {
       sim.cancelIfPending(keepaliveTimer);
       keepaliveTimer = Simulation.NO_EVENT;
     }
-    if (keepAlive && state.isSynchronized() && state != TIME_WAIT) {
-      long keepIdle = Nanos.seconds(keepIdleSeconds > 0 ? keepIdleSeconds
+    if (has(KEEP_ALIVE) && state.isSynchronized() && state != TIME_WAIT) {
+      long keepIdle = Nanos.seconds(opts.keepIdleSeconds > 0 ? opts.keepIdleSeconds
           : stack.sysctls().keepaliveTimeSeconds());
       armKeepaliveTimer(keepIdle);
     }
@@ -2206,40 +2252,40 @@ public final class TcpConnection implements EventHandler {
   /** Options from the peer's SYN or SYN-ACK (tcp_parse_options, tcp_synsent/openreq paths). */
   void negotiateOptions(TcpOptions o) {
     peerMss = o.mss() > 0 ? o.mss() : 536; // RFC 9293 §3.7.1: 536 when absent
-    wscaleOk = wscaleOk && o.windowScale() >= 0;
-    if (wscaleOk) {
+    setFlag(WSCALE_OK, has(WSCALE_OK) && o.windowScale() >= 0);
+    if (has(WSCALE_OK)) {
       sndWscale = Math.min(o.windowScale(), 14);
     } else {
       sndWscale = 0;
       rcv.disableWindowScaling();
     }
-    sackOk = sackOk && o.sackPermitted();
-    tsOk = tsOk && o.hasTimestamp();
+    setFlag(SACK_OK, has(SACK_OK) && o.sackPermitted());
+    setFlag(TS_OK, has(TS_OK) && o.hasTimestamp());
     int mss = Math.min(peerMss, advertisedMss());
-    if (userMss > 0) {
-      mss = Math.min(mss, userMss);
+    if (opts.userMss > 0) {
+      mss = Math.min(mss, opts.userMss);
     }
-    mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
-    rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
+    mssCache = Math.max(MIN_MSS, mss - (has(TS_OK) ? TS_ALIGNED : 0));
+    rcv.establish(advertisedMss() - (has(TS_OK) ? TS_ALIGNED : 0), mssCache);
   }
 
   /** The options a request socket negotiated, applied to its child (tcp_create_openreq_child). */
   void negotiateFromRequest(int peerMssValue) {
     peerMss = peerMssValue;
     int mss = Math.min(peerMss, advertisedMss());
-    if (userMss > 0) {
-      mss = Math.min(mss, userMss);
+    if (opts.userMss > 0) {
+      mss = Math.min(mss, opts.userMss);
     }
-    mssCache = Math.max(MIN_MSS, mss - (tsOk ? TS_ALIGNED : 0));
-    rcv.establish(advertisedMss() - (tsOk ? TS_ALIGNED : 0), mssCache);
+    mssCache = Math.max(MIN_MSS, mss - (has(TS_OK) ? TS_ALIGNED : 0));
+    rcv.establish(advertisedMss() - (has(TS_OK) ? TS_ALIGNED : 0), mssCache);
   }
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
   void initTransfer(int handshakeRetransmits) {
-    cc.onEstablished(handshakeRetransmits);
-    everConnected = true;
+    cc = cc.onEstablished(handshakeRetransmits);
+    flags |= EVER_CONNECTED;
     lastRecvNanos = sim.now();
-    if (keepAlive) {
+    if (has(KEEP_ALIVE)) {
       keepaliveChanged();
     }
   }
@@ -2264,10 +2310,10 @@ public final class TcpConnection implements EventHandler {
    * at most tcp_wmem[2].
    */
   int sendCapacity() {
-    if (sndBufLocked) {
+    if (has(SND_BUF_LOCKED)) {
       return sndBuf;
     }
-    if (!everConnected) {
+    if (!has(EVER_CONNECTED)) {
       return sndBuf;
     }
     long perMss = Math.max(mssCache, MIN_MSS) + SKB_OVERHEAD_BYTES;
@@ -2276,9 +2322,9 @@ public final class TcpConnection implements EventHandler {
   }
 
   private void queueFin() {
-    finQueued = true;
+    flags |= FIN_QUEUED;
     pushPendingFrames();
-    if (!finSent) {
+    if (!has(FIN_SENT)) {
       // Nothing could go yet (window or cwnd); the FIN follows the queued data.
     }
   }
@@ -2299,12 +2345,12 @@ public final class TcpConnection implements EventHandler {
     if (state != CLOSE) {
       setState(CLOSE, cause);
     }
-    rcvShutdown = true;
-    sendShutdown = true;
+    flags |= RCV_SHUTDOWN;
+    flags |= SEND_SHUTDOWN;
     cancelAllTimers();
     releaseBuffers();
     stack.unhash(this);
-    if (orphan) {
+    if (has(ORPHAN)) {
       stack.release(this);
     }
     notifyApp();
@@ -2320,7 +2366,7 @@ public final class TcpConnection implements EventHandler {
       sim.cancelIfPending(keepaliveTimer);
       keepaliveTimer = Simulation.NO_EVENT;
     }
-    ackScheduled = false;
+    flags &= ~ACK_SCHEDULED;
   }
 
   /** The host rebooted: forget everything without a segment. */
@@ -2406,7 +2452,7 @@ public final class TcpConnection implements EventHandler {
 
   @Override
   public String toString() {
-    return "TcpConnection[" + tcpsim.net.wire.Ipv4.format(localAddr) + ":" + localPort + " -> "
+    return "TcpConnection[" + tcpsim.net.wire.Ipv4.format(localAddress()) + ":" + localPort + " -> "
         + tcpsim.net.wire.Ipv4.format(remoteAddr) + ":" + remotePort + " " + state + "]";
   }
 }

@@ -5,11 +5,11 @@ import static tcpsim.net.wire.TcpFlags.RST;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tcpsim.core.event.EventHandler;
+import tcpsim.core.collect.OrderedLongMap;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.random.SimRandom;
 import tcpsim.core.time.Nanos;
@@ -26,7 +26,8 @@ import tcpsim.net.wire.TcpOptions;
 /**
  * One host's TCP: the table of connections by 4-tuple, the listeners by port, port allocation,
  * and the replies for segments no socket wants (tcp_v4_rcv, tcp_v4_send_reset). Everything it
- * keeps in iteration order is a LinkedHashMap or TreeMap, so traces do not depend on hashing.
+ * keeps in iteration order is an insertion-ordered OrderedLongMap, a LinkedHashMap or a TreeMap,
+ * so traces do not depend on hashing.
  *
  * <p>Construction: on a network, {@code TcpStack s = host.attach(TcpStack::new)} (Linux defaults)
  * or {@code host.attach(TcpStack.factory(sysctls))}; standalone, {@code new TcpStack(sim, "client",
@@ -76,13 +77,16 @@ public final class TcpStack implements Transport {
   private long challengeCount;
   private final int[] perturb = new int[PERTURB_SLOTS];
 
-  /** Connections by 4-tuple key (remote address, local port, remote port). */
-  private final Map<Long, TcpConnection> connections = new LinkedHashMap<>();
+  /**
+   * Connections by 4-tuple key (remote address, local port, remote port), in the order they were
+   * hashed (the order ss lists them). A primitive map: no boxed key or entry per connection.
+   */
+  private final OrderedLongMap<TcpConnection> connections = new OrderedLongMap<>();
   private final Map<Integer, TcpConnection> listeners = new TreeMap<>();
   /** Sockets holding each local port (bound or connected). */
   private final Map<Integer, List<TcpConnection>> ports = new TreeMap<>();
   /** Light TIME-WAIT (and orphan FIN-WAIT-2) entries by 4-tuple key (the ehash's tw sockets). */
-  private final Map<Long, TimeWaitSocket> timeWait = new LinkedHashMap<>();
+  private final OrderedLongMap<TimeWaitSocket> timeWait = new OrderedLongMap<>();
   /** How many timewait entries hold each local port (their place in the bind bucket). */
   private final Map<Integer, Integer> timeWaitPorts = new TreeMap<>();
   /** How many of those came from sockets without SO_REUSEADDR (tw_reuse = 0). */
@@ -313,15 +317,16 @@ public final class TcpStack implements Transport {
       count(TcpMib.TcpExtTCPTimeWaitOverflow);
       return null;
     }
-    TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddr, c.localPort, c.remoteAddr,
-        c.remotePort, sndNxt, rcvNxt, window, c.rcv.receiveWindow(), c.tsOk, c.tsOffset,
-        c.tsRecent, c.tsOk ? c.tsRecentStampNanos : 0, c.reuseAddr, substate);
+    TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddress(), c.localPort, c.remoteAddr,
+        c.remotePort, sndNxt, rcvNxt, window, c.rcv.receiveWindow(), c.has(TcpConnection.TS_OK),
+        c.tsOffset, c.tsRecent, c.has(TcpConnection.TS_OK) ? c.tsRecentStampNanos : 0,
+        c.has(TcpConnection.REUSE_ADDR), substate);
     long k = key(c.remoteAddr, c.localPort, c.remotePort);
-    if (c.hashed) {
+    if (c.has(TcpConnection.HASHED)) {
       connections.remove(k);
-      c.hashed = false;
+      c.flags &= ~TcpConnection.HASHED;
     }
-    if (c.bound) {
+    if (c.has(TcpConnection.BOUND)) {
       List<TcpConnection> holders = ports.get(c.localPort);
       if (holders != null) {
         holders.remove(c);
@@ -329,7 +334,7 @@ public final class TcpStack implements Transport {
           ports.remove(c.localPort);
         }
       }
-      c.bound = false;
+      c.flags &= ~TcpConnection.BOUND;
     }
     timeWait.put(k, tw);
     timeWaitPorts.merge(tw.localPort, 1, Integer::sum);
@@ -420,7 +425,7 @@ public final class TcpStack implements Transport {
    * another socket is EADDRINUSE unless both set SO_REUSEADDR and the holder is not listening.
    */
   public Errno bind(TcpConnection s, int port) {
-    if (s.bound || s.state != TcpState.CLOSE) {
+    if (s.has(TcpConnection.BOUND) || s.state != TcpState.CLOSE) {
       return Errno.EINVAL;
     }
     if (port < 0 || port > 65535) {
@@ -436,8 +441,8 @@ public final class TcpStack implements Transport {
       return Errno.EADDRINUSE;
     }
     s.localPort = port;
-    s.bound = true;
-    s.boundExplicitly = true;
+    s.flags |= TcpConnection.BOUND;
+    s.flags |= TcpConnection.BOUND_EXPLICITLY;
     ports.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
     return null;
   }
@@ -454,7 +459,7 @@ public final class TcpStack implements Transport {
       if (h.state == TcpState.LISTEN) {
         return true;
       }
-      if (!(s.reuseAddr && h.reuseAddr)) {
+      if (!(s.has(TcpConnection.REUSE_ADDR) && h.has(TcpConnection.REUSE_ADDR))) {
         return true;
       }
     }
@@ -470,7 +475,7 @@ public final class TcpStack implements Transport {
     if (!timeWaitPorts.containsKey(port)) {
       return false;
     }
-    return !s.reuseAddr || timeWaitNoReusePorts.containsKey(port);
+    return !s.has(TcpConnection.REUSE_ADDR) || timeWaitNoReusePorts.containsKey(port);
   }
 
   /** inet_csk_find_open_port: odd ports first for bind(0) (connect prefers even ones). */
@@ -500,7 +505,7 @@ public final class TcpStack implements Transport {
     if (s.state != TcpState.CLOSE) {
       return Errno.EINVAL;
     }
-    if (!s.bound) {
+    if (!s.has(TcpConnection.BOUND)) {
       Errno e = bind(s, 0);
       if (e != null) {
         return e;
@@ -537,7 +542,7 @@ public final class TcpStack implements Transport {
     if (remotePort <= 0 || remotePort > 65535) {
       return Errno.ECONNREFUSED;
     }
-    if (!s.bound) {
+    if (!s.has(TcpConnection.BOUND)) {
       int port = pickConnectPort(remoteAddr, remotePort);
       if (port < 0) {
         return Errno.EADDRNOTAVAIL;
@@ -547,7 +552,7 @@ public final class TcpStack implements Transport {
         takeOverTimeWait(s, tw); // connectPortUsable found it reusable
       }
       s.localPort = port;
-      s.bound = true;
+      s.flags |= TcpConnection.BOUND;
       ports.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
     } else if (connections.containsKey(key(remoteAddr, s.localPort, remotePort))) {
       return Errno.EADDRNOTAVAIL;
@@ -605,7 +610,7 @@ public final class TcpStack implements Transport {
     List<TcpConnection> holders = ports.get(port);
     if (holders != null) {
       for (TcpConnection h : holders) {
-        if (h.boundExplicitly) {
+        if (h.has(TcpConnection.BOUND_EXPLICITLY)) {
           return false;
         }
       }
@@ -689,7 +694,7 @@ public final class TcpStack implements Transport {
   /** The host rebooted: every socket and timer vanishes, nothing is sent. */
   @Override
   public void reboot() {
-    for (TcpConnection c : new ArrayList<>(connections.values())) {
+    for (TcpConnection c : connections.values()) {
       c.vanish();
     }
     for (TcpConnection l : new ArrayList<>(listeners.values())) {
@@ -791,18 +796,18 @@ public final class TcpStack implements Transport {
 
   void hash(TcpConnection c) {
     connections.put(key(c.remoteAddr, c.localPort, c.remotePort), c);
-    c.hashed = true;
+    c.flags |= TcpConnection.HASHED;
   }
 
   void unhash(TcpConnection c) {
-    if (c.hashed) {
+    if (c.has(TcpConnection.HASHED)) {
       connections.remove(key(c.remoteAddr, c.localPort, c.remotePort));
-      c.hashed = false;
+      c.flags &= ~TcpConnection.HASHED;
     }
     if (c.state == TcpState.CLOSE && listeners.get(c.localPort) == c) {
       listeners.remove(c.localPort);
     }
-    if (c.orphan) {
+    if (c.has(TcpConnection.ORPHAN)) {
       release(c);
     }
   }
@@ -820,7 +825,7 @@ public final class TcpStack implements Transport {
       return;
     }
     stopListening(c);
-    if (c.bound) {
+    if (c.has(TcpConnection.BOUND)) {
       List<TcpConnection> holders = ports.get(c.localPort);
       if (holders != null) {
         holders.remove(c);
@@ -828,7 +833,7 @@ public final class TcpStack implements Transport {
           ports.remove(c.localPort);
         }
       }
-      c.bound = false;
+      c.flags &= ~TcpConnection.BOUND;
     }
   }
 
@@ -839,37 +844,37 @@ public final class TcpStack implements Transport {
     c.localPort = listening.localPort;
     c.remoteAddr = req.remoteAddr;
     c.remotePort = req.remotePort;
-    c.bound = true;
-    c.reuseAddr = listening.reuseAddr;
-    c.noDelay = listening.noDelay;
-    c.keepAlive = listening.keepAlive;
-    c.userMss = listening.userMss;
+    c.flags |= TcpConnection.BOUND | listening.flags & (TcpConnection.REUSE_ADDR
+        | TcpConnection.NO_DELAY | TcpConnection.KEEP_ALIVE | TcpConnection.SND_BUF_LOCKED
+        | TcpConnection.RCV_BUF_LOCKED); // the options a child inherits
+    if (listening.opts.userMss != 0) {
+      c.ownOptions().userMss = listening.opts.userMss; // of the options, only TCP_MAXSEG is copied
+    }
     c.sndBuf = listening.sndBuf;
-    c.sndBufLocked = listening.sndBufLocked;
     c.rcvBuf = listening.rcvBuf;
-    c.rcvBufLocked = listening.rcvBufLocked;
-    c.lingerOn = listening.lingerOn; // sk_clone_lock copies SOCK_LINGER and sk_lingertime
-    c.lingerSeconds = listening.lingerSeconds;
+    if (listening.opts.lingerOn) { // sk_clone_lock copies SOCK_LINGER and sk_lingertime
+      c.ownOptions().lingerOn = true;
+      c.ownOptions().lingerSeconds = listening.opts.lingerSeconds;
+    }
     c.iss = req.iss;
     c.sndUna = req.iss;
     c.sndNxt = req.iss + 1;
     c.writeSeq = req.iss + 1;
     c.sndSml = req.iss;
-    c.irs = req.irs;
     c.rcv = new ReceiveBuffer(req.irs, c.rcvBuf, keepPayload);
     int windowMss = req.windowMss > 0 ? req.windowMss
         : c.advertisedMss() - (req.tsOk ? TcpConnection.TS_ALIGNED : 0);
     c.synWindow = c.rcv.chooseInitialWindow(windowMss, req.peerWscale >= 0,
-        c.rcvBufLocked, sysctls.rmemMax(), sysctls.coreRmemMax());
+        c.has(TcpConnection.RCV_BUF_LOCKED), sysctls.rmemMax(), sysctls.coreRmemMax());
     c.tsOffset = req.tsOffset;
     if (req.tsOk) {
       c.storeTsRecent(req.tsRecent);
     }
-    c.wscaleOk = req.peerWscale >= 0;
+    c.setFlag(TcpConnection.WSCALE_OK, req.peerWscale >= 0);
     c.sndWscale = Math.max(req.peerWscale, 0);
-    c.sackOk = req.sackOk;
-    c.tsOk = req.tsOk;
-    if (!c.wscaleOk) {
+    c.setFlag(TcpConnection.SACK_OK, req.sackOk);
+    c.setFlag(TcpConnection.TS_OK, req.tsOk);
+    if (!c.has(TcpConnection.WSCALE_OK)) {
       c.rcv.disableWindowScaling();
     }
     c.negotiateFromRequest(req.peerMss);

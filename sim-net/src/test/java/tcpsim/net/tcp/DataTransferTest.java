@@ -34,6 +34,24 @@ class DataTransferTest {
   }
 
   @Test
+  void anIdleConnectionSharesItsEmptyScoreboardAndInitialWindowUntilItFirstSends() {
+    TwoStacks t = new TwoStacks(10);
+    TcpConnection[] cs = established(t);
+    for (TcpConnection c : cs) {
+      assertSame(Scoreboard.EMPTY, c.sb, "no scoreboard of its own while idle");
+      assertSame(RenoCongestion.initial(false), c.cc, "no congestion state of its own while idle");
+      assertSame(UserOptions.UNSET, c.opts, "no options object while none is set");
+    }
+
+    assertEquals(1000, cs[0].send(null, 0, 1000));
+
+    assertNotSame(Scoreboard.EMPTY, cs[0].sb);
+    assertNotSame(RenoCongestion.initial(false), cs[0].cc);
+    assertEquals(RenoCongestion.INIT_CWND, cs[0].cc.cwnd());
+    assertSame(Scoreboard.EMPTY, cs[1].sb, "the receiver has sent no data");
+  }
+
+  @Test
   void firstDataIsAckedAtOnceInQuickAckMode() {
     TwoStacks t = new TwoStacks(10);
     TcpConnection[] cs = established(t);
@@ -69,7 +87,7 @@ class DataTransferTest {
     TcpConnection[] cs = established(t);
     t.rateBitsPerSecond = 100_000_000; // segments arrive one by one, 121 us apart
     drainOnReadable(t, cs[1], null);
-    cs[0].sndBufLocked = true;
+    cs[0].flags |= TcpConnection.SND_BUF_LOCKED;
     cs[0].sndBuf = 8 << 20;
     cs[0].send(null, 0, 100 * 1448);
     t.runFor(Nanos.seconds(1));
@@ -101,7 +119,7 @@ class DataTransferTest {
     TwoStacks t = new TwoStacks(14);
     TcpConnection[] cs = established(t);
     drainOnReadable(t, cs[1], null);
-    cs[0].noDelay = true;
+    cs[0].flags |= TcpConnection.NO_DELAY;
     cs[0].send(null, 0, 100);
     cs[0].send(null, 0, 100);
     t.runFor(Nanos.millis(100));
@@ -212,7 +230,7 @@ class DataTransferTest {
   void aReceiverThatDoesNotReadClosesTheWindowAndTheSenderProbesWithBackoff() {
     TwoStacks t = new TwoStacks(18);
     TcpConnection[] cs = established(t);
-    cs[0].sndBufLocked = true;
+    cs[0].flags |= TcpConnection.SND_BUF_LOCKED;
     cs[0].sndBuf = 8 << 20;
     cs[0].send(null, 0, 200_000);
     t.runFor(Nanos.seconds(10));

@@ -61,7 +61,7 @@ class DiagTimerTest {
   void aClosedPeerWindowShowsThePersistTimerAndItsProbeCount() {
     TwoStacks t = new TwoStacks(18);
     TcpConnection[] cs = DataTransferTest.established(t);
-    cs[0].sndBufLocked = true;
+    cs[0].setFlag(TcpConnection.SND_BUF_LOCKED, true);
     cs[0].sndBuf = 8 << 20;
     cs[0].send(null, 0, 200_000); // the peer never reads: its window closes
     t.sim.runUntil(Nanos.millis(600));

@@ -134,7 +134,7 @@ class ListenTest {
     t.runFor(Nanos.seconds(1));
     assertEquals(20_000, second.bytesReceived);
     assertEquals(7, second.sndWscale);
-    assertTrue(second.sackOk);
+    assertTrue(second.has(TcpConnection.SACK_OK));
   }
 
   @Test

@@ -50,8 +50,8 @@ class PortsTest {
     assertEquals(Errno.EADDRINUSE, t.a.bind(y, 7000));
     TcpConnection p = t.a.socket();
     TcpConnection q = t.a.socket();
-    p.reuseAddr = true;
-    q.reuseAddr = true;
+    p.flags |= TcpConnection.REUSE_ADDR;
+    q.flags |= TcpConnection.REUSE_ADDR;
     assertNull(t.a.bind(p, 7001));
     assertNull(t.a.bind(q, 7001));
   }
@@ -60,11 +60,11 @@ class PortsTest {
   void soReuseaddrDoesNotShareAPortWithAListener() {
     TwoStacks t = new TwoStacks(43);
     TcpConnection l = t.a.socket();
-    l.reuseAddr = true;
+    l.flags |= TcpConnection.REUSE_ADDR;
     assertNull(t.a.bind(l, 8080));
     assertNull(t.a.listen(l, 10));
     TcpConnection q = t.a.socket();
-    q.reuseAddr = true;
+    q.flags |= TcpConnection.REUSE_ADDR;
     assertEquals(Errno.EADDRINUSE, t.a.bind(q, 8080));
   }
 }

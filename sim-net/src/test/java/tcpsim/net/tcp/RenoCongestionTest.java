@@ -2,6 +2,9 @@ package tcpsim.net.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,31 @@ class RenoCongestionTest {
     assertEquals(10, cc.cwnd());
     cc.onEstablished(2);
     assertEquals(1, cc.cwnd());
+  }
+
+  @Test
+  void connectionsShareTheInitialStateUntilTheirWindowFirstChanges() {
+    RenoCongestion initial = RenoCongestion.initial(false);
+    assertSame(initial, initial.onEstablished(1)); // IW10: nothing changes, nothing is made
+    RenoCongestion reduced = initial.onEstablished(2);
+    assertNotSame(initial, reduced);
+    assertEquals(1, reduced.cwnd());
+    assertEquals(10, initial.cwnd()); // the shared state is untouched
+
+    RenoCongestion own = initial.owned();
+    assertNotSame(initial, own);
+    assertSame(own, own.owned());
+    ack(own, 1);
+    assertEquals(11, own.cwnd());
+  }
+
+  @Test
+  void theSharedInitialStateRefusesAnyChange() {
+    RenoCongestion initial = RenoCongestion.initial(true);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ack(initial, 1));
+    assertTrue(e.getMessage().contains("owned()"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> initial.enterRecovery(4));
+    assertEquals(10, initial.cwnd());
   }
 
   @Test
