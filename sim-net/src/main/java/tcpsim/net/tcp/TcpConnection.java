@@ -47,7 +47,8 @@ import tcpsim.net.wire.TcpOptions;
  *       tcp_clean_rtx_queue does), else from the timestamp echo.</li>
  *   <li>No receive-buffer auto-tuning (tcp_rcv_space_adjust): the window tops out at half of
  *       sk_rcvbuf (64 KiB by default). Send-buffer growth follows tcp_sndbuf_expand roughly.</li>
- *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does.</li>
+ *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does
+ *       (nor on every window probe that carries data, as tcp_write_wakeup sets it).</li>
  *   <li>Delayed-ACK and other short timers are exact virtual times, not jiffies on a timer
  *       wheel; a timer set for "now" waits one 4 ms jiffy (CONFIG_HZ=250).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
@@ -1150,6 +1151,10 @@ public final class TcpConnection implements EventHandler {
       // An old ACK: ignore it (RFC 9293 "If the ACK is a duplicate, it can be ignored").
       return;
     }
+    int priorInFlight = sb.count;
+    // Any ACK not older than SND.UNA shows the peer alive: the persist timer's count of
+    // unanswered probes starts again (tcp_ack: icsk_probes_out = 0; RFC 1122 §4.2.2.17).
+    probesOut = 0;
     boolean windowChanged = maybeUpdateWindow(seg);
     int newlySacked = 0;
     if (sackOk && seg.options().sackBlockCount() > 0) {
@@ -1172,7 +1177,6 @@ public final class TcpConnection implements EventHandler {
         sndSml = sndUna;
       }
       retransmits = 0; // icsk_retransmits: progress (the backoff clears with a valid sample)
-      probesOut = 0;
       if (tlpHighSeq != 0 && SeqNum.ge(ack, tlpHighSeq)) {
         tlpHighSeq = 0;
       }
@@ -1195,13 +1199,28 @@ public final class TcpConnection implements EventHandler {
         scheduleLossProbeOrRto(true);
       }
       notifyApp();
-    } else if (windowChanged && xmitKind == XMIT_PROBE0 && sndWnd > 0) {
-      clearXmitTimer(); // tcp_ack_probe: the window opened
-      rtt.resetBackoff();
-      probesOut = 0;
+    } else if (priorInFlight == 0 && sendHeadPending()) {
+      ackProbe();
     }
-    if (sndWnd == 0 && sb.count == 0 && SeqNum.lt(sndNxt, writeSeq)) {
-      armProbeTimer();
+  }
+
+  /**
+   * tcp_ack_probe: an ACK while nothing was in flight and something waits to be sent. If the
+   * window now takes the next segment, stop probing (the push that follows sends it); if not,
+   * restart the persist timer with the current backoff.
+   */
+  private void ackProbe() {
+    int avail = SeqNum.distance(sndNxt, writeSeq);
+    int len = Math.min(currentMss(), avail);
+    boolean withFin = finQueued && !finSent && len == avail;
+    if (SeqNum.le(sndNxt + len + (withFin ? 1 : 0), sndUna + sndWnd)) {
+      rtt.resetBackoff();
+      if (xmitKind == XMIT_PROBE0) {
+        clearXmitTimer();
+      }
+    } else {
+      resetXmitTimer(XMIT_PROBE0,
+          TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS));
     }
   }
 
@@ -1494,11 +1513,9 @@ public final class TcpConnection implements EventHandler {
         cwndLimitedNow = true;
         break; // tcp_cwnd_test; a lone FIN goes regardless
       }
-      if (len > 0 && SeqNum.gt(sndNxt + len, sndUna + sndWnd)) {
-        // tcp_snd_wnd_test: the segment must fit the peer's window whole.
-        if (sb.count == 0) {
-          armProbeTimer();
-        }
+      if (SeqNum.gt(sndNxt + len + (withFin ? 1 : 0), sndUna + sndWnd)) {
+        // tcp_snd_wnd_test: the segment must fit the peer's window whole, its FIN included (a
+        // lone FIN waits for the window too; it is the congestion window a FIN may ignore).
         break;
       }
       if (len > 0 && len < mss && !withFin && nagleHolds()) {
@@ -1517,6 +1534,14 @@ public final class TcpConnection implements EventHandler {
     if (sentNew) {
       scheduleLossProbeOrRto(false);
     }
+    if (sb.count == 0 && sendHeadPending()) {
+      checkProbeTimer(); // tcp_push_pending_frames: nothing in flight and the window holds the rest
+    }
+  }
+
+  /** Data or a FIN is queued and not yet sent (tcp_send_head is not null). */
+  private boolean sendHeadPending() {
+    return SeqNum.lt(sndNxt, writeSeq) || finQueued && !finSent;
   }
 
   /**
@@ -1937,42 +1962,84 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * The zero-window probe (§3.8.6.1; tcp_probe_timer, tcp_send_probe0): send what fits a small
-   * window, else an ACK with SND.UNA-1 that forces the peer to answer with its window; back off.
+   * The persist timer (§3.8.6.1; tcp_probe_timer): with nothing in flight and data or a FIN held
+   * back by the peer's window, probe it; give up after tcp_retries2 unanswered probes, or for an
+   * orphan after tcp_orphan_retries (at once when the backed-off RTO has reached TCP_RTO_MAX and
+   * the backoff is past them). The give-up sends nothing (tcp_write_err; only
+   * tcp_out_of_resources, not modelled, resets).
    */
   private void probeTimeout() {
-    if (sb.count > 0 || SeqNum.ge(sndNxt, writeSeq) && !(finQueued && !finSent)) {
+    if (sb.count > 0 || !sendHeadPending()) {
       probesOut = 0;
       return;
     }
-    int maxProbes = orphan ? orphanRetries() : stack.sysctls().retries2();
     if (probesOut == 0) {
       probesStampNanos = sim.now();
+    }
+    int maxProbes = stack.sysctls().retries2();
+    if (orphan) {
+      boolean alive = rtt.backedOffRtoNanos() < RTO_MAX_NANOS; // inet_csk_rto_backoff
+      maxProbes = TcpTimeouts.orphanRetries(stack.sysctls().orphanRetries(), alive, false);
+      if (!alive && rtt.backoffCount() >= maxProbes) {
+        timedOut();
+        return;
+      }
     }
     if (TcpTimeouts.probeTimerExpired(probesOut, maxProbes, sim.now() - probesStampNanos,
         Nanos.millis(userTimeoutMs))) {
       timedOut();
       return;
     }
-    probesOut++;
-    int room = SeqNum.distance(sndNxt, sndUna + sndWnd);
-    if (room > 0) {
-      int len = Math.min(Math.min(room, currentMss()), SeqNum.distance(sndNxt, writeSeq));
-      transmitNew(len, false);
-    } else {
-      output(sndUna - 1, ACK, 0, null);
-    }
-    rtt.countProbeBackoff(maxProbes); // tcp_send_probe0
-    armProbeTimer();
+    sendProbe0();
   }
 
-  /** tcp_check_probe_timer / tcp_probe0_when: RTO << backoff, at most 120 s. */
-  private void armProbeTimer() {
-    if (xmitKind == XMIT_PROBE0 && sim.isPending(xmitTimer)) {
+  /**
+   * tcp_send_probe0: probe with tcp_write_wakeup; once data went out (the window had room), the
+   * RTO that sending it armed (tcp_event_new_data_sent -> tcp_rearm_rto) takes over and the
+   * persist state clears; otherwise count the probe, back off and re-arm.
+   */
+  private void sendProbe0() {
+    writeWakeup();
+    if (sb.count > 0 || !sendHeadPending()) {
+      probesOut = 0;
+      rtt.resetBackoff();
       return;
     }
+    probesOut++;
+    rtt.countProbeBackoff(stack.sysctls().retries2());
     resetXmitTimer(XMIT_PROBE0,
         TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS));
+  }
+
+  /**
+   * tcp_write_wakeup: when the window has room, send what fits (the whole next segment with its
+   * FIN when it all fits, else as many bytes as the window takes, up to one MSS); when it has
+   * none, an ACK with SND.UNA-1, which the peer must answer with its window.
+   */
+  private void writeWakeup() {
+    int room = SeqNum.distance(sndNxt, sndUna + sndWnd);
+    if (room <= 0) {
+      output(sndUna - 1, ACK, 0, null);
+      return;
+    }
+    int avail = SeqNum.distance(sndNxt, writeSeq);
+    boolean fin = finQueued && !finSent;
+    if (fin && avail <= currentMss() && avail + 1 <= room) {
+      transmitNew(avail, true);
+    } else {
+      transmitNew(Math.min(Math.min(room, currentMss()), avail), false);
+    }
+  }
+
+  /**
+   * tcp_check_probe_timer: with nothing in flight and no retransmission-slot timer pending, arm
+   * the persist timer for tcp_probe0_base (the RTO, at least 200 ms).
+   */
+  private void checkProbeTimer() {
+    if (xmitTimer != Simulation.NO_EVENT && sim.isPending(xmitTimer)) {
+      return;
+    }
+    resetXmitTimer(XMIT_PROBE0, TcpTimeouts.probe0BaseNanos(rtt.rtoNanos()));
   }
 
   /**

@@ -185,15 +185,17 @@ class DataTransferTest {
     cs[0].send(null, 0, 200_000);
     t.runFor(Nanos.seconds(10));
     assertEquals(0, cs[0].sndWnd);
-    // Window probes carry SND.UNA - 1 and no data (tcp_xmit_probe_skb), their gaps doubling.
+    // Window probes carry SND.UNA - 1 and no data (tcp_xmit_probe_skb), their gaps doubling; each
+    // answer (20 ms later) restarts the persist timer (tcp_ack_probe), so a gap is the backed-off
+    // timeout plus the round trip.
     List<String> probes = t.wireWithoutOptions().stream()
         .filter(w -> w.contains(" a > . 66312:66312(0)")).toList();
     assertEquals(List.of(
-        "0.724000 a > . 66312:66312(0) ack 1 win 502",
-        "1.188000 a > . 66312:66312(0) ack 1 win 502",
-        "2.116000 a > . 66312:66312(0) ack 1 win 502",
-        "3.972000 a > . 66312:66312(0) ack 1 win 502",
-        "7.684000 a > . 66312:66312(0) ack 1 win 502"), probes);
+        "0.742000 a > . 66312:66312(0) ack 1 win 502",
+        "1.226000 a > . 66312:66312(0) ack 1 win 502",
+        "2.174000 a > . 66312:66312(0) ack 1 win 502",
+        "4.050000 a > . 66312:66312(0) ack 1 win 502",
+        "7.782000 a > . 66312:66312(0) ack 1 win 502"), probes);
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
   }
 }

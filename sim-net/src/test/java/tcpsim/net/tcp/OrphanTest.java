@@ -146,4 +146,124 @@ class OrphanTest {
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
   }
+  /**
+   * a connects to b, whose SO_RCVBUF (2304 bytes, as set) gives a window of 1152 bytes, less than
+   * one MSS; returns [a's socket, b's accepted socket] at 0.1 s.
+   */
+  private static TcpConnection[] establishedIntoASmallWindow(TwoStacks t) {
+    TcpConnection l = t.b.socket();
+    l.setReceiveBufferBytes(2304);
+    assertNull(t.b.bind(l, 8080));
+    assertNull(t.b.listen(l, 16));
+    TcpConnection c = t.a.socket();
+    assertNull(t.a.connect(c, t.b.address(), 8080));
+    t.runFor(Nanos.millis(100));
+    TcpConnection s = t.b.accept(l);
+    t.wire.clear();
+    return new TcpConnection[] {c, s};
+  }
+
+  private static long[] whenClosed(TwoStacks t, TcpConnection c) {
+    long[] diedAt = {-1};
+    t.a.addStateObserver((now, x, from, to, cause) -> {
+      if (x == c && to == TcpState.CLOSE) {
+        diedAt[0] = now;
+      }
+    });
+    return diedAt;
+  }
+
+  @Test
+  void anOrphanRetransmitsDataItSentIntoANearlyClosedWindowThenGivesUp() {
+    // The fuzzer's fin-wait1-without-timer: a segment no bigger than the window's 1152 bytes goes
+    // out only as a window probe (tcp_write_wakeup sends what fits); sending it armed the RTO
+    // (tcp_event_new_data_sent -> tcp_rearm_rto) and the persist state ends (tcp_send_probe0). It
+    // is lost; the orphan retransmits it on the RTO's backoff and gives up after
+    // tcp_orphan_retries (0 means 8: tcp_model_timeout(8, 200 ms) = 102.2 s from 0.54 s).
+    TwoStacks t = new TwoStacks(306);
+    TcpConnection[] cs = establishedIntoASmallWindow(t);
+    assertEquals(5000, cs[0].send(null, 0, 5000)); // 1448 bytes do not fit 1152: nothing goes
+    t.runFor(Nanos.millis(100));
+    t.dropAll("b", s -> true); // b's answers are lost from now on
+    cs[0].close(); // FIN_WAIT1 with 5000 bytes and the FIN owed
+    assertEquals(TcpState.FIN_WAIT1, cs[0].state());
+    long[] diedAt = whenClosed(t, cs[0]);
+    t.runFor(Nanos.seconds(300));
+    // The probe timer armed at 0.1 s (tcp_probe0_base: the RTO, 220 ms) sends 1152 bytes.
+    assertEquals(List.of(
+        "0.320000 a > . 1:1153(1152) ack 1 win 502",
+        "0.540000 a > . 1:1153(1152) ack 1 win 502",
+        "0.980000 a > . 1:1153(1152) ack 1 win 502",
+        "1.860000 a > . 1:1153(1152) ack 1 win 502",
+        "3.620000 a > . 1:1153(1152) ack 1 win 502",
+        "7.140000 a > . 1:1153(1152) ack 1 win 502",
+        "14.180000 a > . 1:1153(1152) ack 1 win 502",
+        "28.260000 a > . 1:1153(1152) ack 1 win 502",
+        "56.420000 a > . 1:1153(1152) ack 1 win 502"), t.wireWithoutOptions().stream()
+            .filter(w -> w.contains(" a > ")).toList());
+    assertEquals(Nanos.millis(112_740), diedAt[0]);
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
+  }
+
+  /** b stops reading with a's 1152 bytes unread (window 0) and half-closes; a is in CLOSE_WAIT. */
+  private static TcpConnection[] closeWaitFacingAZeroWindow(TwoStacks t) {
+    TcpConnection[] cs = establishedIntoASmallWindow(t);
+    assertEquals(1152, cs[0].send(null, 0, 1152));
+    cs[1].shutdownWrite();
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.CLOSE_WAIT, cs[0].state());
+    assertEquals(0, cs[0].sndWnd);
+    t.wire.clear();
+    return cs;
+  }
+
+  @Test
+  void anOrphanInLastAckFacingASilentZeroWindowProbesItThenGivesUp() {
+    // The fuzzer's last-ack-without-timer. Data and FIN wait behind the zero window; with nothing
+    // in flight the persist timer runs (tcp_check_probe_timer) in LAST_ACK as in any state. An
+    // orphan's probes are limited by tcp_orphan_retries (0 means 8: tcp_probe_timer,
+    // tcp_orphan_retries): the ninth expiry ends it, sending nothing (tcp_write_err).
+    TwoStacks t = new TwoStacks(307);
+    TcpConnection[] cs = closeWaitFacingAZeroWindow(t);
+    cs[0].send(null, 0, 5000);
+    cs[0].close();
+    assertEquals(TcpState.LAST_ACK, cs[0].state());
+    t.dropAll("b", s -> true);
+    long[] diedAt = whenClosed(t, cs[0]);
+    t.runFor(Nanos.seconds(300));
+    // Probes (SND.UNA - 1, no data) from 0.2 s + 220 ms (tcp_probe0_base), the gaps doubling.
+    assertEquals(List.of(
+        "0.420000 a > . 1152:1152(0) ack 2 win 502",
+        "0.860000 a > . 1152:1152(0) ack 2 win 502",
+        "1.740000 a > . 1152:1152(0) ack 2 win 502",
+        "3.500000 a > . 1152:1152(0) ack 2 win 502",
+        "7.020000 a > . 1152:1152(0) ack 2 win 502",
+        "14.060000 a > . 1152:1152(0) ack 2 win 502",
+        "28.140000 a > . 1152:1152(0) ack 2 win 502",
+        "56.300000 a > . 1152:1152(0) ack 2 win 502"), t.wireWithoutOptions().stream()
+            .filter(w -> w.contains(" a > ")).toList());
+    assertEquals(Nanos.millis(112_620), diedAt[0]);
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
+  }
+
+  @Test
+  void anOrphanFacingAZeroWindowPeerThatAnswersGivesUpOnceItsBackoffReachesTcpRtoMax() {
+    // Every answer resets the unanswered-probe count (tcp_ack: icsk_probes_out = 0), but not the
+    // backoff. tcp_probe_timer calls an orphan dead once RTO << backoff reaches TCP_RTO_MAX
+    // (tcp_orphan_retries(sk, alive = false) is then tcp_orphan_retries itself, 0): after the
+    // tenth probe (backoff 10: 220 ms << 10 > 120 s) the next expiry ends it.
+    TwoStacks t = new TwoStacks(307);
+    TcpConnection[] cs = closeWaitFacingAZeroWindow(t);
+    cs[0].send(null, 0, 5000);
+    cs[0].close();
+    long[] diedAt = whenClosed(t, cs[0]);
+    t.runFor(Nanos.seconds(400));
+    assertEquals(10, t.wire.stream().filter(w -> w.contains(" a > . 1152:1152(0)")).count());
+    // Each gap is the backed-off timeout from the answer (tcp_ack_probe restarts the timer): the
+    // tenth probe at 225.44 s, answered at 225.46 s, then 120 s (TCP_RTO_MAX).
+    assertTrue(t.wire.stream().anyMatch(w -> w.startsWith("225.440000 a > . 1152:1152(0)")));
+    assertEquals(Nanos.millis(345_460), diedAt[0]);
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
+  }
 }
