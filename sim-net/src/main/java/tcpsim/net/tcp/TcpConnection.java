@@ -1455,10 +1455,11 @@ public final class TcpConnection implements EventHandler {
 
   /**
    * tcp_retransmit_skb: resend one scoreboard entry. The first retransmission starts the give-up
-   * clock (tp->retrans_stamp) at the segment's previous transmission (tcp_skb_timestamp_ts), so
-   * a tail loss probe sent before the first RTO moves the start back to the probe; a loss probe
-   * itself (__tcp_retransmit_skb) does not start it. Checked on a 6.18 kernel:
-   * specs/pkt/retransmit/retries2-gives-up.pkt.
+   * clock (tp->retrans_stamp): tcp_retransmit_skb reads the segment's timestamp after
+   * __tcp_retransmit_skb has sent it again, so the clock starts now, at the first RTO (or fast
+   * retransmit), not at a tail loss probe before it; a loss probe itself does not start it.
+   * Checked on a 6.18 kernel: specs/pkt/retransmit/user-timeout-counts-from-first-rto.pkt and
+   * specs/pkt/close/orphan-fin-wait-1-retransmits-then-dies.pkt.
    */
   private void retransmitEntry(int i, boolean stamp) {
     int start = sb.start[i];
@@ -1466,7 +1467,7 @@ public final class TcpConnection implements EventHandler {
     boolean fin = finSent && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
     if (stamp && retransStampNanos == 0) {
-      retransStampNanos = sb.time[i];
+      retransStampNanos = sim.now();
     }
     sb.retransmitted(i, sim.now());
     totalRetrans++;

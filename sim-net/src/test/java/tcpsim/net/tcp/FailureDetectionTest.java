@@ -54,14 +54,15 @@ class FailureDetectionTest {
     cs[0].setUserTimeoutMs(5000);
     t.dropAll("a", s -> true);
     cs[0].send(null, 0, 100);
-    t.runFor(Nanos.seconds(5) + Nanos.millis(200));
+    t.runFor(Nanos.seconds(5) + Nanos.millis(400));
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
     t.runFor(Nanos.millis(100));
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
-    // Sent at 0.1, probe at 0.32, RTOs from 0.54 doubling. The budget starts at the segment's
-    // transmission before the first RTO, the probe's (retrans_stamp in tcp_retransmit_skb), so
-    // the last RTO is clamped to 0.32 + 5 = 5.32 s (tcp_clamp_rto_to_user_timeout) and gives up.
+    // Sent at 0.1, probe at 0.32, RTOs from 0.54 doubling. The budget starts at the first RTO's
+    // retransmission (retrans_stamp, read by tcp_retransmit_skb after resending), not at the
+    // probe, so the last RTO is clamped to 0.54 + 5 = 5.54 s (tcp_clamp_rto_to_user_timeout) and
+    // gives up.
     assertEquals("[0.100000, 0.320000, 0.540000, 0.980000, 1.860000, 3.620000]",
         t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
   }
