@@ -54,9 +54,9 @@ import tcpsim.net.wire.TcpOptions;
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
  *       MSS.</li>
  *   <li>TIME-WAIT (and an orphan's FIN-WAIT-2) is handed to a light {@link TimeWaitSocket}
- *       and this control block is let go, as tcp_time_wait does; unlike Linux, whose socket
- *       then reports TCP_CLOSE, {@link #state()} keeps reporting the entry's state to an
- *       application that still holds the object.</li>
+ *       and this control block is let go, as tcp_time_wait does; {@link #state()} reports CLOSE
+ *       from then on, as the kernel's socket does after tcp_done. State observers still see this
+ *       socket's move into TIME-WAIT, then the entry's own changes.</li>
  *   <li>Long timers (TIME-WAIT, FIN-WAIT-2, keepalive) land where the kernel's timer wheel puts
  *       them at tcpsim.config_hz; the retransmission, delayed-ACK and probe timers stay exact
  *       (Linux's also get up to 1/8 of slack: a 1 s SYN timer fires at 1.024 s at HZ=250).</li>
@@ -283,15 +283,14 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * A stand-in for observers of a timewait entry's state changes: same 4-tuple, its state read
-   * from the entry. Not hashed, bound or able to send.
+   * A stand-in for observers of a timewait entry's state changes: same 4-tuple, the entry's
+   * state as shown. Not hashed, bound or able to send.
    */
   static TcpConnection timeWaitView(TcpStack stack, TimeWaitSocket tw, TcpState shown) {
     TcpConnection v = new TcpConnection(stack);
     v.localPort = tw.localPort;
     v.remoteAddr = tw.remoteAddr;
     v.remotePort = tw.remotePort;
-    v.timeWait = tw;
     v.state = shown; // a view, never a live socket: it goes through no transition
     return v;
   }
@@ -301,15 +300,15 @@ public final class TcpConnection implements EventHandler {
   // =========================================================================================
 
   /**
-   * The socket's state; after the hand-over to a {@link TimeWaitSocket}, that entry's (TIME_WAIT,
-   * or FIN_WAIT2 for an orphan, then CLOSE when it is gone).
+   * The socket's state, as getsockopt(TCP_INFO) and ss report it. After the hand-over to a
+   * {@link TimeWaitSocket} (tcp_time_wait ends with tcp_done) the socket is CLOSE at once, while
+   * its TIME_WAIT (or orphan FIN_WAIT2) lives on in the entry: see {@link #timeWaitSocket()}.
    */
   public TcpState state() {
-    TimeWaitSocket tw = timeWait;
-    return tw != null ? tw.state() : state;
+    return timeWait != null ? CLOSE : state;
   }
 
-  /** The light TIME-WAIT entry this socket handed over to, or null. */
+  /** The light TIME-WAIT (or orphan FIN_WAIT2) entry this socket handed over to, or null. */
   public TimeWaitSocket timeWaitSocket() {
     return timeWait;
   }
@@ -2334,7 +2333,7 @@ public final class TcpConnection implements EventHandler {
   /** A TCP_INFO snapshot (tcp_get_info). */
   public TcpInfo info() {
     int unacked = sb.count;
-    return new TcpInfo(state, ca, retransmits, probesOut, rtt.backoffCount(),
+    return new TcpInfo(state(), ca, retransmits, probesOut, rtt.backoffCount(),
         rtt.rtoNanos() / 1000,
         atoNanos / 1000, mssCache, rcv == null ? 536 : rcv.rcvMss(), unacked, countFlag(SACKED), countFlag(LOST),
         countFlag(RETRANS), rtt.srttNanos() / 1000, rtt.rttvarNanos() / 1000,

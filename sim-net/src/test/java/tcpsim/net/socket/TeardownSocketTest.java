@@ -159,4 +159,29 @@ class TeardownSocketTest extends SocketStoryTest {
     assertEquals("0", client.recv(fds[0], new byte[10], 0, 10).toString());
     assertEquals(TcpState.FIN_WAIT2, client.socketOf(fds[0]).state());
   }
+  @Test
+  void aSocketStillHeldWhenTimeWaitTakesOverIsClosedAtOnce() {
+    // tcp_time_wait hands the connection to a light timewait entry and ends the socket with
+    // tcp_done (TCP_CLOSE, both directions shut): TCP_INFO says CLOSE, poll says HUP with IN,
+    // RDHUP and OUT, read gives 0, write EPIPE, shutdown and getpeername ENOTCONN
+    // (tcp_get_info, tcp_poll, tcp_recvmsg's SOCK_DONE, inet_shutdown, inet_getname). Checked on
+    // a 6.18 kernel: specs/pkt/close/time-wait-socket-reports-close.pkt.
+    int[] fds = connected();
+    assertTrue(client.shutdown(fds[0], SocketApi.SHUT_WR).isOk());
+    server.at(Nanos.millis(150), () -> server.close(fds[1]));
+    net.runFor(Nanos.millis(200));
+    assertEquals(List.of(
+        "0.100000 a > F. 1:1(0) ack 1 win 502",
+        "0.114000 b > . 1:1(0) ack 2 win 510",
+        "0.150000 b > F. 1:1(0) ack 2 win 510",
+        "0.160000 a > . 2:2(0) ack 2 win 502"), net.wireWithoutOptions());
+    assertEquals(TcpState.CLOSE, client.tcpInfo(fds[0]).value().state());
+    assertEquals(TcpState.TIME_WAIT, client.stack().timeWaitSockets().get(0).state());
+    assertEquals(PollEvents.EPOLLIN | PollEvents.EPOLLRDNORM | PollEvents.EPOLLRDHUP
+        | PollEvents.EPOLLOUT | PollEvents.EPOLLWRNORM | PollEvents.EPOLLHUP, client.poll(fds[0]));
+    assertEquals(0, client.recv(fds[0], new byte[100], 0, 100).intValue());
+    assertEquals(Errno.EPIPE, client.send(fds[0], null, 0, 10).errno());
+    assertEquals(Errno.ENOTCONN, client.shutdown(fds[0], SocketApi.SHUT_RD).errno());
+    assertEquals(Errno.ENOTCONN, client.getpeername(fds[0]).errno());
+  }
 }

@@ -89,7 +89,7 @@ class FailureDetectionTest {
     t.drop("a", TwoStacks.flags(tcpsim.net.wire.TcpFlags.ACK), 1); // the last ACK is lost
     cs[1].close();
     t.runFor(Nanos.seconds(2));
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     assertEquals(TcpState.CLOSE, cs[1].state());
     List<String> w = t.wireWithoutOptions();
     assertEquals("0.160000 a > . 2:2(0) ack 2 win 502 (dropped)", w.get(3));
@@ -105,7 +105,7 @@ class FailureDetectionTest {
     assertTrue(expires >= arrival + Nanos.seconds(60)
         && expires < arrival + Nanos.seconds(60) + Nanos.millis(2048), Nanos.format(expires));
     t.sim.runUntil(expires - 1);
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     t.sim.runUntil(expires);
     assertEquals(TcpState.CLOSE, cs[0].state());
   }

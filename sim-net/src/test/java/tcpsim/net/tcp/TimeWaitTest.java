@@ -44,7 +44,7 @@ class TimeWaitTest {
   void timeWaitIsALightEntryAndTheConnectionIsReleased() {
     TwoStacks t = new TwoStacks(100);
     TcpConnection[] cs = clientClosesFirst(t);
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     // The stack holds the light entry, not the control block.
     assertFalse(t.a.sockets().contains(cs[0]));
     List<TimeWaitSocket> tws = t.a.timeWaitSockets();
@@ -79,7 +79,7 @@ class TimeWaitTest {
     // 60 s from 10 s is jiffy 17,500; on level 3 it rounds to 17,920: 71.68 s.
     assertEquals(Nanos.millis(71_680), tw.expiresAtNanos());
     t.sim.runUntil(Nanos.millis(71_680) - 1);
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     t.sim.runUntil(Nanos.millis(71_680));
     assertEquals(TcpState.CLOSE, cs[0].state());
   }
@@ -104,7 +104,7 @@ class TimeWaitTest {
     TimeWaitSocket tw = cs[0].timeWaitSocket();
     t.wire.clear();
     t.a.input(fromPeer(tw, tw.rcvNxt, 0, TcpFlags.RST, TcpOptions.NONE));
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     assertEquals(TW_AT_250HZ_FROM_160MS, tw.expiresAtNanos()); // a RST does not restart it
     assertEquals(List.of(), t.wire);
   }
@@ -125,7 +125,7 @@ class TimeWaitTest {
     // tcp_timewait_state_process restarts the timer for a PAWS reject.
     assertEquals(Nanos.seconds(5) + TcpTimeouts.timerWheelDelayNanos(Nanos.seconds(5),
         Nanos.seconds(60), 250), tw.expiresAtNanos());
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
   }
 
   @Test
@@ -228,7 +228,7 @@ class TimeWaitTest {
     t.runFor(Nanos.millis(50));
     s.close();
     t.runFor(Nanos.millis(50));
-    assertEquals(TcpState.TIME_WAIT, c.state());
+    assertEquals(TcpState.TIME_WAIT, c.timeWaitSocket().state());
     return c;
   }
 
@@ -360,7 +360,7 @@ class TimeWaitTest {
     again.setReuseAddr(true);
     assertNull(t.a.bind(again, first.localPort()));
     assertEquals(Errno.EADDRNOTAVAIL, t.a.connect(again, t.b.address(), 8080));
-    assertEquals(TcpState.TIME_WAIT, first.state());
+    assertEquals(TcpState.TIME_WAIT, first.timeWaitSocket().state());
   }
 
   @Test
@@ -371,13 +371,13 @@ class TimeWaitTest {
     cs[1].send(null, 0, 100);
     cs[1].close();
     t.runFor(Nanos.millis(100));
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     assertEquals(100, cs[0].readableBytes());
     t.wire.clear();
     cs[0].close(); // tcp_close on a TCP_CLOSE socket: no RST, the entry stays
     t.runFor(Nanos.millis(100));
     assertEquals(List.of(), t.wire);
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     assertEquals(0, t.a.counter(TcpMib.TcpExtTCPAbortOnClose));
   }
 }
