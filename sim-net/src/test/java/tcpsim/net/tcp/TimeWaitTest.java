@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.socket.Errno;
+import tcpsim.net.wire.DropReason;
 import tcpsim.net.wire.Ipv4;
 import tcpsim.net.wire.Segment;
 import tcpsim.net.wire.TcpFlags;
@@ -110,7 +111,7 @@ class TimeWaitTest {
   }
 
   @Test
-  void pawsRejectsAnOldDuplicateInTimeWait() {
+  void pawsRejectsAnOldDuplicateInTimeWaitCountedAsPawsTimewait() {
     TwoStacks t = new TwoStacks(104);
     TcpConnection[] cs = clientClosesFirst(t);
     TimeWaitSocket tw = cs[0].timeWaitSocket();
@@ -120,7 +121,11 @@ class TimeWaitTest {
     Segment old = new Segment(tw.remoteAddr, tw.remotePort, tw.localAddr, tw.localPort,
         tw.rcvNxt - 101, tw.sndNxt - 1, TcpFlags.ACK, 502, 0, ts(tw.tsRecent - 50, 0), 100, null);
     t.a.input(old);
-    assertEquals(1, t.a.counter(TcpMib.TcpExtPAWSEstab));
+    // tcp_timewait_state_process (Linux 6.15+): LINUX_MIB_PAWS_TW_REJECTED, nstat's
+    // TcpExtPAWSTimewait, with drop reason TCP_RFC7323_TW_PAWS; ESTABLISHED's counter stays.
+    assertEquals(1, t.a.counter(TcpMib.TcpExtPAWSTimewait));
+    assertEquals(0, t.a.counter(TcpMib.TcpExtPAWSEstab));
+    assertEquals(1, t.a.drops(DropReason.TCP_RFC7323_TW_PAWS));
     assertEquals(List.of("5.000000 a > . 2:2(0) ack 2 win 502"), t.wireWithoutOptions());
     // tcp_timewait_state_process restarts the timer for a PAWS reject.
     assertEquals(Nanos.seconds(5) + TcpTimeouts.timerWheelDelayNanos(Nanos.seconds(5),
