@@ -601,18 +601,24 @@ public final class TcpConnection implements EventHandler {
    * @param shutdownOnly true for shutdown(SHUT_WR): the socket stays open for reading
    */
   void close(boolean shutdownOnly) {
+    close(shutdownOnly, !shutdownOnly);
+  }
+
+  /**
+   * @param orphanNow whether the socket is orphaned (sock_orphan) at once; false while a
+   *     blocking close waits under SO_LINGER, see {@link #closeLingering}
+   */
+  private void close(boolean shutdownOnly, boolean orphanNow) {
     if (timeWait != null) {
       // tcp_time_wait already ended this socket (tcp_done: TCP_CLOSE); tcp_close on a closed
       // socket sends nothing, unread data or not.
-      if (!shutdownOnly) {
-        orphan = true;
-      }
+      orphan |= orphanNow;
       rcvShutdown |= !shutdownOnly;
       sendShutdown = true;
       return;
     }
     if (!shutdownOnly) {
-      orphan = true;
+      orphan = orphanNow;
       rcvShutdown = true;
     }
     if (sendShutdown && shutdownOnly) {
@@ -673,6 +679,34 @@ public final class TcpConnection implements EventHandler {
   /** close(): the application lets go of the socket. */
   public void close() {
     close(false);
+  }
+
+  /**
+   * close() under SO_LINGER {1, N}, N &gt; 0, up to its wait (__tcp_close before
+   * sk_stream_wait_close): both directions shut and the FIN queued (or the RST sent) as
+   * {@link #close()} does, but the socket is not an orphan while the application waits: its
+   * retransmissions and probes count against tcp_retries2, not tcp_orphan_retries, and a
+   * FIN-WAIT-2 reached meanwhile has no tcp_fin_timeout yet. {@link #lingerOver()} ends the wait.
+   */
+  public void closeLingering() {
+    close(false, false);
+  }
+
+  /**
+   * The SO_LINGER wait is over (the FIN acknowledged, the connection gone, or N seconds passed):
+   * the rest of __tcp_close, sock_orphan and then an orphan's FIN-WAIT-2 timer, or the release of
+   * a socket that is already closed.
+   */
+  public void lingerOver() {
+    orphan = true;
+    if (timeWait != null) {
+      return;
+    }
+    if (state == CLOSE) {
+      stack.release(this);
+      return;
+    }
+    maybeOrphanFinWait2(false);
   }
 
   /** shutdown(SHUT_WR): FIN after the queued data; reading goes on. */
@@ -1036,10 +1070,11 @@ public final class TcpConnection implements EventHandler {
       }
       return;
     }
-    if (orphan && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
-      // tcp_rcv_state_process: new data for a socket the application closed: tcp_reset, and
-      // the caller answers with tcp_v4_send_reset, a RST formed from the segment
-      // (TcpExtTCPAbortOnData).
+    if (rcvShutdown && (state == FIN_WAIT1 || state == FIN_WAIT2) && len > 0
+        && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
+      // tcp_rcv_state_process: new data in FIN-WAIT-1/2 after reading was shut (close, even
+      // while SO_LINGER waits, or SHUT_RD): tcp_reset (RFC 1122 §4.2.2.13), and the caller
+      // answers with tcp_v4_send_reset, a RST formed from the segment (TcpExtTCPAbortOnData).
       stack.count(TcpMib.TcpExtTCPAbortOnData);
       stack.sendReset(seg);
       destroy("data after close", null);

@@ -184,4 +184,34 @@ class TeardownSocketTest extends SocketStoryTest {
     assertEquals(Errno.ENOTCONN, client.shutdown(fds[0], SocketApi.SHUT_RD).errno());
     assertEquals(Errno.ENOTCONN, client.getpeername(fds[0]).errno());
   }
+  @Test
+  void underSoLingerTheSocketBecomesAnOrphanOnlyWhenCloseReturns() {
+    // __tcp_close waits (sk_stream_wait_close) before sock_orphan: during the 3 s wait the FIN's
+    // retransmissions count against tcp_retries2, and tcp_orphan_retries (here 1: a budget of
+    // (2^2 - 1) x 200 ms = 0.6 s from the first RTO at 0.54 s) applies only from 3.1 s on.
+    net.a.setSysctls(net.a.sysctls().with(tcpsim.net.tcp.Sysctl.TCP_ORPHAN_RETRIES, 1));
+    int[] fds = connected();
+    net.dropAll("b", seg -> true); // the server's host is gone silent
+    client.setLinger(fds[0], true, 3);
+    client.close(fds[0], r -> log("close = " + r));
+    long[] diedAt = {-1};
+    net.a.addStateObserver((now, c, from, to, cause) -> {
+      if (to == TcpState.CLOSE) {
+        diedAt[0] = now;
+      }
+    });
+    net.runFor(Nanos.seconds(10));
+    assertEquals(List.of("3.100000 close = 0"), story);
+    // A tail loss probe, then RTOs doubling; the RTO at 1.86 s would have ended an orphan. The one
+    // due at 3.62 s finds the orphan's budget spent and ends it without sending.
+    assertEquals(List.of(
+        "0.100000 a > F. 1:1(0) ack 1 win 502",
+        "0.320000 a > F. 1:1(0) ack 1 win 502",
+        "0.540000 a > F. 1:1(0) ack 1 win 502",
+        "0.980000 a > F. 1:1(0) ack 1 win 502",
+        "1.860000 a > F. 1:1(0) ack 1 win 502"), net.wireWithoutOptions().stream()
+            .filter(w -> w.contains(" a > ")).toList());
+    assertEquals(Nanos.millis(3_620), diedAt[0]);
+    assertEquals(1, net.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
+  }
 }
