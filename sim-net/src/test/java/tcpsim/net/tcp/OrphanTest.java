@@ -76,8 +76,8 @@ class OrphanTest {
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
     // A tail loss probe, then RTOs doubling from 220 ms; tcp_orphan_retries = 0 means 8, a budget
-    // of tcp_model_timeout(8, 200 ms) = 102.2 s from the first retransmission (0.32 s): the RTO
-    // due at 112.74 s finds it spent and the orphan dies there without sending.
+    // of tcp_model_timeout(8, 200 ms) = 102.2 s from the first RTO's retransmission (0.54 s): the
+    // RTO due at 112.74 s finds it spent and the orphan dies there without sending.
     assertEquals(List.of(
         "0.100000 a > F. 1:1(0) ack 1 win 502",
         "0.320000 a > F. 1:1(0) ack 1 win 502",
@@ -116,7 +116,7 @@ class OrphanTest {
   @Test
   void aSmallerTcpOrphanRetriesEndsAnOrphanSooner() {
     // tcp_orphan_retries = 3: a budget of tcp_model_timeout(3, 200 ms) = 3 s from the first
-    // retransmission (0.32 s); the RTO due at 3.62 s finds it spent.
+    // RTO's retransmission (0.54 s); the RTO due at 3.62 s finds it spent.
     TwoStacks t = withA(304, Sysctl.TCP_ORPHAN_RETRIES, 3);
     TcpConnection[] cs = DataTransferTest.established(t);
     t.dropAll("b", s -> true);
