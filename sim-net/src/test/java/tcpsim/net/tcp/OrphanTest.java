@@ -206,8 +206,11 @@ class OrphanTest {
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
   }
 
-  /** b stops reading with a's 1152 bytes unread (window 0) and half-closes; a is in CLOSE_WAIT. */
-  private static TcpConnection[] closeWaitFacingAZeroWindow(TwoStacks t) {
+  /**
+   * b stops reading with a's 1152 bytes unread (window 0) and half-closes; at 0.2 s a, in
+   * CLOSE_WAIT, writes 5000 more bytes and closes: LAST_ACK with data and FIN behind the window.
+   */
+  private static TcpConnection[] lastAckOwingAZeroWindow(TwoStacks t) {
     TcpConnection[] cs = establishedIntoASmallWindow(t);
     assertEquals(1152, cs[0].send(null, 0, 1152));
     cs[1].shutdownWrite();
@@ -215,6 +218,9 @@ class OrphanTest {
     assertEquals(TcpState.CLOSE_WAIT, cs[0].state());
     assertEquals(0, cs[0].sndWnd);
     t.wire.clear();
+    cs[0].send(null, 0, 5000);
+    cs[0].close();
+    assertEquals(TcpState.LAST_ACK, cs[0].state());
     return cs;
   }
 
@@ -225,10 +231,7 @@ class OrphanTest {
     // orphan's probes are limited by tcp_orphan_retries (0 means 8: tcp_probe_timer,
     // tcp_orphan_retries): the ninth expiry ends it, sending nothing (tcp_write_err).
     TwoStacks t = new TwoStacks(307);
-    TcpConnection[] cs = closeWaitFacingAZeroWindow(t);
-    cs[0].send(null, 0, 5000);
-    cs[0].close();
-    assertEquals(TcpState.LAST_ACK, cs[0].state());
+    TcpConnection[] cs = lastAckOwingAZeroWindow(t);
     t.dropAll("b", s -> true);
     long[] diedAt = whenClosed(t, cs[0]);
     t.runFor(Nanos.seconds(300));
@@ -254,9 +257,7 @@ class OrphanTest {
     // (tcp_orphan_retries(sk, alive = false) is then tcp_orphan_retries itself, 0): after the
     // tenth probe (backoff 10: 220 ms << 10 > 120 s) the next expiry ends it.
     TwoStacks t = new TwoStacks(307);
-    TcpConnection[] cs = closeWaitFacingAZeroWindow(t);
-    cs[0].send(null, 0, 5000);
-    cs[0].close();
+    TcpConnection[] cs = lastAckOwingAZeroWindow(t);
     long[] diedAt = whenClosed(t, cs[0]);
     t.runFor(Nanos.seconds(400));
     assertEquals(10, t.wire.stream().filter(w -> w.contains(" a > . 1152:1152(0)")).count());
