@@ -50,13 +50,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   public static final int SERVER_PORT = 80;
   /**
    * How long the quiesce step waits after closing everything. 2 MSL is not enough in Linux: an
-   * orphan retransmits its FIN up to tcp_orphan_retries (8 tries, about 100 s with backoff), an
-   * orphaned FIN_WAIT_2 lasts tcp_fin_timeout (60 s), then TIME_WAIT lasts 60 s: 10 minutes
-   * covers them all with room to spare.
+   * orphan retransmits its FIN up to tcp_orphan_retries (8 tries, about 100 s with backoff), or
+   * probes a zero window that keeps answering until its backoff reaches TCP_RTO_MAX (about 345 s),
+   * an orphaned FIN_WAIT_2 lasts tcp_fin_timeout (60 s), then TIME_WAIT lasts 60 s: 10 minutes
+   * covers them all.
    */
   public static final long QUIESCE_NANOS = Nanos.seconds(600);
-  private static final Set<TcpState> STUCK = java.util.EnumSet.of(TcpState.FIN_WAIT1, TcpState.CLOSING,
-      TcpState.LAST_ACK);
   /** The most one recv call reads. */
   static final int RECV_MAX = 1 << 18;
 
@@ -470,15 +469,11 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       advance(QUIESCE_NANOS);
     }
     List<String> left = new ArrayList<>();
-    // Known stack bug ORPHAN_WITHOUT_TIMER: an orphan owing data or FIN with no timer pending is let pass.
-    boolean excuseStuck = known.has(KnownStackBugs.ORPHAN_WITHOUT_TIMER) && sim.pendingCount() == 0;
     for (TcpConnection c : clientStack.sockets()) {
-      if (!(excuseStuck && STUCK.contains(c.state()))) {
-        left.add("client " + c.state() + " :" + c.localPort());
-      }
+      left.add("client " + c.state() + " :" + c.localPort());
     }
     for (TcpConnection c : serverStack.sockets()) {
-      if (c != serverApi.socketOf(listenFd) && !(excuseStuck && STUCK.contains(c.state()))) {
+      if (c != serverApi.socketOf(listenFd)) {
         left.add("server " + c.state() + " :" + c.localPort() + "->" + c.remotePort());
       }
     }
@@ -494,7 +489,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     int probe = clientApi.socket().intValue();
     SysResult<Integer> b = clientApi.bind(probe, 0, CLIENT_PORT);
     clientApi.close(probe);
-    if (!b.isOk() && !(excuseStuck && !clientStack.sockets().isEmpty())) {
+    if (!b.isOk()) {
       left.add("client port " + CLIENT_PORT + " still held (bind: " + b.errno() + ")");
     }
     if (!left.isEmpty() && leakViolation == null) {

@@ -6,23 +6,18 @@ import java.util.TreeSet;
 /**
  * Stack bugs the fuzzer has found and steps around until sim-net fixes them, so a campaign goes on
  * finding new ones. Each has a failing-case record in FuzzFindingsTest (disabled, with the exact
- * replay and what Linux does); {@link #NONE} runs with no workaround, to reproduce them.
+ * replay and what Linux does); {@link #NONE} runs with no workaround, to reproduce them. A fixed
+ * bug's id goes, and its record stays as a regression case (specs/fuzz/stack-bugs/).
  *
  * @param ids the bugs stepped around, by id
  */
 public record KnownStackBugs(Set<String> ids) {
-  /**
-   * After the peer's window closed, data or a FIN still owed to the peer is never sent or
-   * retransmitted: no timer is armed, and the orphan stays in FIN_WAIT1 or LAST_ACK for ever.
-   * Linux keeps the persist timer (or the RTO, once data is out: tcp_event_new_data_sent) running
-   * and an orphan gives up after tcp_orphan_retries (tcp_probe_timer, tcp_write_timeout). Stepped
-   * around by letting the leak check pass an orphan in FIN_WAIT1, CLOSING or LAST_ACK when no
-   * timer at all is pending.
-   */
-  public static final String ORPHAN_WITHOUT_TIMER = "orphan-without-timer";
-
   public static final KnownStackBugs NONE = new KnownStackBugs(Set.of());
-  public static final KnownStackBugs ALL = new KnownStackBugs(Set.of(ORPHAN_WITHOUT_TIMER));
+  /**
+   * Every bug stepped around by default. Empty now: orphan-without-timer (an orphan owing data or
+   * a FIN to a closed window with no timer pending) was fixed in sim-net's persist timer.
+   */
+  public static final KnownStackBugs ALL = new KnownStackBugs(Set.of());
 
   public KnownStackBugs {
     ids = Set.copyOf(new TreeSet<>(ids));

@@ -182,6 +182,16 @@ class MibCounterTest {
     assertEquals(0, s.counter(TcpMib.TcpExtTW));
   }
 
+  @Test
+  void anOldDuplicateRejectedByPawsInTimeWaitCountsOnePawsTimewait() throws Exception {
+    // tcp_timewait_state_process (net/ipv4/tcp_minisocks.c, Linux 6.15+) counts
+    // LINUX_MIB_PAWS_TW_REJECTED (nstat's TcpExtPAWSTimewait), not PAWSEstab, and ACKs. A 6.18
+    // kernel running the same spec counted exactly that.
+    TcpStack s = spec("close/time-wait-paws-rejects-old-duplicate.pkt");
+    assertEquals(1, s.counter(TcpMib.TcpExtPAWSTimewait));
+    assertEquals(0, s.counter(TcpMib.TcpExtPAWSEstab));
+  }
+
   // ---- the listener's queues ------------------------------------------------------------------
 
   @Test

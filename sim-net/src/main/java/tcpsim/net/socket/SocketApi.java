@@ -420,9 +420,9 @@ public final class SocketApi implements SocketEvents, EventHandler {
    * way. On a timeout the orphan keeps its unsent data and FIN and goes on delivering them.
    * Without SO_LINGER, or with {1, 0}, it completes at once as {@link #close(int)}.
    *
-   * <p>Differences from Linux: Linux orphans the socket (sock_orphan) only after the wait, so its
-   * retransmissions during the wait count against tcp_retries2; here the socket is an orphan
-   * from the call on (tcp_orphan_retries). The wait is exact, not rounded to jiffies.
+   * <p>As in Linux, the socket becomes an orphan (sock_orphan) only after the wait: during it,
+   * its retransmissions count against tcp_retries2, not tcp_orphan_retries
+   * ({@link TcpConnection#closeLingering}). The wait is exact, not rounded to jiffies.
    */
   public void close(int fd, Consumer<SysResult<Integer>> done) {
     Fd f = fds.get(fd);
@@ -431,10 +431,17 @@ public final class SocketApi implements SocketEvents, EventHandler {
       return;
     }
     TcpConnection s = f.socket;
-    boolean linger = s.lingerOn() && s.lingerSeconds() > 0;
-    SysResult<Integer> r = close(fd);
-    if (!linger || !r.isOk() || !lingerClosing(s.state())) {
-      deliver(done, r);
+    if (!(s.lingerOn() && s.lingerSeconds() > 0)) {
+      deliver(done, close(fd));
+      return;
+    }
+    fds.remove(fd);
+    bySocket.remove(s);
+    s.setEvents(null);
+    s.closeLingering();
+    if (!lingerClosing(s.state())) {
+      s.lingerOver();
+      deliver(done, SysResult.ok(0));
       return;
     }
     long[] timer = {Simulation.NO_EVENT};
@@ -446,11 +453,13 @@ public final class SocketApi implements SocketEvents, EventHandler {
       finished[0] = true;
       s.setEvents(null);
       stack.sim().cancelIfPending(timer[0]);
+      s.lingerOver();
       deliver(done, SysResult.ok(0));
     };
+    // The closing process runs after the segment that woke it has been processed.
     s.setEvents(sock -> {
       if (!lingerClosing(sock.state())) {
-        finish.run();
+        stack.sim().scheduleAfter(0, (now, arg) -> finish.run(), 0);
       }
     });
     timer[0] = stack.sim().scheduleAfter(Nanos.seconds(s.lingerSeconds()),

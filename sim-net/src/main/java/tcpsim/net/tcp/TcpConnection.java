@@ -47,13 +47,14 @@ import tcpsim.net.wire.TcpOptions;
  *       tcp_clean_rtx_queue does), else from the timestamp echo.</li>
  *   <li>No receive-buffer auto-tuning (tcp_rcv_space_adjust): the window tops out at half of
  *       sk_rcvbuf (64 KiB by default). Send-buffer growth follows tcp_sndbuf_expand roughly.</li>
- *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does.</li>
+ *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does
+ *       (nor on every window probe that carries data, as tcp_write_wakeup sets it).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
  *       MSS.</li>
  *   <li>TIME-WAIT (and an orphan's FIN-WAIT-2) is handed to a light {@link TimeWaitSocket}
- *       and this control block is let go, as tcp_time_wait does; unlike Linux, whose socket
- *       then reports TCP_CLOSE, {@link #state()} keeps reporting the entry's state to an
- *       application that still holds the object.</li>
+ *       and this control block is let go, as tcp_time_wait does; {@link #state()} reports CLOSE
+ *       from then on, as the kernel's socket does after tcp_done. State observers still see this
+ *       socket's move into TIME-WAIT, then the entry's own changes.</li>
  *   <li>Every timer of the socket is a kernel timer_list (retransmission, loss probe, zero-window
  *       probe, delayed ACK, keepalive, FIN-WAIT-2; SYN-ACK and TIME-WAIT elsewhere): each is
  *       armed through {@link TcpStack#armTimer} for {@code jiffies + when}, the delay rounded up
@@ -105,6 +106,8 @@ public final class TcpConnection implements EventHandler {
   static final int SKB_OVERHEAD_BYTES = 2008;
   /** TCP_MIN_MSS. */
   static final int MIN_MSS = 88;
+  /** probesStampNanos when no round of zero-window probing is under way (icsk_probes_tstamp 0). */
+  private static final long NOT_PROBING = -1;
   /** TCP_TIMEOUT_MIN_US, include/net/tcp.h: 2 ms, what a loss probe adds to 2 SRTT. */
   static final long TIMEOUT_MIN_US_NANOS = Nanos.millis(2);
 
@@ -238,8 +241,12 @@ public final class TcpConnection implements EventHandler {
   final RttEstimator rtt;
   /** When the first SYN went out (retrans_stamp in tcp_connect), for the SYN give-up budget. */
   long firstSynNanos;
-  /** When the first zero-window probe timer fired without an answer (icsk_probes_tstamp). */
-  long probesStampNanos;
+  /**
+   * When the persist timer first fired in this round of probing (icsk_probes_tstamp), or
+   * {@link #NOT_PROBING}; unlike probesOut, an answered probe does not clear it, so
+   * TCP_USER_TIMEOUT ends probing of a peer that answers with a zero window for ever.
+   */
+  long probesStampNanos = NOT_PROBING;
   /** Consecutive timeouts without progress (icsk_retransmits). */
   int retransmits;
   /** Timeouts since the connect began, for the SYN schedule (tp->total_rto). */
@@ -324,15 +331,14 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * A stand-in for observers of a timewait entry's state changes: same 4-tuple, its state read
-   * from the entry. Not hashed, bound or able to send.
+   * A stand-in for observers of a timewait entry's state changes: same 4-tuple, the entry's
+   * state as shown. Not hashed, bound or able to send.
    */
   static TcpConnection timeWaitView(TcpStack stack, TimeWaitSocket tw, TcpState shown) {
     TcpConnection v = new TcpConnection(stack);
     v.localPort = tw.localPort;
     v.remoteAddr = tw.remoteAddr;
     v.remotePort = tw.remotePort;
-    v.timeWait = tw;
     v.state = shown; // a view, never a live socket: it goes through no transition
     return v;
   }
@@ -342,15 +348,15 @@ public final class TcpConnection implements EventHandler {
   // =========================================================================================
 
   /**
-   * The socket's state; after the hand-over to a {@link TimeWaitSocket}, that entry's (TIME_WAIT,
-   * or FIN_WAIT2 for an orphan, then CLOSE when it is gone).
+   * The socket's state, as getsockopt(TCP_INFO) and ss report it. After the hand-over to a
+   * {@link TimeWaitSocket} (tcp_time_wait ends with tcp_done) the socket is CLOSE at once, while
+   * its TIME_WAIT (or orphan FIN_WAIT2) lives on in the entry: see {@link #timeWaitSocket()}.
    */
   public TcpState state() {
-    TimeWaitSocket tw = timeWait;
-    return tw != null ? tw.state() : state;
+    return timeWait != null ? CLOSE : state;
   }
 
-  /** The light TIME-WAIT entry this socket handed over to, or null. */
+  /** The light TIME-WAIT (or orphan FIN_WAIT2) entry this socket handed over to, or null. */
   public TimeWaitSocket timeWaitSocket() {
     return timeWait;
   }
@@ -667,10 +673,18 @@ public final class TcpConnection implements EventHandler {
    * @param shutdownOnly true for shutdown(SHUT_WR): the socket stays open for reading
    */
   void close(boolean shutdownOnly) {
+    close(shutdownOnly, !shutdownOnly);
+  }
+
+  /**
+   * @param orphanNow whether the socket is orphaned (sock_orphan) at once; false while a
+   *     blocking close waits under SO_LINGER, see {@link #closeLingering}
+   */
+  private void close(boolean shutdownOnly, boolean orphanNow) {
     if (timeWait != null) {
       // tcp_time_wait already ended this socket (tcp_done: TCP_CLOSE); tcp_close on a closed
       // socket sends nothing, unread data or not.
-      if (!shutdownOnly) {
+      if (orphanNow) {
         flags |= ORPHAN;
       }
       flags |= shutdownOnly ? 0 : RCV_SHUTDOWN;
@@ -678,7 +692,7 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     if (!shutdownOnly) {
-      flags |= ORPHAN;
+      setFlag(ORPHAN, orphanNow);
       flags |= RCV_SHUTDOWN;
     }
     if (has(SEND_SHUTDOWN) && shutdownOnly) {
@@ -747,6 +761,34 @@ public final class TcpConnection implements EventHandler {
   /** close(): the application lets go of the socket. */
   public void close() {
     close(false);
+  }
+
+  /**
+   * close() under SO_LINGER {1, N}, N &gt; 0, up to its wait (__tcp_close before
+   * sk_stream_wait_close): both directions shut and the FIN queued (or the RST sent) as
+   * {@link #close()} does, but the socket is not an orphan while the application waits: its
+   * retransmissions and probes count against tcp_retries2, not tcp_orphan_retries, and a
+   * FIN-WAIT-2 reached meanwhile has no tcp_fin_timeout yet. {@link #lingerOver()} ends the wait.
+   */
+  public void closeLingering() {
+    close(false, false);
+  }
+
+  /**
+   * The SO_LINGER wait is over (the FIN acknowledged, the connection gone, or N seconds passed):
+   * the rest of __tcp_close, sock_orphan and then an orphan's FIN-WAIT-2 timer, or the release of
+   * a socket that is already closed.
+   */
+  public void lingerOver() {
+    flags |= ORPHAN;
+    if (timeWait != null) {
+      return;
+    }
+    if (state == CLOSE) {
+      stack.release(this);
+      return;
+    }
+    maybeOrphanFinWait2(false);
   }
 
   /** shutdown(SHUT_WR): FIN after the queued data; reading goes on. */
@@ -1149,10 +1191,11 @@ public final class TcpConnection implements EventHandler {
       }
       return;
     }
-    if (has(ORPHAN) && len > 0 && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
-      // tcp_rcv_state_process: new data for a socket the application closed: tcp_reset, and
-      // the caller answers with tcp_v4_send_reset, a RST formed from the segment
-      // (TcpExtTCPAbortOnData).
+    if (has(RCV_SHUTDOWN) && (state == FIN_WAIT1 || state == FIN_WAIT2) && len > 0
+        && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
+      // tcp_rcv_state_process: new data in FIN-WAIT-1/2 after reading was shut (close, even
+      // while SO_LINGER waits, or SHUT_RD): tcp_reset (RFC 1122 §4.2.2.13), and the caller
+      // answers with tcp_v4_send_reset, a RST formed from the segment (TcpExtTCPAbortOnData).
       stack.count(TcpMib.TcpExtTCPAbortOnData);
       stack.sendReset(seg);
       destroy("data after close", null);
@@ -1264,6 +1307,10 @@ public final class TcpConnection implements EventHandler {
       // An old ACK: ignore it (RFC 9293 "If the ACK is a duplicate, it can be ignored").
       return;
     }
+    int priorInFlight = sb.count;
+    // Any ACK not older than SND.UNA shows the peer alive: the persist timer's count of
+    // unanswered probes starts again (tcp_ack: icsk_probes_out = 0; RFC 1122 §4.2.2.17).
+    probesOut = 0;
     boolean windowChanged = maybeUpdateWindow(seg);
     int newlySacked = 0;
     if (has(SACK_OK) && seg.options().sackBlockCount() > 0) {
@@ -1286,7 +1333,6 @@ public final class TcpConnection implements EventHandler {
         sndSml = sndUna;
       }
       retransmits = 0; // icsk_retransmits: progress (the backoff clears with a valid sample)
-      probesOut = 0;
       if (tlpHighSeq != 0 && SeqNum.ge(ack, tlpHighSeq)) {
         tlpHighSeq = 0;
       }
@@ -1309,13 +1355,28 @@ public final class TcpConnection implements EventHandler {
         scheduleLossProbeOrRto(true);
       }
       notifyApp();
-    } else if (windowChanged && xmitKind == XMIT_PROBE0 && sndWnd > 0) {
-      clearXmitTimer(); // tcp_ack_probe: the window opened
-      rtt.resetBackoff();
-      probesOut = 0;
+    } else if (priorInFlight == 0 && sendHeadPending()) {
+      ackProbe();
     }
-    if (sndWnd == 0 && sb.count == 0 && SeqNum.lt(sndNxt, writeSeq)) {
-      armProbeTimer();
+  }
+
+  /**
+   * tcp_ack_probe: an ACK while nothing was in flight and something waits to be sent. If the
+   * window now takes the next segment, stop probing (the push that follows sends it); if not,
+   * restart the persist timer with the current backoff.
+   */
+  private void ackProbe() {
+    int avail = SeqNum.distance(sndNxt, writeSeq);
+    int len = Math.min(currentMss(), avail);
+    boolean withFin = has(FIN_QUEUED) && !has(FIN_SENT) && len == avail;
+    if (SeqNum.le(sndNxt + len + (withFin ? 1 : 0), sndUna + sndWnd)) {
+      rtt.resetBackoff();
+      probesStampNanos = NOT_PROBING;
+      if (xmitKind == XMIT_PROBE0) {
+        clearXmitTimer();
+      }
+    } else {
+      resetXmitTimer(XMIT_PROBE0, probe0WhenNanos());
     }
   }
 
@@ -1550,10 +1611,11 @@ public final class TcpConnection implements EventHandler {
 
   /**
    * tcp_retransmit_skb: resend one scoreboard entry. The first retransmission starts the give-up
-   * clock (tp->retrans_stamp) at the segment's previous transmission (tcp_skb_timestamp_ts), so
-   * a tail loss probe sent before the first RTO moves the start back to the probe; a loss probe
-   * itself (__tcp_retransmit_skb) does not start it. Checked on a 6.18 kernel:
-   * specs/pkt/retransmit/retries2-gives-up.pkt.
+   * clock (tp->retrans_stamp): tcp_retransmit_skb reads the segment's timestamp after
+   * __tcp_retransmit_skb has sent it again, so the clock starts now, at the first RTO (or fast
+   * retransmit), not at a tail loss probe before it; a loss probe itself does not start it.
+   * Checked on a 6.18 kernel: specs/pkt/retransmit/user-timeout-counts-from-first-rto.pkt and
+   * specs/pkt/close/orphan-fin-wait-1-retransmits-then-dies.pkt.
    */
   private void retransmitEntry(int i, boolean stamp) {
     int start = sb.start[i];
@@ -1561,7 +1623,7 @@ public final class TcpConnection implements EventHandler {
     boolean fin = has(FIN_SENT) && end == finSeq + 1;
     int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
     if (stamp && retransStampNanos == 0) {
-      retransStampNanos = sb.time[i];
+      retransStampNanos = sim.now();
     }
     sb.retransmitted(i, sim.now());
     totalRetrans++;
@@ -1608,11 +1670,9 @@ public final class TcpConnection implements EventHandler {
         cwndLimitedNow = true;
         break; // tcp_cwnd_test; a lone FIN goes regardless
       }
-      if (len > 0 && SeqNum.gt(sndNxt + len, sndUna + sndWnd)) {
-        // tcp_snd_wnd_test: the segment must fit the peer's window whole.
-        if (sb.count == 0) {
-          armProbeTimer();
-        }
+      if (SeqNum.gt(sndNxt + len + (withFin ? 1 : 0), sndUna + sndWnd)) {
+        // tcp_snd_wnd_test: the segment must fit the peer's window whole, its FIN included (a
+        // lone FIN waits for the window too; it is the congestion window a FIN may ignore).
         break;
       }
       if (len > 0 && len < mss && !withFin && nagleHolds()) {
@@ -1631,6 +1691,14 @@ public final class TcpConnection implements EventHandler {
     if (sentNew) {
       scheduleLossProbeOrRto(false);
     }
+    if (sb.count == 0 && sendHeadPending()) {
+      checkProbeTimer(); // tcp_push_pending_frames: nothing in flight and the window holds the rest
+    }
+  }
+
+  /** Data or a FIN is queued and not yet sent (tcp_send_head is not null). */
+  private boolean sendHeadPending() {
+    return SeqNum.lt(sndNxt, writeSeq) || has(FIN_QUEUED) && !has(FIN_SENT);
   }
 
   /**
@@ -2065,50 +2133,99 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * The zero-window probe (§3.8.6.1; tcp_probe_timer, tcp_send_probe0): send what fits a small
-   * window, else an ACK with SND.UNA-1 that forces the peer to answer with its window; back off.
+   * The persist timer (§3.8.6.1; tcp_probe_timer): with nothing in flight and data or a FIN held
+   * back by the peer's window, probe it; give up after tcp_retries2 unanswered probes, or for an
+   * orphan after tcp_orphan_retries (at once when the backed-off RTO has reached TCP_RTO_MAX and
+   * the backoff is past them). The give-up sends nothing (tcp_write_err; only
+   * tcp_out_of_resources, not modelled, resets).
    */
   private void probeTimeout() {
-    if (sb.count > 0 || SeqNum.ge(sndNxt, writeSeq) && !(has(FIN_QUEUED) && !has(FIN_SENT))) {
+    if (sb.count > 0 || !sendHeadPending()) {
       probesOut = 0;
+      probesStampNanos = NOT_PROBING;
       return;
     }
-    int maxProbes = has(ORPHAN) ? orphanRetries() : stack.sysctls().retries2();
-    if (probesOut == 0) {
+    if (probesStampNanos == NOT_PROBING) {
       probesStampNanos = sim.now();
+    }
+    int maxProbes = stack.sysctls().retries2();
+    if (has(ORPHAN)) {
+      boolean alive = rtt.backedOffRtoNanos() < RTO_MAX_NANOS; // inet_csk_rto_backoff
+      maxProbes = TcpTimeouts.orphanRetries(stack.sysctls().orphanRetries(), alive, false);
+      if (!alive && rtt.backoffCount() >= maxProbes) {
+        timedOut();
+        return;
+      }
     }
     if (TcpTimeouts.probeTimerExpired(probesOut, maxProbes, sim.now() - probesStampNanos,
         Nanos.millis(opts.userTimeoutMs))) {
       timedOut();
       return;
     }
-    probesOut++;
-    int room = SeqNum.distance(sndNxt, sndUna + sndWnd);
-    if (room > 0) {
-      int len = Math.min(Math.min(room, currentMss()), SeqNum.distance(sndNxt, writeSeq));
-      transmitNew(len, false);
-    } else {
-      output(sndUna - 1, ACK, 0, null);
-    }
-    rtt.countProbeBackoff(maxProbes); // tcp_send_probe0
-    armProbeTimer();
+    sendProbe0();
   }
 
   /**
-   * tcp_check_probe_timer / tcp_probe0_when: RTO << backoff, at most 120 s; once probing has
-   * started, no later than TCP_USER_TIMEOUT allows (tcp_clamp_probe0_to_user_timeout, called by
-   * tcp_send_probe0 and tcp_ack_probe).
+   * tcp_send_probe0: probe with tcp_write_wakeup; once data went out (the window had room), the
+   * RTO that sending it armed (tcp_event_new_data_sent -> tcp_rearm_rto) takes over and the
+   * persist state clears; otherwise count the probe, back off and re-arm.
    */
-  private void armProbeTimer() {
-    if (xmitKind == XMIT_PROBE0 && sim.isPending(xmitTimer)) {
+  private void sendProbe0() {
+    writeWakeup();
+    if (sb.count > 0 || !sendHeadPending()) {
+      probesOut = 0;
+      probesStampNanos = NOT_PROBING;
+      rtt.resetBackoff();
       return;
     }
+    probesOut++;
+    rtt.countProbeBackoff(stack.sysctls().retries2());
+    resetXmitTimer(XMIT_PROBE0, probe0WhenNanos());
+  }
+
+  /**
+   * tcp_probe0_when (RTO << backoff, at most 120 s), and once probing has started no later than
+   * TCP_USER_TIMEOUT allows (tcp_clamp_probe0_to_user_timeout, called by tcp_send_probe0 and
+   * tcp_ack_probe), so that the probe timer itself ends the connection on time.
+   */
+  private long probe0WhenNanos() {
     long when = TcpTimeouts.probe0WhenNanos(rtt.rtoNanos(), rtt.backoffCount(), RTO_MAX_NANOS);
-    if (probesOut > 0) {
-      when = TcpTimeouts.clampProbe0ToUserTimeoutNanos(when, sim.now() - probesStampNanos,
-          Nanos.millis(opts.userTimeoutMs), 2 * jiffyNanos());
+    if (probesStampNanos == NOT_PROBING) {
+      return when;
     }
-    resetXmitTimer(XMIT_PROBE0, when);
+    return TcpTimeouts.clampProbe0ToUserTimeoutNanos(when, sim.now() - probesStampNanos,
+        Nanos.millis(opts.userTimeoutMs), 2 * jiffyNanos());
+  }
+
+  /**
+   * tcp_write_wakeup: when the window has room, send what fits (the whole next segment with its
+   * FIN when it all fits, else as many bytes as the window takes, up to one MSS); when it has
+   * none, an ACK with SND.UNA-1, which the peer must answer with its window.
+   */
+  private void writeWakeup() {
+    int room = SeqNum.distance(sndNxt, sndUna + sndWnd);
+    if (room <= 0) {
+      output(sndUna - 1, ACK, 0, null);
+      return;
+    }
+    int avail = SeqNum.distance(sndNxt, writeSeq);
+    boolean fin = has(FIN_QUEUED) && !has(FIN_SENT);
+    if (fin && avail <= currentMss() && avail + 1 <= room) {
+      transmitNew(avail, true);
+    } else {
+      transmitNew(Math.min(Math.min(room, currentMss()), avail), false);
+    }
+  }
+
+  /**
+   * tcp_check_probe_timer: with nothing in flight and no retransmission-slot timer pending, arm
+   * the persist timer for tcp_probe0_base (the RTO, at least 200 ms).
+   */
+  private void checkProbeTimer() {
+    if (xmitTimer != Simulation.NO_EVENT && sim.isPending(xmitTimer)) {
+      return;
+    }
+    resetXmitTimer(XMIT_PROBE0, TcpTimeouts.probe0BaseNanos(rtt.rtoNanos()));
   }
 
   /**
@@ -2441,7 +2558,7 @@ public final class TcpConnection implements EventHandler {
   /** A TCP_INFO snapshot (tcp_get_info). */
   public TcpInfo info() {
     int unacked = sb.count;
-    return new TcpInfo(state, ca, retransmits, probesOut, rtt.backoffCount(),
+    return new TcpInfo(state(), ca, retransmits, probesOut, rtt.backoffCount(),
         rtt.rtoNanos() / 1000,
         atoNanos / 1000, mssCache, rcv == null ? 536 : rcv.rcvMss(), unacked, countFlag(SACKED), countFlag(LOST),
         countFlag(RETRANS), rtt.srttNanos() / 1000, rtt.rttvarNanos() / 1000,

@@ -31,6 +31,11 @@ public enum TcpMib {
   TcpExtTCPACKSkippedChallenge,
   TcpExtTCPOutOfWindow,
   TcpExtPAWSEstab,
+  /**
+   * LINUX_MIB_PAWS_TW_REJECTED (Linux 6.15+): segments TIME-WAIT dropped as old duplicates by
+   * PAWS (tcp_timewait_state_process); earlier kernels counted them as PAWSEstab.
+   */
+  TcpExtPAWSTimewait,
   TcpExtDelayedACKs,
   TcpExtDelayedACKLost,
   TcpExtTCPAbortOnClose,

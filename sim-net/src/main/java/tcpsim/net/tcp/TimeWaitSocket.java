@@ -28,8 +28,6 @@ import tcpsim.net.wire.TcpOptions;
  *
  * <p>Differences from Linux:
  * <ul>
- *   <li>Linux counts a PAWS reject in TIME-WAIT as PAWSEstab before 6.15 and PAWSTimewait after;
- *       tcpsim counts TcpExtPAWSEstab.</li>
  *   <li>TS.Recent's age is kept in nanoseconds and compared in whole seconds, as Linux's
  *       ktime_get_seconds() stamps are.</li>
  * </ul>
@@ -256,8 +254,10 @@ public final class TimeWaitSocket implements EventHandler {
       return Verdict.TCP_TW_SYN;
     }
     if (paws) {
-      stack.count(TcpMib.TcpExtPAWSEstab);
-      stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
+      // Linux 6.15+ counts the reject apart from ESTABLISHED's (LINUX_MIB_PAWS_TW_REJECTED, drop
+      // reason TCP_RFC7323_TW_PAWS); earlier kernels counted PAWSEstab.
+      stack.count(TcpMib.TcpExtPAWSTimewait);
+      stack.drop(seg, DropReason.TCP_RFC7323_TW_PAWS);
     }
     if (!seg.has(RST)) {
       // An ACK-less SYN with a lower sequence may be a new SYN with a random ISN: no restart.

@@ -33,6 +33,8 @@ public enum DropReason {
   TCP_OVERWINDOW,
   TCP_OFOMERGE,
   TCP_RFC7323_PAWS,
+  /** PAWS rejected a segment for a TIME-WAIT entry (Linux 6.15+; before, TCP_RFC7323_PAWS). */
+  TCP_RFC7323_TW_PAWS,
   TCP_OLD_SEQUENCE,
   TCP_INVALID_SEQUENCE,
   TCP_INVALID_ACK_SEQUENCE,

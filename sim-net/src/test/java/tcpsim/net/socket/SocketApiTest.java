@@ -120,7 +120,7 @@ class SocketApiTest extends SocketStoryTest {
         "0.040000 client read 5 'hello'",
         "0.050000 server read 0",
         "0.060000 client read 0"), story);
-    assertEquals(TcpState.TIME_WAIT, client.socketOf(fd).state());
+    assertEquals(TcpState.TIME_WAIT, client.socketOf(fd).timeWaitSocket().state());
   }
 
   @Test

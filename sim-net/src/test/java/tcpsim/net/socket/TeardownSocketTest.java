@@ -256,4 +256,61 @@ class TeardownSocketTest extends SocketStoryTest {
     assertEquals(List.of("0.200000 a > R. 2:2(0) ack 1 win 502"), net.wireWithoutOptions());
     assertEquals(1, client.stack().counter(TcpMib.TcpExtTCPAbortOnLinger));
   }
+
+  @Test
+  void aSocketStillHeldWhenTimeWaitTakesOverIsClosedAtOnce() {
+    // tcp_time_wait hands the connection to a light timewait entry and ends the socket with
+    // tcp_done (TCP_CLOSE, both directions shut): TCP_INFO says CLOSE, poll says HUP with IN,
+    // RDHUP and OUT, read gives 0, write EPIPE, shutdown and getpeername ENOTCONN
+    // (tcp_get_info, tcp_poll, tcp_recvmsg's SOCK_DONE, inet_shutdown, inet_getname). Checked on
+    // a 6.18 kernel: specs/pkt/close/time-wait-socket-reports-close.pkt.
+    int[] fds = connected();
+    assertTrue(client.shutdown(fds[0], SocketApi.SHUT_WR).isOk());
+    server.at(Nanos.millis(150), () -> server.close(fds[1]));
+    net.runFor(Nanos.millis(200));
+    assertEquals(List.of(
+        "0.100000 a > F. 1:1(0) ack 1 win 502",
+        "0.112000 b > . 1:1(0) ack 2 win 510",
+        "0.150000 b > F. 1:1(0) ack 2 win 510",
+        "0.160000 a > . 2:2(0) ack 2 win 502"), net.wireWithoutOptions());
+    assertEquals(TcpState.CLOSE, client.tcpInfo(fds[0]).value().state());
+    assertEquals(TcpState.TIME_WAIT, client.stack().timeWaitSockets().get(0).state());
+    assertEquals(PollEvents.EPOLLIN | PollEvents.EPOLLRDNORM | PollEvents.EPOLLRDHUP
+        | PollEvents.EPOLLOUT | PollEvents.EPOLLWRNORM | PollEvents.EPOLLHUP, client.poll(fds[0]));
+    assertEquals(0, client.recv(fds[0], new byte[100], 0, 100).intValue());
+    assertEquals(Errno.EPIPE, client.send(fds[0], null, 0, 10).errno());
+    assertEquals(Errno.ENOTCONN, client.shutdown(fds[0], SocketApi.SHUT_RD).errno());
+    assertEquals(Errno.ENOTCONN, client.getpeername(fds[0]).errno());
+  }
+
+  @Test
+  void underSoLingerTheSocketBecomesAnOrphanOnlyWhenCloseReturns() {
+    // __tcp_close waits (sk_stream_wait_close) before sock_orphan: during the 3 s wait the FIN's
+    // retransmissions count against tcp_retries2, and tcp_orphan_retries (here 1: a budget of
+    // (2^2 - 1) x 200 ms = 0.6 s from the first RTO at 0.548 s) applies only from 3.1 s on.
+    net.a.setSysctls(net.a.sysctls().with(tcpsim.net.tcp.Sysctl.TCP_ORPHAN_RETRIES, 1));
+    int[] fds = connected();
+    net.dropAll("b", seg -> true); // the server's host is gone silent
+    client.setLinger(fds[0], true, 3);
+    client.close(fds[0], r -> log("close = " + r));
+    long[] diedAt = {-1};
+    net.a.addStateObserver((now, c, from, to, cause) -> {
+      if (to == TcpState.CLOSE) {
+        diedAt[0] = now;
+      }
+    });
+    net.runFor(Nanos.seconds(10));
+    assertEquals(List.of("3.100000 close = 0"), story);
+    // A tail loss probe, then RTOs doubling; the RTO at 1.888 s would have ended an orphan. The one
+    // firing at 3.68 s finds the orphan's budget spent and ends it without sending.
+    assertEquals(List.of(
+        "0.100000 a > F. 1:1(0) ack 1 win 502",
+        "0.324000 a > F. 1:1(0) ack 1 win 502",
+        "0.548000 a > F. 1:1(0) ack 1 win 502",
+        "0.992000 a > F. 1:1(0) ack 1 win 502",
+        "1.888000 a > F. 1:1(0) ack 1 win 502"), net.wireWithoutOptions().stream()
+            .filter(w -> w.contains(" a > ")).toList());
+    assertEquals(Nanos.millis(3_680), diedAt[0]); // 3.62 s ideally; on the wheel's 8-jiffy step
+    assertEquals(1, net.a.counter(TcpMib.TcpExtTCPAbortOnTimeout));
+  }
 }

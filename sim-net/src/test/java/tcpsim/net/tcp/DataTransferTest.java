@@ -235,15 +235,16 @@ class DataTransferTest {
     cs[0].send(null, 0, 200_000);
     t.runFor(Nanos.seconds(10));
     assertEquals(0, cs[0].sndWnd);
-    // Window probes carry SND.UNA - 1 and no data (tcp_xmit_probe_skb), their gaps doubling from
-    // 2 RTO (464 ms), each on the timer wheel's step at HZ=250 (8 jiffies, then 64 from 2 s).
+    // Window probes carry SND.UNA - 1 and no data (tcp_xmit_probe_skb), their gaps doubling; each
+    // answer (20 ms later) restarts the persist timer (tcp_ack_probe), so a gap is the backed-off
+    // timeout plus the round trip.
     List<String> probes = t.wireWithoutOptions().stream()
         .filter(w -> w.contains(" a > . 66312:66312(0)")).toList();
     assertEquals(List.of(
-        "0.736000 a > . 66312:66312(0) ack 1 win 502",
-        "1.216000 a > . 66312:66312(0) ack 1 win 502",
-        "2.176000 a > . 66312:66312(0) ack 1 win 502",
-        "4.064000 a > . 66312:66312(0) ack 1 win 502",
+        "0.752000 a > . 66312:66312(0) ack 1 win 502",
+        "1.248000 a > . 66312:66312(0) ack 1 win 502",
+        "2.208000 a > . 66312:66312(0) ack 1 win 502",
+        "4.096000 a > . 66312:66312(0) ack 1 win 502",
         "7.936000 a > . 66312:66312(0) ack 1 win 502"), probes);
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
   }

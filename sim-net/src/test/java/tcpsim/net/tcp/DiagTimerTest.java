@@ -66,10 +66,10 @@ class DiagTimerTest {
     cs[0].send(null, 0, 200_000); // the peer never reads: its window closes
     t.sim.runUntil(Nanos.millis(600));
     t.dropAll("b", s -> true); // and then it falls silent: no ACK resets the probe count
-    // The first zero-window probe went at 0.736 s and the next is armed for 464 ms (2 RTO):
-    // expiry 1.2 s, one probe out.
+    // The first zero-window probe went at 0.752 s and the next is armed for 464 ms (2 RTO):
+    // expiry 1.216 s, one probe out.
     t.sim.runUntil(Nanos.seconds(1));
-    assertEquals("timer:(persist,200ms,1)", timerOf(t.a, cs[0]));
+    assertEquals("timer:(persist,216ms,1)", timerOf(t.a, cs[0]));
   }
 
   @Test

@@ -57,15 +57,15 @@ class FailureDetectionTest {
     cs[0].setUserTimeoutMs(5000);
     t.dropAll("a", s -> true);
     cs[0].send(null, 0, 100);
-    t.runFor(Nanos.seconds(5) + Nanos.millis(200));
+    t.runFor(Nanos.seconds(5) + Nanos.millis(400));
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
     t.runFor(Nanos.millis(100));
     assertEquals(TcpState.CLOSE, cs[0].state());
     assertEquals(Errno.ETIMEDOUT, cs[0].takeError());
-    // Sent at 0.1, probe at 0.324, RTOs from 0.548 doubling. The budget starts at the segment's
-    // transmission before the first RTO, the probe's (retrans_stamp in tcp_retransmit_skb), so
-    // the last RTO is clamped to 0.324 + 5 = 5.324 s (tcp_clamp_rto_to_user_timeout) and gives
-    // up. Each timer fires where the kernel's wheel puts it at HZ=250: the 220 ms (55-jiffy)
+    // Sent at 0.1, probe at 0.324, RTOs from 0.548 doubling. The budget starts at the first RTO's
+    // retransmission (retrans_stamp, read by tcp_retransmit_skb after resending), not at the
+    // probe, so the last RTO is clamped to 0.548 + 5 = 5.548 s (tcp_clamp_rto_to_user_timeout) and
+    // gives up. Each timer fires where the kernel's wheel puts it at HZ=250: the 220 ms (55-jiffy)
     // timers one tick past their expiry, the doubled ones on the 8-jiffy step of level 1.
     assertEquals("[0.100000, 0.324000, 0.548000, 0.992000, 1.888000, 3.680000]",
         t.wire.stream().map(w -> w.substring(0, w.indexOf(' '))).toList().toString());
@@ -117,7 +117,7 @@ class FailureDetectionTest {
     t.drop("a", TwoStacks.flags(tcpsim.net.wire.TcpFlags.ACK), 1); // the last ACK is lost
     cs[1].close();
     t.runFor(Nanos.seconds(2));
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     assertEquals(TcpState.CLOSE, cs[1].state());
     List<String> w = t.wireWithoutOptions();
     assertEquals("0.160000 a > . 2:2(0) ack 2 win 502 (dropped)", w.get(3));
@@ -133,7 +133,7 @@ class FailureDetectionTest {
     assertTrue(expires >= arrival + Nanos.seconds(60)
         && expires < arrival + Nanos.seconds(60) + Nanos.millis(2048), Nanos.format(expires));
     t.sim.runUntil(expires - 1);
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     t.sim.runUntil(expires);
     assertEquals(TcpState.CLOSE, cs[0].state());
   }

@@ -94,6 +94,7 @@ class StaleDuplicateTest {
     }
     sim.runUntil(Nanos.seconds(4));
     return new Outcome(got, connectErr, ss.drops(tcpsim.net.wire.DropReason.TCP_RFC7323_PAWS)
+        + ss.drops(tcpsim.net.wire.DropReason.TCP_RFC7323_TW_PAWS)
         + ss.drops(tcpsim.net.wire.DropReason.TCP_OLD_SEQUENCE), hold.fired());
   }
 

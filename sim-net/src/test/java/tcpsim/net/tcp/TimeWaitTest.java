@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
 import tcpsim.net.socket.Errno;
+import tcpsim.net.wire.DropReason;
 import tcpsim.net.wire.Ipv4;
 import tcpsim.net.wire.Segment;
 import tcpsim.net.wire.TcpFlags;
@@ -44,7 +45,7 @@ class TimeWaitTest {
   void timeWaitIsALightEntryAndTheConnectionIsReleased() {
     TwoStacks t = new TwoStacks(100);
     TcpConnection[] cs = clientClosesFirst(t);
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     // The stack holds the light entry, not the control block.
     assertFalse(t.a.sockets().contains(cs[0]));
     List<TimeWaitSocket> tws = t.a.timeWaitSockets();
@@ -79,7 +80,7 @@ class TimeWaitTest {
     // 60 s from 10 s is jiffy 17,500; on level 3 it rounds to 17,920: 71.68 s.
     assertEquals(Nanos.millis(71_680), tw.expiresAtNanos());
     t.sim.runUntil(Nanos.millis(71_680) - 1);
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     t.sim.runUntil(Nanos.millis(71_680));
     assertEquals(TcpState.CLOSE, cs[0].state());
   }
@@ -104,7 +105,7 @@ class TimeWaitTest {
     TimeWaitSocket tw = cs[0].timeWaitSocket();
     t.wire.clear();
     t.a.input(fromPeer(tw, tw.rcvNxt, 0, TcpFlags.RST, TcpOptions.NONE));
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     assertEquals(TW_AT_250HZ_FROM_160MS, tw.expiresAtNanos()); // a RST does not restart it
     assertEquals(List.of(), t.wire);
   }
@@ -118,10 +119,10 @@ class TimeWaitTest {
     // tcp_paws_reject lets a RST through only once TS.Recent is TCP_PAWS_MSL (60 s) old; this one
     // is older than TS.Recent and comes at once, so even tcp_rfc1337=0 keeps TIME-WAIT.
     t.a.input(fromPeer(tw, tw.rcvNxt, 0, TcpFlags.RST, ts(tw.tsRecent - 50, 0)));
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, tw.state());
     assertEquals(List.of(), t.wire);
     t.a.input(fromPeer(tw, tw.rcvNxt, 0, TcpFlags.RST, TcpOptions.NONE));
-    assertEquals(TcpState.CLOSE, cs[0].state()); // without a timestamp PAWS has nothing to reject
+    assertEquals(TcpState.CLOSE, tw.state()); // without a timestamp PAWS has nothing to reject
   }
 
   @Test
@@ -167,7 +168,7 @@ class TimeWaitTest {
   }
 
   @Test
-  void pawsRejectsAnOldDuplicateInTimeWait() {
+  void pawsRejectsAnOldDuplicateInTimeWaitCountedAsPawsTimewait() {
     TwoStacks t = new TwoStacks(104);
     TcpConnection[] cs = clientClosesFirst(t);
     TimeWaitSocket tw = cs[0].timeWaitSocket();
@@ -177,12 +178,16 @@ class TimeWaitTest {
     Segment old = new Segment(tw.remoteAddr, tw.remotePort, tw.localAddr, tw.localPort,
         tw.rcvNxt - 101, tw.sndNxt - 1, TcpFlags.ACK, 502, 0, ts(tw.tsRecent - 50, 0), 100, null);
     t.a.input(old);
-    assertEquals(1, t.a.counter(TcpMib.TcpExtPAWSEstab));
+    // tcp_timewait_state_process (Linux 6.15+): LINUX_MIB_PAWS_TW_REJECTED, nstat's
+    // TcpExtPAWSTimewait, with drop reason TCP_RFC7323_TW_PAWS; ESTABLISHED's counter stays.
+    assertEquals(1, t.a.counter(TcpMib.TcpExtPAWSTimewait));
+    assertEquals(0, t.a.counter(TcpMib.TcpExtPAWSEstab));
+    assertEquals(1, t.a.drops(DropReason.TCP_RFC7323_TW_PAWS));
     assertEquals(List.of("5.000000 a > . 2:2(0) ack 2 win 502"), t.wireWithoutOptions());
     // tcp_timewait_state_process restarts the timer for a PAWS reject.
     assertEquals(Nanos.seconds(5) + TcpTimeouts.timerWheelDelayNanos(Nanos.seconds(5),
         Nanos.seconds(60), 250), tw.expiresAtNanos());
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
   }
 
   @Test
@@ -285,7 +290,7 @@ class TimeWaitTest {
     t.runFor(Nanos.millis(50));
     s.close();
     t.runFor(Nanos.millis(50));
-    assertEquals(TcpState.TIME_WAIT, c.state());
+    assertEquals(TcpState.TIME_WAIT, c.timeWaitSocket().state());
     return c;
   }
 
@@ -417,7 +422,7 @@ class TimeWaitTest {
     again.setReuseAddr(true);
     assertNull(t.a.bind(again, first.localPort()));
     assertEquals(Errno.EADDRNOTAVAIL, t.a.connect(again, t.b.address(), 8080));
-    assertEquals(TcpState.TIME_WAIT, first.state());
+    assertEquals(TcpState.TIME_WAIT, first.timeWaitSocket().state());
   }
 
   @Test
@@ -428,13 +433,13 @@ class TimeWaitTest {
     cs[1].send(null, 0, 100);
     cs[1].close();
     t.runFor(Nanos.millis(100));
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     assertEquals(100, cs[0].readableBytes());
     t.wire.clear();
     cs[0].close(); // tcp_close on a TCP_CLOSE socket: no RST, the entry stays
     t.runFor(Nanos.millis(100));
     assertEquals(List.of(), t.wire);
-    assertEquals(TcpState.TIME_WAIT, cs[0].state());
+    assertEquals(TcpState.TIME_WAIT, cs[0].timeWaitSocket().state());
     assertEquals(0, t.a.counter(TcpMib.TcpExtTCPAbortOnClose));
   }
 }
