@@ -17,11 +17,16 @@ import tcpsim.net.wire.TcpFlags;
  * <pre>
  * connect                                   client: socket, SO_REUSEADDR, bind :40000, connect :80
  * client send 1460                          checkable content, see FuzzWorld#content
+ * client send-all 400000 [shut-wr]         an event loop's output buffer: written as the socket
+ *                                           allows, then (shut-wr) shutdown(SHUT_WR)
+ * server read-to-eof-close                  from now on: read as data arrives, close at end of stream
+ * server echo-to-eof-close                  the same, answering each byte read with one of its own
  * server recv
  * client shutdown SHUT_WR
  * server close linger0                      SO_LINGER {1, 0} first
  * advance 1600us
  * duplicate client->server data#3 hold 25600us
+ * duplicate client->server data%8 hold 25600us  every 8th data segment from now on gets a late copy
  * drop server->client fin#1
  * hold client->server any#1 400us           the segment itself is late: later ones overtake it
  * partition / heal / crash server / recover server / reboot client / quiesce
@@ -232,6 +237,49 @@ public sealed interface FuzzAction {
     }
   }
 
+  /**
+   * The application sends {@code bytes} through an output buffer, as an event loop does: as much
+   * as the socket takes now, the rest each time it becomes writable (EPOLLOUT), until all is
+   * written, the socket is closed, or a send fails. Other calls on the side go on meanwhile.
+   * With {@code thenShutWr} it half-closes once all is written, as {@code nc -N} does at the end
+   * of its input.
+   */
+  record SendAll(int side, int bytes, boolean thenShutWr) implements FuzzAction {
+    public String text() { return sideName(side) + " send-all " + bytes + (thenShutWr ? " shut-wr" : ""); }
+
+    public boolean applicable(FuzzWorld w) { return canCall(w, side); }
+
+    public void apply(FuzzWorld w) {
+      FuzzWorld.Endpoint e = w.endpoint(side);
+      e.toWrite += bytes;
+      e.shutWrWhenWritten |= thenShutWr;
+      w.pump(e);
+    }
+  }
+
+  /**
+   * The common server loop, {@code while ((n = read(fd, ...)) > 0) ...; close(fd);}, run by an
+   * event loop on the side's current connection and every later one (a server program serves
+   * every connection it accepts the same way): the application reads whatever arrives (EPOLLIN)
+   * and closes the socket once recv returns 0 (end of stream) or an error. With {@code echo} it
+   * also answers each byte it reads with one byte of its own stream (an echo or RPC server,
+   * RFC 862), so both directions carry as much.
+   */
+  record ReadToEofClose(int side, boolean echo) implements FuzzAction {
+    public String text() { return sideName(side) + (echo ? " echo-to-eof-close" : " read-to-eof-close"); }
+
+    /** Two echoing ends would bounce the same bytes forever, so an echo needs a peer that does not. */
+    public boolean applicable(FuzzWorld w) {
+      return host(w, side).isUp() && w.loop[side] == FuzzWorld.LOOP_NONE
+          && !(echo && w.loop[1 - side] == FuzzWorld.LOOP_ECHO);
+    }
+
+    public void apply(FuzzWorld w) {
+      w.loop[side] = echo ? FuzzWorld.LOOP_ECHO : FuzzWorld.LOOP_READ;
+      w.startLoops();
+    }
+  }
+
   record Advance(long micros) implements FuzzAction {
     public String text() { return "advance " + micros + "us"; }
 
@@ -240,11 +288,21 @@ public sealed interface FuzzAction {
     public void apply(FuzzWorld w) { w.advance(micros * 1000); }
   }
 
-  /** A staged fault on the link {@code from -> other side}: the {@code nth} segment matching {@code filter}. */
-  record Fault(FaultKind kind, int from, Filter filter, int nth, long holdMicros) implements FuzzAction {
+  /**
+   * A staged fault on the link {@code from -> other side}: the {@code nth} segment matching
+   * {@code filter} ({@code data#3}), or, with {@code every}, every {@code nth} one from now on
+   * ({@code data%3}: a share of the traffic, as netem's loss, duplicate and delay clauses hit).
+   */
+  record Fault(FaultKind kind, int from, Filter filter, int nth, long holdMicros, boolean every) implements FuzzAction {
+    /** The one {@code nth} matching segment. */
+    public Fault(FaultKind kind, int from, Filter filter, int nth, long holdMicros) {
+      this(kind, from, filter, nth, holdMicros, false);
+    }
+
     public String text() {
       String dir = sideName(from) + "->" + sideName(1 - from);
-      String base = kind.name().toLowerCase(java.util.Locale.ROOT) + " " + dir + " " + filter.word + "#" + nth;
+      String base = kind.name().toLowerCase(java.util.Locale.ROOT) + " " + dir + " " + filter.word
+          + (every ? "%" : "#") + nth;
       return switch (kind) {
         case DROP -> base;
         case DUPLICATE -> base + (holdMicros == 0 ? "" : " hold " + holdMicros + "us");
@@ -255,7 +313,14 @@ public sealed interface FuzzAction {
     public boolean applicable(FuzzWorld w) { return true; }
 
     public void apply(FuzzWorld w) {
-      LinkRule.Builder b = LinkRule.matching(filter.word, filter.test).nth(nth);
+      LinkRule.Builder b;
+      if (every) {
+        Predicate<Segment> test = filter.test;
+        int[] seen = {0};
+        b = LinkRule.matching(filter.word + " 1 in " + nth, seg -> test.test(seg) && ++seen[0] % nth == 0).every();
+      } else {
+        b = LinkRule.matching(filter.word, filter.test).nth(nth);
+      }
       LinkRule rule = switch (kind) {
         case DROP -> b.drop();
         case DUPLICATE -> b.duplicateHeld(holdMicros * 1000);
@@ -292,6 +357,7 @@ public sealed interface FuzzAction {
         host(w, side).crash();
       } else {
         host(w, side).recover();
+        w.resumeLoops(side); // the application's loop slept while the host was down
       }
     }
   }
@@ -311,6 +377,7 @@ public sealed interface FuzzAction {
       } else {
         w.servers.clear();
         w.startServer();
+        w.armListener();
       }
     }
   }
@@ -340,7 +407,8 @@ public sealed interface FuzzAction {
         case "drop", "duplicate", "hold": {
           FaultKind kind = FaultKind.valueOf(w[0].toUpperCase(java.util.Locale.ROOT));
           String[] dir = w[1].split("->");
-          String[] pick = w[2].split("#");
+          boolean every = w[2].contains("%");
+          String[] pick = w[2].split(every ? "%" : "#");
           long hold = 0;
           if (kind == FaultKind.DUPLICATE && w.length > 3) {
             hold = micros(w[4]);
@@ -351,7 +419,11 @@ public sealed interface FuzzAction {
           if (side(dir[1]) != 1 - from) {
             throw new IllegalArgumentException("link must be client->server or server->client");
           }
-          return new Fault(kind, from, Filter.of(pick[0]), Integer.parseInt(pick[1]), hold);
+          int nth = Integer.parseInt(pick[1]);
+          if (nth < 1) {
+            throw new IllegalArgumentException("segment count must be >= 1 in '" + w[2] + "'");
+          }
+          return new Fault(kind, from, Filter.of(pick[0]), nth, hold, every);
         }
         default:
           break;
@@ -363,6 +435,9 @@ public sealed interface FuzzAction {
         case "shutdown" -> new Shutdown(side, Shutdown.how(w[2]));
         case "close" -> new Close(side, w.length > 2 && w[2].equals("linger0"));
         case "drain-close" -> new DrainClose(side);
+        case "send-all" -> new SendAll(side, Integer.parseInt(w[2]), w.length > 3 && w[3].equals("shut-wr"));
+        case "read-to-eof-close" -> new ReadToEofClose(side, false);
+        case "echo-to-eof-close" -> new ReadToEofClose(side, true);
         default -> throw new IllegalArgumentException("unknown call '" + w[1] + "'");
       };
     } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {

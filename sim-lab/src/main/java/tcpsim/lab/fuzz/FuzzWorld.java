@@ -11,6 +11,7 @@ import tcpsim.net.host.Network;
 import tcpsim.net.link.NetemConfig;
 import tcpsim.net.link.WireTap;
 import tcpsim.net.socket.Errno;
+import tcpsim.net.socket.PollEvents;
 import tcpsim.net.socket.SocketApi;
 import tcpsim.net.socket.SocketOption;
 import tcpsim.net.socket.SysResult;
@@ -58,6 +59,16 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   public static final long QUIESCE_NANOS = Nanos.seconds(600);
   /** The most one recv call reads. */
   static final int RECV_MAX = 1 << 18;
+  static final int LOOP_NONE = 0;
+  static final int LOOP_READ = 1;
+  static final int LOOP_ECHO = 2;
+  /**
+   * The loop each side's application runs on its connections (read-to-eof-close, echo), by side;
+   * once set it serves the current connection and every later one, as a server program does.
+   */
+  final int[] loop = new int[2];
+  /** The event loop's buffer for writes and reads (the stack copies what it is given). */
+  private final byte[] io = new byte[RECV_MAX];
 
   /** One descriptor the fuzzer's processes hold. */
   static final class Endpoint {
@@ -66,6 +77,14 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     final TcpConnection conn;
     final int incarnation;
     long received;
+    /** Bytes of a {@code send-all} the application still has to write (its output buffer). */
+    long toWrite;
+    /** The application reads whatever arrives and closes at the end of the stream ({@code read-to-eof-close}). */
+    boolean readToEof;
+    /** ... and answers each byte it reads with one of its own stream ({@code echo}). */
+    boolean echo;
+    /** The application half-closes once its output buffer is written ({@code send-all N shut-wr}). */
+    boolean shutWrWhenWritten;
 
     Endpoint(int side, int fd, TcpConnection conn, int incarnation) {
       this.side = side;
@@ -380,12 +399,33 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     while (true) {
       SysResult<Integer> r = serverApi.accept(listenFd);
       if (!r.isOk()) {
-        return;
+        break;
       }
       TcpConnection c = serverApi.socketOf(r.intValue());
       Integer inc = incarnations.get(c);
-      servers.add(new Endpoint(1, r.intValue(), c, inc == null ? incarnation : inc));
+      Endpoint e = new Endpoint(1, r.intValue(), c, inc == null ? incarnation : inc);
+      servers.add(e);
+      startLoop(e);
     }
+  }
+
+  /**
+   * An event-loop server accepts as connections come (EPOLLIN on the listener), mid-advance too.
+   * Armed when the loop starts, after a reboot, and again each time it fires, so no wake-up is
+   * left pending between actions.
+   */
+  void armListener() {
+    if (loop[1] == LOOP_NONE || listenFd < 0) {
+      return;
+    }
+    SocketApi api = serverApi;
+    int fd = listenFd;
+    api.onReady(fd, PollEvents.EPOLLIN, ready -> {
+      if (api == serverApi && fd == listenFd && serverHost.isUp()) {
+        acceptAll();
+        armListener();
+      }
+    });
   }
 
   /** The client's connect succeeded: its socket is incarnation {@link #incarnation}. */
@@ -393,6 +433,47 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     TcpConnection c = clientApi.socketOf(fd);
     incarnations.put(c, incarnation);
     client = new Endpoint(0, fd, c, incarnation);
+    startLoop(client);
+  }
+
+  /** The side's host came back: its application loops run again (their wake-ups were ignored meanwhile). */
+  void resumeLoops(int side) {
+    if (side == 0) {
+      if (client != null && (client.readToEof || client.toWrite > 0)) {
+        pump(client);
+      }
+      return;
+    }
+    for (Endpoint e : List.copyOf(servers)) {
+      if (e.readToEof || e.toWrite > 0) {
+        pump(e);
+      }
+    }
+    acceptAll();
+    armListener();
+  }
+
+  /** A side's loop was just set: it takes over the connections open now, and the listener. */
+  void startLoops() {
+    if (client != null && !client.readToEof) {
+      startLoop(client);
+    }
+    for (Endpoint e : List.copyOf(servers)) {
+      if (!e.readToEof) {
+        startLoop(e);
+      }
+    }
+    acceptAll();
+    armListener();
+  }
+
+  /** Starts the side's application loop on a new connection, if the side runs one. */
+  private void startLoop(Endpoint e) {
+    if (loop[e.side] != LOOP_NONE) {
+      e.readToEof = true;
+      e.echo = loop[e.side] == LOOP_ECHO;
+      pump(e);
+    }
   }
 
   void advance(long nanos) {
@@ -449,6 +530,90 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
           + e.incarnation + " but only " + sentBy(e.incarnation, peer) + " were sent";
     }
     e.received = total;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The event-loop application: send-all and read-to-eof-close
+  // ---------------------------------------------------------------------------------------
+
+  /**
+   * Runs {@code e}'s event loop once: writes what its output buffer holds as far as the socket
+   * takes it, reads what arrived, closes at the end of the stream; then waits for the next
+   * readiness edge if work is left. Called when the application starts a loop and, from
+   * {@link SocketApi#onReady}, when the socket becomes writable or readable.
+   */
+  void pump(Endpoint e) {
+    if (endpoint(e.side) != e && !servers.contains(e)) {
+      return; // closed, forgotten, or its host rebooted
+    }
+    if (!host(e.side).isUp()) {
+      return; // a crashed host runs nothing; the loop resumes at the next edge after recover
+    }
+    SocketApi api = api(e.side);
+    String who = e.side == 0 ? CLIENT : SERVER;
+    writeOut(e, api, who);
+    if (e.readToEof) {
+      while (true) {
+        ErrnoTable.Before before = before(e.conn);
+        SysResult<Integer> r = api.recv(e.fd, io, 0, io.length);
+        if (r.isOk() && r.intValue() > 0) {
+          checkReceived(e, io, r.intValue());
+          if (e.echo) {
+            e.toWrite += r.intValue();
+            writeOut(e, api, who);
+          }
+          continue;
+        }
+        if (r.isOk() || r.errno() != Errno.EAGAIN) {
+          if (!r.isOk()) {
+            noteErrno(who + " recv", r.errno(), ErrnoTable.recv(before), before);
+          }
+          api.close(e.fd); // end of stream or an error: the application closes
+          forget(e);
+          return;
+        }
+        break;
+      }
+    }
+    int mask = (e.toWrite > 0 ? PollEvents.EPOLLOUT : 0)
+        | (e.readToEof ? PollEvents.EPOLLIN | PollEvents.EPOLLRDHUP | PollEvents.EPOLLERR | PollEvents.EPOLLHUP : 0);
+    if (mask != 0) {
+      api.onReady(e.fd, mask, ready -> pump(e));
+    }
+  }
+
+  /** Writes what {@code e}'s output buffer holds as far as the socket takes it. */
+  private void writeOut(Endpoint e, SocketApi api, String who) {
+    while (e.toWrite > 0) {
+      ErrnoTable.Before before = before(e.conn);
+      long off = sentBy(e.incarnation, e.side);
+      int n = (int) Math.min(e.toWrite, io.length);
+      for (int i = 0; i < n; i++) {
+        io[i] = content(e.incarnation, e.side, off + i);
+      }
+      SysResult<Integer> r = api.send(e.fd, io, 0, n);
+      if (!r.isOk()) {
+        if (r.errno() != Errno.EAGAIN) {
+          noteErrno(who + " send", r.errno(), ErrnoTable.send(before), before);
+          e.toWrite = 0; // the application gives up on its output buffer
+        }
+        break;
+      }
+      sent.get(e.incarnation)[e.side] += r.intValue();
+      e.toWrite -= r.intValue();
+    }
+    if (e.toWrite == 0 && e.shutWrWhenWritten) {
+      e.shutWrWhenWritten = false;
+      ErrnoTable.Before before = before(e.conn);
+      SysResult<Integer> r = api.shutdown(e.fd, SocketApi.SHUT_WR);
+      if (!r.isOk()) {
+        noteErrno(who + " shutdown(SHUT_WR)", r.errno(), ErrnoTable.shutdown(before), before);
+      }
+    }
+  }
+
+  private Host host(int side) {
+    return side == 0 ? clientHost : serverHost;
   }
 
   /** Closes everything, heals the network, waits {@link #QUIESCE_NANOS}, then looks for leftovers. */

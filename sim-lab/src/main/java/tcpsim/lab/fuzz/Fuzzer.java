@@ -11,6 +11,7 @@ import tcpsim.core.check.Action;
 import tcpsim.core.check.ActionChain;
 import tcpsim.core.check.Gen;
 import tcpsim.core.check.Invariant;
+import tcpsim.core.check.Pair;
 import tcpsim.core.check.PropertyFailure;
 import tcpsim.core.random.SimRandom;
 import tcpsim.net.link.WireTap;
@@ -117,6 +118,15 @@ public final class Fuzzer {
     Gen<FuzzAction.Filter> filters = Gen.elementOf(FuzzAction.Filter.values());
     Gen<Long> holds = Gen.frequency(Gen.weighted(3, Gen.ints(0, 8)), Gen.weighted(1, Gen.ints(9, 18)))
         .map(k -> 100L << k); // 100 us .. 26.2 s, under the MSL
+    // Which matching segment a fault picks: 1 .. 1023, as likely in each octave, so a fault lands
+    // anywhere in a stream of a megabyte and the first few segments are still picked often.
+    Gen<Integer> nths = logScale(0, 9);
+    // One segment (the nth), or a share of them (every nth of 1 .. 63), as netem's clauses hit.
+    Gen<Pair<Boolean, Integer>> picks = Gen.frequency(
+        Gen.weighted(3, nths.map(n -> new Pair<>(false, n))),
+        Gen.weighted(1, logScale(0, 5).map(n -> new Pair<>(true, n))));
+    // Bulk sizes for send-all: 1 B .. 1 MiB, as likely in each octave (a request, a page, a file).
+    Gen<Integer> bulks = logScale(0, 19);
     List<Gen<Action<FuzzWorld>>> kinds = List.of(
         steps.map(k -> wrap(new FuzzAction.Advance(100L << k))),
         Gen.constant(wrap(new FuzzAction.Connect())),
@@ -126,17 +136,20 @@ public final class Fuzzer {
         sides.map(s -> wrap(new FuzzAction.DrainClose(s))),
         Gen.combine(sides, Gen.ints(0, 2), (s, h) -> wrap(new FuzzAction.Shutdown(s, h))),
         sides.map(s -> wrap(new FuzzAction.Close(s, true))),
-        Gen.combine(sides, filters, Gen.ints(1, 48),
-            (s, f, n) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DROP, s, f, n, 0))),
-        Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
-            (sf, n, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DUPLICATE, sf.first(), sf.second(), n, h))),
-        Gen.combine(Gen.pairs(sides, filters), Gen.ints(1, 48), holds,
-            (sf, n, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.HOLD, sf.first(), sf.second(), n, h))),
+        Gen.combine(Gen.pairs(sides, filters), picks,
+            (sf, p) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DROP, sf.first(), sf.second(), p.second(), 0, p.first()))),
+        Gen.combine(Gen.pairs(sides, filters), picks, holds,
+            (sf, p, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.DUPLICATE, sf.first(), sf.second(), p.second(), h, p.first()))),
+        Gen.combine(Gen.pairs(sides, filters), picks, holds,
+            (sf, p, h) -> wrap(new FuzzAction.Fault(FuzzAction.FaultKind.HOLD, sf.first(), sf.second(), p.second(), h, p.first()))),
         Gen.booleans().map(on -> wrap(new FuzzAction.Partition(!on))),
         Gen.combine(sides, Gen.booleans(), (s, up) -> wrap(new FuzzAction.Crash(s, !up))),
         sides.map(s -> wrap(new FuzzAction.Reboot(s))),
-        Gen.constant(wrap(new FuzzAction.Quiesce())));
-    int[] weights = {6, 3, 4, 3, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1};
+        Gen.constant(wrap(new FuzzAction.Quiesce())),
+        Gen.combine(sides, bulks, Gen.booleans(), (s, n, shut) -> wrap(new FuzzAction.SendAll(s, n, shut))),
+        // Servers echo; clients only read (two echoing ends would bounce the bytes forever).
+        Gen.combine(sides, Gen.booleans(), (s, echo) -> wrap(new FuzzAction.ReadToEofClose(s, echo && s == 1))));
+    int[] weights = {6, 3, 4, 3, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 2};
     for (int k = 0; k < kinds.size(); k++) {
       if ((mask & (1L << k)) != 0) {
         c.action(weights[k], kinds.get(k));
@@ -146,6 +159,11 @@ public final class Fuzzer {
       c.invariant(i);
     }
     return c;
+  }
+
+  /** Integers from {@code 2^minOctave} to {@code 2^(maxOctave+1) - 1}, each octave as likely; smaller shrinks first. */
+  static Gen<Integer> logScale(int minOctave, int maxOctave) {
+    return Gen.ints(minOctave, maxOctave).flatMap(k -> Gen.ints(1 << k, (2 << k) - 1));
   }
 
   static Action<FuzzWorld> wrap(FuzzAction a) {

@@ -14,7 +14,7 @@ import tcpsim.lab.cli.Main;
 /** {@code tcpsim fuzz} from the command line: replay a saved case, and reject bad options plainly. */
 class FuzzCommandTest {
   static final Path SPEC = Path.of("").toAbsolutePath().getParent()
-      .resolve("specs/fuzz/stale-segment-after-abort.txt");
+      .resolve("specs/fuzz/stale-segment-after-time-wait.txt");
 
   private static int run(StringWriter out, StringWriter err, String... args) {
     return Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
@@ -24,8 +24,8 @@ class FuzzCommandTest {
   void replayingTheSavedStaleCaseReportsTheBrokenInvariantAndWritesItsFiles(@TempDir Path dir) throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = run(out, err, "fuzz", "--config", "short-time-wait", "--stale-scope", "any",
-        "--replay", SPEC.toString(), "--out", dir.toString());
+    int code = run(out, err, "fuzz", "--config", "short-time-wait", "--replay", SPEC.toString(),
+        "--out", dir.toString());
     assertEquals(1, code, err.toString());
     assertTrue(out.toString().contains("broken: " + Fuzzer.INV_STALE), out.toString());
     assertTrue(Files.readString(dir.resolve("ladder.html")).contains("<svg"));

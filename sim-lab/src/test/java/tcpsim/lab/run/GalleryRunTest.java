@@ -65,14 +65,13 @@ class GalleryRunTest {
   }
 
   @Test
-  void withoutTimeWaitAnEarlierIncarnationsBytesGetIntoALaterOne() throws Exception {
+  void withoutTimeWaitTheLateCopiesReachTheNewIncarnationButTheirOldAckKeepsThemOut() throws Exception {
     RunResult r = run("short-time-wait-stale-segment", "tcp_timewait_len=0,seed=1");
     RunResult.AppResult churn = r.app("churn").orElseThrow();
     assertTrue(churn.connects() > 1, "the one port is used again and again");
-    long stale = churn.happenings().getOrDefault("stale_bytes_accepted", 0L);
-    assertTrue(stale > 0, "a late duplicate of the previous incarnation's answer lands in the"
-        + " new window: " + churn.happenings());
-    assertNotNull(firstEvent(r, "a stale segment accepted"), r.events().toString());
+    // The copies of an old answer carry the old request's end as their ACK, 15.6 MB a second
+    // behind the new one: tcp_ack drops them whole (RFC 5961 5.2, TCP_TOO_OLD_ACK).
+    assertEquals(0L, churn.happenings().getOrDefault("stale_bytes_accepted", 0L), churn.happenings().toString());
   }
 
   @Test

@@ -1122,6 +1122,19 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, DropReason.TCP_ACK_UNSENT_DATA);
       return false;
     }
+    if (SeqNum.lt(seg.ack(), sndUna - (int) Math.min(maxSndWnd, bytesAcked))) {
+      // RFC 5961 §5.2 (blind data injection): an ACK older than SND.UNA - MAX.SND.WND is not
+      // ours to take; challenge ACK, drop the whole segment, its text too (tcp_ack,
+      // SKB_DROP_REASON_TCP_TOO_OLD_ACK). Linux caps the allowance at the bytes acknowledged so
+      // far ("do not accept ACK for bytes we never sent"), so a connection that has had nothing
+      // acknowledged takes no ACK below SND.UNA. This is what keeps a delayed copy from an
+      // earlier incarnation out, whatever its sequence number, unless its ACK lines up too.
+      // Differences from Linux: bytes_acked also counts an active opener's SYN and an
+      // acknowledged FIN; bytesAcked counts data, so the allowance is up to two smaller.
+      sendChallengeAck();
+      stack.drop(seg, DropReason.TCP_TOO_OLD_ACK);
+      return false;
+    }
     processAck(seg);
     switch (state) {
       case FIN_WAIT1 -> {
