@@ -239,8 +239,6 @@ public final class TcpConnection implements EventHandler {
   // ---- RTT and RTO (RFC 6298, tcp_rtt_estimator / tcp_set_rto) ----
   /** SRTT, RTTVAR, the RTO (icsk_rto, doubled by backoff) and the backoff count. */
   final RttEstimator rtt;
-  /** When the first SYN went out (retrans_stamp in tcp_connect), for the SYN give-up budget. */
-  long firstSynNanos;
   /**
    * When the persist timer first fired in this round of probing (icsk_probes_tstamp), or
    * {@link #NOT_PROBING}; unlike probesOut, an answered probe does not clear it, so
@@ -252,7 +250,11 @@ public final class TcpConnection implements EventHandler {
   /** Timeouts since the connect began, for the SYN schedule (tp->total_rto). */
   int totalRto;
   int totalRetrans;
-  /** Send time of the first retransmitted segment still unacknowledged (tp->retrans_stamp); 0 none. */
+  /**
+   * tp->retrans_stamp: in SYN-SENT (and a simultaneous open's SYN-RECEIVED) when the first SYN
+   * went out, for the SYN give-up budget; once synchronized, the send time of the first
+   * retransmitted segment still unacknowledged; 0 none.
+   */
   long retransStampNanos;
   int probesOut;
 
@@ -597,7 +599,7 @@ public final class TcpConnection implements EventHandler {
     stack.hash(this);
     totalRto = 0;
     retransmits = 0;
-    firstSynNanos = sim.now();
+    retransStampNanos = sim.now(); // tcp_connect: the SYN give-up budget counts from here
     sendSyn(false);
     resetXmitTimer(XMIT_RTO, rtt.rtoNanos());
   }
@@ -1105,6 +1107,7 @@ public final class TcpConnection implements EventHandler {
         sampleRttFromHandshake(seg);
         initTransfer(handshakeRetransmits + retransmits);
         retransmits = 0;
+        retransStampNanos = 0; // tcp_rcv_state_process, TCP_SYN_RECV
         if (parent != null) {
           parent.childEstablished(this);
         }
@@ -2098,7 +2101,7 @@ public final class TcpConnection implements EventHandler {
   private void synRetransmitTimeout() {
     TcpSysctls s = stack.sysctls();
     boolean synSent = state == SYN_SENT;
-    if (TcpTimeouts.synTimedOut(sim.now(), firstSynNanos, retransmits, s.synRetries(),
+    if (TcpTimeouts.synTimedOut(sim.now(), retransStampNanos, retransmits, s.synRetries(),
         s.synLinearTimeouts(), synSent, Nanos.millis(opts.userTimeoutMs))) {
       timedOut();
       return;
@@ -2118,7 +2121,7 @@ public final class TcpConnection implements EventHandler {
     // tcp_retransmit_timer re-arms through tcp_clamp_rto_to_user_timeout in every state, so
     // TCP_USER_TIMEOUT ends a connect() on time, counted from the first SYN (retrans_stamp).
     resetXmitTimer(XMIT_RTO, TcpTimeouts.clampRtoToUserTimeoutNanos(rtt.rtoNanos(), sim.now(),
-        firstSynNanos, Nanos.millis(opts.userTimeoutMs), jiffyNanos()));
+        retransStampNanos, Nanos.millis(opts.userTimeoutMs), jiffyNanos()));
   }
 
   /**
