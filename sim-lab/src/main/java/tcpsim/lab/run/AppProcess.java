@@ -208,6 +208,8 @@ abstract class AppProcess {
     }
     if (stale > 0) {
       ctx.recorder().staleBytes(tally, now(), stale, api.socketOf(c.fd));
+    } else {
+      ctx.recorder().noStaleBytes(tally); // a tagged run reports 0, not nothing
     }
   }
 

@@ -103,6 +103,11 @@ final class Recorder {
         + socket.remotePort()) + ": a stale segment accepted");
   }
 
+  /** Tagged bytes were read and none was stale: the count exists, at 0 until one is. */
+  void noStaleBytes(AppTally t) {
+    t.happenings.putIfAbsent(STALE_BYTES, 0L);
+  }
+
   void delivered(AppTally t, long bytes) {
     t.bytesDelivered += bytes;
   }

@@ -225,10 +225,12 @@ public final class SweepChart {
         .append(esc(title)).append("</text>\n");
     b.append("<text x=\"").append(LEFT).append("\" y=\"40\" fill=\"#444\">").append(esc(metric))
         .append(" (dot: median over seeds; bar: min to max)</text>\n");
-    // Horizontal grid lines with the metric's values.
-    for (int i = 0; i <= 5; i++) {
-      long v = top * i / 5;
-      int y = TOP + plotH - (int) (plotH * i / 5);
+    // Horizontal grid lines with the metric's values: five steps, or one per unit below 5 (a top
+    // of 1 or 2 would otherwise label fractions, rounded, as 0, 0, 0).
+    int steps = top < 5 ? (int) top : 5;
+    for (int i = 0; i <= steps; i++) {
+      long v = top * i / steps;
+      int y = TOP + plotH - (int) (plotH * i / steps);
       b.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + plotW).append("\" y1=\"")
           .append(y).append("\" y2=\"").append(y).append("\" stroke=\"")
           .append(i == 0 ? "#000" : "#ddd").append("\"/>\n");

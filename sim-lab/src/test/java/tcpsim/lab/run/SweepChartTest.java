@@ -54,4 +54,21 @@ class SweepChartTest {
     assertEquals(10, SweepChart.niceTop(10));
     assertEquals(20, SweepChart.niceTop(11));
   }
+
+  @Test
+  void aMetricThatIsZeroEverywhereIsLabelledZeroAndOneNotFiveZeros() {
+    String csv = """
+        point,seed,apps.churn.rate,hosts.client.sysctls.net.ipv4.tcp_tw_reuse,churn:stale_bytes_accepted
+        "rate=5-per-s,tcp_tw_reuse=0,seed=1",1,5/s,0,0
+        "rate=50-per-s,tcp_tw_reuse=0,seed=1",1,50/s,0,0
+        """;
+    String svg = SweepChart.fromCsv("t", csv, AXES, null).svg();
+    List<String> labels = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("text-anchor=\"end\">([^<]*)</text>").matcher(svg);
+    while (m.find()) {
+      labels.add(m.group(1));
+    }
+    assertEquals(List.of("0", "1"), labels, svg);
+  }
 }
