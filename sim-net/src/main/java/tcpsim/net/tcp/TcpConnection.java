@@ -1194,7 +1194,7 @@ public final class TcpConnection implements EventHandler {
       // tcp_data_queue, where a retransmission of what we hold is ACKed at once with a D-SACK.
       int end = seg.seq() + len + (seg.has(FIN) ? 1 : 0);
       if (SeqNum.le(end, rcv.rcvNxt())) {
-        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0); // DUPLICATE: sets the D-SACK
+        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0, seg.wireLength()); // D-SACK
         stack.count(TcpMib.TcpExtDelayedACKLost);
         enterQuickAck();
         sendAck();
@@ -1215,7 +1215,11 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     int before = rcv.rcvNxt();
-    ReceiveBuffer.Outcome out = rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0);
+    ReceiveBuffer.Outcome out =
+        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0, seg.wireLength());
+    if (rcv.takeWindowGrowth()) {
+      quickAcks |= 1; // tcp_grow_window: icsk_ack.quick |= 1
+    }
     int advanced =
         SeqNum.distance(before, rcv.rcvNxt()) - (rcv.finReceived() && !has(PEER_FIN) ? 1 : 0);
     switch (out) {
@@ -2397,6 +2401,7 @@ public final class TcpConnection implements EventHandler {
     }
     mssCache = Math.max(MIN_MSS, mss - (has(TS_OK) ? TS_ALIGNED : 0));
     rcv.establish(advertisedMss() - (has(TS_OK) ? TS_ALIGNED : 0), mssCache);
+    rcv.useSack(has(SACK_OK));
   }
 
   /** The options a request socket negotiated, applied to its child (tcp_create_openreq_child). */
@@ -2408,6 +2413,7 @@ public final class TcpConnection implements EventHandler {
     }
     mssCache = Math.max(MIN_MSS, mss - (has(TS_OK) ? TS_ALIGNED : 0));
     rcv.establish(advertisedMss() - (has(TS_OK) ? TS_ALIGNED : 0), mssCache);
+    rcv.useSack(has(SACK_OK));
   }
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */
