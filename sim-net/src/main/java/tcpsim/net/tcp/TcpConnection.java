@@ -994,6 +994,22 @@ public final class TcpConnection implements EventHandler {
   /** TCP_PAWS_WINDOW (include/net/tcp.h): ticks a timestamp may lag TS.Recent and pass PAWS. */
   private static final int PAWS_WINDOW = 1;
 
+  /**
+   * tcp_validate_incoming: the duplicate ACK to a segment refused by PAWS or tcp_sequence goes
+   * out unless tcp_oow_rate_limited holds it back (one per tcp_invalid_ratelimit for a segment
+   * without data, counted in {@code skipped}); RFC 9293 §3.10.7.4 asks for an ACK to each, Linux
+   * limits them so that two peers cannot ACK each other in a loop.
+   */
+  private void sendOowAck(Segment seg, TcpMib skipped) {
+    long stamp = stack.oowRateLimit(seg, lastOowAckNanos, skipped);
+    if (stamp < 0) {
+      return;
+    }
+    lastOowAckNanos = stamp;
+    enterQuickAck();
+    sendAck();
+  }
+
   private boolean checkSequence(Segment seg) {
     if (has(TS_OK) && seg.options().hasTimestamp() && !seg.has(RST)
         && tsRecent - seg.options().tsVal() > PAWS_WINDOW) {
@@ -1002,7 +1018,7 @@ public final class TcpConnection implements EventHandler {
       // Not modelled: tcp_disordered_ack's exception for a pure duplicate ACK.
       stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
       stack.count(TcpMib.TcpExtPAWSEstab);
-      sendAck();
+      sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedPAWS);
       return false;
     }
     // tcp_sequence: !before(end_seq, rcv_wup) && !after(seq, rcv_nxt + window)
@@ -1011,8 +1027,7 @@ public final class TcpConnection implements EventHandler {
     if (!acceptable) {
       if (!seg.has(RST)) {
         stack.count(TcpMib.TcpExtTCPOutOfWindow);
-        enterQuickAck();
-        sendAck();
+        sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedSeq);
       }
       stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
