@@ -47,11 +47,12 @@ import tcpsim.net.wire.SeqNum;
  * and rcv_ssthresh 64088 after the handshake, first ACK window 64512 at window scale 10.
  *
  * <p>Units: sequence numbers are modulo-2^32 ints ({@link SeqNum}); lengths and windows are bytes.
- * The per-segment methods do not allocate, except the first content byte stored (the ring) and the
- * first out-of-order or duplicate segment (a small holder for the ranges, the SACK blocks and the
- * D-SACK, and their arrays); both are kept while data is held and released when the application
- * has read everything (the holder once its D-SACK is reported too), so an idle connection holds
- * none of it.
+ * The per-segment methods do not allocate, except the first content byte stored (the ring), the
+ * first segment held (the skb list behind sk_rmem_alloc, four int arrays that double when full)
+ * and the first out-of-order or duplicate segment (a small holder for the ranges, the SACK blocks
+ * and the D-SACK, and their arrays); all are kept while data is held and released when the
+ * application has read everything (the holder once its D-SACK is reported too), so an idle
+ * connection holds none of it.
  *
  * <p>Differences from Linux: no receive-buffer autotuning (DRS, {@code tcp_rcv_space_adjust}
  * grows sk_rcvbuf and window_clamp towards tcp_rmem[2] as the application reads; here they stay
@@ -1178,6 +1179,9 @@ public final class ReceiveBuffer {
     if (ofo.oooStart != null) {
       bytes += 4 * (ofo.oooStart.length + ofo.oooEnd.length + ofo.sackStart.length
           + ofo.sackEnd.length);
+    }
+    if (skbs != null) {
+      bytes += 4 * 4 * skbs.start.length;
     }
     return bytes;
   }
