@@ -996,6 +996,22 @@ public final class TcpConnection implements EventHandler {
   /** TCP_PAWS_WINDOW (include/net/tcp.h): ticks a timestamp may lag TS.Recent and pass PAWS. */
   private static final int PAWS_WINDOW = 1;
 
+  /**
+   * tcp_validate_incoming: the duplicate ACK to a segment refused by PAWS or tcp_sequence goes
+   * out unless tcp_oow_rate_limited holds it back (one per tcp_invalid_ratelimit for a segment
+   * without data, counted in {@code skipped}); RFC 9293 §3.10.7.4 asks for an ACK to each, Linux
+   * limits them so that two peers cannot ACK each other in a loop.
+   */
+  private void sendOowAck(Segment seg, TcpMib skipped) {
+    long stamp = stack.oowRateLimit(seg, lastOowAckNanos, skipped);
+    if (stamp < 0) {
+      return;
+    }
+    lastOowAckNanos = stamp;
+    enterQuickAck();
+    sendAck();
+  }
+
   private boolean checkSequence(Segment seg) {
     if (has(TS_OK) && seg.options().hasTimestamp() && !seg.has(RST)
         && tsRecent - seg.options().tsVal() > PAWS_WINDOW) {
@@ -1004,7 +1020,7 @@ public final class TcpConnection implements EventHandler {
       // Not modelled: tcp_disordered_ack's exception for a pure duplicate ACK.
       stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
       stack.count(TcpMib.TcpExtPAWSEstab);
-      sendAck();
+      sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedPAWS);
       return false;
     }
     // tcp_sequence: !before(end_seq, rcv_wup) && !after(seq, rcv_nxt + window)
@@ -1013,8 +1029,7 @@ public final class TcpConnection implements EventHandler {
     if (!acceptable) {
       if (!seg.has(RST)) {
         stack.count(TcpMib.TcpExtTCPOutOfWindow);
-        enterQuickAck();
-        sendAck();
+        sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedSeq);
       }
       stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
@@ -1197,7 +1212,7 @@ public final class TcpConnection implements EventHandler {
       // tcp_data_queue, where a retransmission of what we hold is ACKed at once with a D-SACK.
       int end = seg.seq() + len + (seg.has(FIN) ? 1 : 0);
       if (SeqNum.le(end, rcv.rcvNxt())) {
-        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0); // DUPLICATE: sets the D-SACK
+        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0, seg.wireLength()); // D-SACK
         stack.count(TcpMib.TcpExtDelayedACKLost);
         enterQuickAck();
         sendAck();
@@ -1218,7 +1233,11 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     int before = rcv.rcvNxt();
-    ReceiveBuffer.Outcome out = rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0);
+    ReceiveBuffer.Outcome out =
+        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0, seg.wireLength());
+    if (rcv.takeWindowGrowth()) {
+      quickAcks |= 1; // tcp_grow_window: icsk_ack.quick |= 1
+    }
     int advanced =
         SeqNum.distance(before, rcv.rcvNxt()) - (rcv.finReceived() && !has(PEER_FIN) ? 1 : 0);
     switch (out) {
@@ -2400,6 +2419,7 @@ public final class TcpConnection implements EventHandler {
     }
     mssCache = Math.max(MIN_MSS, mss - (has(TS_OK) ? TS_ALIGNED : 0));
     rcv.establish(advertisedMss() - (has(TS_OK) ? TS_ALIGNED : 0), mssCache);
+    rcv.useSack(has(SACK_OK));
   }
 
   /** The options a request socket negotiated, applied to its child (tcp_create_openreq_child). */
@@ -2411,6 +2431,7 @@ public final class TcpConnection implements EventHandler {
     }
     mssCache = Math.max(MIN_MSS, mss - (has(TS_OK) ? TS_ALIGNED : 0));
     rcv.establish(advertisedMss() - (has(TS_OK) ? TS_ALIGNED : 0), mssCache);
+    rcv.useSack(has(SACK_OK));
   }
 
   /** tcp_init_transfer: buffers sized, delayed-ACK engine idle until the first data, keepalive armed. */

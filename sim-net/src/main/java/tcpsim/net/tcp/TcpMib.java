@@ -29,6 +29,10 @@ public enum TcpMib {
   TcpExtTCPChallengeACK,
   TcpExtTCPSYNChallenge,
   TcpExtTCPACKSkippedChallenge,
+  /** LINUX_MIB_TCPACKSKIPPEDSEQ: rate-limited duplicate ACKs to out-of-window segments. */
+  TcpExtTCPACKSkippedSeq,
+  /** LINUX_MIB_TCPACKSKIPPEDPAWS: rate-limited duplicate ACKs to segments PAWS refused. */
+  TcpExtTCPACKSkippedPAWS,
   TcpExtTCPOutOfWindow,
   TcpExtPAWSEstab,
   /**

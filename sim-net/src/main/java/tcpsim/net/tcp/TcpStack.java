@@ -2,6 +2,7 @@ package tcpsim.net.tcp;
 
 import static tcpsim.net.wire.TcpFlags.ACK;
 import static tcpsim.net.wire.TcpFlags.RST;
+import static tcpsim.net.wire.TcpFlags.SYN;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -755,15 +756,45 @@ public final class TcpStack implements Transport {
     }
   }
 
-  /** Per-socket rate limit on challenge and out-of-window ACKs (tcp_invalid_ratelimit, 500 ms). */
-  boolean allowChallengeAck(TcpConnection c) {
+  /**
+   * The per-socket rate limit on the ACKs a socket sends to segments it refuses (tcp_invalid_ratelimit,
+   * 500 ms), shared by every caller as the kernel shares tp->last_oow_ack_time (and
+   * tw_last_oow_ack_time in TIME-WAIT). {@code tcp_oow_rate_limited}: a segment that occupies
+   * sequence space without a SYN (data or a FIN) is never limited ("Data packets without SYNs are
+   * not likely part of an ACK loop"); otherwise {@code __tcp_oow_rate_limited}: an ACK within the
+   * interval after the last one is skipped and counted in {@code skipped}. A RST is never
+   * answered, so it never reaches here.
+   *
+   * @param seg the refused segment, or null for a challenge ACK (tcp_send_challenge_ack applies
+   *     the limit to any segment)
+   * @param lastOowAckNanos when the socket last sent such an ACK; 0 never
+   * @return the time to keep as the socket's last such ACK (unchanged for an exempt segment),
+   *     or -1 when the ACK is skipped
+   */
+  long oowRateLimit(Segment seg, long lastOowAckNanos, TcpMib skipped) {
+    if (seg != null && seg.end() != seg.seq() && !seg.has(SYN)) {
+      return lastOowAckNanos;
+    }
     long now = sim.now();
     long gap = Nanos.millis(sysctls.value(Sysctl.TCP_INVALID_RATELIMIT));
-    if (c.lastOowAckNanos != 0 && now - c.lastOowAckNanos < gap) {
-      count(TcpMib.TcpExtTCPACKSkippedChallenge);
+    if (lastOowAckNanos != 0 && now - lastOowAckNanos < gap) {
+      count(skipped);
+      return -1;
+    }
+    return now == 0 ? 1 : now;
+  }
+
+  /**
+   * tcp_send_challenge_ack's limits: the per-socket one ({@link #oowRateLimit},
+   * TcpExtTCPACKSkippedChallenge), then the per-namespace one.
+   */
+  boolean allowChallengeAck(TcpConnection c) {
+    long stamp = oowRateLimit(null, c.lastOowAckNanos, TcpMib.TcpExtTCPACKSkippedChallenge);
+    if (stamp < 0) {
       return false;
     }
-    c.lastOowAckNanos = now == 0 ? 1 : now;
+    c.lastOowAckNanos = stamp;
+    long now = sim.now();
     // Then the per-namespace limit (tcp_send_challenge_ack): off at INT_MAX, Linux 6.x's default;
     // otherwise each second gets a random budget in [limit/2, limit + limit/2 - 1] (rounded up
     // halves), so an attacker cannot count the challenge ACKs to infer sequence numbers

@@ -291,16 +291,11 @@ public final class TimeWaitSocket implements EventHandler {
    * FIN): "Data packets without SYNs are not likely part of an ACK loop".
    */
   private Verdict oowAck(Segment seg) {
-    if (seg.end() != seg.seq() && !seg.has(SYN)) {
-      return Verdict.TCP_TW_ACK;
-    }
-    long now = stack.sim().now();
-    long gap = Nanos.millis(stack.sysctls().value(Sysctl.TCP_INVALID_RATELIMIT));
-    if (lastOowAckNanos != 0 && now - lastOowAckNanos < gap) {
-      stack.count(TcpMib.TcpExtTCPACKSkippedTimeWait);
+    long stamp = stack.oowRateLimit(seg, lastOowAckNanos, TcpMib.TcpExtTCPACKSkippedTimeWait);
+    if (stamp < 0) {
       return Verdict.TCP_TW_SUCCESS;
     }
-    lastOowAckNanos = now == 0 ? 1 : now;
+    lastOowAckNanos = stamp;
     return Verdict.TCP_TW_ACK;
   }
 

@@ -194,6 +194,36 @@ class ReceiveBufferTest {
     assertEquals(Outcome.DUPLICATE, rb.receive(201, 0, true, null, 0)); // retransmitted FIN
   }
 
+  /** IPv4 + TCP headers with the timestamp option, as the segments below carry them. */
+  private static final int HEADERS_WITH_TS = 52;
+
+  @Test
+  void eachSkbChargesItsTruesizeUnlessItFitsTheTailroomOfTheOneBefore() {
+    // sk_rmem_alloc after each segment, as `ss -m` showed it (skmem r) on the 6.18 witness for
+    // the same segments arriving over tun: 832, 2112, 2112, 3392, 5696.
+    ReceiveBuffer rb = lengthOnly(540_000);
+    rb.chooseInitialWindow(1448, true, false, 15_728_640, ReceiveBuffer.CORE_RMEM_MAX_DEFAULT);
+    rb.establish(1448, 1448);
+    int seq = 1;
+    int[] lengths = {100, 200, 300, 400, 600};
+    int[] rmem = {832, 2112, 2112, 3392, 5696};
+    for (int i = 0; i < lengths.length; i++) {
+      rb.receive(seq, lengths[i], false, null, 0, HEADERS_WITH_TS + lengths[i]);
+      seq += lengths[i];
+      assertEquals(rmem[i], rb.rmemAlloc(), "after " + lengths[i] + " bytes");
+    }
+    // The 600-byte segment re-measured the ratio: 600 * 256 / 2304 (tcp_measure_rcv_mss), which
+    // pulled window_clamp and rcv_ssthresh down to 540000 * 66 / 256 = 139218.
+    assertEquals(66, rb.scalingRatio());
+    assertEquals(139_218, rb.rcvSsthresh());
+    rb.read(100 + 200 + 299); // the third skb (200 + 300 coalesced) is not read whole yet
+    assertEquals(5696 - 832, rb.rmemAlloc());
+    rb.read(1);
+    assertEquals(5696 - 832 - 1280, rb.rmemAlloc());
+    rb.read(1000);
+    assertEquals(0, rb.rmemAlloc());
+  }
+
   @Test
   void aFullBufferAdvertisesZeroDropsDataAndReopensOnlyForAUsefulRead() {
     ReceiveBuffer rb = lengthOnly(4000); // 2000 bytes of window space
@@ -210,7 +240,9 @@ class ReceiveBufferTest {
     assertFalse(rb.windowUpdateWorthSending());
     rb.read(900);
     assertTrue(rb.windowUpdateWorthSending());
-    assertEquals(1000, rb.selectWindow());
+    // Two skbs read whole free 2 x 1280 bytes of truesize: (4000 - 2560) / 2 = 720 bytes of space,
+    // offered as a multiple of the MSS.
+    assertEquals(500, rb.selectWindow());
     assertEquals(Outcome.IN_ORDER, rb.receive(2001, 500, false, null, 0));
   }
 

@@ -1,0 +1,68 @@
+package tcpsim.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tcpsim.core.time.Nanos;
+import tcpsim.net.wire.Segment;
+import tcpsim.net.wire.TcpFlags;
+import tcpsim.net.wire.TcpOptions;
+
+/**
+ * The duplicate ACKs an established connection sends to segments outside its window
+ * (tcp_validate_incoming -> tcp_send_dupack) go out at most once per tcp_invalid_ratelimit
+ * (tcp_oow_rate_limited), on the same per-socket clock as challenge ACKs; segments with data are
+ * exempt.
+ */
+class OutOfWindowAckTest {
+  /** A segment from b's 4-tuple into a's connection, far beyond a's window. */
+  private static Segment beyondWindow(TcpConnection to, int flags, int len) {
+    return new Segment(to.remoteAddress(), to.remotePort(), to.localAddress(), to.localPort(),
+        to.rcv.rcvNxt() + 1_000_000, to.sndNxt, flags, 502, 0, TcpOptions.NONE, len, null);
+  }
+
+  @Test
+  void outOfWindowBareAcksDrawOneDuplicateAckPerRateLimitInterval() {
+    TwoStacks t = new TwoStacks(70);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    t.a.input(beyondWindow(a, TcpFlags.ACK, 0));
+    t.runFor(Nanos.millis(100));
+    t.a.input(beyondWindow(a, TcpFlags.ACK, 0)); // 100 ms later: within 500 ms, skipped
+    t.runFor(Nanos.millis(500));
+    t.a.input(beyondWindow(a, TcpFlags.ACK, 0)); // 600 ms after the first answer
+    assertEquals(List.of(
+        "0.100000 a > . 1:1(0) ack 1 win 502",
+        "0.700000 a > . 1:1(0) ack 1 win 502"), t.wireWithoutOptions());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPACKSkippedSeq));
+    assertEquals(TcpState.ESTABLISHED, a.state());
+  }
+
+  @Test
+  void outOfWindowDataIsAckedEveryTimeAndLeavesTheRateLimitClockAlone() {
+    TwoStacks t = new TwoStacks(71);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    t.a.input(beyondWindow(a, TcpFlags.ACK, 0));
+    t.runFor(Nanos.millis(100));
+    t.a.input(beyondWindow(a, TcpFlags.ACK | TcpFlags.PSH, 10));
+    t.a.input(beyondWindow(a, TcpFlags.ACK | TcpFlags.PSH, 10));
+    t.a.input(beyondWindow(a, TcpFlags.ACK, 0)); // the bare ACK is still limited
+    assertEquals(List.of(
+        "0.100000 a > . 1:1(0) ack 1 win 502",
+        "0.200000 a > . 1:1(0) ack 1 win 502",
+        "0.200000 a > . 1:1(0) ack 1 win 502"), t.wireWithoutOptions());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPACKSkippedSeq));
+  }
+
+  @Test
+  void aChallengeAckAndAnOutOfWindowAckShareOneRateLimitClock() {
+    TwoStacks t = new TwoStacks(72);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        a.rcv.rcvNxt() + 1000, 0, TcpFlags.RST, 0, 0, TcpOptions.NONE, 0, null));
+    t.a.input(beyondWindow(a, TcpFlags.ACK, 0)); // tp->last_oow_ack_time was just set
+    assertEquals(List.of("0.100000 a > . 1:1(0) ack 1 win 502"), t.wireWithoutOptions());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPChallengeACK));
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPACKSkippedSeq));
+  }
+}
