@@ -133,7 +133,7 @@ public final class ReceiveBuffer {
   private int advMss = MSS_DEFAULT;
   private int rcvMss = MSS_DEFAULT;
   /** tp->scaling_ratio: payload per 256 bytes of skb memory, measured by tcp_measure_rcv_mss. */
-  private int scalingRatio = DEFAULT_SCALING_RATIO;
+  private byte scalingRatio = (byte) DEFAULT_SCALING_RATIO; // 1..255, unsigned (a u8 in Linux)
   /** tcp_rmem[2], which bounds __tcp_grow_window's search. */
   private int rmemMax = TCP_RMEM_MAX_DEFAULT;
   /** The out-of-order queue grows the window too (tcp_data_queue_ofo, SACK flows only). */
@@ -295,7 +295,7 @@ public final class ReceiveBuffer {
 
   /** tp->scaling_ratio: payload bytes per 256 bytes of skb memory, as last measured. */
   public int scalingRatio() {
-    return scalingRatio;
+    return scalingRatio & 0xff;
   }
 
   // ------------------------------------------------------------------------------ receiving
@@ -891,8 +891,8 @@ public final class ReceiveBuffer {
       return;
     }
     if (len != rcvMss) {
-      int oldRatio = scalingRatio;
-      scalingRatio = (int) Math.max(1, Math.min(255, ((long) len << RMEM_TO_WIN_SCALE) / truesize));
+      byte oldRatio = scalingRatio;
+      scalingRatio = (byte) Math.max(1, Math.min(255, ((long) len << RMEM_TO_WIN_SCALE) / truesize));
       if (scalingRatio != oldRatio) {
         setWindowClamp(winFromSpace(rcvbuf));
       }
@@ -920,7 +920,7 @@ public final class ReceiveBuffer {
 
   /** {@code tcp_win_from_space}: what {@code space} bytes of memory hold in payload. */
   private int winFromSpace(int space) {
-    return (int) (((long) space * scalingRatio) >> RMEM_TO_WIN_SCALE);
+    return (int) (((long) space * scalingRatio()) >> RMEM_TO_WIN_SCALE);
   }
 
   /** {@code tcp_full_space}: the whole buffer's worth of payload. */

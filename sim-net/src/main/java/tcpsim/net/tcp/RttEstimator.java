@@ -61,18 +61,21 @@ public final class RttEstimator {
 
   private final Bounds bounds;
 
+  // The four RTT terms and the RTO are ints of microseconds, as the kernel keeps them in u32
+  // (srtt_us, mdev_us, mdev_max_us, rttvar_us; icsk_rto in jiffies): a socket carries 16 bytes
+  // less. Arithmetic runs in long and is stored saturated, never wrapped.
   /** srtt << 3, microseconds; 0 until the first sample (as tp->srtt_us). */
-  private long srtt8Micros;
+  private int srtt8Micros;
   /** Mean deviation, microseconds, scaled as Linux keeps it (about 4 * |error| averaged). */
-  private long mdevMicros;
+  private int mdevMicros;
   /** Largest mdev in the current round trip, never below rtoMin. */
-  private long mdevMaxMicros;
+  private int mdevMaxMicros;
   /** The variance term used by the RTO, microseconds. */
-  private long rttvarMicros;
+  private int rttvarMicros;
   /** snd_nxt when the current measuring round trip began (tp->rtt_seq). */
   private int rttSeq;
-  /** icsk_rto: the current RTO including doublings by backoff(), nanoseconds, whole jiffies. */
-  private long rtoNanos;
+  /** icsk_rto: the current RTO including doublings by backoff(), microseconds, whole jiffies. */
+  private int rtoMicros;
   /** icsk_backoff. */
   private int backoff;
 
@@ -91,13 +94,14 @@ public final class RttEstimator {
     if (hz <= 0 || 1_000_000 % hz != 0) {
       throw new IllegalArgumentException("hz must divide 1000000 (100, 250, 1000), got " + hz);
     }
-    if (rtoMinNanos < NANOS_PER_MICRO || rtoMaxNanos < rtoMinNanos) {
-      throw new IllegalArgumentException(
-          "need 1us <= rtoMinNanos <= rtoMaxNanos, got " + rtoMinNanos + ", " + rtoMaxNanos);
+    if (rtoMinNanos < NANOS_PER_MICRO || rtoMaxNanos < rtoMinNanos
+        || rtoMaxNanos / NANOS_PER_MICRO > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("need 1us <= rtoMinNanos <= rtoMaxNanos <= 2^31 us, got "
+          + rtoMinNanos + ", " + rtoMaxNanos);
     }
     Bounds b = new Bounds(1_000_000 / hz, rtoMinNanos / NANOS_PER_MICRO, rtoMaxNanos);
     this.bounds = b.equals(DEFAULT_BOUNDS) ? DEFAULT_BOUNDS : b;
-    this.rtoNanos = Math.min(TIMEOUT_INIT_NANOS, bounds.rtoMaxNanos());
+    this.rtoMicros = micros(Math.min(TIMEOUT_INIT_NANOS, bounds.rtoMaxNanos()));
   }
 
   /**
@@ -132,7 +136,7 @@ public final class RttEstimator {
       } else {
         m -= mdevMicros >> 2;
       }
-      mdevMicros += m; // mdev = 3/4 mdev + 1/4 new
+      mdevMicros = sat(mdevMicros + m); // mdev = 3/4 mdev + 1/4 new
       if (mdevMicros > mdevMaxMicros) {
         mdevMaxMicros = mdevMicros;
         if (mdevMaxMicros > rttvarMicros) {
@@ -142,21 +146,21 @@ public final class RttEstimator {
       if (SeqNum.gt(sndUna, rttSeq)) {
         // One round trip has passed: let rttvar decay a quarter of the way to this round's max.
         if (mdevMaxMicros < rttvarMicros) {
-          rttvarMicros -= (rttvarMicros - mdevMaxMicros) >> 2;
+          rttvarMicros -= (rttvarMicros - mdevMaxMicros) >> 2; // stays within int: it shrinks
         }
         rttSeq = sndNxt;
-        mdevMaxMicros = bounds.rtoMinMicros();
+        mdevMaxMicros = sat(bounds.rtoMinMicros());
       }
     } else {
       // First sample: srtt = R, mdev = 2R so that RTO starts near 3R (RFC 6298 §2.2 says
       // RTTVAR = R/2; Linux's mdev is 4x RTTVAR, floored at rto_min).
       srtt = m << 3;
-      mdevMicros = m << 1;
-      rttvarMicros = Math.max(mdevMicros, bounds.rtoMinMicros());
+      mdevMicros = sat(m << 1);
+      rttvarMicros = sat(Math.max(mdevMicros, bounds.rtoMinMicros()));
       mdevMaxMicros = rttvarMicros;
       rttSeq = sndNxt;
     }
-    srtt8Micros = Math.max(1L, srtt);
+    srtt8Micros = sat(Math.max(1L, srtt));
     setRto();
     backoff = 0;
     return true;
@@ -170,10 +174,10 @@ public final class RttEstimator {
    */
   public void handshakeWithoutSample() {
     if (srtt8Micros == 0) {
-      rttvarMicros = TIMEOUT_FALLBACK_NANOS / NANOS_PER_MICRO;
+      rttvarMicros = micros(TIMEOUT_FALLBACK_NANOS);
       mdevMicros = rttvarMicros;
       mdevMaxMicros = rttvarMicros;
-      rtoNanos = Math.min(TIMEOUT_FALLBACK_NANOS, bounds.rtoMaxNanos());
+      rtoMicros = micros(Math.min(TIMEOUT_FALLBACK_NANOS, bounds.rtoMaxNanos()));
     }
   }
 
@@ -184,7 +188,7 @@ public final class RttEstimator {
    */
   public void backoff() {
     backoff++;
-    rtoNanos = Math.min(rtoNanos << 1, bounds.rtoMaxNanos());
+    rtoMicros = micros(Math.min(rtoNanos() << 1, bounds.rtoMaxNanos()));
   }
 
   /**
@@ -204,12 +208,12 @@ public final class RttEstimator {
 
   /** icsk_rto: the current retransmission timeout, nanoseconds (includes doublings by backoff()). */
   public long rtoNanos() {
-    return rtoNanos;
+    return rtoMicros * NANOS_PER_MICRO;
   }
 
   /** {@code inet_csk_rto_backoff}: min(rto << backoff, maximum), nanoseconds. */
   public long backedOffRtoNanos() {
-    return shiftCapped(rtoNanos, backoff, bounds.rtoMaxNanos());
+    return shiftCapped(rtoNanos(), backoff, bounds.rtoMaxNanos());
   }
 
   /** icsk_backoff: retransmission timeouts (or window probes) since the last valid sample. */
@@ -256,10 +260,20 @@ public final class RttEstimator {
 
   /** {@code tcp_set_rto}: rto = srtt/8 + rttvar in jiffies rounded up, then {@code tcp_bound_rto}. */
   private void setRto() {
-    long micros = (srtt8Micros >> 3) + rttvarMicros;
+    long micros = (long) (srtt8Micros >> 3) + rttvarMicros;
     long jiffy = bounds.jiffyMicros();
     long jiffies = (micros + jiffy - 1) / jiffy; // usecs_to_jiffies rounds up
-    rtoNanos = Math.min(jiffies * jiffy * NANOS_PER_MICRO, bounds.rtoMaxNanos());
+    rtoMicros = micros(Math.min(jiffies * jiffy * NANOS_PER_MICRO, bounds.rtoMaxNanos()));
+  }
+
+  /** Whole microseconds of {@code nanos} (the RTO is whole jiffies: exact), saturated to int. */
+  private static int micros(long nanos) {
+    return sat(nanos / NANOS_PER_MICRO);
+  }
+
+  /** {@code v} as an int, saturated at its bounds rather than wrapped. */
+  private static int sat(long v) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
   }
 
   static long shiftCapped(long value, int shift, long cap) {
