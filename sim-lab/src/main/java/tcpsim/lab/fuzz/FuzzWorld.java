@@ -501,7 +501,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     return new ErrnoTable.Before(c.state(), c.pendingError(), c.sendShutdown(), c.receiveShutdown());
   }
 
-  /** Checks bytes just read by {@code e} against what its peer sent in its incarnation. */
+  /**
+   * Checks bytes just read by {@code e} against what its peer sent in its incarnation. The stream
+   * offset moves past every byte read, wrong ones included: had it stopped at the first wrong
+   * byte (stale data, already reported as such), every later read would be checked against the
+   * wrong offsets and reported as corruption of the new stream.
+   */
   void checkReceived(Endpoint e, byte[] buf, int n) {
     int peer = 1 - e.side;
     for (int i = 0; i < n; i++) {
@@ -522,7 +527,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
         contentViolation = where + ": got 0x" + Integer.toHexString(got & 0xff) + ", sent 0x"
             + Integer.toHexString(want & 0xff) + " (duplicated, lost or corrupted bytes)";
       }
-      return;
+      break; // one report per read; the bytes were still read, so the offset moves on below
     }
     long total = e.received + n;
     if (total > sentBy(e.incarnation, peer) && contentViolation == null) {
