@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.time.Nanos;
+import tcpsim.core.trace.TraceDigest;
 import tcpsim.net.host.Host;
 import tcpsim.net.host.Network;
 import tcpsim.net.link.NetemConfig;
@@ -111,6 +112,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   /** Bytes sent per incarnation and side: sent.get(n)[side]. */
   final List<long[]> sent = new ArrayList<>();
   boolean partitioned;
+  /**
+   * What the world did, for "same case, same run" checks: the actions' texts, every segment sent,
+   * delivered and dropped (time, link, sequence numbers, flags, length) and the end state ({@link
+   * #digest()}).
+   */
+  final TraceDigest trace = new TraceDigest();
   /** Tags by segment identity (a duplicate is the same object); looked up, never iterated. */
   private final IdentityHashMap<Segment, Integer> tags = new IdentityHashMap<>();
   private final IdentityHashMap<TcpConnection, Integer> incarnations = new IdentityHashMap<>();
@@ -224,6 +231,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   @Override
   public void transmitted(long nowNanos, String link, Segment segment) {
+    traceSegment(1, nowNanos, link, segment);
     Integer old = tags.putIfAbsent(segment, incarnation);
     if (old == null && segment.has(TcpFlags.RST)) {
       aborted.set(incarnation);
@@ -231,6 +239,40 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     if (segment.has(TcpFlags.SYN)) {
       isns.put(isnKey(segment.srcAddr() == SERVER_ADDR ? 1 : 0, incarnation), segment.seq());
     }
+  }
+
+  private void traceSegment(int event, long nowNanos, String link, Segment segment) {
+    trace.add(event);
+    trace.add(nowNanos);
+    trace.add(link == null ? 0 : link.hashCode()); // String.hashCode is specified: the same in every run
+    trace.add(((long) segment.seq() << 32) | (segment.ack() & 0xffffffffL));
+    trace.add(((long) segment.flags() << 32) | segment.payloadLength());
+  }
+
+  /**
+   * The digest of the case so far: the trace, then the end state (virtual time, incarnation, the
+   * bytes sent per incarnation and side, each side's socket states, the violations recorded).
+   */
+  long digest() {
+    TraceDigest d = new TraceDigest();
+    d.add(trace.value());
+    d.add(trace.count());
+    d.add(sim.now());
+    d.add(incarnation);
+    for (long[] bySide : sent) {
+      d.add(bySide[0]);
+      d.add(bySide[1]);
+    }
+    for (TcpStack stack : new TcpStack[] {clientStack, serverStack}) {
+      for (TcpConnection c : stack.sockets()) {
+        d.add(c.state().name());
+      }
+      d.add(stack.timeWaitSockets().size());
+    }
+    for (String v : new String[] {transitionViolation, contentViolation, staleViolation, errnoViolation, leakViolation}) {
+      d.add(String.valueOf(v));
+    }
+    return d.value();
   }
 
   private static long isnKey(int side, int inc) {
@@ -262,6 +304,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   @Override
   public void delivered(long nowNanos, String link, Segment segment) {
+    traceSegment(2, nowNanos, link, segment);
     settle();
     delivering = segment;
     deliveringEvent = sim.firedCount();
@@ -290,6 +333,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   @Override
   public void dropped(long nowNanos, String link, Segment segment, DropReason reason) {
+    traceSegment(3, nowNanos, link, segment);
     if (segment == suspect) {
       suspectDropped = true;
     }

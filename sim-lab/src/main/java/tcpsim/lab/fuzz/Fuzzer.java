@@ -44,8 +44,20 @@ public final class Fuzzer {
   public record Finding(int caseIndex, long caseSeed, List<String> actions, String invariant,
       String detail, String message) {}
 
-  /** What a campaign did. */
-  public record Campaign(int casesRun, long wallNanos, Finding first) {}
+  /**
+   * What a campaign did. {@code casesChecked} and {@code digest} do not depend on the number of
+   * jobs: they cover cases {@code 0 .. casesChecked-1}, every case below the finding (or every case
+   * run, when nothing broke and no time budget stopped the run early), each case's action list and
+   * end state ({@link FuzzWorld#digest()}), folded in case order, then the finding.
+   */
+  public record Campaign(int casesRun, long wallNanos, Finding first, int casesChecked, long digest) {
+    public String digestHex() {
+      return String.format(java.util.Locale.ROOT, "%016x", digest);
+    }
+  }
+
+  /** One case run: its finding (null if it passed) and its digest. */
+  public record CaseRun(Finding finding, long digest) {}
 
   private final FuzzConfig config;
   private final KnownStackBugs known;
@@ -108,7 +120,16 @@ public final class Fuzzer {
 
   /** The action chain with the kinds in {@code mask} (bit k: the k-th kind below). */
   public ActionChain<FuzzWorld> chain(long mask) {
-    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> new FuzzWorld(config, WORLD_SEED, known, staleScope, null))
+    return chain(mask, w -> {});
+  }
+
+  /** The same, telling {@code made} of every world the chain makes (the case's, then the shrinker's). */
+  private ActionChain<FuzzWorld> chain(long mask, java.util.function.Consumer<FuzzWorld> made) {
+    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> {
+          FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, null);
+          made.accept(w);
+          return w;
+        })
         .named("teardown fuzz (" + config.name() + ")")
         .maxActions(maxActions);
     // Simplest first: the shrinker prefers generators added earlier.
@@ -168,6 +189,7 @@ public final class Fuzzer {
 
   static Action<FuzzWorld> wrap(FuzzAction a) {
     return Action.of(a.text(), a::applicable, w -> {
+      w.trace.add(a.text());
       w.beginAction();
       a.apply(w);
       w.acceptAll();
@@ -176,11 +198,29 @@ public final class Fuzzer {
 
   /** Runs case {@code i} of the run {@code seed}: null if it passes, else the shrunk finding. */
   public Finding runCase(long seed, int i) {
+    return run(seed, i).finding();
+  }
+
+  /**
+   * Runs case {@code i} of the run {@code seed} and digests it: a passing case by its world (its
+   * actions, trace and end state), a failing one by its shrunk finding.
+   */
+  public CaseRun run(long seed, int i) {
+    FuzzWorld[] first = new FuzzWorld[1];
     try {
-      chain(swarmMask(seed, i)).seed(seed).cases(1).onlyCase(i).check();
-      return null;
+      chain(swarmMask(seed, i), w -> {
+        if (first[0] == null) {
+          first[0] = w;
+        }
+      }).seed(seed).cases(1).onlyCase(i).check();
+      return new CaseRun(null, first[0] == null ? 0 : first[0].digest());
     } catch (PropertyFailure f) {
-      return finding(f);
+      Finding found = finding(f);
+      tcpsim.core.trace.TraceDigest d = new tcpsim.core.trace.TraceDigest();
+      found.actions().forEach(d::add);
+      d.add(found.invariant());
+      d.add(found.detail());
+      return new CaseRun(found, d.value());
     }
   }
 
@@ -221,6 +261,7 @@ public final class Fuzzer {
     AtomicInteger done = new AtomicInteger();
     AtomicInteger firstFail = new AtomicInteger(Integer.MAX_VALUE);
     Finding[] findings = new Finding[1];
+    CaseFold fold = new CaseFold();
     AtomicLong deadline = new AtomicLong(budgetNanos == 0 ? Long.MAX_VALUE : start + budgetNanos);
     Runnable worker = () -> {
       while (true) {
@@ -228,15 +269,16 @@ public final class Fuzzer {
         if (i >= cases || i > firstFail.get() || System.nanoTime() > deadline.get()) {
           return;
         }
-        Finding f = runCase(seed, i);
-        if (f != null) {
+        CaseRun r = run(seed, i);
+        if (r.finding() != null) {
           synchronized (findings) {
             if (i < firstFail.get()) {
               firstFail.set(i);
-              findings[0] = f;
+              findings[0] = r.finding();
             }
           }
         }
+        fold.add(i, r.digest(), firstFail.get());
         progress.accept(done.incrementAndGet());
       }
     };
@@ -249,7 +291,35 @@ public final class Fuzzer {
     for (Thread t : threads) {
       t.join();
     }
-    return new Campaign(done.get(), System.nanoTime() - start, findings[0]);
+    return new Campaign(done.get(), System.nanoTime() - start, findings[0], fold.checked(), fold.value());
+  }
+
+  /**
+   * Folds per-case digests in case order whatever order the jobs finish them in: a case finished
+   * ahead of a lower one waits until every case below it is folded. Folding stops after the
+   * lowest failing case (a failing case is recorded before it is folded, so no case above it is
+   * ever folded), which makes the result independent of how many jobs ran.
+   */
+  private static final class CaseFold {
+    private final java.util.TreeMap<Integer, Long> waiting = new java.util.TreeMap<>();
+    private final tcpsim.core.trace.TraceDigest folded = new tcpsim.core.trace.TraceDigest();
+    private int nextIndex;
+
+    synchronized void add(int caseIndex, long digest, int lowestFailure) {
+      waiting.put(caseIndex, digest);
+      while (!waiting.isEmpty() && waiting.firstKey() == nextIndex && nextIndex <= lowestFailure) {
+        folded.add(waiting.pollFirstEntry().getValue());
+        nextIndex++;
+      }
+    }
+
+    synchronized int checked() {
+      return nextIndex;
+    }
+
+    synchronized long value() {
+      return folded.value();
+    }
   }
 
   /**
@@ -257,11 +327,25 @@ public final class Fuzzer {
    * chain does; returns the first broken invariant's name and detail, or null.
    */
   public String[] replay(List<FuzzAction> actions, WireTap tap) {
+    return replayed(actions, tap).broken();
+  }
+
+  /** A replay's world and its first broken invariant (name and detail), or null. */
+  public record Replayed(FuzzWorld world, String[] broken) {
+    /** The world's digest: actions, every segment on the wire, end state. */
+    public long digest() {
+      return world.digest();
+    }
+  }
+
+  /** Replays an action list as {@link #replay} does and keeps the world, for its digest. */
+  public Replayed replayed(List<FuzzAction> actions, WireTap tap) {
     FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, tap);
     for (FuzzAction a : actions) {
       if (!a.applicable(w)) {
         continue; // the chain would have drawn another action; a hand-edited list may hold such a step
       }
+      w.trace.add(a.text());
       w.beginAction();
       a.apply(w);
       w.acceptAll();
@@ -269,11 +353,11 @@ public final class Fuzzer {
         try {
           inv.holds().test(w);
         } catch (AssertionError e) {
-          return new String[] {inv.name(), e.getMessage()};
+          return new Replayed(w, new String[] {inv.name(), e.getMessage()});
         }
       }
     }
-    return null;
+    return new Replayed(w, null);
   }
 
   /** Reads an action list, one action per line; blank lines and {@code #} comments are skipped. */
