@@ -113,6 +113,41 @@ public final class Fuzzer {
     return new SimRandom(runSeed).split("swarm " + caseIndex).nextLong() | 0b11;
   }
 
+  /** Bits 18..20 of the swarm mask: the case's time scale, 100 us << (5 .. 12). */
+  static int swarmScale(long mask) {
+    return 5 + (int) ((mask >>> 18) & 7);
+  }
+
+  /** Bits 21..23 of the swarm mask: the traffic class the case's faults favour (6 and 7 wrap). */
+  static FuzzAction.Filter swarmFilter(long mask) {
+    FuzzAction.Filter[] all = FuzzAction.Filter.values();
+    return all[(int) ((mask >>> 21) & 7) % all.length];
+  }
+
+  /** Bit 60: whether the case's faults favour shares of the traffic over single segments. */
+  static boolean swarmShares(long mask) {
+    return ((mask >>> 60) & 1) != 0;
+  }
+
+  /** Bits 61..63: the octave of the case's typical transfer, 2^12 .. 2^19 bytes. */
+  static int swarmOctave(long mask) {
+    return 12 + (int) ((mask >>> 61) & 7);
+  }
+
+  /** Bit of the swarm mask where the kinds' weight factors start, two bits per kind. */
+  private static final int SWARM_FACTOR_BIT = 24;
+
+  /**
+   * Swarm weights: besides leaving kinds out, each case weights the kinds it keeps by 1, 2, 4 or 8
+   * times their base weight (two more bits of the mask per kind), so some cases are mostly time
+   * steps and faults, others mostly calls. Kinds past the mask's 64 bits keep factor 1; an all-ones
+   * mask (every kind) weights them all alike.
+   */
+  static int swarmFactor(long mask, int kind) {
+    int bit = SWARM_FACTOR_BIT + 2 * kind;
+    return bit + 1 < 64 ? 1 << (int) ((mask >>> bit) & 3) : 1;
+  }
+
   /** The action chain with every action kind, ready to run; {@code seed} and {@code onlyCase} pick the case. */
   public ActionChain<FuzzWorld> chain() {
     return chain(-1L);
@@ -135,19 +170,34 @@ public final class Fuzzer {
     // Simplest first: the shrinker prefers generators added earlier.
     Gen<Integer> sides = Gen.ints(0, 1);
     // Time steps from 100 us to 104 s, favouring the round-trip scale where orderings race.
-    Gen<Integer> steps = Gen.frequency(Gen.weighted(3, Gen.ints(0, 6)), Gen.weighted(1, Gen.ints(7, 20)));
-    Gen<FuzzAction.Filter> filters = Gen.elementOf(FuzzAction.Filter.values());
-    Gen<Long> holds = Gen.frequency(Gen.weighted(3, Gen.ints(0, 8)), Gen.weighted(1, Gen.ints(9, 18)))
+    // Each case also has a time scale of its own (swarmScale: 3.2 ms .. 410 ms) that time steps
+    // and holds favour, so that a late copy's hold and the pause before the next connection are
+    // often of one size, as when one network path's delay sets both.
+    int scale = swarmScale(mask);
+    Gen<Integer> steps = Gen.frequency(Gen.weighted(3, Gen.ints(0, 6)), Gen.weighted(1, Gen.ints(7, 20)),
+        Gen.weighted(2, Gen.constant(scale)));
+    // Each case's faults favour one kind of traffic (swarmFilter), as a netem clause or a lossy
+    // middlebox hits one class of segments.
+    FuzzAction.Filter favoured = swarmFilter(mask);
+    Gen<FuzzAction.Filter> filters = Gen.frequency(Gen.weighted(1, Gen.elementOf(FuzzAction.Filter.values())),
+        Gen.weighted(1, Gen.constant(favoured)));
+    Gen<Long> holds = Gen.frequency(Gen.weighted(3, Gen.ints(0, 8)), Gen.weighted(1, Gen.ints(9, 18)),
+        Gen.weighted(2, Gen.constant(scale)))
         .map(k -> 100L << k); // 100 us .. 26.2 s, under the MSL
     // Which matching segment a fault picks: 1 .. 1023, as likely in each octave, so a fault lands
     // anywhere in a stream of a megabyte and the first few segments are still picked often.
     Gen<Integer> nths = logScale(0, 9);
     // One segment (the nth), or a share of them (every nth of 1 .. 63), as netem's clauses hit.
+    // Half the cases favour one-segment faults 3 to 1, the other half shares 3 to 1 (a path that
+    // misbehaves now and then, or one that does it all the time).
+    boolean shares = swarmShares(mask);
     Gen<Pair<Boolean, Integer>> picks = Gen.frequency(
-        Gen.weighted(3, nths.map(n -> new Pair<>(false, n))),
-        Gen.weighted(1, logScale(0, 5).map(n -> new Pair<>(true, n))));
-    // Bulk sizes for send-all: 1 B .. 1 MiB, as likely in each octave (a request, a page, a file).
-    Gen<Integer> bulks = logScale(0, 19);
+        Gen.weighted(shares ? 1 : 3, nths.map(n -> new Pair<>(false, n))),
+        Gen.weighted(shares ? 3 : 1, logScale(0, 5).map(n -> new Pair<>(true, n))));
+    // Bulk sizes for send-all: 1 B .. 1 MiB, as likely in each octave (a request, a page, a file),
+    // and half the time from the case's own octave (swarmOctave): a workload has a typical size.
+    int octave = swarmOctave(mask);
+    Gen<Integer> bulks = Gen.frequency(Gen.weighted(1, logScale(0, 19)), Gen.weighted(1, logScale(octave, octave)));
     List<Gen<Action<FuzzWorld>>> kinds = List.of(
         steps.map(k -> wrap(new FuzzAction.Advance(100L << k))),
         Gen.constant(wrap(new FuzzAction.Connect())),
@@ -169,11 +219,12 @@ public final class Fuzzer {
         Gen.constant(wrap(new FuzzAction.Quiesce())),
         Gen.combine(sides, bulks, Gen.booleans(), (s, n, shut) -> wrap(new FuzzAction.SendAll(s, n, shut))),
         // Servers echo; clients only read (two echoing ends would bounce the bytes forever).
-        Gen.combine(sides, Gen.booleans(), (s, echo) -> wrap(new FuzzAction.ReadToEofClose(s, echo && s == 1))));
-    int[] weights = {6, 3, 4, 3, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 2};
+        Gen.combine(sides, Gen.booleans(), (s, echo) -> wrap(new FuzzAction.ReadToEofClose(s, echo && s == 1))),
+        bulks.map(n -> wrap(new FuzzAction.Session(n))));
+    int[] weights = {6, 3, 4, 3, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 2, 2};
     for (int k = 0; k < kinds.size(); k++) {
       if ((mask & (1L << k)) != 0) {
-        c.action(weights[k], kinds.get(k));
+        c.action(weights[k] * swarmFactor(mask, k), kinds.get(k));
       }
     }
     for (Invariant<FuzzWorld> i : invariants()) {
