@@ -257,13 +257,25 @@ public final class Fuzzer {
    * actions, trace and end state), a failing one by its shrunk finding.
    */
   public CaseRun run(long seed, int i) {
+    return run(seed, i, null);
+  }
+
+  /**
+   * The same, letting the shrinker replay a failing case at most {@code shrinkReplays} times (null:
+   * {@code -Dtcpsim.shrinks} or the harness's default, 5,000).
+   */
+  public CaseRun run(long seed, int i, Integer shrinkReplays) {
     FuzzWorld[] first = new FuzzWorld[1];
     try {
-      chain(swarmMask(seed, i), w -> {
+      ActionChain<FuzzWorld> c = chain(swarmMask(seed, i), w -> {
         if (first[0] == null) {
           first[0] = w;
         }
-      }).seed(seed).cases(1).onlyCase(i).check();
+      }).seed(seed).cases(1).onlyCase(i);
+      if (shrinkReplays != null) {
+        c.shrinkBudget(shrinkReplays);
+      }
+      c.check();
       return new CaseRun(null, first[0] == null ? 0 : first[0].digest());
     } catch (PropertyFailure f) {
       Finding found = finding(f);
