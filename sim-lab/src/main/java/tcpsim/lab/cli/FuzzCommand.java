@@ -134,6 +134,9 @@ public final class FuzzCommand implements Callable<Integer> {
     err.println();
     double secs = c.wallNanos() / 1e9;
     o.printf(java.util.Locale.ROOT, "%d cases in %.1f s (%.0f cases/s)%n", c.casesRun(), secs, c.casesRun() / secs);
+    // Cases 0 .. n-1 and their end states: the same for any --jobs (cases after a finding may or
+    // may not have run, and a time budget cuts where it cuts, so those are left out or differ).
+    o.println("digest " + c.digestHex() + " over cases 0.." + (c.casesChecked() - 1));
     if (c.first() == null) {
       o.println("no invariant broke");
       return 0;

@@ -19,6 +19,7 @@ import tcpsim.net.wire.TcpFlags;
  * client send 1460                          checkable content, see FuzzWorld#content
  * client send-all 400000 [shut-wr]         an event loop's output buffer: written as the socket
  *                                           allows, then (shut-wr) shutdown(SHUT_WR)
+ * client session 400000                     connect, then send-all 400000 shut-wr (one request)
  * server read-to-eof-close                  from now on: read as data arrives, close at end of stream
  * server echo-to-eof-close                  the same, answering each byte read with one of its own
  * server recv
@@ -258,6 +259,26 @@ public sealed interface FuzzAction {
   }
 
   /**
+   * A client session, the unit a client program repeats: {@code connect} from port 40000 (a new
+   * incarnation of the 4-tuple), then {@code send-all bytes shut-wr} (the request, then the end of
+   * it, as {@code nc -N} sends a file). A scenario action: one draw for the two steps every
+   * request-response exchange starts with, so that chains of several sessions on the same 4-tuple,
+   * the workload where old duplicates meet new incarnations, are drawn as often as single ones.
+   */
+  record Session(int bytes) implements FuzzAction {
+    public String text() { return "client session " + bytes; }
+
+    public boolean applicable(FuzzWorld w) { return new Connect().applicable(w); }
+
+    public void apply(FuzzWorld w) {
+      new Connect().apply(w);
+      if (w.client != null) {
+        new SendAll(0, bytes, true).apply(w);
+      }
+    }
+  }
+
+  /**
    * The common server loop, {@code while ((n = read(fd, ...)) > 0) ...; close(fd);}, run by an
    * event loop on the side's current connection and every later one (a server program serves
    * every connection it accepts the same way): the application reads whatever arrives (EPOLLIN)
@@ -436,6 +457,12 @@ public sealed interface FuzzAction {
         case "close" -> new Close(side, w.length > 2 && w[2].equals("linger0"));
         case "drain-close" -> new DrainClose(side);
         case "send-all" -> new SendAll(side, Integer.parseInt(w[2]), w.length > 3 && w[3].equals("shut-wr"));
+        case "session" -> {
+          if (side != 0) {
+            throw new IllegalArgumentException("only the client opens sessions");
+          }
+          yield new Session(Integer.parseInt(w[2]));
+        }
         case "read-to-eof-close" -> new ReadToEofClose(side, false);
         case "echo-to-eof-close" -> new ReadToEofClose(side, true);
         default -> throw new IllegalArgumentException("unknown call '" + w[1] + "'");

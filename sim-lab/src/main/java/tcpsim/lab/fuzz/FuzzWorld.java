@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import tcpsim.core.event.Simulation;
 import tcpsim.core.time.Nanos;
+import tcpsim.core.trace.TraceDigest;
 import tcpsim.net.host.Host;
 import tcpsim.net.host.Network;
 import tcpsim.net.link.NetemConfig;
@@ -85,6 +86,8 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     boolean echo;
     /** The application half-closes once its output buffer is written ({@code send-all N shut-wr}). */
     boolean shutWrWhenWritten;
+    /** A byte of an earlier incarnation was read on this connection (see {@link #checkReceived}). */
+    boolean readOldData;
 
     Endpoint(int side, int fd, TcpConnection conn, int incarnation) {
       this.side = side;
@@ -111,6 +114,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   /** Bytes sent per incarnation and side: sent.get(n)[side]. */
   final List<long[]> sent = new ArrayList<>();
   boolean partitioned;
+  /**
+   * What the world did, for "same case, same run" checks: the actions' texts, every segment sent,
+   * delivered and dropped (time, link, sequence numbers, flags, length) and the end state ({@link
+   * #digest()}).
+   */
+  final TraceDigest trace = new TraceDigest();
   /** Tags by segment identity (a duplicate is the same object); looked up, never iterated. */
   private final IdentityHashMap<Segment, Integer> tags = new IdentityHashMap<>();
   private final IdentityHashMap<TcpConnection, Integer> incarnations = new IdentityHashMap<>();
@@ -224,6 +233,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   @Override
   public void transmitted(long nowNanos, String link, Segment segment) {
+    traceSegment(1, nowNanos, link, segment);
     Integer old = tags.putIfAbsent(segment, incarnation);
     if (old == null && segment.has(TcpFlags.RST)) {
       aborted.set(incarnation);
@@ -231,6 +241,40 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     if (segment.has(TcpFlags.SYN)) {
       isns.put(isnKey(segment.srcAddr() == SERVER_ADDR ? 1 : 0, incarnation), segment.seq());
     }
+  }
+
+  private void traceSegment(int event, long nowNanos, String link, Segment segment) {
+    trace.add(event);
+    trace.add(nowNanos);
+    trace.add(link == null ? 0 : link.hashCode()); // String.hashCode is specified: the same in every run
+    trace.add(((long) segment.seq() << 32) | (segment.ack() & 0xffffffffL));
+    trace.add(((long) segment.flags() << 32) | segment.payloadLength());
+  }
+
+  /**
+   * The digest of the case so far: the trace, then the end state (virtual time, incarnation, the
+   * bytes sent per incarnation and side, each side's socket states, the violations recorded).
+   */
+  long digest() {
+    TraceDigest d = new TraceDigest();
+    d.add(trace.value());
+    d.add(trace.count());
+    d.add(sim.now());
+    d.add(incarnation);
+    for (long[] bySide : sent) {
+      d.add(bySide[0]);
+      d.add(bySide[1]);
+    }
+    for (TcpStack stack : new TcpStack[] {clientStack, serverStack}) {
+      for (TcpConnection c : stack.sockets()) {
+        d.add(c.state().name());
+      }
+      d.add(stack.timeWaitSockets().size());
+    }
+    for (String v : new String[] {transitionViolation, contentViolation, staleViolation, errnoViolation, leakViolation}) {
+      d.add(String.valueOf(v));
+    }
+    return d.value();
   }
 
   private static long isnKey(int side, int inc) {
@@ -262,6 +306,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   @Override
   public void delivered(long nowNanos, String link, Segment segment) {
+    traceSegment(2, nowNanos, link, segment);
     settle();
     delivering = segment;
     deliveringEvent = sim.firedCount();
@@ -290,6 +335,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   @Override
   public void dropped(long nowNanos, String link, Segment segment, DropReason reason) {
+    traceSegment(3, nowNanos, link, segment);
     if (segment == suspect) {
       suspectDropped = true;
     }
@@ -501,7 +547,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     return new ErrnoTable.Before(c.state(), c.pendingError(), c.sendShutdown(), c.receiveShutdown());
   }
 
-  /** Checks bytes just read by {@code e} against what its peer sent in its incarnation. */
+  /**
+   * Checks bytes just read by {@code e} against what its peer sent in its incarnation. The stream
+   * offset moves past every byte read, wrong ones included: had it stopped at the first wrong
+   * byte (stale data, already reported as such), every later read would be checked against the
+   * wrong offsets and reported as corruption of the new stream.
+   */
   void checkReceived(Endpoint e, byte[] buf, int n) {
     int peer = 1 - e.side;
     for (int i = 0; i < n; i++) {
@@ -512,6 +563,9 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
         continue;
       }
       int gotInc = (got >> 5) & 7;
+      if (gotInc != (e.incarnation & 7)) {
+        e.readOldData = true;
+      }
       String where = (e.side == 0 ? CLIENT : SERVER) + " read byte " + off + " of incarnation "
           + e.incarnation + " at " + Nanos.format(sim.now());
       if (gotInc != (e.incarnation & 7) && staleViolation == null
@@ -522,10 +576,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
         contentViolation = where + ": got 0x" + Integer.toHexString(got & 0xff) + ", sent 0x"
             + Integer.toHexString(want & 0xff) + " (duplicated, lost or corrupted bytes)";
       }
-      return;
+      break; // one report per read; the bytes were still read, so the offset moves on below
     }
     long total = e.received + n;
-    if (total > sentBy(e.incarnation, peer) && contentViolation == null) {
+    // Old data that moved RCV.NXT on stands in the stream for bytes of this incarnation, so the
+    // stream reads longer than what was sent: a consequence of the stale segment, not a new fault.
+    if (total > sentBy(e.incarnation, peer) && contentViolation == null && !e.readOldData) {
       contentViolation = (e.side == 0 ? CLIENT : SERVER) + " read " + total + " bytes of incarnation "
           + e.incarnation + " but only " + sentBy(e.incarnation, peer) + " were sent";
     }

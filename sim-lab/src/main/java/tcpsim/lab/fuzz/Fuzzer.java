@@ -44,8 +44,20 @@ public final class Fuzzer {
   public record Finding(int caseIndex, long caseSeed, List<String> actions, String invariant,
       String detail, String message) {}
 
-  /** What a campaign did. */
-  public record Campaign(int casesRun, long wallNanos, Finding first) {}
+  /**
+   * What a campaign did. {@code casesChecked} and {@code digest} do not depend on the number of
+   * jobs: they cover cases {@code 0 .. casesChecked-1}, every case below the finding (or every case
+   * run, when nothing broke and no time budget stopped the run early), each case's action list and
+   * end state ({@link FuzzWorld#digest()}), folded in case order, then the finding.
+   */
+  public record Campaign(int casesRun, long wallNanos, Finding first, int casesChecked, long digest) {
+    public String digestHex() {
+      return String.format(java.util.Locale.ROOT, "%016x", digest);
+    }
+  }
+
+  /** One case run: its finding (null if it passed) and its digest. */
+  public record CaseRun(Finding finding, long digest) {}
 
   private final FuzzConfig config;
   private final KnownStackBugs known;
@@ -101,6 +113,41 @@ public final class Fuzzer {
     return new SimRandom(runSeed).split("swarm " + caseIndex).nextLong() | 0b11;
   }
 
+  /** Bits 18..20 of the swarm mask: the case's time scale, 100 us << (5 .. 12). */
+  static int swarmScale(long mask) {
+    return 5 + (int) ((mask >>> 18) & 7);
+  }
+
+  /** Bits 21..23 of the swarm mask: the traffic class the case's faults favour (6 and 7 wrap). */
+  static FuzzAction.Filter swarmFilter(long mask) {
+    FuzzAction.Filter[] all = FuzzAction.Filter.values();
+    return all[(int) ((mask >>> 21) & 7) % all.length];
+  }
+
+  /** Bit 60: whether the case's faults favour shares of the traffic over single segments. */
+  static boolean swarmShares(long mask) {
+    return ((mask >>> 60) & 1) != 0;
+  }
+
+  /** Bits 61..63: the octave of the case's typical transfer, 2^12 .. 2^19 bytes. */
+  static int swarmOctave(long mask) {
+    return 12 + (int) ((mask >>> 61) & 7);
+  }
+
+  /** Bit of the swarm mask where the kinds' weight factors start, two bits per kind. */
+  private static final int SWARM_FACTOR_BIT = 24;
+
+  /**
+   * Swarm weights: besides leaving kinds out, each case weights the kinds it keeps by 1, 2, 4 or 8
+   * times their base weight (two more bits of the mask per kind), so some cases are mostly time
+   * steps and faults, others mostly calls. Kinds past the mask's 64 bits keep factor 1; an all-ones
+   * mask (every kind) weights them all alike.
+   */
+  static int swarmFactor(long mask, int kind) {
+    int bit = SWARM_FACTOR_BIT + 2 * kind;
+    return bit + 1 < 64 ? 1 << (int) ((mask >>> bit) & 3) : 1;
+  }
+
   /** The action chain with every action kind, ready to run; {@code seed} and {@code onlyCase} pick the case. */
   public ActionChain<FuzzWorld> chain() {
     return chain(-1L);
@@ -108,25 +155,49 @@ public final class Fuzzer {
 
   /** The action chain with the kinds in {@code mask} (bit k: the k-th kind below). */
   public ActionChain<FuzzWorld> chain(long mask) {
-    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> new FuzzWorld(config, WORLD_SEED, known, staleScope, null))
+    return chain(mask, w -> {});
+  }
+
+  /** The same, telling {@code made} of every world the chain makes (the case's, then the shrinker's). */
+  private ActionChain<FuzzWorld> chain(long mask, java.util.function.Consumer<FuzzWorld> made) {
+    ActionChain<FuzzWorld> c = ActionChain.<FuzzWorld>from(() -> {
+          FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, null);
+          made.accept(w);
+          return w;
+        })
         .named("teardown fuzz (" + config.name() + ")")
         .maxActions(maxActions);
     // Simplest first: the shrinker prefers generators added earlier.
     Gen<Integer> sides = Gen.ints(0, 1);
     // Time steps from 100 us to 104 s, favouring the round-trip scale where orderings race.
-    Gen<Integer> steps = Gen.frequency(Gen.weighted(3, Gen.ints(0, 6)), Gen.weighted(1, Gen.ints(7, 20)));
-    Gen<FuzzAction.Filter> filters = Gen.elementOf(FuzzAction.Filter.values());
-    Gen<Long> holds = Gen.frequency(Gen.weighted(3, Gen.ints(0, 8)), Gen.weighted(1, Gen.ints(9, 18)))
+    // Each case also has a time scale of its own (swarmScale: 3.2 ms .. 410 ms) that time steps
+    // and holds favour, so that a late copy's hold and the pause before the next connection are
+    // often of one size, as when one network path's delay sets both.
+    int scale = swarmScale(mask);
+    Gen<Integer> steps = Gen.frequency(Gen.weighted(3, Gen.ints(0, 6)), Gen.weighted(1, Gen.ints(7, 20)),
+        Gen.weighted(2, Gen.constant(scale)));
+    // Each case's faults favour one kind of traffic (swarmFilter), as a netem clause or a lossy
+    // middlebox hits one class of segments.
+    FuzzAction.Filter favoured = swarmFilter(mask);
+    Gen<FuzzAction.Filter> filters = Gen.frequency(Gen.weighted(1, Gen.elementOf(FuzzAction.Filter.values())),
+        Gen.weighted(1, Gen.constant(favoured)));
+    Gen<Long> holds = Gen.frequency(Gen.weighted(3, Gen.ints(0, 8)), Gen.weighted(1, Gen.ints(9, 18)),
+        Gen.weighted(2, Gen.constant(scale)))
         .map(k -> 100L << k); // 100 us .. 26.2 s, under the MSL
     // Which matching segment a fault picks: 1 .. 1023, as likely in each octave, so a fault lands
     // anywhere in a stream of a megabyte and the first few segments are still picked often.
     Gen<Integer> nths = logScale(0, 9);
     // One segment (the nth), or a share of them (every nth of 1 .. 63), as netem's clauses hit.
+    // Half the cases favour one-segment faults 3 to 1, the other half shares 3 to 1 (a path that
+    // misbehaves now and then, or one that does it all the time).
+    boolean shares = swarmShares(mask);
     Gen<Pair<Boolean, Integer>> picks = Gen.frequency(
-        Gen.weighted(3, nths.map(n -> new Pair<>(false, n))),
-        Gen.weighted(1, logScale(0, 5).map(n -> new Pair<>(true, n))));
-    // Bulk sizes for send-all: 1 B .. 1 MiB, as likely in each octave (a request, a page, a file).
-    Gen<Integer> bulks = logScale(0, 19);
+        Gen.weighted(shares ? 1 : 3, nths.map(n -> new Pair<>(false, n))),
+        Gen.weighted(shares ? 3 : 1, logScale(0, 5).map(n -> new Pair<>(true, n))));
+    // Bulk sizes for send-all: 1 B .. 1 MiB, as likely in each octave (a request, a page, a file),
+    // and half the time from the case's own octave (swarmOctave): a workload has a typical size.
+    int octave = swarmOctave(mask);
+    Gen<Integer> bulks = Gen.frequency(Gen.weighted(1, logScale(0, 19)), Gen.weighted(1, logScale(octave, octave)));
     List<Gen<Action<FuzzWorld>>> kinds = List.of(
         steps.map(k -> wrap(new FuzzAction.Advance(100L << k))),
         Gen.constant(wrap(new FuzzAction.Connect())),
@@ -148,11 +219,12 @@ public final class Fuzzer {
         Gen.constant(wrap(new FuzzAction.Quiesce())),
         Gen.combine(sides, bulks, Gen.booleans(), (s, n, shut) -> wrap(new FuzzAction.SendAll(s, n, shut))),
         // Servers echo; clients only read (two echoing ends would bounce the bytes forever).
-        Gen.combine(sides, Gen.booleans(), (s, echo) -> wrap(new FuzzAction.ReadToEofClose(s, echo && s == 1))));
-    int[] weights = {6, 3, 4, 3, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 2};
+        Gen.combine(sides, Gen.booleans(), (s, echo) -> wrap(new FuzzAction.ReadToEofClose(s, echo && s == 1))),
+        bulks.map(n -> wrap(new FuzzAction.Session(n))));
+    int[] weights = {6, 3, 4, 3, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 2, 2, 2};
     for (int k = 0; k < kinds.size(); k++) {
       if ((mask & (1L << k)) != 0) {
-        c.action(weights[k], kinds.get(k));
+        c.action(weights[k] * swarmFactor(mask, k), kinds.get(k));
       }
     }
     for (Invariant<FuzzWorld> i : invariants()) {
@@ -168,6 +240,7 @@ public final class Fuzzer {
 
   static Action<FuzzWorld> wrap(FuzzAction a) {
     return Action.of(a.text(), a::applicable, w -> {
+      w.trace.add(a.text());
       w.beginAction();
       a.apply(w);
       w.acceptAll();
@@ -176,11 +249,41 @@ public final class Fuzzer {
 
   /** Runs case {@code i} of the run {@code seed}: null if it passes, else the shrunk finding. */
   public Finding runCase(long seed, int i) {
+    return run(seed, i).finding();
+  }
+
+  /**
+   * Runs case {@code i} of the run {@code seed} and digests it: a passing case by its world (its
+   * actions, trace and end state), a failing one by its shrunk finding.
+   */
+  public CaseRun run(long seed, int i) {
+    return run(seed, i, null);
+  }
+
+  /**
+   * The same, letting the shrinker replay a failing case at most {@code shrinkReplays} times (null:
+   * {@code -Dtcpsim.shrinks} or the harness's default, 5,000).
+   */
+  public CaseRun run(long seed, int i, Integer shrinkReplays) {
+    FuzzWorld[] first = new FuzzWorld[1];
     try {
-      chain(swarmMask(seed, i)).seed(seed).cases(1).onlyCase(i).check();
-      return null;
+      ActionChain<FuzzWorld> c = chain(swarmMask(seed, i), w -> {
+        if (first[0] == null) {
+          first[0] = w;
+        }
+      }).seed(seed).cases(1).onlyCase(i);
+      if (shrinkReplays != null) {
+        c.shrinkBudget(shrinkReplays);
+      }
+      c.check();
+      return new CaseRun(null, first[0] == null ? 0 : first[0].digest());
     } catch (PropertyFailure f) {
-      return finding(f);
+      Finding found = finding(f);
+      tcpsim.core.trace.TraceDigest d = new tcpsim.core.trace.TraceDigest();
+      found.actions().forEach(d::add);
+      d.add(found.invariant());
+      d.add(found.detail());
+      return new CaseRun(found, d.value());
     }
   }
 
@@ -221,6 +324,7 @@ public final class Fuzzer {
     AtomicInteger done = new AtomicInteger();
     AtomicInteger firstFail = new AtomicInteger(Integer.MAX_VALUE);
     Finding[] findings = new Finding[1];
+    CaseFold fold = new CaseFold();
     AtomicLong deadline = new AtomicLong(budgetNanos == 0 ? Long.MAX_VALUE : start + budgetNanos);
     Runnable worker = () -> {
       while (true) {
@@ -228,15 +332,16 @@ public final class Fuzzer {
         if (i >= cases || i > firstFail.get() || System.nanoTime() > deadline.get()) {
           return;
         }
-        Finding f = runCase(seed, i);
-        if (f != null) {
+        CaseRun r = run(seed, i);
+        if (r.finding() != null) {
           synchronized (findings) {
             if (i < firstFail.get()) {
               firstFail.set(i);
-              findings[0] = f;
+              findings[0] = r.finding();
             }
           }
         }
+        fold.add(i, r.digest(), firstFail.get());
         progress.accept(done.incrementAndGet());
       }
     };
@@ -249,7 +354,35 @@ public final class Fuzzer {
     for (Thread t : threads) {
       t.join();
     }
-    return new Campaign(done.get(), System.nanoTime() - start, findings[0]);
+    return new Campaign(done.get(), System.nanoTime() - start, findings[0], fold.checked(), fold.value());
+  }
+
+  /**
+   * Folds per-case digests in case order whatever order the jobs finish them in: a case finished
+   * ahead of a lower one waits until every case below it is folded. Folding stops after the
+   * lowest failing case (a failing case is recorded before it is folded, so no case above it is
+   * ever folded), which makes the result independent of how many jobs ran.
+   */
+  private static final class CaseFold {
+    private final java.util.TreeMap<Integer, Long> waiting = new java.util.TreeMap<>();
+    private final tcpsim.core.trace.TraceDigest folded = new tcpsim.core.trace.TraceDigest();
+    private int nextIndex;
+
+    synchronized void add(int caseIndex, long digest, int lowestFailure) {
+      waiting.put(caseIndex, digest);
+      while (!waiting.isEmpty() && waiting.firstKey() == nextIndex && nextIndex <= lowestFailure) {
+        folded.add(waiting.pollFirstEntry().getValue());
+        nextIndex++;
+      }
+    }
+
+    synchronized int checked() {
+      return nextIndex;
+    }
+
+    synchronized long value() {
+      return folded.value();
+    }
   }
 
   /**
@@ -257,11 +390,25 @@ public final class Fuzzer {
    * chain does; returns the first broken invariant's name and detail, or null.
    */
   public String[] replay(List<FuzzAction> actions, WireTap tap) {
+    return replayed(actions, tap).broken();
+  }
+
+  /** A replay's world and its first broken invariant (name and detail), or null. */
+  public record Replayed(FuzzWorld world, String[] broken) {
+    /** The world's digest: actions, every segment on the wire, end state. */
+    public long digest() {
+      return world.digest();
+    }
+  }
+
+  /** Replays an action list as {@link #replay} does and keeps the world, for its digest. */
+  public Replayed replayed(List<FuzzAction> actions, WireTap tap) {
     FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, tap);
     for (FuzzAction a : actions) {
       if (!a.applicable(w)) {
         continue; // the chain would have drawn another action; a hand-edited list may hold such a step
       }
+      w.trace.add(a.text());
       w.beginAction();
       a.apply(w);
       w.acceptAll();
@@ -269,11 +416,11 @@ public final class Fuzzer {
         try {
           inv.holds().test(w);
         } catch (AssertionError e) {
-          return new String[] {inv.name(), e.getMessage()};
+          return new Replayed(w, new String[] {inv.name(), e.getMessage()});
         }
       }
     }
-    return null;
+    return new Replayed(w, null);
   }
 
   /** Reads an action list, one action per line; blank lines and {@code #} comments are skipped. */

@@ -25,6 +25,7 @@ class FuzzActionTest {
         new FuzzAction.Fault(FuzzAction.FaultKind.DUPLICATE, 0, FuzzAction.Filter.DATA, 8, 25600, true),
         new FuzzAction.Fault(FuzzAction.FaultKind.DROP, 1, FuzzAction.Filter.ANY, 3, 0, true),
         new FuzzAction.SendAll(0, 400000, false), new FuzzAction.SendAll(1, 1, true),
+        new FuzzAction.Session(262144),
         new FuzzAction.ReadToEofClose(0, false), new FuzzAction.ReadToEofClose(1, true),
         new FuzzAction.Partition(true), new FuzzAction.Partition(false),
         new FuzzAction.Crash(1, true), new FuzzAction.Crash(1, false),
