@@ -29,10 +29,14 @@ public final class PktSketch {
       pendingMicros = 0;
       String line;
       if (a instanceof FuzzAction.Connect) {
-        line = "client: socket(..., SOCK_STREAM, IPPROTO_TCP) = " + fd
-            + "\n+0 client: setsockopt(" + fd + ", SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"
-            + "\n+0 client: bind(" + fd + ", 10.0.0.1:40000, ...) = 0"
-            + "\n+0 client: connect(" + fd + ", 10.0.0.2:80, ...) = -1 EINPROGRESS";
+        line = connect(fd);
+      } else if (a instanceof FuzzAction.Session s) {
+        line = connect(fd) + "\n+0 client: write(" + fd + ", ..., " + s.bytes() + ") = ... // all of it,"
+            + " as the socket takes it\n+0 client: shutdown(" + fd + ", SHUT_WR) = 0";
+      } else if (a instanceof FuzzAction.SendAll s) {
+        line = side(s.side()) + ": write(" + fdOf(s.side(), fd, serverFd) + ", ..., " + s.bytes()
+            + ") = ... // all of it, as the socket takes it" + (s.thenShutWr() ? "\n+0 "
+            + side(s.side()) + ": shutdown(" + fdOf(s.side(), fd, serverFd) + ", SHUT_WR) = 0" : "");
       } else if (a instanceof FuzzAction.Send s) {
         line = side(s.side()) + ": write(" + fdOf(s.side(), fd, serverFd) + ", ..., " + s.bytes() + ") = ...";
       } else if (a instanceof FuzzAction.Recv r) {
@@ -56,6 +60,13 @@ public final class PktSketch {
       b.append('+').append(seconds(pendingMicros)).append(" // (time passes)\n");
     }
     return b.toString();
+  }
+
+  private static String connect(int fd) {
+    return "client: socket(..., SOCK_STREAM, IPPROTO_TCP) = " + fd
+        + "\n+0 client: setsockopt(" + fd + ", SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"
+        + "\n+0 client: bind(" + fd + ", 10.0.0.1:40000, ...) = 0"
+        + "\n+0 client: connect(" + fd + ", 10.0.0.2:80, ...) = -1 EINPROGRESS";
   }
 
   private static String side(int side) {

@@ -68,18 +68,17 @@ class FuzzApplicationTest {
 
   @Test
   void oldBytesReadIntoANewStreamAreReportedAsStaleAndTheRestOfTheStreamStillChecksOut() {
-    // Through a 0 s TIME_WAIT a late copy of incarnation 1's segment 1630892483 is queued out of
-    // order in incarnation 2's server (14.5 ms); the new client's segments fill the gap, the first
-    // overlapping the old block's head (its own bytes win there, as tcp_ofo_queue skips the
-    // queued head below rcv_nxt), and the server reads 1070 old bytes at 16.7 ms. That is the
-    // stale-segment hazard, nothing more: every later byte the server reads is incarnation 2's, at
-    // its own offset. (The check used to stop counting at the first wrong byte, so the rest of the
-    // stream looked shifted and the case was reported as corruption of the new stream.)
-    FuzzWorld w = run(FuzzConfig.shortTimeWait(), "server echo-to-eof-close", "client read-to-eof-close",
-        "connect", "duplicate client->server data%8 hold 12800us", "advance 400us",
-        "client send-all 518826 shut-wr", "advance 12800us", "connect", "advance 400us",
-        "client send-all 196952", "advance 25600us", "quiesce");
-    assertTrue(w.staleViolation != null && w.staleViolation.contains("incarnation 1 (seq 1630892483"),
+    // The fuzzer's own finding (specs/fuzz/stale-segment-found-by-fuzzer.txt): through a 0 s
+    // TIME_WAIT a late copy of an incarnation-1 segment is accepted by incarnation 2's server and
+    // read. That is the stale-segment hazard, nothing more: every other byte the server reads is
+    // incarnation 2's, at its own offset. (The check used to stop counting at the first wrong
+    // byte, so the rest of the stream looked shifted and such a case was reported as corruption
+    // of the new stream.)
+    FuzzWorld w = run(FuzzConfig.shortTimeWait(), "client read-to-eof-close",
+        "server echo-to-eof-close", "duplicate client->server any%2 hold 6400us",
+        "client session 262144", "advance 6400us", "client session 65536", "advance 6400us",
+        "quiesce");
+    assertTrue(w.staleViolation != null && w.staleViolation.contains("sent in incarnation 1"),
         w.staleViolation);
     assertNull(w.contentViolation);
   }

@@ -14,7 +14,7 @@ import tcpsim.lab.cli.Main;
 /** {@code tcpsim fuzz} from the command line: replay a saved case, and reject bad options plainly. */
 class FuzzCommandTest {
   static final Path SPEC = Path.of("").toAbsolutePath().getParent()
-      .resolve("specs/fuzz/stale-segment-after-time-wait.txt");
+      .resolve("specs/fuzz/stale-segment-found-by-fuzzer.txt");
 
   private static int run(StringWriter out, StringWriter err, String... args) {
     return Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));

@@ -52,7 +52,7 @@ class FuzzDeterminismTest {
   @Test
   void theSavedGracefulCaseReplayedTwicePutsTheSameSegmentsOnTheWire() throws Exception {
     List<FuzzAction> actions = Fuzzer.parse(Files.readAllLines(
-        StaleSegmentSpecTest.FUZZ.resolve("stale-segment-after-time-wait.txt")));
+        StaleSegmentSpecTest.FUZZ.resolve("stale-segment-found-by-fuzzer.txt")));
     Fuzzer fuzzer = new Fuzzer(FuzzConfig.shortTimeWait(), KnownStackBugs.ALL, Fuzzer.DEFAULT_MAX_ACTIONS);
     Fuzzer.Replayed first = fuzzer.replayed(actions, null);
     Fuzzer.Replayed second = fuzzer.replayed(actions, null);

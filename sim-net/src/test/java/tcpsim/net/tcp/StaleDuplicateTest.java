@@ -31,7 +31,7 @@ import tcpsim.net.wire.Segment;
  * Linux applies it (tcp_ack), drops a segment whose ACK lies further below SND.UNA than the
  * bytes acknowledged so far, text and all. An old copy gets in only if both sequence spaces
  * outran the clock and line up: the fuzzer's graceful stale-segment case
- * (specs/fuzz/stale-segment-after-time-wait.txt) is such an exchange.
+ * (specs/fuzz/stale-segment-found-by-fuzzer.txt) is such an exchange.
  */
 class StaleDuplicateTest {
   private static final int CLIENT = Ipv4.parse("10.0.0.1");
