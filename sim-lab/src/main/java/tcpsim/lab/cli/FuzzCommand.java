@@ -112,7 +112,10 @@ public final class FuzzCommand implements Callable<Integer> {
       return 2;
     }
     Fuzzer fuzzer = new Fuzzer(cfg, known, maxActions, scope);
-    flags = (known.ids().isEmpty() ? " --known-bugs none" : "") + (scope == FuzzWorld.StaleScope.ANY ? " --stale-scope any" : "");
+    // Repeat what was asked, not what it amounts to: with no open stack bug both choices are the
+    // same empty set, and the replay line would otherwise always say --known-bugs none.
+    flags = (knownBugs.equals("none") ? " --known-bugs none" : "")
+        + (scope == FuzzWorld.StaleScope.ANY ? " --stale-scope any" : "");
     if (replay != null) {
       return replay(o, err, fuzzer);
     }
