@@ -112,10 +112,7 @@ public final class FuzzCommand implements Callable<Integer> {
       return 2;
     }
     Fuzzer fuzzer = new Fuzzer(cfg, known, maxActions, scope);
-    // Repeat what was asked, not what it amounts to: with no open stack bug both choices are the
-    // same empty set, and the replay line would otherwise always say --known-bugs none.
-    flags = (knownBugs.equals("none") ? " --known-bugs none" : "")
-        + (scope == FuzzWorld.StaleScope.ANY ? " --stale-scope any" : "");
+    flags = replayFlags(knownBugs, scope);
     if (replay != null) {
       return replay(o, err, fuzzer);
     }
@@ -176,6 +173,16 @@ public final class FuzzCommand implements Callable<Integer> {
         + " than the budget) %s; median shrunk length %s%n", found.size(), repeat, median,
         lengths.isEmpty() ? "-" : String.valueOf(lengths.get(lengths.size() / 2)));
     return found.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * The options a replay command repeats. It repeats what was asked, not what it amounts to: with
+   * no open stack bug both --known-bugs choices are the same empty set, and the line would
+   * otherwise always say --known-bugs none.
+   */
+  static String replayFlags(String knownBugs, FuzzWorld.StaleScope scope) {
+    return (knownBugs.equals("none") ? " --known-bugs none" : "")
+        + (scope == FuzzWorld.StaleScope.ANY ? " --stale-scope any" : "");
   }
 
   private void report(PrintWriter o, Fuzzer fuzzer, long runSeed, Fuzzer.Finding f) throws IOException {
