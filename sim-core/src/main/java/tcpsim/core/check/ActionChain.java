@@ -165,6 +165,30 @@ public final class ActionChain<S> {
     return Runner.run(name, "action list", settings, choices -> runChain(choices, gens, w, invs));
   }
 
+  /**
+   * Runs one case of the chain and returns it instead of throwing: case {@code caseIndex} of run
+   * {@code seed} as {@link #check()} would draw it when {@code choices} is null, else the case
+   * those choices make (past their end every choice is 0), which is how a targeted search runs a
+   * mutated case ({@link ChoiceMutation}). A failing case comes back shrunk, numbered
+   * {@code caseIndex}.
+   */
+  public Trial trial(long seed, int caseIndex, long[] choices) {
+    if (actions.isEmpty()) {
+      throw new IllegalStateException("action chain \"" + name + "\" has no actions");
+    }
+    if (caseIndex < 0) {
+      throw new IllegalArgumentException("caseIndex must be >= 0, was " + caseIndex);
+    }
+    int[] w = new int[weights.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = weights.get(i);
+    }
+    List<Gen<? extends Action<S>>> gens = List.copyOf(actions);
+    List<Invariant<S>> invs = List.copyOf(invariants);
+    Settings settings = Settings.resolve(seed, 1, caseIndex, shrinkBudget);
+    return Runner.trial(name, "action list", settings, c -> runChain(c, gens, w, invs), caseIndex, choices);
+  }
+
   private Outcome runChain(Choices choices, List<Gen<? extends Action<S>>> gens, int[] w,
       List<Invariant<S>> invs) {
     List<String> done = new ArrayList<>();

@@ -56,6 +56,28 @@ final class Runner {
     return new CheckResult(settings.seed(), passed, discarded);
   }
 
+  /**
+   * Runs one case: case {@code caseIndex} of the run seed, generated, when {@code choices} is
+   * null; else replayed from {@code choices}. A rejected case passes with the choices it drew.
+   */
+  static Trial trial(String property, String inputLabel, Settings settings, CaseBody body, int caseIndex,
+      long[] choices) {
+    SimRandom random = caseRandom(settings.seed(), caseIndex);
+    Choices c = choices == null ? Choices.generating(random, settings.maxChoices())
+        : Choices.replaying(choices, settings.maxChoices());
+    Outcome outcome;
+    try {
+      outcome = CaseBody.execute(body, c);
+    } catch (Choices.Rejected r) {
+      return new Trial(c.recorded(), null);
+    }
+    if (!outcome.failed()) {
+      return new Trial(c.recorded(), null);
+    }
+    return new Trial(c.recorded(),
+        failure(property, inputLabel, settings, body, caseIndex, random.seed(), c.recorded(), outcome));
+  }
+
   private static PropertyFailure failure(String property, String inputLabel, Settings settings,
       CaseBody body, int caseIndex, long caseSeed, long[] original, Outcome originalOutcome) {
     Shrinker shrinker = new Shrinker(body, original, originalOutcome, settings.shrinkBudget(), settings.maxChoices());

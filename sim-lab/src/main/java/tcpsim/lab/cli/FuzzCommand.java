@@ -20,6 +20,7 @@ import tcpsim.lab.fuzz.FuzzReport;
 import tcpsim.lab.fuzz.FuzzWorld;
 import tcpsim.lab.fuzz.Fuzzer;
 import tcpsim.lab.fuzz.KnownStackBugs;
+import tcpsim.lab.fuzz.NearMisses;
 
 /**
  * {@code tcpsim fuzz}: a teardown fuzzing campaign (see {@link Fuzzer}). Prints the seed first, a
@@ -138,6 +139,7 @@ public final class FuzzCommand implements Callable<Integer> {
     // may not have run, and a time budget cuts where it cuts, so those are left out or differ).
     o.println("digest " + c.digestHex() + " over cases 0.." + (c.casesChecked() - 1));
     if (c.first() == null) {
+      o.println(nearest(c.misses()));
       o.println("no invariant broke");
       return 0;
     }
@@ -173,6 +175,15 @@ public final class FuzzCommand implements Callable<Integer> {
         + " than the budget) %s; median shrunk length %s%n", found.size(), repeat, median,
         lengths.isEmpty() ? "-" : String.valueOf(lengths.get(lengths.size() / 2)));
     return found.isEmpty() ? 0 : 1;
+  }
+
+  /** The campaign's nearest miss of the stale-segment invariant, the measure its mutants climb. */
+  static String nearest(NearMisses m) {
+    if (m.isEmpty()) {
+      return "nearest stale miss: no earlier incarnation's data reached a later one";
+    }
+    NearMisses.Miss best = m.misses().get(0);
+    return "nearest stale miss: " + best.gap() + " sequence numbers short (case " + best.caseIndex() + ")";
   }
 
   /**

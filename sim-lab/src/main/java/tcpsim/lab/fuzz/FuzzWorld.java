@@ -144,6 +144,13 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   String transitionViolation;
   String contentViolation;
   String staleViolation;
+  /**
+   * The fewest sequence numbers by which an earlier incarnation's data segment, delivered to a
+   * later incarnation's connection, missed being taken ({@link TcpConnection#acceptanceGap}):
+   * how near this case came to breaking the stale-segment invariant. Long.MAX_VALUE: no such
+   * delivery.
+   */
+  long closestStaleGap = Long.MAX_VALUE;
   String errnoViolation;
   String leakViolation;
   /** Stack bugs the fuzzer knows of and steps around (see {@link KnownStackBugs}). */
@@ -319,6 +326,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       Integer inc = incarnations.get(c);
       if (c.localPort() == segment.dstPort() && c.remotePort() == segment.srcPort()
           && c.state() != TcpState.LISTEN && inc != null && tag < inc && covered(tag)) {
+        closestStaleGap = Math.min(closestStaleGap, c.acceptanceGap(segment));
         Integer nxt = rcvNxt(c, inc);
         if (nxt == null || !SeqNum.gt(segment.end(), nxt)) {
           return; // nothing beyond RCV.NXT: an old duplicate the stack discards (TCP_OLD_DATA)

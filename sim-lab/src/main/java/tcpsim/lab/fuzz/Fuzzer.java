@@ -3,7 +3,6 @@ package tcpsim.lab.fuzz;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,10 +20,20 @@ import tcpsim.net.link.WireTap;
  * ({@link ActionChain}), which draws the actions, checks the invariants after each, and shrinks a
  * failing chain.
  *
- * <p>Case {@code i} of a campaign depends on the run seed and {@code i} only (the harness draws it
- * from {@code split("case " + i)}), so a campaign's findings do not depend on how many jobs run it:
- * jobs take case indices from a shared counter, and the finding reported is the one with the
- * lowest index, every lower case having passed.
+ * <p>A campaign is also a targeted search. Every case measures how near an earlier incarnation's
+ * data came to being taken by a later one ({@link FuzzWorld#closestStaleGap}: sequence numbers
+ * short of the window plus the ACK's distance from what tcp_ack takes), the stale-segment
+ * invariant made a number. Cases run in rounds of {@link #ROUND}: in the first round every case is
+ * drawn fresh; from the second on, the even cases still are and the odd ones are mutants
+ * ({@link tcpsim.core.check.ChoiceMutation}) of the nearest misses so far ({@link NearMisses}),
+ * so a search that once saw an old segment miss a new window by a megabyte keeps moving sizes and
+ * times until it misses by nothing.
+ *
+ * <p>A fresh case {@code i} depends on the run seed and {@code i} only (the harness draws it from
+ * {@code split("case " + i)}); a mutant on the seed, {@code i} and the rounds before it, whose
+ * near misses are folded in case order once the round has ended. So a campaign's findings do not
+ * depend on how many jobs run it: jobs take a round's case indices from a shared counter, and the
+ * finding reported is the one with the lowest index, every lower case having passed.
  *
  * <p>Each world starts from the same simulation seed ({@link #WORLD_SEED}): the world has no random
  * faults, so every difference between cases comes from the drawn actions.
@@ -50,14 +59,48 @@ public final class Fuzzer {
    * run, when nothing broke and no time budget stopped the run early), each case's action list and
    * end state ({@link FuzzWorld#digest()}), folded in case order, then the finding.
    */
-  public record Campaign(int casesRun, long wallNanos, Finding first, int casesChecked, long digest) {
+  public record Campaign(int casesRun, long wallNanos, Finding first, int casesChecked, long digest,
+      NearMisses misses) {
     public String digestHex() {
       return String.format(java.util.Locale.ROOT, "%016x", digest);
     }
   }
 
-  /** One case run: its finding (null if it passed) and its digest. */
-  public record CaseRun(Finding finding, long digest) {}
+  /**
+   * One case run: its finding (null if it passed), its digest, how near it came to the
+   * stale-segment invariant ({@link FuzzWorld#closestStaleGap}), and the swarm mask and choices
+   * that make it again.
+   */
+  public record CaseRun(Finding finding, long digest, long staleGap, long mask, long[] choices) {}
+
+  /**
+   * Cases per round of a campaign. From the second round on, every odd case is a mutant of one of
+   * the nearest misses of the rounds before it ({@link NearMisses}), the even ones are drawn fresh;
+   * a round's parents are fixed before it starts, so no result depends on --jobs.
+   */
+  public static final int ROUND = 64;
+
+  /** Whether case {@code i} of a campaign is a mutant (else it is drawn fresh from the seed and i). */
+  public static boolean mutant(int i) {
+    return i >= ROUND && (i & 1) == 1;
+  }
+
+  /** How a case is made: fresh (choices null) or a mutant, with the swarm mask it runs under. */
+  public record Plan(long mask, long[] choices) {}
+
+  /** Case {@code i}'s plan, given the near misses of the rounds before it. */
+  static Plan plan(long seed, int i, NearMisses misses) {
+    if (!mutant(i) || misses.isEmpty()) {
+      return new Plan(swarmMask(seed, i), null);
+    }
+    SimRandom r = new SimRandom(seed).split("mutant " + i);
+    NearMisses.Miss parent = misses.pick(r);
+    long mask = parent.mask();
+    if (r.nextInt(8) == 0) {
+      mask = (mask ^ (1L << r.nextInt(64))) | 0b11; // a swarm-level mutation: one kind in or out, or a parameter
+    }
+    return new Plan(mask, tcpsim.core.check.ChoiceMutation.mutate(parent.choices(), r));
+  }
 
   private final FuzzConfig config;
   private final KnownStackBugs known;
@@ -247,44 +290,47 @@ public final class Fuzzer {
     });
   }
 
-  /** Runs case {@code i} of the run {@code seed}: null if it passes, else the shrunk finding. */
-  public Finding runCase(long seed, int i) {
-    return run(seed, i).finding();
+  /**
+   * Runs case {@code i} of the run {@code seed}: null if it passes, else the shrunk finding. A
+   * mutant's parents come from the campaign's earlier rounds, which are run again to find them.
+   */
+  public Finding runCase(long seed, int i) throws InterruptedException {
+    NearMisses misses = mutant(i) ? campaign(seed, i / ROUND * ROUND, 1, 0, n -> {}).misses() : new NearMisses();
+    return run(seed, i, plan(seed, i, misses), null).finding();
   }
 
-  /**
-   * Runs case {@code i} of the run {@code seed} and digests it: a passing case by its world (its
-   * actions, trace and end state), a failing one by its shrunk finding.
-   */
+  /** Runs fresh case {@code i} of the run {@code seed} (as the first round of a campaign does). */
   public CaseRun run(long seed, int i) {
-    return run(seed, i, null);
+    return run(seed, i, new Plan(swarmMask(seed, i), null), null);
   }
 
   /**
-   * The same, letting the shrinker replay a failing case at most {@code shrinkReplays} times (null:
-   * {@code -Dtcpsim.shrinks} or the harness's default, 5,000).
+   * Runs case {@code i} of the run {@code seed} as {@code plan} makes it and digests it: a passing
+   * case by its world (its actions, trace and end state), a failing one by its shrunk finding. The
+   * shrinker replays a failing case at most {@code shrinkReplays} times (null: {@code
+   * -Dtcpsim.shrinks} or the harness's default, 5,000).
    */
-  public CaseRun run(long seed, int i, Integer shrinkReplays) {
+  public CaseRun run(long seed, int i, Plan plan, Integer shrinkReplays) {
     FuzzWorld[] first = new FuzzWorld[1];
-    try {
-      ActionChain<FuzzWorld> c = chain(swarmMask(seed, i), w -> {
-        if (first[0] == null) {
-          first[0] = w;
-        }
-      }).seed(seed).cases(1).onlyCase(i);
-      if (shrinkReplays != null) {
-        c.shrinkBudget(shrinkReplays);
+    ActionChain<FuzzWorld> c = chain(plan.mask(), w -> {
+      if (first[0] == null) {
+        first[0] = w;
       }
-      c.check();
-      return new CaseRun(null, first[0] == null ? 0 : first[0].digest());
-    } catch (PropertyFailure f) {
-      Finding found = finding(f);
-      tcpsim.core.trace.TraceDigest d = new tcpsim.core.trace.TraceDigest();
-      found.actions().forEach(d::add);
-      d.add(found.invariant());
-      d.add(found.detail());
-      return new CaseRun(found, d.value());
+    });
+    if (shrinkReplays != null) {
+      c.shrinkBudget(shrinkReplays);
     }
+    tcpsim.core.check.Trial t = c.trial(seed, i, plan.choices());
+    long gap = first[0] == null ? Long.MAX_VALUE : first[0].closestStaleGap;
+    if (t.passed()) {
+      return new CaseRun(null, first[0] == null ? 0 : first[0].digest(), gap, plan.mask(), t.choices());
+    }
+    Finding found = finding(t.failure());
+    tcpsim.core.trace.TraceDigest d = new tcpsim.core.trace.TraceDigest();
+    found.actions().forEach(d::add);
+    d.add(found.invariant());
+    d.add(found.detail());
+    return new CaseRun(found, d.value(), 0, plan.mask(), t.choices());
   }
 
   private static final Pattern STEP = Pattern.compile("^(\\d+)\\. (.*)$");
@@ -315,46 +361,65 @@ public final class Fuzzer {
   /**
    * Runs cases {@code 0..cases-1} of {@code seed} on {@code jobs} threads until one fails, every
    * case has run, or {@code budgetNanos} of wall time is spent (0: no budget). {@code progress}
-   * hears the count of finished cases.
+   * hears the count of finished cases. Cases run in rounds of {@link #ROUND}; after each round
+   * its near misses join the parents the next round's mutants are made from.
    */
   public Campaign campaign(long seed, int cases, int jobs, long budgetNanos, IntConsumer progress)
       throws InterruptedException {
     long start = System.nanoTime();
-    AtomicInteger next = new AtomicInteger();
+    long deadline = budgetNanos == 0 ? Long.MAX_VALUE : start + budgetNanos;
     AtomicInteger done = new AtomicInteger();
-    AtomicInteger firstFail = new AtomicInteger(Integer.MAX_VALUE);
-    Finding[] findings = new Finding[1];
     CaseFold fold = new CaseFold();
-    AtomicLong deadline = new AtomicLong(budgetNanos == 0 ? Long.MAX_VALUE : start + budgetNanos);
-    Runnable worker = () -> {
-      while (true) {
-        int i = next.getAndIncrement();
-        if (i >= cases || i > firstFail.get() || System.nanoTime() > deadline.get()) {
-          return;
-        }
-        CaseRun r = run(seed, i);
-        if (r.finding() != null) {
-          synchronized (findings) {
-            if (i < firstFail.get()) {
-              firstFail.set(i);
-              findings[0] = r.finding();
-            }
-          }
-        }
-        fold.add(i, r.digest(), firstFail.get());
-        progress.accept(done.incrementAndGet());
+    NearMisses misses = new NearMisses();
+    Finding first = null;
+    for (int lo = 0; lo < cases && first == null && System.nanoTime() <= deadline; lo += ROUND) {
+      int hi = Math.min(cases, lo + ROUND);
+      Plan[] plans = new Plan[hi - lo];
+      for (int i = lo; i < hi; i++) {
+        plans[i - lo] = plan(seed, i, misses);
       }
-    };
-    List<Thread> threads = new ArrayList<>();
-    for (int j = 0; j < jobs; j++) {
-      Thread t = new Thread(worker, "fuzz-" + j);
-      t.start();
-      threads.add(t);
+      CaseRun[] runs = new CaseRun[hi - lo];
+      AtomicInteger next = new AtomicInteger(lo);
+      AtomicInteger firstFail = new AtomicInteger(Integer.MAX_VALUE);
+      int from = lo;
+      Runnable worker = () -> {
+        while (true) {
+          int i = next.getAndIncrement();
+          if (i >= hi || i > firstFail.get() || System.nanoTime() > deadline) {
+            return;
+          }
+          CaseRun r = run(seed, i, plans[i - from], null);
+          runs[i - from] = r;
+          if (r.finding() != null) {
+            firstFail.accumulateAndGet(i, Math::min);
+          }
+          fold.add(i, r.digest(), firstFail.get());
+          progress.accept(done.incrementAndGet());
+        }
+      };
+      List<Thread> threads = new ArrayList<>();
+      for (int j = 0; j < jobs; j++) {
+        Thread t = new Thread(worker, "fuzz-" + j);
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      // In case order, so the parents (and every later case) are the same for any --jobs.
+      for (int i = lo; i < hi; i++) {
+        CaseRun r = runs[i - lo];
+        if (r == null) {
+          break; // the budget ran out: later cases of the round did not run
+        }
+        if (r.finding() != null) {
+          first = r.finding();
+          break;
+        }
+        misses.add(r.staleGap(), i, r.mask(), r.choices());
+      }
     }
-    for (Thread t : threads) {
-      t.join();
-    }
-    return new Campaign(done.get(), System.nanoTime() - start, findings[0], fold.checked(), fold.value());
+    return new Campaign(done.get(), System.nanoTime() - start, first, fold.checked(), fold.value(), misses);
   }
 
   /**

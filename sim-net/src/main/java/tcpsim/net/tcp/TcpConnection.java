@@ -511,6 +511,38 @@ public final class TcpConnection implements EventHandler {
     return sendBuf == null ? 0 : sendBuf.size();
   }
 
+  /**
+   * How many sequence numbers a data segment falls short of putting new text into this
+   * connection, by the two checks a synchronized connection makes on every segment: its text must
+   * reach past RCV.NXT and start inside the window (tcp_sequence, tcp_data_queue), and its ACK
+   * must lie in [SND.UNA - min(MAX.SND.WND, bytes acknowledged), SND.NXT] (tcp_ack, RFC 5961
+   * §5.2). 0 when both pass. Not the stack's decision (PAWS, flags and state are not looked at):
+   * a measure for search tools steering towards a segment being taken. Long.MAX_VALUE before the
+   * connection is synchronized.
+   */
+  public long acceptanceGap(Segment seg) {
+    if (rcv == null || state == SYN_SENT || state == LISTEN || state == CLOSE) {
+      return Long.MAX_VALUE;
+    }
+    int nxt = rcv.rcvNxt();
+    int right = nxt + Math.max(rcv.receiveWindow(), 1);
+    long gap = 0;
+    if (SeqNum.le(seg.end(), nxt)) {
+      gap += SeqNum.distance(seg.end(), nxt) + 1L;
+    } else if (SeqNum.ge(seg.seq(), right)) {
+      gap += SeqNum.distance(right, seg.seq()) + 1L;
+    }
+    if (seg.has(ACK)) {
+      int low = sndUna - (int) Math.min(maxSndWnd, bytesAcked);
+      if (SeqNum.gt(seg.ack(), sndNxt)) {
+        gap += SeqNum.distance(sndNxt, seg.ack());
+      } else if (SeqNum.lt(seg.ack(), low)) {
+        gap += SeqNum.distance(seg.ack(), low);
+      }
+    }
+    return gap;
+  }
+
   /** Free send-buffer space for new data. */
   public int sendSpace() {
     return Math.max(0, sendCapacity() - unackedBytes());
