@@ -1096,6 +1096,10 @@ public final class TcpConnection implements EventHandler {
 
   /** tcp_reset: the error by state (ECONNREFUSED in SYN-SENT, EPIPE in CLOSE-WAIT, else ECONNRESET). */
   private void resetArrived() {
+    resetArrived("RST");
+  }
+
+  private void resetArrived(String cause) {
     Errno err = switch (state) {
       case SYN_SENT -> Errno.ECONNREFUSED;
       case CLOSE_WAIT -> Errno.EPIPE;
@@ -1107,7 +1111,7 @@ public final class TcpConnection implements EventHandler {
     }
     flags |= WAS_RESET;
     pendingError = err;
-    done("RST", err);
+    done(cause, err);
   }
 
   /**
@@ -1240,18 +1244,28 @@ public final class TcpConnection implements EventHandler {
     if (state != ESTABLISHED && state != FIN_WAIT1 && state != FIN_WAIT2
         && state != SYN_RECV) {
       // tcp_rcv_state_process, CLOSE_WAIT/CLOSING/LAST_ACK: a segment at or beyond RCV.NXT comes
-      // after the peer's FIN and is ignored without an ACK; one from before it goes on to
-      // tcp_data_queue, where a retransmission of what we hold is ACKed at once with a D-SACK.
-      int end = seg.seq() + len + (seg.has(FIN) ? 1 : 0);
-      if (SeqNum.le(end, rcv.rcvNxt())) {
-        rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0, seg.wireLength()); // D-SACK
-        stack.count(TcpMib.TcpExtDelayedACKLost);
-        enterQuickAck();
-        sendAck();
-      } else if (SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
-        enterQuickAck();
-        flags |= ACK_SCHEDULED;
+      // after the peer's FIN and is discarded without an ACK (RFC 9293 §3.10.7.4 "ignore the
+      // segment text").
+      if (SeqNum.ge(seg.seq(), rcv.rcvNxt())) {
+        stack.drop(seg, DropReason.NOT_SPECIFIED);
+        return;
       }
+      // One from before it falls through to FIN-WAIT's check: the FIN set RCV_SHUTDOWN, so text
+      // past RCV.NXT is data lost (RFC 1122 §4.2.2.13): tcp_reset (EPIPE in CLOSE_WAIT) and a RST
+      // formed from the segment (TcpExtTCPAbortOnData).
+      if (SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
+        stack.count(TcpMib.TcpExtTCPAbortOnData);
+        stack.sendReset(seg);
+        stack.drop(seg, DropReason.TCP_ABORT_ON_DATA);
+        resetArrived("data after the peer's FIN");
+        return;
+      }
+      // The rest goes on to tcp_data_queue: a retransmission of what we hold is ACKed at once
+      // with a D-SACK.
+      rcv.receive(seg.seq(), len, seg.has(FIN), seg.payload(), 0, seg.wireLength());
+      stack.count(TcpMib.TcpExtDelayedACKLost);
+      enterQuickAck();
+      sendAck();
       return;
     }
     if (has(RCV_SHUTDOWN) && (state == FIN_WAIT1 || state == FIN_WAIT2) && len > 0

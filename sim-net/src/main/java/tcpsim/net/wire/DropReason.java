@@ -53,6 +53,11 @@ public enum DropReason {
   TCP_ABORT_ON_DATA,
   SOCKET_RCVBUFF,
   PROTO_MEM,
+  /**
+   * The kernel's catch-all (SKB_DROP_REASON_NOT_SPECIFIED): e.g. text arriving at or past RCV.NXT
+   * after the peer's FIN, which tcp_rcv_state_process discards.
+   */
+  NOT_SPECIFIED,
   /** A socket-level filter or a simulator rule on the host. */
   SOCKET_FILTER
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.time.Nanos;
+import tcpsim.net.wire.DropReason;
 import tcpsim.net.wire.Segment;
 import tcpsim.net.wire.TcpFlags;
 import tcpsim.net.wire.TcpOptions;
@@ -96,6 +97,29 @@ class FinArrivesTest {
     assertEquals(List.of(), t.wire);
     assertEquals(0, cs[0].readableBytes());
     assertEquals(TcpState.CLOSE_WAIT, cs[0].state());
+    // ... and the stack says it dropped it (tcp_drop_reason at the end of tcp_rcv_state_process).
+    assertEquals(1, t.a.drops(DropReason.NOT_SPECIFIED));
+  }
+
+  @Test
+  void dataFromBeforeThePeersFinReachingPastItResetsTheConnectionWithEpipe() {
+    TwoStacks t = new TwoStacks(508);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[1].close();
+    t.runFor(Nanos.millis(100));
+    assertEquals(TcpState.CLOSE_WAIT, cs[0].state());
+    t.wire.clear();
+    t.dropAll("b", s -> true); // b never sent these bytes: keep its answers off the wire
+    // Starts 1 before RCV.NXT (at the FIN), carries 10 bytes past it: old data of another
+    // incarnation, or a broken peer.
+    t.a.input(fromPeer(cs[0], -1, cs[0].sndNxt, TcpFlags.PSH | TcpFlags.ACK, 11));
+    // tcp_rcv_state_process falls through to FIN-WAIT's check: the FIN set RCV_SHUTDOWN, so this
+    // is data lost: tcp_reset (EPIPE in CLOSE_WAIT) and a RST from the segment's ACK.
+    assertEquals(List.of("0.200000 a > R 1:1(0) win 0"), t.wireWithoutOptions());
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnData));
+    assertEquals(1, t.a.drops(DropReason.TCP_ABORT_ON_DATA));
+    assertEquals(0, cs[0].readableBytes());
   }
 
   @Test
