@@ -54,7 +54,8 @@ public final class FuzzCommand implements Callable<Integer> {
   @Option(names = "--max-actions", description = "Longest action chain. Default: ${DEFAULT-VALUE}.", defaultValue = "40")
   int maxActions;
 
-  @Option(names = "--case", description = "Run only this case of the run (replays it exactly, with shrinking).")
+  @Option(names = "--case", description = "Run only this case of the run (replays it exactly, with shrinking;"
+      + " a mutant case runs the rounds before it again, for its parents).")
   Integer onlyCase;
 
   @Option(names = "--replay", description = "Replay an action list file (as written to case.txt).")
@@ -120,7 +121,11 @@ public final class FuzzCommand implements Callable<Integer> {
     o.println("seed: 0x" + Long.toHexString(seed) + "  config: " + cfg.name() + "  cases: " + cases
         + "  jobs: " + jobs + (budgetNanos > 0 ? "  time budget: " + timeBudget : ""));
     if (onlyCase != null) {
-      Fuzzer.Finding f = fuzzer.runCase(seed, onlyCase);
+      if (Fuzzer.mutant(onlyCase)) {
+        o.println("case " + onlyCase + " is a mutant: running cases 0.." + (onlyCase / Fuzzer.ROUND * Fuzzer.ROUND - 1)
+            + " again for its parents");
+      }
+      Fuzzer.Finding f = fuzzer.runCase(seed, onlyCase, jobs);
       if (f == null) {
         o.println("case " + onlyCase + " passed");
         return 0;
@@ -180,10 +185,10 @@ public final class FuzzCommand implements Callable<Integer> {
   /** The campaign's nearest miss of the stale-segment invariant, the measure its mutants climb. */
   static String nearest(NearMisses m) {
     if (m.isEmpty()) {
-      return "nearest stale miss: no earlier incarnation's data reached a later one";
+      return "nearest stale miss: " + FuzzWorld.describeStaleDistance(Long.MAX_VALUE);
     }
     NearMisses.Miss best = m.misses().get(0);
-    return "nearest stale miss: " + best.gap() + " sequence numbers short (case " + best.caseIndex() + ")";
+    return "nearest stale miss: " + FuzzWorld.describeStaleDistance(best.gap()) + " (case " + best.caseIndex() + ")";
   }
 
   /**

@@ -121,6 +121,7 @@ public sealed interface FuzzAction {
         return;
       }
       w.registerClient(fd);
+      w.incarnationBegan();
     }
   }
 

@@ -146,11 +146,16 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   String staleViolation;
   /**
    * The fewest sequence numbers by which an earlier incarnation's data segment, delivered to a
-   * later incarnation's connection, missed being taken ({@link TcpConnection#acceptanceGap}):
-   * how near this case came to breaking the stale-segment invariant. Long.MAX_VALUE: no such
-   * delivery.
+   * later incarnation's connection, missed being taken ({@link TcpConnection#acceptanceGap}).
+   * Long.MAX_VALUE: no such delivery.
    */
-  long closestStaleGap = Long.MAX_VALUE;
+  private long closestStaleGap = Long.MAX_VALUE;
+  /** An earlier incarnation's data arrived after a later incarnation began. */
+  private boolean lateDataArrived;
+  /** Per incarnation, when its data last arrived anywhere (0: never). */
+  private long[] lastDataAt = new long[8];
+  /** The shortest time from an incarnation's last data arriving to the next incarnation's connect. */
+  private long nearestEarlyArrivalNanos = Long.MAX_VALUE;
   String errnoViolation;
   String leakViolation;
   /** Stack bugs the fuzzer knows of and steps around (see {@link KnownStackBugs}). */
@@ -321,6 +326,13 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     if (segment.payloadLength() == 0 || tag == null) {
       return;
     }
+    if (tag < incarnation && covered(tag)) {
+      lateDataArrived = true;
+    }
+    if (tag >= lastDataAt.length) {
+      lastDataAt = java.util.Arrays.copyOf(lastDataAt, Math.max(tag + 1, 2 * lastDataAt.length));
+    }
+    lastDataAt[tag] = nowNanos;
     TcpStack to = segment.dstAddr() == SERVER_ADDR ? serverStack : clientStack;
     for (TcpConnection c : to.sockets()) {
       Integer inc = incarnations.get(c);
@@ -393,6 +405,48 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
             + " connection " + from + " -> " + to + " (" + cause + ")";
       }
     }
+  }
+
+  /** The client's connect opened incarnation {@link #incarnation}. */
+  void incarnationBegan() {
+    int prev = incarnation - 1;
+    if (prev >= 1 && prev < lastDataAt.length && lastDataAt[prev] != 0 && covered(prev)) {
+      nearestEarlyArrivalNanos = Math.min(nearestEarlyArrivalNanos, sim.now() - lastDataAt[prev]);
+    }
+  }
+
+  /**
+   * How near this case came to breaking the stale-segment invariant, lower is nearer, in three
+   * tiers a targeted search climbs through: an incarnation's data arrived t ns before the next
+   * incarnation began ({@code 2^33 + t}); it arrived after ({@code 2^32}); it reached a later
+   * incarnation's connection and missed being taken by g sequence numbers ({@code g}, 0 being a
+   * break). Long.MAX_VALUE: no incarnation followed one that had data.
+   */
+  public long staleDistance() {
+    if (closestStaleGap != Long.MAX_VALUE) {
+      return closestStaleGap;
+    }
+    if (lateDataArrived) {
+      return 1L << 32;
+    }
+    if (nearestEarlyArrivalNanos != Long.MAX_VALUE) {
+      return (1L << 33) + Math.min(nearestEarlyArrivalNanos, 1L << 50);
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /** {@link #staleDistance()} in words. */
+  public static String describeStaleDistance(long d) {
+    if (d == Long.MAX_VALUE) {
+      return "no incarnation followed one that had data";
+    }
+    if (d < 1L << 32) {
+      return "old data missed a later incarnation's window by " + d + " sequence numbers";
+    }
+    if (d < 1L << 33) {
+      return "old data arrived after a later incarnation began, but not at its connection";
+    }
+    return "an incarnation's last data arrived " + Nanos.format(d - (1L << 33)) + " before the next one began";
   }
 
   /** Whether old segments of incarnation {@code tag} count against the stale-segment invariant. */

@@ -20,14 +20,15 @@ import tcpsim.net.link.WireTap;
  * ({@link ActionChain}), which draws the actions, checks the invariants after each, and shrinks a
  * failing chain.
  *
- * <p>A campaign is also a targeted search. Every case measures how near an earlier incarnation's
- * data came to being taken by a later one ({@link FuzzWorld#closestStaleGap}: sequence numbers
- * short of the window plus the ACK's distance from what tcp_ack takes), the stale-segment
- * invariant made a number. Cases run in rounds of {@link #ROUND}: in the first round every case is
- * drawn fresh; from the second on, the even cases still are and the odd ones are mutants
+ * <p>A campaign is also a targeted search. Every case measures how near it came to an earlier
+ * incarnation's data being taken by a later one ({@link FuzzWorld#staleDistance}: how long before
+ * a reconnect the old data last arrived; then whether it arrived after one; then by how many
+ * sequence numbers it missed the new window and tcp_ack's range), the stale-segment invariant made
+ * a number. Cases run in rounds of {@link #ROUND}: in the first round every case is drawn fresh;
+ * from the second on, the even cases still are and the odd ones are mutants
  * ({@link tcpsim.core.check.ChoiceMutation}) of the nearest misses so far ({@link NearMisses}),
- * so a search that once saw an old segment miss a new window by a megabyte keeps moving sizes and
- * times until it misses by nothing.
+ * so a search that once saw a reconnect come 6 ms after the last data keeps moving sizes, holds
+ * and pauses until old data lands in a new window.
  *
  * <p>A fresh case {@code i} depends on the run seed and {@code i} only (the harness draws it from
  * {@code split("case " + i)}); a mutant on the seed, {@code i} and the rounds before it, whose
@@ -68,10 +69,10 @@ public final class Fuzzer {
 
   /**
    * One case run: its finding (null if it passed), its digest, how near it came to the
-   * stale-segment invariant ({@link FuzzWorld#closestStaleGap}), and the swarm mask and choices
+   * stale-segment invariant ({@link FuzzWorld#staleDistance}), and the swarm mask and choices
    * that make it again.
    */
-  public record CaseRun(Finding finding, long digest, long staleGap, long mask, long[] choices) {}
+  public record CaseRun(Finding finding, long digest, long staleDistance, long mask, long[] choices) {}
 
   /**
    * Cases per round of a campaign. From the second round on, every odd case is a mutant of one of
@@ -106,6 +107,7 @@ public final class Fuzzer {
   private final KnownStackBugs known;
   private final int maxActions;
   private final FuzzWorld.StaleScope staleScope;
+  private Integer shrinkBudget;
 
   /** A fuzzer whose stale-segment invariant covers incarnations that ended through TIME_WAIT. */
   public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions) {
@@ -124,6 +126,12 @@ public final class Fuzzer {
 
   public FuzzConfig config() {
     return config;
+  }
+
+  /** Lets a campaign's shrinker replay a finding at most {@code replays} times (default: the harness's). */
+  public Fuzzer shrinkBudget(int replays) {
+    this.shrinkBudget = replays;
+    return this;
   }
 
   /** The invariants, in the order they are checked. */
@@ -292,11 +300,12 @@ public final class Fuzzer {
 
   /**
    * Runs case {@code i} of the run {@code seed}: null if it passes, else the shrunk finding. A
-   * mutant's parents come from the campaign's earlier rounds, which are run again to find them.
+   * mutant's parents come from the campaign's earlier rounds, which are run again (on {@code jobs}
+   * threads) to find them.
    */
-  public Finding runCase(long seed, int i) throws InterruptedException {
-    NearMisses misses = mutant(i) ? campaign(seed, i / ROUND * ROUND, 1, 0, n -> {}).misses() : new NearMisses();
-    return run(seed, i, plan(seed, i, misses), null).finding();
+  public Finding runCase(long seed, int i, int jobs) throws InterruptedException {
+    NearMisses misses = mutant(i) ? campaign(seed, i / ROUND * ROUND, jobs, 0, n -> {}).misses() : new NearMisses();
+    return run(seed, i, plan(seed, i, misses), shrinkBudget).finding();
   }
 
   /** Runs fresh case {@code i} of the run {@code seed} (as the first round of a campaign does). */
@@ -321,7 +330,7 @@ public final class Fuzzer {
       c.shrinkBudget(shrinkReplays);
     }
     tcpsim.core.check.Trial t = c.trial(seed, i, plan.choices());
-    long gap = first[0] == null ? Long.MAX_VALUE : first[0].closestStaleGap;
+    long gap = first[0] == null ? Long.MAX_VALUE : first[0].staleDistance();
     if (t.passed()) {
       return new CaseRun(null, first[0] == null ? 0 : first[0].digest(), gap, plan.mask(), t.choices());
     }
@@ -388,7 +397,7 @@ public final class Fuzzer {
           if (i >= hi || i > firstFail.get() || System.nanoTime() > deadline) {
             return;
           }
-          CaseRun r = run(seed, i, plans[i - from], null);
+          CaseRun r = run(seed, i, plans[i - from], shrinkBudget);
           runs[i - from] = r;
           if (r.finding() != null) {
             firstFail.accumulateAndGet(i, Math::min);
@@ -416,7 +425,7 @@ public final class Fuzzer {
           first = r.finding();
           break;
         }
-        misses.add(r.staleGap(), i, r.mask(), r.choices());
+        misses.add(r.staleDistance(), i, r.mask(), r.choices());
       }
     }
     return new Campaign(done.get(), System.nanoTime() - start, first, fold.checked(), fold.value(), misses);

@@ -5,25 +5,26 @@ import java.util.List;
 import tcpsim.core.random.SimRandom;
 
 /**
- * A campaign's nearest misses of the stale-segment invariant: the cases in which a data segment of
- * an earlier incarnation reached a later incarnation's connection and missed being taken by the
- * fewest sequence numbers ({@link FuzzWorld#closestStaleGap}). They are the parents of the
- * campaign's mutants: a targeted search that turns "is an old segment ever taken?" into "how near
- * does one come?" and climbs (targeted property-based testing, Löscher and Sagonas, ISSTA 2017).
+ * A campaign's nearest misses of the stale-segment invariant, by {@link FuzzWorld#staleDistance}:
+ * how long before a reconnect an incarnation's last data arrived, whether old data arrived after
+ * one, and by how many sequence numbers it missed a later incarnation's window. They are the
+ * parents of the campaign's mutants: a targeted search that turns "is an old segment ever taken?"
+ * into "how near does one come?" and climbs (targeted property-based testing, Löscher and
+ * Sagonas, ISSTA 2017).
  *
- * <p>At most {@link #SIZE} misses are kept, one per gap (the first case to reach it), nearest
+ * <p>At most {@link #SIZE} misses are kept, one per distance (the first case to reach it), nearest
  * first; ties and order follow case indices, so the set is the same for any number of jobs.
  */
 public final class NearMisses {
   /** How many misses are kept. */
   public static final int SIZE = 16;
 
-  /** A near miss: its gap, the case it came from, and the swarm mask and choices that make it. */
+  /** A near miss: its distance, the case it came from, and the swarm mask and choices that make it. */
   public record Miss(long gap, int caseIndex, long mask, long[] choices) {}
 
   private final List<Miss> misses = new ArrayList<>();
 
-  /** Adds a case's miss; cases must come in index order. A case with no stale delivery is not a miss. */
+  /** Adds a case's miss; cases must come in index order. A case with no reconnect after data is not a miss. */
   void add(long gap, int caseIndex, long mask, long[] choices) {
     if (gap == Long.MAX_VALUE) {
       return;
@@ -50,7 +51,7 @@ public final class NearMisses {
     return List.copyOf(misses);
   }
 
-  /** The nearest gap so far, or Long.MAX_VALUE. */
+  /** The nearest distance so far, or Long.MAX_VALUE. */
   public long nearest() {
     return misses.isEmpty() ? Long.MAX_VALUE : misses.get(0).gap();
   }
