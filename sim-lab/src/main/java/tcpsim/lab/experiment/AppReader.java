@@ -153,8 +153,15 @@ final class AppReader {
     };
   }
 
-  /** A list of sizes ({@code [256KiB, 64KiB]}), one or more, each checked where it is written. */
+  /**
+   * A list of sizes ({@code [256KiB, 64KiB]}), one or more, each checked where it is written; a
+   * single size stands for a list of one (so a sweep can set it).
+   */
   private List<Long> sizes(Param p, Node n, String key) {
+    if (n instanceof ScalarNode) {
+      Long v = c.size(n, key, p.min(), p.max());
+      return v == null ? null : List.of(v);
+    }
     YamlTree.ListNode l = c.list(n, key, "a list of sizes, e.g. [256KiB, 64KiB]");
     if (l == null) {
       return null;

@@ -160,7 +160,7 @@ class ExperimentErrorTest {
   }
 
   @Test
-  void aSessionClientsSizesAreAListCheckedItemByItem() {
+  void aSessionClientsSizesAreAListCheckedItemByItem() throws ExperimentError {
     String churn = "    kind: connection-churn\n    host: client\n    target: web\n    rate: 100/s\n";
     String sessions = "    kind: session-client\n    host: client\n    target: web\n    sizes: %s\n";
     assertEquals(List.of("probe.yaml:22:21: apps.churn.sizes[1]: '64 KiB' has a space before its"
@@ -169,7 +169,10 @@ class ExperimentErrorTest {
         "probe.yaml:22:29: apps.churn.sizes[2]: '0' is out of range; valid: 1 to 1099511627776 bytes"),
         problems(replace(churn, sessions.formatted("[256KiB, 64 KiB, 0]"))));
     assertEquals("probe.yaml:22:12: apps.churn.sizes: expected a list of sizes, e.g. [256KiB, 64KiB],"
-        + " got '256KiB'", only(replace(churn, sessions.formatted("256KiB"))));
+        + " got a map", only(replace(churn, sessions.formatted("{first: 256KiB}"))));
+    Workload.SessionClient one = (Workload.SessionClient) ExperimentLoader.parse("probe.yaml",
+        replace(churn, sessions.formatted("64KiB"))).base().app("churn").orElseThrow().workload();
+    assertEquals(List.of(65536L), one.sessionBytes(), "a single size is a list of one");
     assertEquals("probe.yaml:22:12: apps.churn.sizes: holds 0 sizes; valid: 1 to 1000000",
         only(replace(churn, sessions.formatted("[]"))));
     assertEquals("probe.yaml:18:3: apps.churn.sizes: missing required key (a session-client needs"
