@@ -142,6 +142,7 @@ final class AppReader {
     return switch (p.type()) {
       case TIME -> c.time(n, key, p.min(), p.max());
       case SIZE -> c.size(n, key, p.min(), p.max());
+      case SIZES -> sizes(p, n, key);
       case RATE -> c.rate(n, key, p.max());
       case COUNT -> {
         Long v = c.integer(n, key, p.min(), p.max());
@@ -152,6 +153,33 @@ final class AppReader {
     };
   }
 
+  /**
+   * A list of sizes ({@code [256KiB, 64KiB]}), one or more, each checked where it is written; a
+   * single size stands for a list of one (so a sweep can set it).
+   */
+  private List<Long> sizes(Param p, Node n, String key) {
+    if (n instanceof ScalarNode) {
+      Long v = c.size(n, key, p.min(), p.max());
+      return v == null ? null : List.of(v);
+    }
+    YamlTree.ListNode l = c.list(n, key, "a list of sizes, e.g. [256KiB, 64KiB]");
+    if (l == null) {
+      return null;
+    }
+    if (l.items().isEmpty() || l.items().size() > Param.MAX_SESSIONS) {
+      c.add(n.loc(), key, "holds " + l.items().size() + " sizes; valid: 1 to " + Param.MAX_SESSIONS);
+      return null;
+    }
+    List<Long> sizes = new ArrayList<>();
+    boolean bad = false;
+    for (int i = 0; i < l.items().size(); i++) {
+      Long v = c.size(l.items().get(i), key + "[" + i + "]", p.min(), p.max());
+      bad |= v == null;
+      sizes.add(v);
+    }
+    return bad ? null : sizes;
+  }
+
   /** Targets name server applications on reachable hosts; no two servers share a port. */
   private void crossCheckApps(List<App> apps, MapNode m, List<LinkSpec> links, Map<String, Loc> targetLocs) {
     List<String> servers = new ArrayList<>();
@@ -159,8 +187,7 @@ final class AppReader {
     for (App a : apps) {
       if (a.kind().isServer()) {
         servers.add(a.name());
-        int port = a.workload() instanceof Workload.RequestResponseServer s ? s.port()
-            : ((Workload.NeverClosingServer) a.workload()).port();
+        int port = a.workload().listenPort();
         String other = ports.putIfAbsent(a.host() + ":" + port, a.name());
         if (other != null) {
           c.add(m.entry(a.name()).value() instanceof MapNode am ? am.entry("port").value().loc()
@@ -227,6 +254,12 @@ final class AppReader {
     @Override
     public long size(String name) {
       return (Long) values.get(name);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Long> sizes(String name) {
+      return (List<Long>) values.get(name);
     }
 
     @Override

@@ -399,7 +399,10 @@ final class ExperimentReader {
     return null;
   }
 
-  /** The tcpsim clause {@code late-duplicate P% TIME} at the end of a link's options, if any. */
+  /**
+   * The tcpsim clause at the end of a link's options, if any: {@code late-duplicate P% TIME} or
+   * {@code late-duplicate every N TIME}.
+   */
   private LinkSpec.LateDuplicates lateDuplicates(Node n, String path, Long msl) {
     if (!(n instanceof ScalarNode s) || s.kind() == ScalarKind.NULL) {
       return LinkSpec.LateDuplicates.NONE;
@@ -409,25 +412,44 @@ final class ExperimentReader {
     if (at < 0) {
       return LinkSpec.LateDuplicates.NONE;
     }
-    if (at != t.length - 3) {
-      c.add(n.loc(), path, "write '" + LATE_DUPLICATE + " P% TIME' last, after the netem options"
-          + " (e.g. 'delay 10ms " + LATE_DUPLICATE + " 1% 20s')");
+    boolean every = at + 1 < t.length && t[at + 1].equals("every");
+    if (at != t.length - (every ? 4 : 3)) {
+      c.add(n.loc(), path, "write '" + LATE_DUPLICATE + " P% TIME' or '" + LATE_DUPLICATE
+          + " every N TIME' last, after the netem options (e.g. 'delay 10ms " + LATE_DUPLICATE
+          + " 1% 20s')");
       return null;
     }
     try {
-      int ppm = Units.parsePercentPpm(t[at + 1]);
-      long hold = Units.parseTime(t[at + 2]);
+      int ppm = 0;
+      int nth = 0;
+      if (every) {
+        nth = everyNth(t[at + 2]);
+      } else {
+        ppm = Units.parsePercentPpm(t[at + 1]);
+      }
+      long hold = Units.parseTime(t[t.length - 1]);
       if (msl != null && hold > msl) {
         c.add(n.loc(), path, LATE_DUPLICATE + " hold " + Units.formatTime(hold) + " exceeds msl "
             + Units.formatTime(msl) + "; no segment may outlive the maximum segment lifetime");
         return null;
       }
-      return new LinkSpec.LateDuplicates(ppm, hold);
+      return new LinkSpec.LateDuplicates(ppm, nth, hold);
     } catch (Units.BadValue e) {
       c.add(n.loc(), path, LATE_DUPLICATE + ": " + e.getMessage());
       return null;
     }
   }
+
+  /** The N of {@code late-duplicate every N TIME}: 1 (every segment) to {@value #MAX_EVERY_NTH}. */
+  private static int everyNth(String word) throws Units.BadValue {
+    if (!word.matches("[0-9]{1,7}") || Integer.parseInt(word) < 1 || Integer.parseInt(word) > MAX_EVERY_NTH) {
+      throw new Units.BadValue("every '" + word + "': write a whole number of segments from 1 to "
+          + MAX_EVERY_NTH + " (every 2: the 2nd, 4th, 6th ... segment)");
+    }
+    return Integer.parseInt(word);
+  }
+
+  private static final int MAX_EVERY_NTH = 1_000_000;
 
   private static final String LATE_DUPLICATE = "late-duplicate";
 
@@ -437,7 +459,7 @@ final class ExperimentReader {
     }
     String text = c.text(n, path, "netem options (e.g. 'delay 50ms 10ms loss 1%') or nothing",
         "options: delay, loss, duplicate, reorder, gap, corrupt, rate, limit; tcpsim adds"
-            + " 'late-duplicate P% TIME' at the end");
+            + " 'late-duplicate P% TIME' or 'late-duplicate every N TIME' at the end");
     if (text == null) {
       return null;
     }

@@ -1,5 +1,6 @@
 package tcpsim.lab.experiment;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,11 @@ public sealed interface Workload {
     return Optional.empty();
   }
 
+  /** The port a server listens on; -1 for a client. */
+  default int listenPort() {
+    return -1;
+  }
+
   /**
    * Listens on a port; answers each request with the size the client asked for after {@code
    * serviceTimeNanos}. {@code closeAfterRequests} > 0: the server closes after that many answers
@@ -25,6 +31,11 @@ public sealed interface Workload {
    */
   record RequestResponseServer(int port, int backlog, long serviceTimeNanos, int closeAfterRequests,
       boolean readRequest, Optional<Rate> acceptRate) implements Workload {
+    @Override
+    public int listenPort() {
+      return port;
+    }
+
     @Override
     public WorkloadKind kind() {
       return WorkloadKind.REQUEST_RESPONSE_SERVER;
@@ -99,6 +110,11 @@ public sealed interface Workload {
   /** Accepts, answers {@code responseBytes} to the first request, and never closes a socket. */
   record NeverClosingServer(int port, int backlog, long responseBytes) implements Workload {
     @Override
+    public int listenPort() {
+      return port;
+    }
+
+    @Override
     public WorkloadKind kind() {
       return WorkloadKind.NEVER_CLOSING_SERVER;
     }
@@ -129,6 +145,47 @@ public sealed interface Workload {
     @Override
     public WorkloadKind kind() {
       return WorkloadKind.SYN_FLOOD;
+    }
+
+    @Override
+    public Optional<String> target() {
+      return Optional.of(server);
+    }
+  }
+
+  /**
+   * Listens on a port and echoes every byte it reads (RFC 862), as an event loop: it reads
+   * whatever arrives, writes it back as far as the socket takes it, and at the end of the
+   * stream writes what is left of the echo and closes.
+   */
+  record EchoServer(int port, int backlog) implements Workload {
+    @Override
+    public int listenPort() {
+      return port;
+    }
+
+    @Override
+    public WorkloadKind kind() {
+      return WorkloadKind.ECHO_SERVER;
+    }
+  }
+
+  /**
+   * Runs sessions one after another, {@code sessionBytes} in order, the whole list {@code
+   * repeat} times. A session: connect (from {@code localPort} with SO_REUSEADDR when it is not
+   * 0, so every session is a new incarnation of the same 4-tuple), write its bytes as the socket
+   * takes them, shutdown(SHUT_WR), read to the end of the stream, close; then {@code
+   * pauseNanos} until the next connect. Aimed at an echo-server.
+   */
+  record SessionClient(String server, List<Long> sessionBytes, int repeat, long pauseNanos,
+      int localPort) implements Workload {
+    public SessionClient {
+      sessionBytes = List.copyOf(sessionBytes);
+    }
+
+    @Override
+    public WorkloadKind kind() {
+      return WorkloadKind.SESSION_CLIENT;
     }
 
     @Override

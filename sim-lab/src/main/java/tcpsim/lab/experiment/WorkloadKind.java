@@ -70,7 +70,19 @@ public enum WorkloadKind {
       Param.target(),
       Param.requiredRate("rate"),
       Param.bool("spoofed", "true")),
-      p -> new Workload.SynFlood(p.app("target"), p.rate("rate"), p.bool("spoofed")));
+      p -> new Workload.SynFlood(p.app("target"), p.rate("rate"), p.bool("spoofed"))),
+  ECHO_SERVER("echo-server", true, List.of(
+      Param.port(),
+      Param.backlog()),
+      p -> new Workload.EchoServer(p.count("port"), p.count("backlog"))),
+  SESSION_CLIENT("session-client", false, List.of(
+      Param.target(),
+      Param.sizes("sizes", 1),
+      Param.count("repeat", "1", 1, Param.MAX_SESSIONS),
+      Param.time("pause", "0s"),
+      Param.count("local_port", "0", 0, 65535)),
+      p -> new Workload.SessionClient(p.app("target"), p.sizes("sizes"), p.count("repeat"),
+          p.time("pause"), p.count("local_port")));
 
   /** Keys every application takes besides its kind's parameters. */
   static final List<String> COMMON_KEYS = List.of("kind", "host", "start");
@@ -141,17 +153,20 @@ public enum WorkloadKind {
   }
 
   /** How a parameter's value is written. */
-  enum Type { TIME, SIZE, RATE, COUNT, BOOL, APP }
+  enum Type { TIME, SIZE, SIZES, RATE, COUNT, BOOL, APP }
 
   /**
    * One parameter: its name in the file, its type, its default as the file would write it (null:
    * required, or {@code optional} for "absent means unset"), and its range in base units
-   * (nanoseconds, bytes, events per second, or the count itself).
+   * (nanoseconds, bytes, events per second, or the count itself; for a list of sizes, the range
+   * of each item in bytes).
    */
   record Param(String name, Type type, String defaultText, boolean optional, long min, long max) {
     static final long MAX_SIZE = 1L << 40;
     static final long MAX_TIME = 365L * 24 * 3_600_000_000_000L;
     static final long MAX_RATE_PER_SECOND = 1_000_000;
+    /** The most sessions a session-client's list holds, and the most times it is repeated. */
+    static final int MAX_SESSIONS = 1_000_000;
 
     boolean required() {
       return defaultText == null && !optional;
@@ -186,6 +201,11 @@ public enum WorkloadKind {
       return new Param(name, Type.SIZE, null, false, min, MAX_SIZE);
     }
 
+    /** A required list of sizes, each from {@code min} bytes, at most {@link #MAX_SESSIONS} of them. */
+    static Param sizes(String name, long min) {
+      return new Param(name, Type.SIZES, null, false, min, MAX_SIZE);
+    }
+
     static Param count(String name, String def, long min, long max) {
       return new Param(name, Type.COUNT, def, false, min, max);
     }
@@ -212,6 +232,8 @@ public enum WorkloadKind {
     long time(String name);
 
     long size(String name);
+
+    List<Long> sizes(String name);
 
     Rate rate(String name);
 

@@ -122,15 +122,7 @@ abstract class AppProcess {
       return;
     }
     int n = (int) Math.min(bytes, SEND_CHUNK);
-    byte[] data = null;
-    if (c.tag != 0) {
-      if (tagged.length < n || taggedWith != c.tag) {
-        tagged = new byte[Math.max(n, tagged.length)];
-        java.util.Arrays.fill(tagged, c.tag);
-        taggedWith = c.tag;
-      }
-      data = tagged;
-    }
+    byte[] data = content(c, n);
     api.send(c.fd, data, 0, n, r -> {
       if (stopped || c.closed) {
         return;
@@ -144,6 +136,22 @@ abstract class AppProcess {
         sendAll(c, bytes - n, done);
       }
     });
+  }
+
+  /**
+   * What {@code c} writes, at least {@code n} bytes of its incarnation's tag; null (bytes without
+   * content) when its bytes are not tagged.
+   */
+  final byte[] content(Conn c, int n) {
+    if (c.tag == 0) {
+      return null;
+    }
+    if (tagged.length < n || taggedWith != c.tag) {
+      tagged = new byte[Math.max(n, tagged.length)];
+      java.util.Arrays.fill(tagged, c.tag);
+      taggedWith = c.tag;
+    }
+    return tagged;
   }
 
   /** Outcome of reading an exact amount. */
@@ -170,7 +178,7 @@ abstract class AppProcess {
         done.accept(ReadOutcome.EOF);
       } else {
         ctx.recorder().delivered(tally, r.intValue());
-        checkTag(c, r.intValue());
+        checkTag(c, scratch, r.intValue());
         readExactly(c, bytes - r.intValue(), done);
       }
     });
@@ -189,20 +197,20 @@ abstract class AppProcess {
         done.accept(ReadOutcome.EOF);
       } else {
         ctx.recorder().delivered(tally, r.intValue());
-        checkTag(c, r.intValue());
+        checkTag(c, scratch, r.intValue());
         readToEnd(c, done);
       }
     });
   }
 
-  /** Counts the bytes just read into {@link #scratch} that carry another incarnation's tag. */
-  final void checkTag(Conn c, int n) {
+  /** Counts the bytes just read into {@code buf} that carry another incarnation's tag. */
+  final void checkTag(Conn c, byte[] buf, int n) {
     if (c.tag == 0) {
       return;
     }
     int stale = 0;
     for (int i = 0; i < n; i++) {
-      if (scratch[i] != c.tag) {
+      if (buf[i] != c.tag) {
         stale++;
       }
     }

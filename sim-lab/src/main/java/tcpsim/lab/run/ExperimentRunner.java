@@ -162,7 +162,7 @@ public final class ExperimentRunner {
       } else {
         net.link(l.from(), l.to(), l.netem());
       }
-      if (l.lateDuplicates().ppm() > 0) {
+      if (l.lateDuplicates().active()) {
         lateDuplicates(l.from(), l.to(), l.lateDuplicates());
         if (l.bothWays()) {
           lateDuplicates(l.to(), l.from(), l.lateDuplicates());
@@ -209,20 +209,16 @@ public final class ExperimentRunner {
 
   private void setUpApps() {
     for (App a : experiment.apps()) {
-      if (a.workload() instanceof Workload.ConnectionChurn) {
-        // Churn reuses 4-tuples; its bytes name their incarnation so a stale one is seen.
+      if (a.workload() instanceof Workload.ConnectionChurn
+          || a.workload() instanceof Workload.SessionClient) {
+        // Churn and sessions reuse 4-tuples; their bytes name their incarnation so a stale one is seen.
         ctx.tagContent();
         stacks.values().forEach(st -> st.setKeepPayload(true));
       }
     }
     for (App a : experiment.apps()) {
       tallies.put(a.name(), recorder.register(a.name(), a.host(), a.kind().yamlName()));
-      int port = -1;
-      if (a.workload() instanceof Workload.RequestResponseServer w) {
-        port = w.port();
-      } else if (a.workload() instanceof Workload.NeverClosingServer w) {
-        port = w.port();
-      }
+      int port = a.workload().listenPort();
       if (port >= 0) {
         ctx.addServer(a.name(), new RunContext.Endpoint(specs.get(a.host()).address(), port));
       }
@@ -279,6 +275,10 @@ public final class ExperimentRunner {
       p = new BulkTransferApp(ctx, a, api, t, w);
     } else if (wl instanceof Workload.IdleConnections w) {
       p = new IdleConnectionsApp(ctx, a, api, t, w);
+    } else if (wl instanceof Workload.EchoServer w) {
+      p = new EchoServerApp(ctx, a, api, t, w);
+    } else if (wl instanceof Workload.SessionClient w) {
+      p = new SessionClientApp(ctx, a, api, t, w);
     } else if (wl instanceof Workload.SynFlood w) {
       Host host = net.host(a.host());
       p = new SynFloodApp(ctx, a, t, w, host.ip(), host.address());
@@ -601,9 +601,19 @@ public final class ExperimentRunner {
    * The link's {@code late-duplicate P% TIME}: each segment carrying data is, with chance P, also
    * delivered again up to TIME after the link's delay, the hold spread evenly over
    * {@value #LATE_STEPS} steps up to TIME ({@link LinkRule} duplicates, which the network's MSL
-   * still bounds). The draws come from the link's own stream, split by its name.
+   * still bounds). The draws come from the link's own stream, split by its name. With {@code
+   * late-duplicate every N TIME}, every Nth segment of any kind is delivered again exactly TIME
+   * after the link's delay, counted from the start of the run (the fuzzer's {@code duplicate
+   * client->server any%N hold T}); nothing is drawn.
    */
   private void lateDuplicates(String from, String to, LinkSpec.LateDuplicates late) {
+    if (late.everyNth() > 0) {
+      int nth = late.everyNth();
+      long[] seen = {0};
+      net.link(from, to).addRule(LinkRule.matching("every " + nth + "th segment",
+          seg -> ++seen[0] % nth == 0).every().duplicateHeld(late.holdNanos()));
+      return;
+    }
     tcpsim.core.random.SimRandom random = sim.random().split("late-duplicate:" + from + "->" + to);
     int ppm = late.ppm();
     for (int i = 1; i <= LATE_STEPS; i++) {

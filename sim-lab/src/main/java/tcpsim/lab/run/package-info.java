@@ -27,9 +27,17 @@
  *   <li>{@code idle-connections}: {@code count} connections that wait in recv(2), with
  *       SO_KEEPALIVE if asked.</li>
  *   <li>{@code syn-flood}: bare SYNs written onto the wire at the rate, spoofed or not.</li>
+ *   <li>{@code echo-server}: RFC 862 as an event loop ({@link tcpsim.lab.run.EventLoopConnection}):
+ *       every byte read is written back; closed once the client's end of stream is read and the
+ *       echo written.</li>
+ *   <li>{@code session-client}: sessions one after another (connect, write, shutdown(SHUT_WR),
+ *       read to the end, close, pause), from a fixed {@code local_port} with SO_REUSEADDR if one
+ *       is given: the fuzzer's {@code client session N} with {@code read-to-eof-close}. Its bytes,
+ *       and the echo's, are tagged as churn's are.</li>
  * </ul>
  * Request and response sizes are the client's: a server answers each client host with the
- * sizes that host's client application asks for (payloads carry no content, except churn's tags).
+ * sizes that host's client application asks for (payloads carry no content, except the tags of
+ * churn and sessions).
  *
  * <p>{@link tcpsim.lab.run.SweepChart} draws a sweep's sweep.csv as an SVG chart.
  */

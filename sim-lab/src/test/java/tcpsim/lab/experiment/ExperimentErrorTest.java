@@ -155,7 +155,30 @@ class ExperimentErrorTest {
     assertEquals("probe.yaml:19:11: apps.churn.kind: unknown workload kind 'connection-chrun' (did"
         + " you mean 'connection-churn'?); kinds: request-response-server, request-response-client,"
         + " bulk-transfer, connection-churn, idle-connections, never-closing-server,"
-        + " impatient-client, syn-flood", only(replace("kind: connection-churn", "kind: connection-chrun")));
+        + " impatient-client, syn-flood, echo-server, session-client",
+        only(replace("kind: connection-churn", "kind: connection-chrun")));
+  }
+
+  @Test
+  void aSessionClientsSizesAreAListCheckedItemByItem() throws ExperimentError {
+    String churn = "    kind: connection-churn\n    host: client\n    target: web\n    rate: 100/s\n";
+    String sessions = "    kind: session-client\n    host: client\n    target: web\n    sizes: %s\n";
+    assertEquals(List.of("probe.yaml:22:21: apps.churn.sizes[1]: '64 KiB' has a space before its"
+        + " unit; write 64KiB; units: a number of bytes, or B, KB, MB, GB (powers of 1000), KiB,"
+        + " MiB, GiB (powers of 1024) (e.g. 1500, 64KiB)",
+        "probe.yaml:22:29: apps.churn.sizes[2]: '0' is out of range; valid: 1 to 1099511627776 bytes"),
+        problems(replace(churn, sessions.formatted("[256KiB, 64 KiB, 0]"))));
+    assertEquals("probe.yaml:22:12: apps.churn.sizes: expected a list of sizes, e.g. [256KiB, 64KiB],"
+        + " got a map", only(replace(churn, sessions.formatted("{first: 256KiB}"))));
+    Workload.SessionClient one = (Workload.SessionClient) ExperimentLoader.parse("probe.yaml",
+        replace(churn, sessions.formatted("64KiB"))).base().app("churn").orElseThrow().workload();
+    assertEquals(List.of(65536L), one.sessionBytes(), "a single size is a list of one");
+    assertEquals("probe.yaml:22:12: apps.churn.sizes: holds 0 sizes; valid: 1 to 1000000",
+        only(replace(churn, sessions.formatted("[]"))));
+    assertEquals("probe.yaml:18:3: apps.churn.sizes: missing required key (a session-client needs"
+        + " host, target, sizes)", only(replace(churn, sessions.formatted("[1]").replace("    sizes: [1]\n", ""))));
+    assertEquals("probe.yaml:23:17: apps.churn.local_port: 65536 is out of range; valid: 0 to 65535",
+        only(replace(churn, sessions.formatted("[1]") + "    local_port: 65536\n")));
   }
 
   @Test

@@ -55,7 +55,7 @@ class GalleryTest {
     for (String wanted : List.of("close-wait-leak.yaml", "time-wait-exhaustion.yaml",
         "pulled-cable-keepalive.yaml", "short-time-wait-stale-segment.yaml",
         "write-after-peer-close.yaml", "close-with-unread-data.yaml", "listen-backlog-burst.yaml",
-        "client-gives-up-499.yaml")) {
+        "client-gives-up-499.yaml", "stale-segment-found-by-fuzzer.yaml")) {
       assertTrue(names.contains(wanted), wanted + " is missing from the gallery: " + names);
     }
   }
@@ -85,6 +85,23 @@ class GalleryTest {
         p.experiment().links().get(0).lateDuplicates(), "5% of the data segments come again up to 6 s late");
     assertEquals("client <-> server: delay 50us rate 10gbit late-duplicate 5% 6s",
         p.experiment().links().get(0).toString());
+  }
+
+  @Test
+  void theFuzzersFindingSweepsTheClientsTimeWaitAndTimestampsOverTheFuzzWorldsLink() throws ExperimentError {
+    ExperimentFile f = load("stale-segment-found-by-fuzzer.yaml");
+    assertEquals(List.of("tcp_timewait_len=0,tcp_timestamps=0,seed=1", "tcp_timewait_len=0,tcp_timestamps=1,seed=1",
+        "tcp_timewait_len=60,tcp_timestamps=0,seed=1", "tcp_timewait_len=60,tcp_timestamps=1,seed=1"),
+        f.points().stream().map(GridPoint::id).toList());
+    Experiment e = f.points().get(0).experiment();
+    // FuzzConfig.shortTimeWait's link, and the case's "duplicate client->server any%2 hold 6400us".
+    assertEquals(List.of("client -> server: delay 100us late-duplicate every 2 6400us",
+        "server -> client: delay 100us"), e.links().stream().map(LinkSpec::toString).toList());
+    Workload.SessionClient sessions = assertInstanceOf(Workload.SessionClient.class,
+        e.app("sessions").orElseThrow().workload());
+    assertEquals(List.of(256L << 10, 128L << 10), sessions.sessionBytes());
+    assertEquals(40000, sessions.localPort(), "the fuzz world's client port");
+    assertEquals(80, e.app("echo").orElseThrow().workload().listenPort());
   }
 
   @Test

@@ -40,8 +40,28 @@ class LateDuplicateTest {
   void aHoldBeyondTheMslOrAMisplacedClauseIsALocatedError() {
     assertEquals(List.of("late.yaml:9:12: links.a <-> b: late-duplicate hold 20s exceeds msl 10s;"
         + " no segment may outlive the maximum segment lifetime"), errors("delay 1ms late-duplicate 1% 20s"));
-    assertEquals(List.of("late.yaml:9:12: links.a <-> b: write 'late-duplicate P% TIME' last, after the"
-        + " netem options (e.g. 'delay 10ms late-duplicate 1% 20s')"), errors("late-duplicate 1% 2s delay 1ms"));
+    assertEquals(List.of("late.yaml:9:12: links.a <-> b: write 'late-duplicate P% TIME' or"
+        + " 'late-duplicate every N TIME' last, after the netem options (e.g. 'delay 10ms"
+        + " late-duplicate 1% 20s')"), errors("late-duplicate 1% 2s delay 1ms"));
     assertEquals(1, errors("delay 1ms late-duplicate lots 2s").size());
+  }
+
+  @Test
+  void everyNthSegmentIsCopiedAfterExactlyTheHold() throws ExperimentError {
+    LinkSpec l = ExperimentLoader.parse("late.yaml", file("delay 100us late-duplicate every 2 6400us"))
+        .base().links().get(0);
+    assertEquals(new LinkSpec.LateDuplicates(0, 2, 6_400_000L), l.lateDuplicates());
+    assertEquals("a <-> b: delay 100us late-duplicate every 2 6400us", l.toString());
+  }
+
+  @Test
+  void aBadEveryCountIsALocatedError() {
+    assertEquals(List.of("late.yaml:9:12: links.a <-> b: late-duplicate: every '0': write a whole"
+        + " number of segments from 1 to 1000000 (every 2: the 2nd, 4th, 6th ... segment)"),
+        errors("delay 1ms late-duplicate every 0 2s"));
+    assertEquals(List.of("late.yaml:9:12: links.a <-> b: write 'late-duplicate P% TIME' or"
+        + " 'late-duplicate every N TIME' last, after the netem options (e.g. 'delay 10ms"
+        + " late-duplicate 1% 20s')"), errors("delay 1ms late-duplicate every 2"));
+    assertEquals(1, errors("delay 1ms late-duplicate every 2 20s").size(), "a hold beyond the msl");
   }
 }

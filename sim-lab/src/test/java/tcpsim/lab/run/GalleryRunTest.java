@@ -84,6 +84,43 @@ class GalleryRunTest {
   }
 
   @Test
+  void theFuzzersSessionsLetTheEchoServerReadStaleBytesUnderAZeroTimeWaitWithoutTimestamps() throws Exception {
+    RunResult r = run("stale-segment-found-by-fuzzer", "tcp_timewait_len=0,tcp_timestamps=0,seed=1");
+    RunResult.AppResult echo = r.app("echo").orElseThrow();
+    assertTrue(echo.happenings().getOrDefault("stale_bytes_accepted", 0L) > 0, echo.happenings().toString());
+    RunResult.Event stale = firstEvent(r, "a stale segment accepted");
+    assertNotNull(stale, r.events().toString());
+    assertEquals("server", stale.host(), "the late copies are the client's");
+    assertEquals(2, echo.happenings().get("accepted"), "both sessions reached the server");
+  }
+
+  @Test
+  void underLinuxsDefaultsTheSameSessionsReadNoStaleByte() throws Exception {
+    RunResult r = run("stale-segment-found-by-fuzzer", "tcp_timewait_len=60,tcp_timestamps=1,seed=1");
+    for (String app : new String[] {"echo", "sessions"}) {
+      RunResult.AppResult a = r.app(app).orElseThrow();
+      assertEquals(0L, a.happenings().getOrDefault("stale_bytes_accepted", 0L), app + " " + a.happenings());
+      assertEquals(256 * 1024 + 128 * 1024, a.bytesDelivered(), app + " read both sessions");
+    }
+    // The reconnect took over the 60 s TIME_WAIT (timestamps on: tcp_twsk_unique).
+    assertTrue(r.app("sessions").orElseThrow().errnos().isEmpty());
+    assertEquals(null, firstEvent(r, "a stale segment accepted"));
+  }
+
+  @Test
+  void eachDefenceAloneKeepsTheFuzzersStaleSegmentOut() throws Exception {
+    // A 60 s TIME_WAIT without timestamps: connect(2) from the port fails (no tcp_twsk_unique).
+    RunResult noTimestamps = run("stale-segment-found-by-fuzzer", "tcp_timewait_len=60,tcp_timestamps=0,seed=1");
+    assertEquals(1, noTimestamps.errnoCount("sessions", "connect()", "EADDRNOTAVAIL"));
+    // Timestamps with a 0 s TIME_WAIT: the copies arrive in range and PAWS drops them.
+    RunResult paws = run("stale-segment-found-by-fuzzer", "tcp_timewait_len=0,tcp_timestamps=1,seed=1");
+    assertNotNull(firstEvent(paws, "TCP_RFC7323_PAWS"), paws.events().toString());
+    for (RunResult r : new RunResult[] {noTimestamps, paws}) {
+      assertEquals(0L, r.app("echo").orElseThrow().happenings().getOrDefault("stale_bytes_accepted", 0L));
+    }
+  }
+
+  @Test
   void writingAfterThePeerClosedGetsEpipeOnTheSecondWrite() throws Exception {
     RunResult r = run("write-after-peer-close", "seed=1");
     assertEquals(1, r.errnoCount("browser", "send()", "EPIPE"));
@@ -122,7 +159,7 @@ class GalleryRunTest {
   @Test
   void everyGalleryFileIsCoveredHere() throws Exception {
     try (var files = Files.list(GALLERY)) {
-      assertEquals(8, files.filter(p -> p.toString().endsWith(".yaml")).count(),
+      assertEquals(9, files.filter(p -> p.toString().endsWith(".yaml")).count(),
           "a new gallery case needs a story here");
     }
   }

@@ -188,4 +188,44 @@ class WorkloadsTest {
         r.app("user").orElseThrow().errnos().toString());
     assertNull(r.host("client").orElseThrow().finalStates().get("ESTABLISHED"));
   }
+
+  @Test
+  void anEchoServerAnswersEverySessionInFullAndClosesAfterTheClientsHalfClose() throws Exception {
+    RunResult r = run(twoHosts("", "", """
+        duration: 2s
+        apps:
+          echo: {kind: echo-server, host: server, port: 7}
+          sessions: {kind: session-client, host: client, target: echo, sizes: [1000, 50000],
+                     repeat: 2, pause: 100ms}
+        metrics: {bytes_delivered: true, errno_counts: true, connect_latency: true}
+        """));
+    RunResult.AppResult sessions = r.app("sessions").orElseThrow();
+    assertEquals(2 * (1000 + 50000), sessions.bytesDelivered(), "every byte came back");
+    assertEquals(2 * (1000 + 50000), r.app("echo").orElseThrow().bytesDelivered());
+    assertEquals(4, sessions.connects());
+    assertTrue(sessions.errnos().isEmpty(), sessions.errnos().toString());
+    assertEquals(1, sessions.happenings().get("sessions done"));
+    assertEquals(0L, sessions.happenings().get("stale_bytes_accepted"), "tagged, and nothing stale");
+    // The client half-closed first, so each session's TIME_WAIT is its own, one per ephemeral port.
+    assertEquals(4, r.host("client").orElseThrow().finalStates().get("TIME_WAIT"));
+    assertNull(r.host("server").orElseThrow().finalStates().get("LAST_ACK"));
+  }
+
+  @Test
+  void sessionsFromOneFixedPortTakeOverTheirOwnTimeWaitWhenTimestampsAreOn() throws Exception {
+    // tcp_twsk_unique: a connect(2) from a bound port may reuse a TIME_WAIT 4-tuple that saw
+    // timestamps; ISN = the old SND.NXT + 65535 + 2.
+    RunResult r = run(twoHosts("", "", """
+        duration: 2s
+        apps:
+          echo: {kind: echo-server, host: server, port: 7}
+          sessions: {kind: session-client, host: client, target: echo, sizes: [3000], repeat: 3,
+                     pause: 50ms, local_port: 40000}
+        metrics: {bytes_delivered: true, errno_counts: true}
+        """));
+    RunResult.AppResult sessions = r.app("sessions").orElseThrow();
+    assertEquals(3 * 3000, sessions.bytesDelivered());
+    assertTrue(sessions.errnos().isEmpty(), sessions.errnos().toString());
+    assertEquals(1, r.host("client").orElseThrow().finalStates().get("TIME_WAIT"), "one 4-tuple");
+  }
 }
