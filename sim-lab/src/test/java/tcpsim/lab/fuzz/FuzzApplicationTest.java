@@ -76,7 +76,7 @@ class FuzzApplicationTest {
     // of the new stream.)
     FuzzWorld w = run(FuzzConfig.shortTimeWait(), "client read-to-eof-close",
         "server echo-to-eof-close", "duplicate client->server any%2 hold 6400us",
-        "client session 262144", "advance 6400us", "client session 65536", "advance 6400us",
+        "client session 262144", "advance 6400us", "client session 131072", "advance 6400us",
         "quiesce");
     assertTrue(w.staleViolation != null && w.staleViolation.contains("sent in incarnation 1"),
         w.staleViolation);
