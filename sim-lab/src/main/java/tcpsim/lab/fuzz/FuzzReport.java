@@ -28,6 +28,23 @@ public final class FuzzReport {
         .name("10.0.0.1", FuzzWorld.CLIENT_PORT, FuzzWorld.CLIENT)
         .name("10.0.0.2", FuzzWorld.SERVER_PORT, FuzzWorld.SERVER);
     String[] broken = fuzzer.replay(actions, tap);
+    Path txt = writeActions(dir, actions, header, broken);
+    Path pkt = dir.resolve("case.pkt");
+    Files.writeString(pkt, PktSketch.render("tcpsim fuzz case, configuration " + config.name(), actions),
+        StandardCharsets.UTF_8);
+    Path html = dir.resolve("ladder.html");
+    String title = "fuzz case (" + config.name() + ")" + (broken == null ? "" : ": " + broken[0]);
+    LadderReport.write(tap.toBuilder(title, Fuzzer.WORLD_SEED).build(), html);
+    return new Written(broken, txt, pkt, html);
+  }
+
+  /**
+   * Writes only the action list ({@code case.txt}), with {@code header} and what broke as comments:
+   * for a case whose replay would run out of memory again.
+   */
+  public static Path writeActions(Path dir, List<FuzzAction> actions, List<String> header, String[] broken)
+      throws IOException {
+    Files.createDirectories(dir);
     List<String> lines = new ArrayList<>();
     for (String h : header) {
       lines.add("# " + h);
@@ -41,12 +58,6 @@ public final class FuzzReport {
     }
     Path txt = dir.resolve("case.txt");
     Files.write(txt, lines, StandardCharsets.UTF_8);
-    Path pkt = dir.resolve("case.pkt");
-    Files.writeString(pkt, PktSketch.render("tcpsim fuzz case, configuration " + config.name(), actions),
-        StandardCharsets.UTF_8);
-    Path html = dir.resolve("ladder.html");
-    String title = "fuzz case (" + config.name() + ")" + (broken == null ? "" : ": " + broken[0]);
-    LadderReport.write(tap.toBuilder(title, Fuzzer.WORLD_SEED).build(), html);
-    return new Written(broken, txt, pkt, html);
+    return txt;
   }
 }

@@ -39,6 +39,21 @@ public final class Fuzzer {
   public static final String INV_STALE = "no segment of an earlier incarnation is accepted by a later one";
   public static final String INV_ERRNO = "errno values are the ones Linux gives for the call and state";
   public static final String INV_LEAK = "nothing is left behind after every socket closed";
+  /**
+   * Not an invariant checked after an action but a bound on it: an action that fires more than
+   * {@link FuzzWorld#ACTION_EVENT_CAP} simulator events is cut short ({@link FuzzWorld.Unsettled}),
+   * and the case is a finding that shrinks like the others.
+   */
+  public static final String INV_SETTLE = "every action settles within the event cap";
+  /**
+   * A case that ran out of memory (alone, when the campaign runs several jobs: see
+   * {@link CaseGuard}): a finding, since a world that grows without bound is a stack or fuzzer
+   * bug worth a look, reported with its action list unshrunk (each shrink replay would run into
+   * the same wall).
+   */
+  public static final String KIND_EXHAUSTION = "resource exhaustion (the case ran out of memory)";
+  /** A throwable that escaped the harness: a fuzzer bug, reported with the case that met it. */
+  public static final String KIND_CRASH = "the fuzzer itself failed on the case";
 
   /** A failing case, shrunk. */
   public record Finding(int caseIndex, long caseSeed, List<String> actions, String invariant,
@@ -63,6 +78,10 @@ public final class Fuzzer {
   private final KnownStackBugs known;
   private final int maxActions;
   private final FuzzWorld.StaleScope staleScope;
+  /** The most simulator events one action may fire ({@link #maxActionEvents}). */
+  private long actionEventCap = FuzzWorld.ACTION_EVENT_CAP;
+  /** Told of every world a case makes, with the case's index; a package-private seam for tests. */
+  java.util.function.ObjIntConsumer<FuzzWorld> onWorld = (w, i) -> {};
 
   /** A fuzzer whose stale-segment invariant covers incarnations that ended through TIME_WAIT. */
   public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions) {
@@ -81,6 +100,18 @@ public final class Fuzzer {
 
   public FuzzConfig config() {
     return config;
+  }
+
+  /**
+   * Sets the most simulator events one action may fire before the case is a finding of
+   * {@link #INV_SETTLE} (default {@link FuzzWorld#ACTION_EVENT_CAP}).
+   */
+  public Fuzzer maxActionEvents(long cap) {
+    if (cap < 1) {
+      throw new IllegalArgumentException("max action events must be >= 1, was " + cap);
+    }
+    actionEventCap = cap;
+    return this;
   }
 
   /** The invariants, in the order they are checked. */
@@ -240,8 +271,7 @@ public final class Fuzzer {
 
   static Action<FuzzWorld> wrap(FuzzAction a) {
     return Action.of(a.text(), a::applicable, w -> {
-      w.trace.add(a.text());
-      w.beginAction();
+      w.startAction(a.text());
       a.apply(w);
       w.acceptAll();
     });
@@ -262,15 +292,21 @@ public final class Fuzzer {
 
   /**
    * The same, letting the shrinker replay a failing case at most {@code shrinkReplays} times (null:
-   * {@code -Dtcpsim.shrinks} or the harness's default, 5,000).
+   * {@code -Dtcpsim.shrinks} or the harness's default, 5,000). A case that throws out of the
+   * harness (out of memory, a fuzzer bug) is a finding of its own kind ({@link CaseGuard#escaped});
+   * null if the thread was interrupted before the case had a result.
    */
   public CaseRun run(long seed, int i, Integer shrinkReplays) {
     FuzzWorld[] first = new FuzzWorld[1];
+    int[] worlds = {0};
     try {
       ActionChain<FuzzWorld> c = chain(swarmMask(seed, i), w -> {
+        w.limitEvents(actionEventCap);
+        worlds[0]++;
         if (first[0] == null) {
           first[0] = w;
         }
+        onWorld.accept(w, i);
       }).seed(seed).cases(1).onlyCase(i);
       if (shrinkReplays != null) {
         c.shrinkBudget(shrinkReplays);
@@ -278,12 +314,23 @@ public final class Fuzzer {
       c.check();
       return new CaseRun(null, first[0] == null ? 0 : first[0].digest());
     } catch (PropertyFailure f) {
+      if (f.getCause() instanceof FuzzWorld.Interrupted) {
+        return null;
+      }
       Finding found = finding(f);
       tcpsim.core.trace.TraceDigest d = new tcpsim.core.trace.TraceDigest();
       found.actions().forEach(d::add);
       d.add(found.invariant());
       d.add(found.detail());
       return new CaseRun(found, d.value());
+    } catch (VirtualMachineError | RuntimeException | AssertionError e) {
+      // Let the case's world go before anything else: after an OutOfMemoryError it may hold the heap.
+      List<String> actions = first[0] == null ? List.of() : first[0].actions;
+      first[0] = null;
+      if (e instanceof OutOfMemoryError && worlds[0] > 1) {
+        return run(seed, i, 0); // a shrink replay ran out: report the case's own failure, unshrunk
+      }
+      return CaseGuard.escaped(seed, i, actions, e);
     }
   }
 
@@ -308,6 +355,9 @@ public final class Fuzzer {
         invariant = inv.name();
       }
     }
+    if (cause instanceof FuzzWorld.Unsettled) {
+      invariant = INV_SETTLE;
+    }
     return new Finding(f.caseIndex(), f.caseSeed(), List.copyOf(steps),
         invariant == null ? "an action threw" : invariant, detail, f.getMessage());
   }
@@ -326,13 +376,17 @@ public final class Fuzzer {
     Finding[] findings = new Finding[1];
     CaseFold fold = new CaseFold();
     AtomicLong deadline = new AtomicLong(budgetNanos == 0 ? Long.MAX_VALUE : start + budgetNanos);
+    CaseGuard guard = new CaseGuard(this, seed, jobs);
     Runnable worker = () -> {
       while (true) {
         int i = next.getAndIncrement();
         if (i >= cases || i > firstFail.get() || System.nanoTime() > deadline.get()) {
           return;
         }
-        CaseRun r = run(seed, i);
+        CaseRun r = guard.run(i);
+        if (r == null) {
+          return; // the time budget ran out during the case: it does not count
+        }
         if (r.finding() != null) {
           synchronized (findings) {
             if (i < firstFail.get()) {
@@ -351,9 +405,7 @@ public final class Fuzzer {
       t.start();
       threads.add(t);
     }
-    for (Thread t : threads) {
-      t.join();
-    }
+    CaseGuard.await(threads, deadline.get());
     return new Campaign(done.get(), System.nanoTime() - start, findings[0], fold.checked(), fold.value());
   }
 
@@ -404,13 +456,17 @@ public final class Fuzzer {
   /** Replays an action list as {@link #replay} does and keeps the world, for its digest. */
   public Replayed replayed(List<FuzzAction> actions, WireTap tap) {
     FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, tap);
+    w.limitEvents(actionEventCap);
     for (FuzzAction a : actions) {
       if (!a.applicable(w)) {
         continue; // the chain would have drawn another action; a hand-edited list may hold such a step
       }
-      w.trace.add(a.text());
-      w.beginAction();
-      a.apply(w);
+      w.startAction(a.text());
+      try {
+        a.apply(w);
+      } catch (FuzzWorld.Unsettled u) {
+        return new Replayed(w, new String[] {INV_SETTLE, u.getMessage()});
+      }
       w.acceptAll();
       for (Invariant<FuzzWorld> inv : invariants()) {
         try {
