@@ -114,6 +114,11 @@ public final class Fuzzer {
     return this;
   }
 
+  /** The most simulator events one action may fire. */
+  public long maxActionEvents() {
+    return actionEventCap;
+  }
+
   /** The invariants, in the order they are checked. */
   public static List<Invariant<FuzzWorld>> invariants() {
     return List.of(
@@ -455,8 +460,13 @@ public final class Fuzzer {
 
   /** Replays an action list as {@link #replay} does and keeps the world, for its digest. */
   public Replayed replayed(List<FuzzAction> actions, WireTap tap) {
+    return replayed(actions, tap, actionEventCap);
+  }
+
+  /** The same with another cap on the events of one action (a ladder of a case that did not settle). */
+  public Replayed replayed(List<FuzzAction> actions, WireTap tap, long maxActionEvents) {
     FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, tap);
-    w.limitEvents(actionEventCap);
+    w.limitEvents(maxActionEvents);
     for (FuzzAction a : actions) {
       if (!a.applicable(w)) {
         continue; // the chain would have drawn another action; a hand-edited list may hold such a step

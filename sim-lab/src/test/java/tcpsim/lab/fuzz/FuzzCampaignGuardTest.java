@@ -122,6 +122,15 @@ class FuzzCampaignGuardTest {
   }
 
   @Test
+  void theAckLoopThatOnceRanOutOfMemorySettlesNowThatOutOfWindowAcksAreRateLimited() throws Exception {
+    Fuzzer.Replayed r = fuzzer().replayed(Fuzzer.parse(java.nio.file.Files.readAllLines(
+        StaleSegmentSpecTest.FUZZ.resolve("ack-loop-settles.txt"))), null);
+    assertNull(r.broken(), () -> String.join(": ", r.broken()));
+    assertTrue(r.world().busiestActionEvents() < 1_000, () -> "busiest action "
+        + r.world().busiestActionEvents() + " events");
+  }
+
+  @Test
   void aCaseWhoseThreadIsInterruptedHasNoResult() {
     Thread.currentThread().interrupt();
     try {
