@@ -2,9 +2,10 @@ package tcpsim.lab.fuzz;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntFunction;
 import tcpsim.core.random.SimRandom;
-import tcpsim.core.trace.TraceDigest;
 
 /**
  * What keeps one case from ending a campaign silently: every case a job runs ends as a result,
@@ -27,33 +28,34 @@ import tcpsim.core.trace.TraceDigest;
  * an ordinary finding, so no case holds a job for long.
  */
 final class CaseGuard {
-  private final Fuzzer fuzzer;
   private final long seed;
   private final boolean shared;
   /** Jobs hold it shared while running a case; a case re-run alone holds it exclusively. */
   private final ReentrantReadWriteLock heap = new ReentrantReadWriteLock();
 
-  CaseGuard(Fuzzer fuzzer, long seed, int jobs) {
-    this.fuzzer = fuzzer;
+  CaseGuard(long seed, int jobs) {
     this.seed = seed;
     this.shared = jobs > 1;
   }
 
-  /** Runs case {@code i}: its result, or null if the time budget ran out during it. */
-  Fuzzer.CaseRun run(int i) {
-    Fuzzer.CaseRun r = runHolding(heap.readLock(), i);
+  /**
+   * Runs case {@code i} with {@code runCase} ({@link Fuzzer#run}): its result, or null if the time
+   * budget ran out during it.
+   */
+  Fuzzer.CaseRun run(int i, IntFunction<Fuzzer.CaseRun> runCase) {
+    Fuzzer.CaseRun r = runHolding(heap.readLock(), i, runCase);
     if (!shared || r == null || r.finding() == null || !r.finding().invariant().equals(Fuzzer.KIND_EXHAUSTION)) {
       return r;
     }
-    return runHolding(heap.writeLock(), i); // alone: no other case's world shares the heap now
+    return runHolding(heap.writeLock(), i, runCase); // alone: no other case's world shares the heap now
   }
 
-  private Fuzzer.CaseRun runHolding(java.util.concurrent.locks.Lock lock, int i) {
+  private Fuzzer.CaseRun runHolding(Lock lock, int i, IntFunction<Fuzzer.CaseRun> runCase) {
     lock.lock();
     try {
-      return fuzzer.run(seed, i);
+      return runCase.apply(i);
     } catch (Throwable t) { // Fuzzer.run catches what the case throws; this is what its own code throws
-      return escaped(seed, i, List.of(), t);
+      return Fuzzer.failed(escaped(seed, i, List.of(), t));
     } finally {
       lock.unlock();
     }
@@ -63,7 +65,7 @@ final class CaseGuard {
    * The finding for case {@code i} of {@code runSeed} whose run threw {@code t} out of the harness,
    * after the actions {@code actions} had begun.
    */
-  static Fuzzer.CaseRun escaped(long runSeed, int i, List<String> actions, Throwable t) {
+  static Fuzzer.Finding escaped(long runSeed, int i, List<String> actions, Throwable t) {
     boolean exhausted = t instanceof OutOfMemoryError;
     String detail;
     if (exhausted) {
@@ -77,12 +79,8 @@ final class CaseGuard {
     }
     // Case i draws from split("case " + i) of the run seed, as the harness's Runner does.
     long caseSeed = new SimRandom(runSeed).split("case " + i).seed();
-    Fuzzer.Finding f = new Fuzzer.Finding(i, caseSeed, List.copyOf(actions),
+    return new Fuzzer.Finding(i, caseSeed, List.copyOf(actions),
         exhausted ? Fuzzer.KIND_EXHAUSTION : Fuzzer.KIND_CRASH, detail, "case " + i + ": " + detail);
-    TraceDigest d = new TraceDigest();
-    actions.forEach(d::add);
-    d.add(f.invariant());
-    return new Fuzzer.CaseRun(f, d.value());
   }
 
   /**

@@ -322,12 +322,7 @@ public final class Fuzzer {
       if (f.getCause() instanceof FuzzWorld.Interrupted) {
         return null;
       }
-      Finding found = finding(f);
-      tcpsim.core.trace.TraceDigest d = new tcpsim.core.trace.TraceDigest();
-      found.actions().forEach(d::add);
-      d.add(found.invariant());
-      d.add(found.detail());
-      return new CaseRun(found, d.value());
+      return failed(finding(f));
     } catch (VirtualMachineError | RuntimeException | AssertionError e) {
       // Let the case's world go before anything else: after an OutOfMemoryError it may hold the heap.
       List<String> actions = first[0] == null ? List.of() : first[0].actions;
@@ -335,8 +330,22 @@ public final class Fuzzer {
       if (e instanceof OutOfMemoryError && worlds[0] > 1) {
         return run(seed, i, 0); // a shrink replay ran out: report the case's own failure, unshrunk
       }
-      return CaseGuard.escaped(seed, i, actions, e);
+      return failed(CaseGuard.escaped(seed, i, actions, e));
     }
+  }
+
+  /**
+   * A failing case's run, digested by its finding (the detail of running out of memory left out:
+   * the JVM words it as it finds the heap).
+   */
+  static CaseRun failed(Finding found) {
+    tcpsim.core.trace.TraceDigest d = new tcpsim.core.trace.TraceDigest();
+    found.actions().forEach(d::add);
+    d.add(found.invariant());
+    if (!found.invariant().equals(KIND_EXHAUSTION)) {
+      d.add(found.detail());
+    }
+    return new CaseRun(found, d.value());
   }
 
   private static final Pattern STEP = Pattern.compile("^(\\d+)\\. (.*)$");
@@ -381,14 +390,14 @@ public final class Fuzzer {
     Finding[] findings = new Finding[1];
     CaseFold fold = new CaseFold();
     AtomicLong deadline = new AtomicLong(budgetNanos == 0 ? Long.MAX_VALUE : start + budgetNanos);
-    CaseGuard guard = new CaseGuard(this, seed, jobs);
+    CaseGuard guard = new CaseGuard(seed, jobs);
     Runnable worker = () -> {
       while (true) {
         int i = next.getAndIncrement();
         if (i >= cases || i > firstFail.get() || System.nanoTime() > deadline.get()) {
           return;
         }
-        CaseRun r = guard.run(i);
+        CaseRun r = guard.run(i, k -> run(seed, k));
         if (r == null) {
           return; // the time budget ran out during the case: it does not count
         }
