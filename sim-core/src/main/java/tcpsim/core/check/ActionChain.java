@@ -141,7 +141,10 @@ public final class ActionChain<S> {
     return this;
   }
 
-  /** How many replays the shrinker may spend. */
+  /**
+   * How many replays the shrinker may spend. Interrupting the thread also ends shrinking: the
+   * smallest failure found so far is reported.
+   */
   public ActionChain<S> shrinkBudget(int replays) {
     if (replays < 0) {
       throw new IllegalArgumentException("shrink budget must be >= 0, was " + replays);

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * same way (same exception class, or the same broken invariant) and the sequence it actually
  * consumed is smaller in shortlex order (shorter, or as long and lexicographically smaller).
  * Each kept candidate is strictly smaller, so shrinking ends; it stops at a fixpoint of all
- * passes or when the replay budget is spent.
+ * passes, when the replay budget is spent, or when the thread is interrupted (a caller's time
+ * budget ran out: the smallest failure found so far is reported).
  *
  * <p>The passes, after Hypothesis's: delete spans of choices (large spans first, also with the
  * choice before the span lowered by one, for size-prefixed data), zero spans, lower each choice
@@ -239,7 +240,7 @@ final class Shrinker {
   }
 
   private boolean tryCandidate(long[] cand) {
-    if (replays >= budget || !seen.add(new Key(cand))) {
+    if (replays >= budget || Thread.currentThread().isInterrupted() || !seen.add(new Key(cand))) {
       return false;
     }
     replays++;

@@ -57,7 +57,11 @@ class ActionChainTest {
   }
 
   private static ActionChain<Queues> queueChain() {
-    return ActionChain.from(Queues::fresh)
+    return queueChain(Queues::fresh);
+  }
+
+  private static ActionChain<Queues> queueChain(java.util.function.Supplier<Queues> fresh) {
+    return ActionChain.from(fresh)
         .named("bounded queue matches its model")
         .action(Gen.ints(0, 9).map(x -> Action.<Queues>of("offer(" + x + ")",
             q -> q.model().size() < CAPACITY,
@@ -137,6 +141,26 @@ class ActionChainTest {
 
     assertEquals("invariant \"never empty\" broken before any action", f.counterexample());
     assertEquals(0, assertInstanceOf(InvariantViolation.class, f.getCause()).afterAction());
+  }
+
+  @Test
+  void anInterruptedShrinkStopsAndReportsTheSmallestFailureSoFar() {
+    PropertyFailure whole = assertThrows(PropertyFailure.class, () -> queueChain().shrinkBudget(0).check());
+    int[] made = {0};
+    PropertyFailure cut;
+    try {
+      cut = assertThrows(PropertyFailure.class, () -> queueChain(() -> {
+            if (++made[0] == 2) {
+              Thread.currentThread().interrupt(); // a caller's time budget runs out during the first shrink replay
+            }
+            return Queues.fresh();
+          }).check());
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertEquals(2, made[0], "no replay after the interrupt");
+    assertEquals(whole.counterexample(), cut.counterexample());
   }
 
   @Test

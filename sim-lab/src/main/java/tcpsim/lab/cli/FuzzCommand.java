@@ -54,6 +54,10 @@ public final class FuzzCommand implements Callable<Integer> {
   @Option(names = "--max-actions", description = "Longest action chain. Default: ${DEFAULT-VALUE}.", defaultValue = "40")
   int maxActions;
 
+  @Option(names = "--max-action-events", description = "The most simulator events one action may fire;"
+      + " a case past it did not settle (a finding). Default: ${DEFAULT-VALUE}.", defaultValue = "" + FuzzWorld.ACTION_EVENT_CAP)
+  long maxActionEvents;
+
   @Option(names = "--case", description = "Run only this case of the run (replays it exactly, with shrinking;"
       + " a mutant case runs the rounds before it again, for its parents).")
   Integer onlyCase;
@@ -98,6 +102,7 @@ public final class FuzzCommand implements Callable<Integer> {
       check(jobs >= 1 && jobs <= 64, "--jobs must be in [1, 64], was " + jobs);
       check(maxActions >= 1, "--max-actions must be >= 1, was " + maxActions);
       check(repeat >= 1, "--repeat must be >= 1, was " + repeat);
+      check(maxActionEvents >= 1, "--max-action-events must be >= 1, was " + maxActionEvents);
     } catch (IllegalArgumentException e) {
       err.println("tcpsim fuzz: " + e.getMessage());
       return 2;
@@ -113,8 +118,9 @@ public final class FuzzCommand implements Callable<Integer> {
       err.println("tcpsim fuzz: " + e.getMessage());
       return 2;
     }
-    Fuzzer fuzzer = new Fuzzer(cfg, known, maxActions, scope);
-    flags = replayFlags(knownBugs, scope);
+    Fuzzer fuzzer = new Fuzzer(cfg, known, maxActions, scope).maxActionEvents(maxActionEvents);
+    flags = replayFlags(knownBugs, scope)
+        + (maxActionEvents != FuzzWorld.ACTION_EVENT_CAP ? " --max-action-events " + maxActionEvents : "");
     if (replay != null) {
       return replay(o, err, fuzzer);
     }
@@ -148,6 +154,8 @@ public final class FuzzCommand implements Callable<Integer> {
       o.println("no invariant broke");
       return 0;
     }
+    int at = c.first().caseIndex();
+    o.println(at == 0 ? "case 0 failed" : "cases 0.." + (at - 1) + " passed; case " + at + " failed");
     report(o, fuzzer, seed, c.first());
     return 1;
   }
@@ -201,25 +209,32 @@ public final class FuzzCommand implements Callable<Integer> {
         + (scope == FuzzWorld.StaleScope.ANY ? " --stale-scope any" : "");
   }
 
-  private void report(PrintWriter o, Fuzzer fuzzer, long runSeed, Fuzzer.Finding f) throws IOException {
+  /** Prints a finding and writes its files (package-private for a test of each kind of finding). */
+  void report(PrintWriter o, Fuzzer fuzzer, long runSeed, Fuzzer.Finding f) throws IOException {
     FuzzConfig cfg = fuzzer.config();
     String replayCase = "./tcpsim fuzz --config " + cfg.name() + " --seed 0x" + Long.toHexString(runSeed)
         + " --case " + f.caseIndex() + " --max-actions " + maxActions + flags;
     Path dir = out;
     List<FuzzAction> actions = Fuzzer.parse(f.actions());
-    FuzzReport.Written w = FuzzReport.write(dir, fuzzer, actions, List.of(
+    List<String> header = List.of(
         "tcpsim fuzz finding, configuration " + cfg.name(),
         "found by: " + replayCase,
-        "replay:   ./tcpsim fuzz --config " + cfg.name() + flags + " --replay " + dir.resolve("case.txt")));
+        "replay:   ./tcpsim fuzz --config " + cfg.name() + flags + " --replay " + dir.resolve("case.txt"));
+    // A case that ran out of memory, or met a fuzzer bug, is not replayed for its ladder: it
+    // would run out again, or throw again.
+    boolean replayable = !f.invariant().equals(Fuzzer.KIND_EXHAUSTION) && !f.invariant().equals(Fuzzer.KIND_CRASH);
+    FuzzReport.Written w = replayable ? FuzzReport.write(dir, fuzzer, actions, header) : null;
+    Path txt = replayable ? w.actions()
+        : FuzzReport.writeActions(dir, actions, header, new String[] {f.invariant(), f.detail()});
     o.println("replay: " + replayCase);
-    o.println("        ./tcpsim fuzz --config " + cfg.name() + flags + " --replay " + w.actions());
+    o.println("        ./tcpsim fuzz --config " + cfg.name() + flags + " --replay " + txt);
     o.println("broken: " + f.invariant());
     o.println("        " + f.detail());
-    o.println("shrunk action list (" + f.actions().size() + " actions):");
+    o.println((replayable ? "shrunk action list (" : "action list, unshrunk (") + f.actions().size() + " actions):");
     for (int i = 0; i < f.actions().size(); i++) {
       o.println("  " + (i + 1) + ". " + f.actions().get(i));
     }
-    o.println("wrote " + w.actions() + ", " + w.pkt() + ", " + w.ladder());
+    o.println("wrote " + (replayable ? w.actions() + ", " + w.pkt() + ", " + w.ladder() : txt + " (no ladder: its replay would fail the same way)"));
   }
 
   private int replay(PrintWriter o, PrintWriter err, Fuzzer fuzzer) throws IOException {
@@ -234,8 +249,15 @@ public final class FuzzCommand implements Callable<Integer> {
       err.println("tcpsim fuzz: " + replay + ": " + e.getMessage());
       return 2;
     }
-    FuzzReport.Written w = FuzzReport.write(out, fuzzer, actions,
-        List.of("replay of " + replay + ", configuration " + cfg.name()));
+    FuzzReport.Written w;
+    try {
+      w = FuzzReport.write(out, fuzzer, actions, List.of("replay of " + replay + ", configuration " + cfg.name()));
+    } catch (OutOfMemoryError e) {
+      o.println("replayed " + actions.size() + " actions from " + replay + " (config " + cfg.name() + ")");
+      o.println("broken: " + Fuzzer.KIND_EXHAUSTION);
+      o.println("        " + e + " (give the JVM more heap with TCPSIM_JAVA_OPTS=-Xmx..., or look at the list)");
+      return 1;
+    }
     o.println("replayed " + actions.size() + " actions from " + replay + " (config " + cfg.name() + ")");
     if (w.broken() == null) {
       o.println("no invariant broke");

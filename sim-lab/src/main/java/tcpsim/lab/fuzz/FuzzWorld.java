@@ -58,6 +58,16 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
    * covers them all.
    */
   public static final long QUIESCE_NANOS = Nanos.seconds(600);
+  /**
+   * The most simulator events one action may fire before the case is cut short as one that did
+   * not settle ({@link Unsettled}). Over 20,000 cases of each configuration no action fired more
+   * than 3,294 events (a megabyte each way with faults; docs/fuzzing.md, "Campaigns"), so the cap
+   * is 30 times that: a runaway loop (segments answering segments) reaches it in about a second,
+   * long before it fills the heap.
+   */
+  public static final long ACTION_EVENT_CAP = 100_000;
+  /** How many events pass between two looks at the thread's interrupt flag. */
+  private static final long INTERRUPT_CHECK_EVENTS = 1 << 12;
   /** The most one recv call reads. */
   static final int RECV_MAX = 1 << 18;
   static final int LOOP_NONE = 0;
@@ -141,6 +151,18 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   private TcpConnection suspectConn;
   private boolean suspectDropped;
 
+  /** The texts of the actions begun so far ({@link #startAction}), in order. */
+  final List<String> actions = new ArrayList<>();
+  /**
+   * The most simulator events one action may fire ({@link #limitEvents}); past it the action
+   * throws {@link Unsettled}. The default is {@link #ACTION_EVENT_CAP}.
+   */
+  private long actionEventCap = ACTION_EVENT_CAP;
+  /** {@link Simulation#firedCount()} when the current action began. */
+  private long actionStartEvents;
+  /** The most events one finished action fired. */
+  private long busiestActionEvents;
+
   String transitionViolation;
   String contentViolation;
   String staleViolation;
@@ -206,6 +228,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       }
     }
     sent.add(new long[2]); // incarnation 0: nothing
+    sim.setTraceObserver(this::eventFired);
     clientApi = new SocketApi(clientStack);
     startServer();
   }
@@ -462,6 +485,72 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       }
     }
     return false;
+  }
+
+  /**
+   * A case that did not settle: one action fired more simulator events than the cap (segments
+   * answering segments without end, an ACK loop). Thrown from inside the simulation, so the action
+   * ends there; the world is not usable afterwards.
+   */
+  public static final class Unsettled extends RuntimeException {
+    Unsettled(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The thread running the case was interrupted (a campaign's time budget ran out): the case is abandoned. */
+  public static final class Interrupted extends RuntimeException {
+    Interrupted(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Sets the most simulator events one action may fire (default {@link #ACTION_EVENT_CAP}). */
+  void limitEvents(long maxEventsPerAction) {
+    if (maxEventsPerAction < 1) {
+      throw new IllegalArgumentException("max events per action must be >= 1, was " + maxEventsPerAction);
+    }
+    actionEventCap = maxEventsPerAction;
+  }
+
+  /**
+   * Every simulator event (the simulation's trace observer): cuts the action short past the event
+   * cap, and every {@link #INTERRUPT_CHECK_EVENTS} events looks whether the thread was
+   * interrupted. It throws before the event's handler runs; the world is then abandoned.
+   */
+  private void eventFired(long nowNanos, long seq, long arg) {
+    long n = sim.firedCount() - actionStartEvents;
+    if (n > actionEventCap) {
+      throw new Unsettled("a case did not settle: " + n + " events in one action (" + last() + "), at "
+          + Nanos.format(nowNanos) + "; the cap is " + actionEventCap);
+    }
+    if ((n & (INTERRUPT_CHECK_EVENTS - 1)) == 0 && Thread.currentThread().isInterrupted()) {
+      throw new Interrupted("interrupted at " + Nanos.format(nowNanos) + " in " + last());
+    }
+  }
+
+  private String last() {
+    return actions.isEmpty() ? "the world's making" : actions.get(actions.size() - 1);
+  }
+
+  /**
+   * An action begins: its text goes into the trace and the action list, its event count starts
+   * from zero, and what it does is not caused by a delivery.
+   */
+  void startAction(String text) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new Interrupted("interrupted before " + text);
+    }
+    busiestActionEvents = busiestActionEvents();
+    actionStartEvents = sim.firedCount();
+    trace.add(text);
+    actions.add(text);
+    beginAction();
+  }
+
+  /** The most events one action has fired so far, the current one included. */
+  long busiestActionEvents() {
+    return Math.max(busiestActionEvents, sim.firedCount() - actionStartEvents);
   }
 
   /** Called before each action: what the action itself does is not caused by a delivery. */

@@ -49,6 +49,21 @@ public final class Fuzzer {
   public static final String INV_STALE = "no segment of an earlier incarnation is accepted by a later one";
   public static final String INV_ERRNO = "errno values are the ones Linux gives for the call and state";
   public static final String INV_LEAK = "nothing is left behind after every socket closed";
+  /**
+   * Not an invariant checked after an action but a bound on it: an action that fires more than
+   * {@link FuzzWorld#ACTION_EVENT_CAP} simulator events is cut short ({@link FuzzWorld.Unsettled}),
+   * and the case is a finding that shrinks like the others.
+   */
+  public static final String INV_SETTLE = "every action settles within the event cap";
+  /**
+   * A case that ran out of memory (alone, when the campaign runs several jobs: see
+   * {@link CaseGuard}): a finding, since a world that grows without bound is a stack or fuzzer
+   * bug worth a look, reported with its action list unshrunk (each shrink replay would run into
+   * the same wall).
+   */
+  public static final String KIND_EXHAUSTION = "resource exhaustion (the case ran out of memory)";
+  /** A throwable that escaped the harness: a fuzzer bug, reported with the case that met it. */
+  public static final String KIND_CRASH = "the fuzzer itself failed on the case";
 
   /** A failing case, shrunk. */
   public record Finding(int caseIndex, long caseSeed, List<String> actions, String invariant,
@@ -108,6 +123,10 @@ public final class Fuzzer {
   private final int maxActions;
   private final FuzzWorld.StaleScope staleScope;
   private Integer shrinkBudget;
+  /** The most simulator events one action may fire ({@link #maxActionEvents}). */
+  private long actionEventCap = FuzzWorld.ACTION_EVENT_CAP;
+  /** Told of every world a case makes, with the case's index; a package-private seam for tests. */
+  java.util.function.ObjIntConsumer<FuzzWorld> onWorld = (w, i) -> {};
 
   /** A fuzzer whose stale-segment invariant covers incarnations that ended through TIME_WAIT. */
   public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions) {
@@ -132,6 +151,23 @@ public final class Fuzzer {
   public Fuzzer shrinkBudget(int replays) {
     this.shrinkBudget = replays;
     return this;
+  }
+
+  /**
+   * Sets the most simulator events one action may fire before the case is a finding of
+   * {@link #INV_SETTLE} (default {@link FuzzWorld#ACTION_EVENT_CAP}).
+   */
+  public Fuzzer maxActionEvents(long cap) {
+    if (cap < 1) {
+      throw new IllegalArgumentException("max action events must be >= 1, was " + cap);
+    }
+    actionEventCap = cap;
+    return this;
+  }
+
+  /** The most simulator events one action may fire. */
+  public long maxActionEvents() {
+    return actionEventCap;
   }
 
   /** The invariants, in the order they are checked. */
@@ -291,8 +327,7 @@ public final class Fuzzer {
 
   static Action<FuzzWorld> wrap(FuzzAction a) {
     return Action.of(a.text(), a::applicable, w -> {
-      w.trace.add(a.text());
-      w.beginAction();
+      w.startAction(a.text());
       a.apply(w);
       w.acceptAll();
     });
@@ -303,6 +338,11 @@ public final class Fuzzer {
    * mutant's parents come from the campaign's earlier rounds, which are run again (on {@code jobs}
    * threads) to find them.
    */
+  public Finding runCase(long seed, int i) throws InterruptedException {
+    return runCase(seed, i, 1);
+  }
+
+  /** The same, running a mutant's earlier rounds on {@code jobs} threads. */
   public Finding runCase(long seed, int i, int jobs) throws InterruptedException {
     NearMisses misses = mutant(i) ? campaign(seed, i / ROUND * ROUND, jobs, 0, n -> {}).misses() : new NearMisses();
     return run(seed, i, plan(seed, i, misses), shrinkBudget).finding();
@@ -310,36 +350,74 @@ public final class Fuzzer {
 
   /** Runs fresh case {@code i} of the run {@code seed} (as the first round of a campaign does). */
   public CaseRun run(long seed, int i) {
-    return run(seed, i, new Plan(swarmMask(seed, i), null), null);
+    return run(seed, i, null);
+  }
+
+  /** The same, the shrinker replaying a failing case at most {@code shrinkReplays} times. */
+  public CaseRun run(long seed, int i, Integer shrinkReplays) {
+    return run(seed, i, new Plan(swarmMask(seed, i), null), shrinkReplays);
   }
 
   /**
    * Runs case {@code i} of the run {@code seed} as {@code plan} makes it and digests it: a passing
    * case by its world (its actions, trace and end state), a failing one by its shrunk finding. The
    * shrinker replays a failing case at most {@code shrinkReplays} times (null: {@code
-   * -Dtcpsim.shrinks} or the harness's default, 5,000).
+   * -Dtcpsim.shrinks} or the harness's default, 5,000). A case that throws out of the harness (out
+   * of memory, a fuzzer bug) is a finding of its own kind ({@link CaseGuard#escaped}); null if the
+   * thread was interrupted before the case had a result.
    */
   public CaseRun run(long seed, int i, Plan plan, Integer shrinkReplays) {
     FuzzWorld[] first = new FuzzWorld[1];
-    ActionChain<FuzzWorld> c = chain(plan.mask(), w -> {
-      if (first[0] == null) {
-        first[0] = w;
+    int[] worlds = {0};
+    tcpsim.core.check.Trial t;
+    try {
+      ActionChain<FuzzWorld> c = chain(plan.mask(), w -> {
+        w.limitEvents(actionEventCap);
+        worlds[0]++;
+        if (first[0] == null) {
+          first[0] = w;
+        }
+        onWorld.accept(w, i);
+      });
+      if (shrinkReplays != null) {
+        c.shrinkBudget(shrinkReplays);
       }
-    });
-    if (shrinkReplays != null) {
-      c.shrinkBudget(shrinkReplays);
+      t = c.trial(seed, i, plan.choices());
+    } catch (VirtualMachineError | RuntimeException | AssertionError e) {
+      // Let the case's world go before anything else: after an OutOfMemoryError it may hold the heap.
+      List<String> actions = first[0] == null ? List.of() : first[0].actions;
+      first[0] = null;
+      if (e instanceof OutOfMemoryError && worlds[0] > 1) {
+        return run(seed, i, plan, 0); // a shrink replay ran out: report the case's own failure, unshrunk
+      }
+      return failed(CaseGuard.escaped(seed, i, actions, e), plan);
     }
-    tcpsim.core.check.Trial t = c.trial(seed, i, plan.choices());
     long gap = first[0] == null ? Long.MAX_VALUE : first[0].staleDistance();
     if (t.passed()) {
       return new CaseRun(null, first[0] == null ? 0 : first[0].digest(), gap, plan.mask(), t.choices());
     }
-    Finding found = finding(t.failure());
+    if (t.failure().getCause() instanceof FuzzWorld.Interrupted) {
+      return null;
+    }
+    return failed(finding(t.failure()), plan);
+  }
+
+  /**
+   * A failing case's run, digested by its finding (the detail of running out of memory left out:
+   * the JVM words it as it finds the heap).
+   */
+  static CaseRun failed(Finding found) {
+    return failed(found, new Plan(0, null));
+  }
+
+  static CaseRun failed(Finding found, Plan plan) {
     tcpsim.core.trace.TraceDigest d = new tcpsim.core.trace.TraceDigest();
     found.actions().forEach(d::add);
     d.add(found.invariant());
-    d.add(found.detail());
-    return new CaseRun(found, d.value(), 0, plan.mask(), t.choices());
+    if (!found.invariant().equals(KIND_EXHAUSTION)) {
+      d.add(found.detail());
+    }
+    return new CaseRun(found, d.value(), 0, plan.mask(), new long[0]);
   }
 
   private static final Pattern STEP = Pattern.compile("^(\\d+)\\. (.*)$");
@@ -363,6 +441,9 @@ public final class Fuzzer {
         invariant = inv.name();
       }
     }
+    if (cause instanceof FuzzWorld.Unsettled) {
+      invariant = INV_SETTLE;
+    }
     return new Finding(f.caseIndex(), f.caseSeed(), List.copyOf(steps),
         invariant == null ? "an action threw" : invariant, detail, f.getMessage());
   }
@@ -380,6 +461,7 @@ public final class Fuzzer {
     AtomicInteger done = new AtomicInteger();
     CaseFold fold = new CaseFold();
     NearMisses misses = new NearMisses();
+    CaseGuard guard = new CaseGuard(seed, jobs);
     Finding first = null;
     for (int lo = 0; lo < cases && first == null && System.nanoTime() <= deadline; lo += ROUND) {
       int hi = Math.min(cases, lo + ROUND);
@@ -397,7 +479,10 @@ public final class Fuzzer {
           if (i >= hi || i > firstFail.get() || System.nanoTime() > deadline) {
             return;
           }
-          CaseRun r = run(seed, i, plans[i - from], shrinkBudget);
+          CaseRun r = guard.run(i, k -> run(seed, k, plans[k - from], shrinkBudget));
+          if (r == null) {
+            return; // the time budget ran out during the case: it does not count
+          }
           runs[i - from] = r;
           if (r.finding() != null) {
             firstFail.accumulateAndGet(i, Math::min);
@@ -412,14 +497,12 @@ public final class Fuzzer {
         t.start();
         threads.add(t);
       }
-      for (Thread t : threads) {
-        t.join();
-      }
+      CaseGuard.await(threads, deadline);
       // In case order, so the parents (and every later case) are the same for any --jobs.
       for (int i = lo; i < hi; i++) {
         CaseRun r = runs[i - lo];
         if (r == null) {
-          break; // the budget ran out: later cases of the round did not run
+          break; // the budget ran out: later cases of the round did not run or do not count
         }
         if (r.finding() != null) {
           first = r.finding();
@@ -477,14 +560,23 @@ public final class Fuzzer {
 
   /** Replays an action list as {@link #replay} does and keeps the world, for its digest. */
   public Replayed replayed(List<FuzzAction> actions, WireTap tap) {
+    return replayed(actions, tap, actionEventCap);
+  }
+
+  /** The same with another cap on the events of one action (a ladder of a case that did not settle). */
+  public Replayed replayed(List<FuzzAction> actions, WireTap tap, long maxActionEvents) {
     FuzzWorld w = new FuzzWorld(config, WORLD_SEED, known, staleScope, tap);
+    w.limitEvents(maxActionEvents);
     for (FuzzAction a : actions) {
       if (!a.applicable(w)) {
         continue; // the chain would have drawn another action; a hand-edited list may hold such a step
       }
-      w.trace.add(a.text());
-      w.beginAction();
-      a.apply(w);
+      w.startAction(a.text());
+      try {
+        a.apply(w);
+      } catch (FuzzWorld.Unsettled u) {
+        return new Replayed(w, new String[] {INV_SETTLE, u.getMessage()});
+      }
       w.acceptAll();
       for (Invariant<FuzzWorld> inv : invariants()) {
         try {

@@ -44,6 +44,20 @@ class FuzzCommandTest {
   }
 
   @Test
+  void aCaseThatDoesNotSettleEndsTheCampaignWithItsReplayAndTheEventsOfItsAction(@TempDir Path dir) throws Exception {
+    StringWriter out = new StringWriter();
+    int code = run(out, new StringWriter(), "fuzz", "--seed", "0x5eed", "--cases", "20", "--max-action-events", "40",
+        "--out", dir.toString());
+    assertEquals(1, code, out.toString());
+    String o = out.toString();
+    assertTrue(o.contains("\ncase 0 failed\nreplay: ./tcpsim fuzz --config linux --seed 0x5eed --case 0 --max-actions 40"
+        + " --max-action-events 40\n"), o);
+    assertTrue(o.contains("\nbroken: " + Fuzzer.INV_SETTLE + "\n        a case did not settle: 41 events in one action ("), o);
+    assertTrue(o.contains("the cap is 40\nshrunk action list ("), o);
+    assertTrue(Files.readString(dir.resolve("ladder.html")).contains("drawn up to 40 events in one action"));
+  }
+
+  @Test
   void anUnknownConfigurationIsAnErrorNamingTheKnownOnes() {
     StringWriter err = new StringWriter();
     int code = run(new StringWriter(), err, "fuzz", "--config", "bsd");

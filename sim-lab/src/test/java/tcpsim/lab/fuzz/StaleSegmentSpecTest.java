@@ -43,7 +43,7 @@ class StaleSegmentSpecTest {
     // 5,000 to keep the suite quick: seven actions either way (the full budget gives the saved
     // stale-segment-found-by-fuzzer.txt).
     Fuzzer fuzzer = new Fuzzer(FuzzConfig.shortTimeWait(), KnownStackBugs.ALL, Fuzzer.DEFAULT_MAX_ACTIONS);
-    Fuzzer.Finding f = fuzzer.run(0x5eed, 14_400, new Fuzzer.Plan(Fuzzer.swarmMask(0x5eed, 14_400), null), 1_000).finding();
+    Fuzzer.Finding f = fuzzer.run(0x5eed, 14_400, 1_000).finding();
     assertNotNull(f, "./tcpsim fuzz --config short-time-wait --seed 0x5eed --case 14400");
     assertEquals(Fuzzer.INV_STALE, f.invariant(), f.message());
     assertTrue(f.actions().size() <= 8, f.message());
