@@ -195,8 +195,9 @@ public final class FuzzCommand implements Callable<Integer> {
     if (m.isEmpty()) {
       return "nearest stale miss: " + FuzzWorld.describeStaleDistance(Long.MAX_VALUE);
     }
-    NearMisses.Miss best = m.misses().get(0);
-    return "nearest stale miss: " + FuzzWorld.describeStaleDistance(best.gap()) + " (case " + best.caseIndex() + ")";
+    NearMisses.Miss best = m.nearest();
+    return "nearest stale miss: " + FuzzWorld.describeStaleDistance(best.gap()) + " (case " + best.caseIndex() + ")"
+        + (best.where() == null ? "" : "\n  " + best.where());
   }
 
   /**

@@ -167,11 +167,13 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   String contentViolation;
   String staleViolation;
   /**
-   * The fewest sequence numbers by which an earlier incarnation's data segment, delivered to a
-   * later incarnation's connection, missed being taken ({@link TcpConnection#acceptanceGap}).
-   * Long.MAX_VALUE: no such delivery.
+   * Per receiving side (client, server), the fewest sequence numbers by which an earlier
+   * incarnation's data segment, delivered to a later incarnation's connection, missed being taken
+   * ({@link TcpConnection#acceptanceGap}); Long.MAX_VALUE: no such delivery.
    */
-  private long closestStaleGap = Long.MAX_VALUE;
+  private final long[] closestStaleGap = {Long.MAX_VALUE, Long.MAX_VALUE};
+  /** Where those nearest misses happened, in words. */
+  private final String[] closestStaleDetail = new String[2];
   /** An earlier incarnation's data arrived after a later incarnation began. */
   private boolean lateDataArrived;
   /** Per incarnation, when its data last arrived anywhere (0: never). */
@@ -361,7 +363,15 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       Integer inc = incarnations.get(c);
       if (c.localPort() == segment.dstPort() && c.remotePort() == segment.srcPort()
           && c.state() != TcpState.LISTEN && inc != null && tag < inc && covered(tag)) {
-        closestStaleGap = Math.min(closestStaleGap, c.acceptanceGap(segment));
+        long gap = c.acceptanceGap(segment);
+        int at = c.stack() == serverStack ? 1 : 0;
+        if (gap < closestStaleGap[at]) {
+          closestStaleGap[at] = gap;
+          closestStaleDetail[at] = "at " + Nanos.format(nowNanos) + " incarnation " + tag + "'s seq "
+              + Integer.toUnsignedString(segment.seq()) + " len " + segment.payloadLength() + " ack "
+              + Integer.toUnsignedString(segment.ack()) + " reached incarnation " + inc + "'s " + side(c) + " in "
+              + c.state() + ", " + c.acceptanceWindows();
+        }
         Integer nxt = rcvNxt(c, inc);
         if (nxt == null || !SeqNum.gt(segment.end(), nxt)) {
           return; // nothing beyond RCV.NXT: an old duplicate the stack discards (TCP_OLD_DATA)
@@ -439,15 +449,16 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   }
 
   /**
-   * How near this case came to breaking the stale-segment invariant, lower is nearer, in three
-   * tiers a targeted search climbs through: an incarnation's data arrived t ns before the next
+   * How near this case came to breaking the stale-segment invariant at {@code side}'s connection
+   * (0 client, 1 server: the two ends give the copies different ACK ranges to hit, so a search
+   * keeps them apart), lower is nearer, in three tiers a targeted search climbs through: an incarnation's data arrived t ns before the next
    * incarnation began ({@code 2^33 + t}); it arrived after ({@code 2^32}); it reached a later
    * incarnation's connection and missed being taken by g sequence numbers ({@code g}, 0 being a
    * break). Long.MAX_VALUE: no incarnation followed one that had data.
    */
-  public long staleDistance() {
-    if (closestStaleGap != Long.MAX_VALUE) {
-      return closestStaleGap;
+  public long staleDistance(int side) {
+    if (closestStaleGap[side] != Long.MAX_VALUE) {
+      return closestStaleGap[side];
     }
     if (lateDataArrived) {
       return 1L << 32;
@@ -458,7 +469,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     return Long.MAX_VALUE;
   }
 
-  /** {@link #staleDistance()} in words. */
+  /** Where the nearest miss at {@code side}'s connection happened, in words; null if none. */
+  public String nearestMiss(int side) {
+    return closestStaleDetail[side];
+  }
+
+  /** {@link #staleDistance} in words. */
   public static String describeStaleDistance(long d) {
     if (d == Long.MAX_VALUE) {
       return "no incarnation followed one that had data";

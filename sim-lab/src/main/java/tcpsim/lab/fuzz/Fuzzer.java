@@ -84,10 +84,12 @@ public final class Fuzzer {
 
   /**
    * One case run: its finding (null if it passed), its digest, how near it came to the
-   * stale-segment invariant ({@link FuzzWorld#staleDistance}), and the swarm mask and choices
+   * stale-segment invariant at the client's and the server's connections
+   * ({@link FuzzWorld#staleDistance}) and where it came nearest there (null if it never reached a
+   * later incarnation's window), and the swarm mask and choices
    * that make it again.
    */
-  public record CaseRun(Finding finding, long digest, long staleDistance, long mask, long[] choices) {}
+  public record CaseRun(Finding finding, long digest, long[] staleDistances, String[] nearMisses, long mask, long[] choices) {}
 
   /**
    * Cases per round of a campaign. From the second round on, every odd case is a mutant of one of
@@ -392,9 +394,12 @@ public final class Fuzzer {
       }
       return failed(CaseGuard.escaped(seed, i, actions, e), plan);
     }
-    long gap = first[0] == null ? Long.MAX_VALUE : first[0].staleDistance();
     if (t.passed()) {
-      return new CaseRun(null, first[0] == null ? 0 : first[0].digest(), gap, plan.mask(), t.choices());
+      FuzzWorld w = first[0];
+      long[] distances = w == null ? new long[] {Long.MAX_VALUE, Long.MAX_VALUE}
+          : new long[] {w.staleDistance(0), w.staleDistance(1)};
+      String[] where = w == null ? new String[2] : new String[] {w.nearestMiss(0), w.nearestMiss(1)};
+      return new CaseRun(null, w == null ? 0 : w.digest(), distances, where, plan.mask(), t.choices());
     }
     if (t.failure().getCause() instanceof FuzzWorld.Interrupted) {
       return null;
@@ -417,7 +422,7 @@ public final class Fuzzer {
     if (!found.invariant().equals(KIND_EXHAUSTION)) {
       d.add(found.detail());
     }
-    return new CaseRun(found, d.value(), 0, plan.mask(), new long[0]);
+    return new CaseRun(found, d.value(), new long[] {0, 0}, new String[2], plan.mask(), new long[0]);
   }
 
   private static final Pattern STEP = Pattern.compile("^(\\d+)\\. (.*)$");
@@ -508,7 +513,9 @@ public final class Fuzzer {
           first = r.finding();
           break;
         }
-        misses.add(r.staleDistance(), i, r.mask(), r.choices());
+        for (int side = 0; side < 2; side++) {
+          misses.add(side, r.staleDistances()[side], r.nearMisses()[side], i, r.mask(), r.choices());
+        }
       }
     }
     return new Campaign(done.get(), System.nanoTime() - start, first, fold.checked(), fold.value(), misses);

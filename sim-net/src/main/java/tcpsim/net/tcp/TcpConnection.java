@@ -543,6 +543,17 @@ public final class TcpConnection implements EventHandler {
     return gap;
   }
 
+  /** The ranges {@link #acceptanceGap} measures against, in words (for reports). */
+  public String acceptanceWindows() {
+    if (rcv == null) {
+      return "not synchronized";
+    }
+    int low = sndUna - (int) Math.min(maxSndWnd, bytesAcked);
+    return "text must reach past " + Integer.toUnsignedString(rcv.rcvNxt()) + " and start below "
+        + Integer.toUnsignedString(rcv.rcvNxt() + Math.max(rcv.receiveWindow(), 1)) + ", ACK in ["
+        + Integer.toUnsignedString(low) + ", " + Integer.toUnsignedString(sndNxt) + "]";
+  }
+
   /** Free send-buffer space for new data. */
   public int sendSpace() {
     return Math.max(0, sendCapacity() - unackedBytes());
