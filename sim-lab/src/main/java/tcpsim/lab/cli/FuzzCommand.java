@@ -169,7 +169,8 @@ public final class FuzzCommand implements Callable<Integer> {
       Fuzzer.Campaign c = fuzzer.campaign(s, cases, jobs, budgetNanos, n -> {});
       double secs = c.wallNanos() / 1e9;
       if (c.first() == null) {
-        o.printf(java.util.Locale.ROOT, "seed 0x%x: nothing in %d cases, %.1f s%n", s, c.casesRun(), secs);
+        o.printf(java.util.Locale.ROOT, "seed 0x%x: nothing in %d cases, %.1f s; %s%n", s, c.casesRun(), secs,
+            nearest(c.misses()).replace("\n ", ";"));
       } else {
         found.add(secs);
         lengths.add(c.first().actions().size());
