@@ -271,13 +271,35 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   @Override
   public void transmitted(long nowNanos, String link, Segment segment) {
     traceSegment(1, nowNanos, link, segment);
-    Integer old = tags.putIfAbsent(segment, incarnation);
+    int tag = senderIncarnation(segment);
+    Integer old = tags.putIfAbsent(segment, tag);
     if (old == null && segment.has(TcpFlags.RST)) {
-      aborted.set(incarnation);
+      aborted.set(tag);
     }
     if (segment.has(TcpFlags.SYN)) {
-      isns.put(isnKey(segment.srcAddr() == SERVER_ADDR ? 1 : 0, incarnation), segment.seq());
+      isns.put(isnKey(segment.srcAddr() == SERVER_ADDR ? 1 : 0, tag), segment.seq());
     }
+  }
+
+  /**
+   * The incarnation of the connection that sent {@code segment}: an old connection still sending
+   * after the client opened a new one (a server child the client's abort has not reached yet, a
+   * LAST_ACK retransmitting its FIN) sends its own incarnation's segments. One 4-tuple has one
+   * connection per stack at a time; a segment no connection sent (a listener's SYN-ACK, a
+   * TIME_WAIT's ACK, a RST for no socket) belongs to the current incarnation.
+   */
+  private int senderIncarnation(Segment segment) {
+    TcpStack from = segment.srcAddr() == SERVER_ADDR ? serverStack : clientStack;
+    for (TcpConnection c : from.sockets()) {
+      if (c.localPort() == segment.srcPort() && c.remotePort() == segment.dstPort()
+          && c.state() != TcpState.LISTEN) {
+        Integer inc = incarnations.get(c);
+        if (inc != null) {
+          return inc;
+        }
+      }
+    }
+    return incarnation;
   }
 
   private void traceSegment(int event, long nowNanos, String link, Segment segment) {

@@ -65,6 +65,18 @@ class StaleSegmentSpecTest {
   }
 
   @Test
+  void underLinuxDefaultsAnAbortLetsOneOldByteInAndItIsTheAbortedIncarnations() throws Exception {
+    // The server child sent it after the client had begun its next incarnation: it is still the
+    // child's (incarnation 1's), which ended with a RST, so the graceful scope does not count it.
+    assertNull(replay("stale-byte-after-abort-under-linux.txt", FuzzConfig.linux(), FuzzWorld.StaleScope.GRACEFUL));
+    String[] broken = replay("stale-byte-after-abort-under-linux.txt", FuzzConfig.linux(), FuzzWorld.StaleScope.ANY);
+    assertNotNull(broken);
+    assertEquals(Fuzzer.INV_STALE, broken[0]);
+    assertTrue(broken[1].contains("data sent in incarnation 1 (seq 2493389617 len 1448)")
+        && broken[1].contains("incarnation 3's client"), broken[1]);
+  }
+
+  @Test
   void theSavedCaseIsAHandfulOfActions() throws Exception {
     assertTrue(spec("stale-segment-found-by-fuzzer.txt").size() <= 10);
   }
