@@ -13,7 +13,8 @@ import tcpsim.lab.fuzz.FuzzConfig;
 
 /** {@code tcpsim explore teardown}: every ordering of a small teardown scenario (see {@link Explorer}). */
 @Command(name = "explore", mixinStandardHelpOptions = true,
-    description = "Explore every ordering of a small two-endpoint teardown scenario, merging equal states.")
+    description = "Explore every interleaving of a small two-endpoint teardown scenario to the fixpoint, merging equal"
+        + " states.")
 public final class ExploreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -57,12 +58,13 @@ public final class ExploreCommand implements Callable<Integer> {
     o.printf(java.util.Locale.ROOT, "explore %s (config %s, depth %s, drops %s, late %d; one fault per segment):"
         + " %d distinct states, %d transitions, %d replays, deepest path %d, %s, %.1f s%n", scenario, cfg.name(),
         depth == null ? "any" : depth, drops == null ? "any" : drops, late, r.states(), r.transitions(), r.replays(),
-        r.depth(), r.fixpoint() ? "fixpoint reached" : "fixpoint NOT reached", secs);
-    o.println("end-state pairs (client | server once both closed and only TIME_WAIT is left; x explored states ending"
-        + " there), with the errno values some path to them saw:");
+        r.depth(), r.fixpoint() ? "fixpoint reached"
+        : r.violation() != null ? "stopped at a violation" : "fixpoint NOT reached (depth limit)", secs);
+    o.println("end-state pairs (client | server once both closed and only TIME_WAIT is left), with the errno values"
+        + " some path to them saw:");
     for (Map.Entry<String, Explorer.EndPair> e : r.endPairs().entrySet()) {
       Explorer.EndPair p = e.getValue();
-      o.println("  " + e.getKey() + "  (" + p.states() + " explored states)");
+      o.println("  " + e.getKey() + "  (" + p.states() + (p.states() == 1 ? " state)" : " states)"));
       o.println("      " + (p.withoutErrno() ? "no errno on some paths" : "an errno on every path"));
       for (String side : new String[] {"client", "server"}) {
         StringBuilder calls = new StringBuilder();
