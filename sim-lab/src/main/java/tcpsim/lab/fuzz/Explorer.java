@@ -202,8 +202,7 @@ public final class Explorer {
   private int count;
   // Every transition between explored states, with the errno values its call returned (a bit set
   // over errnoNames).
-  private int[] edgeFrom = new int[4096];
-  private int[] edgeTo = new int[4096];
+  private long[] edgeEnds = new long[4096]; // from << 32 | to
   private long[] edgeErrnos = new long[4096];
   private int edges;
   private final Map<String, Integer> errnoBits = new LinkedHashMap<>(); // iterated in insertion order
@@ -454,15 +453,16 @@ public final class Explorer {
   }
 
   private void edge(int from, int to, long errnos) {
-    if (edges == edgeFrom.length) {
-      edgeFrom = Arrays.copyOf(edgeFrom, edges * 2);
-      edgeTo = Arrays.copyOf(edgeTo, edges * 2);
+    if (edges == edgeEnds.length) {
+      edgeEnds = Arrays.copyOf(edgeEnds, edges * 2);
       edgeErrnos = Arrays.copyOf(edgeErrnos, edges * 2);
     }
-    edgeFrom[edges] = from;
-    edgeTo[edges] = to;
-    edgeErrnos[edges] = errnos;
-    edges++;
+    edgeEnds[edges] = ((long) from << 32) | to;
+    edgeErrnos[edges++] = errnos;
+  }
+
+  private int from(int edge) {
+    return (int) (edgeEnds[edge] >>> 32);
   }
 
   /** The errno values noted from index {@code from} on, EAGAIN left out, as bits over errnoNames. */
@@ -495,7 +495,7 @@ public final class Explorer {
   private TreeMap<String, EndPair> outcomes(TreeMap<String, List<Integer>> endStates) {
     int[] firstEdge = new int[count + 1]; // the transitions out of s are order[firstEdge[s] .. firstEdge[s + 1])
     for (int e = 0; e < edges; e++) {
-      firstEdge[edgeFrom[e] + 1]++;
+      firstEdge[from(e) + 1]++;
     }
     for (int s = 0; s < count; s++) {
       firstEdge[s + 1] += firstEdge[s];
@@ -503,7 +503,7 @@ public final class Explorer {
     int[] order = new int[edges];
     int[] fill = Arrays.copyOf(firstEdge, count);
     for (int e = 0; e < edges; e++) {
-      order[fill[edgeFrom[e]]++] = e;
+      order[fill[from(e)]++] = e;
     }
     long[] seenErrnos = new long[count];
     boolean[] clean = new boolean[count]; // some path reaches the state with no errno
@@ -521,7 +521,7 @@ public final class Explorer {
       queued[s] = false;
       for (int k = firstEdge[s]; k < firstEdge[s + 1]; k++) {
         int e = order[k];
-        int to = edgeTo[e];
+        int to = (int) edgeEnds[e];
         long errnos = seenErrnos[to] | seenErrnos[s] | edgeErrnos[e];
         boolean cleanTo = clean[to] || clean[s] && edgeErrnos[e] == 0;
         if (!reached[to] || errnos != seenErrnos[to] || cleanTo != clean[to]) {
