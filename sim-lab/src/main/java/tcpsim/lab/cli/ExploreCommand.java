@@ -30,7 +30,7 @@ public final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--drops", description = "Most segments dropped on one path (default: any, each at most once).")
   Integer drops;
 
-  @Option(names = "--late", description = "Most segments held or duplicated on one path (1: two minutes, not one)."
+  @Option(names = "--late", description = "Most segments held or duplicated on one path (1: 75 s, not 17)."
       + " Default: ${DEFAULT-VALUE}.", defaultValue = "0")
   int late;
 
