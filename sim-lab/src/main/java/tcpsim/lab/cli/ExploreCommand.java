@@ -13,22 +13,26 @@ import tcpsim.lab.fuzz.FuzzConfig;
 
 /** {@code tcpsim explore teardown}: every ordering of a small teardown scenario (see {@link Explorer}). */
 @Command(name = "explore", mixinStandardHelpOptions = true,
-    description = "Explore every ordering of a small two-endpoint teardown scenario, merging equal states.")
+    description = "Explore every interleaving of a small two-endpoint teardown scenario to the fixpoint, merging equal"
+        + " states.")
 public final class ExploreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", description = "The scenario: teardown (close / shutdown / SO_LINGER 0 on either side).")
+  @Parameters(index = "0", description = "The scenario: teardown (close, shutdown, SO_LINGER {1, 0} close, recv on either side).")
   String scenario;
 
   @Option(names = "--config", description = "linux or short-time-wait. Default: ${DEFAULT-VALUE}.", defaultValue = "linux")
   String config;
 
-  @Option(names = "--depth", description = "Longest path explored. Default: ${DEFAULT-VALUE}.", defaultValue = "12")
-  int depth;
+  @Option(names = "--depth", description = "Expand no path longer than this (default: none, run to the fixpoint).")
+  Integer depth;
 
-  @Option(names = "--faults", description = "Most faults on one path (one per segment at most). Default: ${DEFAULT-VALUE}.",
-      defaultValue = "1")
-  int faults;
+  @Option(names = "--drops", description = "Most segments dropped on one path (default: any, each at most once).")
+  Integer drops;
+
+  @Option(names = "--late", description = "Most segments held or duplicated on one path (1: 75 s, not 17)."
+      + " Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+  int late;
 
   @Override
   public Integer call() {
@@ -39,8 +43,8 @@ public final class ExploreCommand implements Callable<Integer> {
       if (!scenario.equals("teardown")) {
         throw new IllegalArgumentException("unknown scenario '" + scenario + "' (known: teardown)");
       }
-      if (depth < 1 || depth > 40 || faults < 0 || faults > 4) {
-        throw new IllegalArgumentException("--depth must be in [1, 40] and --faults in [0, 4]");
+      if (depth != null && depth < 1 || drops != null && drops < 0 || late < 0) {
+        throw new IllegalArgumentException("--depth must be >= 1, --drops and --late >= 0");
       }
       cfg = FuzzConfig.named(config);
     } catch (IllegalArgumentException e) {
@@ -48,21 +52,38 @@ public final class ExploreCommand implements Callable<Integer> {
       return 2;
     }
     long start = System.nanoTime();
-    Explorer.Result r = new Explorer(cfg, depth, faults).run();
+    Explorer.Result r = new Explorer(cfg, depth == null ? Explorer.ANY : depth, drops == null ? Explorer.ANY : drops,
+        late).run();
     double secs = (System.nanoTime() - start) / 1e9;
-    o.printf(java.util.Locale.ROOT, "explore %s (config %s, depth %d, faults %d): %d distinct states, %d transitions,"
-        + " %d replays, deepest path %d, %.1f s%n", scenario, cfg.name(), depth, faults, r.states(), r.transitions(),
-        r.replays(), r.depth(), secs);
-    o.println("end-state pairs (client | server, 1 s after both closed), with the errno values calls returned:");
-    for (Map.Entry<String, Integer> e : r.endPairs().entrySet()) {
-      o.println("  " + e.getKey() + "  x" + e.getValue());
+    o.printf(java.util.Locale.ROOT, "explore %s (config %s, depth %s, drops %s, late %d; one fault per segment):"
+        + " %d distinct states, %d transitions, %d replays, deepest path %d, %s, %.1f s%n", scenario, cfg.name(),
+        depth == null ? "any" : depth, drops == null ? "any" : drops, late, r.states(), r.transitions(), r.replays(),
+        r.depth(), r.fixpoint() ? "fixpoint reached"
+        : r.violation() != null ? "stopped at a violation" : "fixpoint NOT reached (depth limit)", secs);
+    o.println("end-state pairs (client | server once both closed and only TIME_WAIT is left), with the errno values"
+        + " some path to them saw:");
+    for (Map.Entry<String, Explorer.EndPair> e : r.endPairs().entrySet()) {
+      Explorer.EndPair p = e.getValue();
+      o.println("  " + e.getKey() + "  (" + p.states() + (p.states() == 1 ? " state)" : " states)"));
+      o.println("      " + (p.withoutErrno() ? "no errno on some paths" : "an errno on every path"));
+      for (String side : new String[] {"client", "server"}) {
+        StringBuilder calls = new StringBuilder();
+        for (String errno : p.errnos()) {
+          if (errno.startsWith(side + " ")) {
+            calls.append(calls.length() == 0 ? "" : ", ").append(errno.substring(side.length() + 1));
+          }
+        }
+        if (calls.length() > 0) {
+          o.println("      " + side + ": " + calls);
+        }
+      }
     }
     if (r.violation() == null) {
       o.println("no invariant broke");
       return 0;
     }
     o.println("violation: " + r.violation());
-    o.println("shortest path (after connect, 1000 bytes each way):");
+    o.println("shortest path (after connect and 1000 bytes each way):");
     for (int i = 0; i < r.violationPath().size(); i++) {
       o.println("  " + (i + 1) + ". " + r.violationPath().get(i));
     }

@@ -2,191 +2,577 @@ package tcpsim.lab.fuzz;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import tcpsim.core.check.Invariant;
 import tcpsim.core.trace.TraceDigest;
+import tcpsim.net.host.Host;
+import tcpsim.net.link.Link;
+import tcpsim.net.link.LinkRule;
+import tcpsim.net.link.WireTap;
 import tcpsim.net.tcp.TcpConnection;
+import tcpsim.net.tcp.TcpInfo;
 import tcpsim.net.tcp.TcpStack;
+import tcpsim.net.tcp.TcpState;
 import tcpsim.net.tcp.TimeWaitSocket;
+import tcpsim.net.wire.Segment;
 
 /**
- * Exhaustive exploration of a small teardown scenario: from an established connection with data
- * both ways, every ordering of each side's close, shutdown(SHUT_WR), abortive close and recv,
- * of time
- * steps of one link delay, and of one fault (drop, duplicate, hold past the other events) on the
- * next segment of a link, breadth first, merging states with equal digests. A path ends when
- * both applications have closed: one more second passes, the pair of socket states is recorded
- * (TIME_WAIT entries, orphans still closing), and the quiesce step checks nothing is left.
+ * Exhaustive exploration of a small teardown scenario, to the fixpoint. From an established
+ * connection with 1000 bytes sent each way, every interleaving of
+ * <ul>
+ *   <li>each side's calls: close, close after SO_LINGER {1, 0}, shutdown SHUT_RD, SHUT_WR or
+ *       SHUT_RDWR, recv (none once the side has closed);
+ *   <li>the fate of each segment in flight: delivered, dropped, duplicated (one copy now, one
+ *       late) or held (late: past the segments behind it and past timers), at most one fault per
+ *       segment; a late segment arrives whenever the path likes, or dies one MSL after it was sent;
+ *   <li>time: the next timer fires (retransmission, delayed ACK, FIN_WAIT2, TIME_WAIT), which
+ *       waits until no segment is on time in flight, since the link's 100 us is shorter than any
+ *       timer (40 ms delayed ACK, 200 ms minimum RTO);
+ * </ul>
+ * is explored breadth first until every reachable state has been expanded. The network is the
+ * explorer's: once the connection is set up, a link rule takes every segment off the wire and the
+ * explorer keeps them in per-link queues (in order, and late), handing one to the receiving host
+ * as a step. Time moves only to the next timer, so there is no step size to choose and a quiet
+ * state has no time step at all.
+ *
+ * <p>Budgets: any segment may be dropped (each at most once) by default, and no segment held or
+ * duplicated; {@code maxLate} allows that many late segments per path. A late segment lives on
+ * beside everything else until it arrives or dies, so each multiplies the states it crosses: one
+ * per path makes the space 5 times larger (75 s on one core instead of 17 s), and the
+ * space with any number of them has no fixpoint in reach (see docs/fuzzing.md).
+ *
+ * <p>States are merged by {@link #digest}: each socket's state (the stack's table and the
+ * applications' own sockets, which stay after a reset takes them out of the table), bytes
+ * acknowledged and received, queued and unacknowledged bytes, shutdown flags, reset and pending
+ * error, which timer is armed and how many retransmissions or probes it counts (not its backoff, which
+ * only sets a deadline), the
+ * congestion state and the segments retransmitted, lost and SACKed; the TIME_WAIT
+ * entries; the segments in each queue (flags, sequence and acknowledgement numbers, length: every
+ * path shares the handshake, so the ISNs, and with them the sequence numbers, are the same on
+ * all); the number of pending events. Timer deadlines and the clock are not in it, so two states
+ * it merges may differ in when their next timer fires: the counts are of states up to time.
+ *
+ * <p>The errno values the calls returned are not in the digest either: they are what the
+ * application saw, not state (nothing reads them back). Each transition keeps the errno values
+ * its call returned, and once the graph is complete they are propagated along the transitions to
+ * a fixpoint, so each end pair lists every errno value some path to it saw, and whether some path
+ * to it saw none. EAGAIN (no data yet) is not an outcome.
+ *
+ * <p>A path ends when both applications have closed, nothing is in flight and the only sockets
+ * left are TIME_WAIT entries (or no timer is left to move anything): the pair of socket states is
+ * recorded, and the quiesce step (the network back to normal, 10 minutes) checks nothing is left.
  *
  * <p>States are not copied: each is reached by replaying its path on a fresh world (the
- * simulation is deterministic), which costs time but no cloning code in the stack. The digest
- * covers what the stack shows from outside (each socket's state, queued and unacknowledged bytes,
- * shutdown flags, pending error, FIN seen; TIME_WAIT entries; segments in flight; pending events;
- * faults still armed) but not sequence numbers or timer deadlines, so two states it merges may
- * differ inside: the counts are of observable states.
+ * simulation is deterministic), which costs time but no cloning code in the stack. A state is
+ * replayed once per transition out of it; the first transition reuses the replay that found which
+ * steps apply. Invariants are checked after each transition, on the world it made: the worlds
+ * record violations rather than throw, so one check covers every step of the replay.
+ *
+ * <p>Caveats: a segment on time reaches its host before any timer fires, so a timer racing a
+ * segment sent within 100 us of its deadline is reached only through a hold; time is not in the
+ * digest, so among states equal up to time only the first found is expanded.
  */
 public final class Explorer {
-  /** What an exploration found. */
-  public record Result(int states, long transitions, TreeMap<String, Integer> endPairs,
-      String violation, List<String> violationPath, long replays, int depth) {}
+  /**
+   * What an exploration found.
+   *
+   * @param endPairs by "client states | server states" at the end of a path, what the paths
+   *     reaching it saw
+   * @param fixpoint whether every reachable state was expanded (false when the depth limit cut
+   *     some off, or a violation stopped the search)
+   */
+  public record Result(int states, long transitions, TreeMap<String, EndPair> endPairs,
+      String violation, List<String> violationPath, long replays, int depth, boolean fixpoint) {}
+
+  /**
+   * One end pair: how many explored states end there, whether some path to it saw no errno, and
+   * every "side call=ERRNO" some path to it saw (EAGAIN left out).
+   */
+  public record EndPair(int states, boolean withoutErrno, TreeSet<String> errnos) {}
 
   static final List<FuzzAction> PREFIX = List.of(new FuzzAction.Connect(), new FuzzAction.Advance(300),
       new FuzzAction.Send(0, 1000), new FuzzAction.Send(1, 1000), new FuzzAction.Advance(300));
 
-  static List<FuzzAction> alphabet() {
-    List<FuzzAction> a = new ArrayList<>();
+  /** One step of a path: a call, the fate of a segment, or time. */
+  sealed interface Step {
+    String text();
+  }
+
+  /** A socket call on one side. */
+  record Call(FuzzAction action) implements Step {
+    public String text() { return action.text(); }
+  }
+
+  /** What happens to the first segment on time on the link from {@code from}. */
+  enum Fate {
+    DELIVER("deliver"), DROP("drop"), DUPLICATE("duplicate"), HOLD("hold"),
+    /** Not a fault: the first late segment arrives. */
+    DELIVER_LATE("deliver late");
+
+    final String word;
+
+    Fate(String word) {
+      this.word = word;
+    }
+
+    boolean isFault() {
+      return this == DROP || this == DUPLICATE || this == HOLD;
+    }
+
+    /** A fault that leaves a late segment behind. */
+    boolean makesLate() {
+      return this == DUPLICATE || this == HOLD;
+    }
+  }
+
+  record Wire(Fate fate, int from) implements Step {
+    public String text() { return fate.word + " " + FuzzAction.sideName(from) + "->" + FuzzAction.sideName(1 - from); }
+  }
+
+  /** Time moves to the next timer (or to the next late segment's end of life) and fires it. */
+  record NextTimer() implements Step {
+    public String text() { return "advance to the next timer"; }
+  }
+
+  static List<Step> alphabet() {
+    List<Step> a = new ArrayList<>();
     for (int side = 0; side < 2; side++) {
-      a.add(new FuzzAction.Close(side, false));
-      a.add(new FuzzAction.Shutdown(side, 1));
-      a.add(new FuzzAction.Close(side, true));
-      a.add(new FuzzAction.Recv(side));
+      a.add(new Call(new FuzzAction.Close(side, false)));
+      a.add(new Call(new FuzzAction.Close(side, true)));
+      for (int how = 0; how < FuzzAction.Shutdown.HOW.length; how++) {
+        a.add(new Call(new FuzzAction.Shutdown(side, how)));
+      }
+      a.add(new Call(new FuzzAction.Recv(side)));
     }
-    a.add(new FuzzAction.Advance(100)); // one link delay: the next arrivals
-    a.add(new FuzzAction.Advance(1_000_000)); // past a retransmission timeout
-    a.add(new FuzzAction.Advance(30_000_000)); // past delayed ACKs, probes, a FIN_WAIT2 in progress
     for (int from = 0; from < 2; from++) {
-      a.add(new FuzzAction.Fault(FuzzAction.FaultKind.DROP, from, FuzzAction.Filter.ANY, 1, 0));
-      a.add(new FuzzAction.Fault(FuzzAction.FaultKind.DUPLICATE, from, FuzzAction.Filter.ANY, 1, 0));
-      a.add(new FuzzAction.Fault(FuzzAction.FaultKind.HOLD, from, FuzzAction.Filter.ANY, 1, 250));
+      for (Fate f : Fate.values()) {
+        a.add(new Wire(f, from));
+      }
     }
+    a.add(new NextTimer());
     return a;
   }
 
   private final FuzzConfig config;
   private final int maxDepth;
-  private final int maxFaults;
+  private final int maxDrops;
+  private final int maxLate;
+  private final List<Step> alphabet = alphabet();
+  private final List<Invariant<FuzzWorld>> invariants = Fuzzer.invariants();
 
-  public Explorer(FuzzConfig config, int maxDepth, int maxFaults) {
-    this.config = config;
-    this.maxDepth = maxDepth;
-    this.maxFaults = maxFaults;
+  /** No limit: a budget or depth given as this is unbounded. */
+  public static final int ANY = Integer.MAX_VALUE;
+
+  /**
+   * The default exploration: to the fixpoint, any segment may be dropped (each at most once), none
+   * held or duplicated. With one held or duplicated segment per path as well the space is 5 times
+   * larger (see docs/fuzzing.md) and takes 75 s, over the one minute aimed at.
+   */
+  public Explorer(FuzzConfig config) {
+    this(config, ANY, ANY, 0);
   }
 
+  /**
+   * @param maxDepth the longest path expanded (steps after the prefix); states found at that
+   *     depth are counted but not expanded
+   * @param maxDrops the most segments dropped on one path ({@link #ANY}: each may be)
+   * @param maxLate the most segments held or duplicated on one path (each leaves a late segment)
+   */
+  public Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate) {
+    if (maxDepth < 1 || maxDrops < 0 || maxLate < 0) {
+      throw new IllegalArgumentException("depth must be >= 1, drops and late segments >= 0, got " + maxDepth
+          + ", " + maxDrops + ", " + maxLate);
+    }
+    this.config = config;
+    this.maxDepth = maxDepth;
+    this.maxDrops = maxDrops;
+    this.maxLate = maxLate;
+  }
+
+  // The explored graph, by state index: the path to each state is its parent's plus one step.
+  private int[] parent = new int[1024];
+  private byte[] via = new byte[1024];
+  private int[] depthOf = new int[1024];
+  private int count;
+  // Every transition between explored states, with the errno values its call returned (a bit set
+  // over errnoNames).
+  private long[] edgeEnds = new long[4096]; // from << 32 | to
+  private long[] edgeErrnos = new long[4096];
+  private int edges;
+  private final Map<String, Integer> errnoBits = new LinkedHashMap<>(); // iterated in insertion order
+  private final List<String> errnoNames = new ArrayList<>();
+
   public Result run() {
-    List<FuzzAction> alphabet = alphabet();
-    Set<Long> seen = new HashSet<>(); // looked up only, never iterated
-    ArrayDeque<List<FuzzAction>> queue = new ArrayDeque<>();
-    TreeMap<String, Integer> ends = new TreeMap<>();
-    queue.add(List.of());
+    HashMap<Long, Integer> seen = new HashMap<>(); // looked up only, never iterated
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    TreeMap<String, List<Integer>> endStates = new TreeMap<>();
     long transitions = 0;
     long replays = 0;
     String violation = null;
     List<String> violationPath = null;
-    int depth = 0;
-    while (!queue.isEmpty()) {
-      List<FuzzAction> path = queue.poll();
-      depth = Math.max(depth, path.size());
-      for (FuzzAction a : alphabet) {
-        if (a instanceof FuzzAction.Fault && faults(path) >= maxFaults) {
+    int deepest = 0;
+    boolean fixpoint = true;
+
+    Net root = replay(-1);
+    replays++;
+    violation = check(root.world);
+    if (violation != null) {
+      return new Result(0, 0, new TreeMap<>(), violation, List.of(), replays, 0, false);
+    }
+    seen.put(digest(root, 0), add(-1, -1, 0));
+    queue.add(0);
+
+    boolean[] applies = new boolean[alphabet.size()];
+    while (!queue.isEmpty() && violation == null) {
+      int s = queue.poll();
+      Net net = replay(s);
+      replays++;
+      int drops = spent(s, Fate.DROP);
+      int lates = spent(s, Fate.HOLD) + spent(s, Fate.DUPLICATE);
+      for (int i = 0; i < alphabet.size(); i++) {
+        applies[i] = applicable(net, alphabet.get(i), drops < maxDrops, lates < maxLate);
+      }
+      // net is state s: as replayed (exact), or after calls that changed nothing the digest sees
+      // (shutdown twice, recv with nothing to read), which need no new replay.
+      boolean reusable = true;
+      boolean exact = true;
+      for (int i = 0; i < alphabet.size(); i++) {
+        if (!applies[i]) {
           continue;
         }
-        List<FuzzAction> next = new ArrayList<>(path);
-        next.add(a);
-        FuzzWorld w = new FuzzWorld(config, Fuzzer.WORLD_SEED, KnownStackBugs.ALL, FuzzWorld.StaleScope.ANY, null);
-        replays++;
-        String broken = play(w, PREFIX);
-        if (broken == null && !allApplicable(w, next)) {
-          continue;
+        if (!reusable) {
+          net = replay(s);
+          replays++;
+          exact = true;
         }
-        if (broken == null) {
-          broken = play(w, next);
-        }
+        FuzzWorld w = net.world;
+        int errnosBefore = w.errnos.size();
+        apply(net, alphabet.get(i));
         transitions++;
+        String broken = check(w);
+        if (broken != null && !exact) { // report only what the path itself replays to
+          net = replay(s);
+          replays++;
+          exact = true;
+          w = net.world;
+          errnosBefore = w.errnos.size();
+          apply(net, alphabet.get(i));
+          broken = check(w);
+        }
         if (broken != null) {
-          if (violation == null) {
-            violation = broken;
-            violationPath = texts(next);
-          }
+          violation = broken;
+          violationPath = texts(s, i);
+          break;
+        }
+        long errnos = errnoBits(w.errnos, errnosBefore);
+        Fate fate = alphabet.get(i) instanceof Wire x ? x.fate() : Fate.DELIVER;
+        // Under a budget, what was spent is state: the same sockets with less left to spend differ.
+        long budget = (maxDrops == ANY ? 0 : drops + (fate == Fate.DROP ? 1 : 0)) * 64
+            + (maxLate == ANY ? 0 : lates + (fate.makesLate() ? 1 : 0));
+        long d = digest(net, budget);
+        Integer known = seen.get(d);
+        reusable = known != null && known == s && alphabet.get(i) instanceof Call;
+        exact &= !reusable;
+        if (known != null) {
+          edge(s, known, errnos);
           continue;
         }
-        if (!seen.add(digest(w))) {
-          continue;
-        }
-        if (w.client == null && w.servers.isEmpty()) {
-          w.advance(1_000_000_000L); // let the closing exchange finish
-          String pair = socketStates(w.clientStack) + " | " + socketStates(w.serverStack)
-              + (w.errnos.isEmpty() ? "" : " errno " + new java.util.TreeSet<>(w.errnos));
+        int child = add(s, i, depthOf[s] + 1);
+        seen.put(d, child);
+        edge(s, child, errnos);
+        deepest = Math.max(deepest, depthOf[child]);
+        if (ended(net)) {
+          String pair = socketStates(w.clientStack) + " | " + socketStates(w.serverStack);
+          endStates.computeIfAbsent(pair, k -> new ArrayList<>()).add(child);
+          net.capturing = false; // the network back to normal for the last check
           w.beginAction();
           new FuzzAction.Quiesce().apply(w);
-          if (w.leakViolation != null && violation == null) {
+          if (w.leakViolation != null) {
             violation = Fuzzer.INV_LEAK + ": " + w.leakViolation;
-            violationPath = texts(next);
+            violationPath = texts(child, -1);
+            break;
           }
-          ends.merge(pair, 1, Integer::sum);
           continue;
         }
-        if (next.size() < maxDepth) {
-          queue.add(next);
+        if (depthOf[child] < maxDepth) {
+          queue.add(child);
+        } else {
+          fixpoint = false;
         }
       }
     }
-    return new Result(seen.size(), transitions, ends, violation, violationPath, replays, depth);
+    return new Result(count, transitions, outcomes(endStates), violation, violationPath, replays, deepest,
+        fixpoint && violation == null);
   }
 
-  /** Plays actions one by one, checking every invariant; returns "invariant: detail" or null. */
-  private static String play(FuzzWorld w, List<FuzzAction> actions) {
-    for (FuzzAction a : actions) {
-      if (!a.applicable(w)) {
-        continue;
+  /**
+   * A fresh world with the prefix played on the normal network, then state {@code s}'s path on the
+   * explorer's (-1: the prefix alone).
+   */
+  private Net replay(int s) {
+    Net net = new Net();
+    FuzzWorld w = new FuzzWorld(config, Fuzzer.WORLD_SEED, KnownStackBugs.ALL, FuzzWorld.StaleScope.ANY, net);
+    net.world = w;
+    for (Link l : w.net.links()) {
+      l.addRule(LinkRule.matching("taken by the explorer", seg -> net.capturing).every().drop());
+    }
+    for (FuzzAction a : PREFIX) {
+      step(w, a);
+    }
+    for (Link l : w.net.links()) {
+      if (l.inFlight() != 0) {
+        throw new IllegalStateException("the prefix left " + l.inFlight() + " segment(s) on " + l.name());
       }
-      w.beginAction();
-      a.apply(w);
-      w.acceptAll();
-      for (Invariant<FuzzWorld> inv : Fuzzer.invariants()) {
-        try {
-          inv.holds().test(w);
-        } catch (AssertionError e) {
-          return inv.name() + ": " + e.getMessage();
+    }
+    net.capturing = true;
+    int n = s < 0 ? 0 : depthOf[s];
+    int[] path = new int[n];
+    for (int at = s, k = n - 1; k >= 0; at = parent[at], k--) {
+      path[k] = via[at];
+    }
+    for (int i : path) {
+      apply(net, alphabet.get(i));
+    }
+    return net;
+  }
+
+  private static void step(FuzzWorld w, FuzzAction a) {
+    w.beginAction();
+    a.apply(w);
+    w.acceptAll();
+  }
+
+  private static boolean applicable(Net net, Step step, boolean dropsLeft, boolean lateLeft) {
+    if (step instanceof Call c) {
+      return c.action().applicable(net.world);
+    }
+    if (step instanceof Wire x) {
+      if (x.fate() == Fate.DELIVER_LATE) {
+        return !net.late.get(x.from()).isEmpty();
+      }
+      return !net.onTime.get(x.from()).isEmpty()
+          && (x.fate() != Fate.DROP || dropsLeft) && (!x.fate().makesLate() || lateLeft);
+    }
+    return net.onTime.get(0).isEmpty() && net.onTime.get(1).isEmpty()
+        && (net.world.sim.pendingCount() > 0 || !net.late.get(0).isEmpty() || !net.late.get(1).isEmpty());
+  }
+
+  private static void apply(Net net, Step step) {
+    FuzzWorld w = net.world;
+    w.beginAction();
+    if (step instanceof Call c) {
+      c.action().apply(w);
+    } else if (step instanceof Wire x) {
+      List<Flight> onTime = net.onTime.get(x.from());
+      List<Flight> late = net.late.get(x.from());
+      switch (x.fate()) {
+        case DELIVER -> net.arrive(x.from(), onTime.remove(0).segment);
+        case DROP -> onTime.remove(0);
+        case DUPLICATE -> {
+          Flight f = onTime.remove(0);
+          late.add(f);
+          net.arrive(x.from(), f.segment);
         }
+        case HOLD -> late.add(onTime.remove(0));
+        case DELIVER_LATE -> net.arrive(x.from(), late.remove(0).segment);
+      }
+    } else {
+      long next = Long.MAX_VALUE;
+      if (w.sim.pendingCount() > 0) {
+        next = w.sim.pendingSet().peekTime();
+      }
+      for (List<Flight> late : net.late) {
+        for (Flight f : late) {
+          next = Math.min(next, f.sentNanos + w.net.mslNanos());
+        }
+      }
+      w.advance(next - w.sim.now());
+      for (List<Flight> late : net.late) {
+        for (int k = late.size() - 1; k >= 0; k--) {
+          if (late.get(k).sentNanos + w.net.mslNanos() <= w.sim.now()) {
+            late.remove(k); // its MSL is over
+          }
+        }
+      }
+    }
+    w.acceptAll();
+  }
+
+  /** Both applications closed, nothing in flight, nothing left but TIME_WAIT (or nothing left to happen). */
+  private static boolean ended(Net net) {
+    FuzzWorld w = net.world;
+    if (w.client != null || !w.servers.isEmpty()) {
+      return false;
+    }
+    for (int side = 0; side < 2; side++) {
+      if (!net.onTime.get(side).isEmpty() || !net.late.get(side).isEmpty()) {
+        return false;
+      }
+    }
+    if (w.sim.pendingCount() == 0) {
+      return true;
+    }
+    for (TcpStack s : new TcpStack[] {w.clientStack, w.serverStack}) {
+      for (TcpConnection c : s.sockets()) {
+        if (c.state() != TcpState.LISTEN) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The first invariant {@code w} broke, as "invariant: detail", or null. */
+  private String check(FuzzWorld w) {
+    for (Invariant<FuzzWorld> inv : invariants) {
+      try {
+        inv.holds().test(w);
+      } catch (AssertionError e) {
+        return inv.name() + ": " + e.getMessage();
       }
     }
     return null;
   }
 
-  /** Whether each action of the path can run in order (checked on a scratch replay). */
-  private boolean allApplicable(FuzzWorld afterPrefix, List<FuzzAction> path) {
-    FuzzWorld w = new FuzzWorld(config, Fuzzer.WORLD_SEED, KnownStackBugs.ALL, FuzzWorld.StaleScope.ANY, null);
-    play(w, PREFIX);
-    for (FuzzAction a : path) {
-      if (!a.applicable(w)) {
-        return false;
-      }
-      if (a instanceof FuzzAction.Fault f && armed(w, f.from())) {
-        return false; // at most one fault per segment
-      }
-      w.beginAction();
-      a.apply(w);
-      w.acceptAll();
+  private int add(int from, int step, int depth) {
+    if (count == parent.length) {
+      parent = Arrays.copyOf(parent, count * 2);
+      via = Arrays.copyOf(via, count * 2);
+      depthOf = Arrays.copyOf(depthOf, count * 2);
     }
-    return true;
+    parent[count] = from;
+    via[count] = (byte) step;
+    depthOf[count] = depth;
+    return count++;
   }
 
-  private static boolean armed(FuzzWorld w, int from) {
-    for (tcpsim.net.link.LinkRule r : w.net.link(FuzzAction.sideName(from), FuzzAction.sideName(1 - from)).rules()) {
-      if (r.fired() == 0) {
-        return true;
-      }
+  private void edge(int from, int to, long errnos) {
+    if (edges == edgeEnds.length) {
+      edgeEnds = Arrays.copyOf(edgeEnds, edges * 2);
+      edgeErrnos = Arrays.copyOf(edgeErrnos, edges * 2);
     }
-    return false;
+    edgeEnds[edges] = ((long) from << 32) | to;
+    edgeErrnos[edges++] = errnos;
   }
 
-  private static int faults(List<FuzzAction> path) {
+  private int from(int edge) {
+    return (int) (edgeEnds[edge] >>> 32);
+  }
+
+  /** The errno values noted from index {@code from} on, EAGAIN left out, as bits over errnoNames. */
+  private long errnoBits(List<String> noted, int from) {
+    long bits = 0;
+    for (int i = from; i < noted.size(); i++) {
+      String e = noted.get(i);
+      if (e.endsWith("=EAGAIN")) {
+        continue;
+      }
+      Integer bit = errnoBits.get(e);
+      if (bit == null) {
+        bit = errnoNames.size();
+        if (bit == Long.SIZE) {
+          throw new IllegalStateException("more than 64 distinct errno outcomes: " + errnoNames);
+        }
+        errnoBits.put(e, bit);
+        errnoNames.add(e);
+      }
+      bits |= 1L << bit;
+    }
+    return bits;
+  }
+
+  /**
+   * What the paths reaching each end pair saw: the errno values returned on any of them, and
+   * whether one saw none. Both are propagated along every transition (a state's values are those
+   * of its predecessors plus each transition's own) until nothing changes.
+   */
+  private TreeMap<String, EndPair> outcomes(TreeMap<String, List<Integer>> endStates) {
+    int[] firstEdge = new int[count + 1]; // the transitions out of s are order[firstEdge[s] .. firstEdge[s + 1])
+    for (int e = 0; e < edges; e++) {
+      firstEdge[from(e) + 1]++;
+    }
+    for (int s = 0; s < count; s++) {
+      firstEdge[s + 1] += firstEdge[s];
+    }
+    int[] order = new int[edges];
+    int[] fill = Arrays.copyOf(firstEdge, count);
+    for (int e = 0; e < edges; e++) {
+      order[fill[from(e)]++] = e;
+    }
+    long[] seenErrnos = new long[count];
+    boolean[] clean = new boolean[count]; // some path reaches the state with no errno
+    boolean[] reached = new boolean[count];
+    ArrayDeque<Integer> work = new ArrayDeque<>();
+    boolean[] queued = new boolean[count];
+    if (count > 0) {
+      clean[0] = true;
+      reached[0] = true;
+      work.add(0);
+      queued[0] = true;
+    }
+    while (!work.isEmpty()) {
+      int s = work.poll();
+      queued[s] = false;
+      for (int k = firstEdge[s]; k < firstEdge[s + 1]; k++) {
+        int e = order[k];
+        int to = (int) edgeEnds[e];
+        long errnos = seenErrnos[to] | seenErrnos[s] | edgeErrnos[e];
+        boolean cleanTo = clean[to] || clean[s] && edgeErrnos[e] == 0;
+        if (!reached[to] || errnos != seenErrnos[to] || cleanTo != clean[to]) {
+          reached[to] = true;
+          seenErrnos[to] = errnos;
+          clean[to] = cleanTo;
+          if (!queued[to]) {
+            queued[to] = true;
+            work.add(to);
+          }
+        }
+      }
+    }
+    TreeMap<String, EndPair> out = new TreeMap<>();
+    for (Map.Entry<String, List<Integer>> pair : endStates.entrySet()) {
+      long errnos = 0;
+      boolean anyClean = false;
+      for (int s : pair.getValue()) {
+        errnos |= seenErrnos[s];
+        anyClean |= clean[s];
+      }
+      TreeSet<String> names = new TreeSet<>();
+      for (int b = 0; b < errnoNames.size(); b++) {
+        if ((errnos & (1L << b)) != 0) {
+          names.add(errnoNames.get(b));
+        }
+      }
+      out.put(pair.getKey(), new EndPair(pair.getValue().size(), anyClean, names));
+    }
+    return out;
+  }
+
+  /** How many {@code fate} steps the path to {@code s} took. */
+  private int spent(int s, Fate fate) {
     int n = 0;
-    for (FuzzAction a : path) {
-      if (a instanceof FuzzAction.Fault) {
+    for (int at = s; at > 0; at = parent[at]) {
+      if (alphabet.get(via[at]) instanceof Wire x && x.fate() == fate) {
         n++;
       }
     }
     return n;
   }
 
-  private static List<String> texts(List<FuzzAction> path) {
+  /** The path to state {@code s}, then step {@code next} (-1: none), as lines. */
+  private List<String> texts(int s, int next) {
     List<String> out = new ArrayList<>();
-    for (FuzzAction a : path) {
-      out.add(a.text());
+    for (int at = s; at > 0; at = parent[at]) {
+      out.add(0, alphabet.get(via[at]).text());
+    }
+    if (next >= 0) {
+      out.add(alphabet.get(next).text());
     }
     return out;
   }
@@ -194,7 +580,7 @@ public final class Explorer {
   private static String socketStates(TcpStack s) {
     List<String> states = new ArrayList<>();
     for (TcpConnection c : s.sockets()) {
-      if (c.state() != tcpsim.net.tcp.TcpState.LISTEN) {
+      if (c.state() != TcpState.LISTEN) {
         states.add(c.state().name());
       }
     }
@@ -204,29 +590,84 @@ public final class Explorer {
     return states.isEmpty() ? "CLOSED" : String.join("+", states);
   }
 
-  private static long digest(FuzzWorld w) {
+  /** A segment the explorer holds, and when it left its host (it dies one MSL later). */
+  record Flight(Segment segment, long sentNanos) {}
+
+  /**
+   * The explorer's network for one replay: the segments taken off each link (by the side that
+   * sent them), on time in the order sent, and late.
+   */
+  static final class Net implements WireTap {
+    FuzzWorld world;
+    /** Whether the links hand their segments to the explorer (after the prefix). */
+    boolean capturing;
+    final List<List<Flight>> onTime = List.of(new ArrayList<>(), new ArrayList<>());
+    final List<List<Flight>> late = List.of(new ArrayList<>(), new ArrayList<>());
+
+    @Override
+    public void transmitted(long nowNanos, String link, Segment segment) {
+      if (capturing) {
+        onTime.get(link.startsWith(FuzzWorld.CLIENT) ? 0 : 1).add(new Flight(segment, nowNanos));
+      }
+    }
+
+    /** The segment reaches the other side now, as the link would hand it over. */
+    void arrive(int from, Segment segment) {
+      Link link = world.net.link(FuzzAction.sideName(from), FuzzAction.sideName(1 - from));
+      Host to = from == 0 ? world.serverHost : world.clientHost;
+      long now = world.sim.now();
+      world.net.environment().taps().delivered(now, link.name(), segment);
+      to.receive(now, link, segment, false);
+    }
+  }
+
+  /** The state as the merge sees it (see the class comment); {@code budget}: what a budget has spent. */
+  static long digest(Net net, long budget) {
+    FuzzWorld w = net.world;
     TraceDigest d = new TraceDigest();
+    d.add(budget);
     for (TcpStack s : new TcpStack[] {w.clientStack, w.serverStack}) {
       for (TcpConnection c : s.sockets()) {
-        d.add(c.state().name());
-        d.add(c.readableBytes());
-        d.add(c.unackedBytes());
-        d.add((c.sendShutdown() ? 1 : 0) | (c.receiveShutdown() ? 2 : 0) | (c.peerFinReceived() ? 4 : 0));
-        d.add(String.valueOf(c.pendingError()));
+        socket(d, c);
       }
       d.add(s.timeWaitSockets().size());
       d.add(-1);
     }
-    d.add(w.client == null ? 0 : 1);
-    d.add(String.join(",", new java.util.TreeSet<>(w.errnos))); // which errno values, not how often
-    d.add(w.servers.size());
-    for (tcpsim.net.link.Link l : w.net.links()) {
-      d.add(l.inFlight());
-      for (tcpsim.net.link.LinkRule r : l.rules()) {
-        d.add(r.fired());
+    // The applications' sockets: a reset takes a socket out of the stack's table, not out of the
+    // application's hands (its pending error and unread bytes still decide what recv returns).
+    socket(d, w.client == null ? null : w.client.conn);
+    for (FuzzWorld.Endpoint e : w.servers) {
+      socket(d, e.conn);
+    }
+    for (List<List<Flight>> queues : List.of(net.onTime, net.late)) {
+      for (List<Flight> q : queues) {
+        for (Flight f : q) {
+          Segment seg = f.segment();
+          d.add(((long) seg.seq() << 32) | (seg.ack() & 0xffffffffL));
+          d.add(((long) seg.flags() << 32) | seg.payloadLength());
+        }
+        d.add(-2);
       }
     }
     d.add(w.sim.pendingCount());
     return d.value();
+  }
+
+  private static void socket(TraceDigest d, TcpConnection c) {
+    if (c == null) {
+      d.add(-3);
+      return;
+    }
+    TcpInfo info = c.info();
+    d.add(c.state().ordinal());
+    d.add((info.bytesAcked() << 32) | info.bytesReceived());
+    d.add(((long) c.readableBytes() << 32) | c.unackedBytes());
+    d.add((c.sendShutdown() ? 1 : 0) | (c.receiveShutdown() ? 2 : 0) | (c.peerFinReceived() ? 4 : 0)
+        | (c.wasReset() ? 8 : 0) | (c.diagTimer() << 4) | (info.retransmits() << 8) | (info.probes() << 16)
+        | ((long) info.caState().ordinal() << 24));
+    // Segments retransmitted, lost and SACKed still unacknowledged: a tail loss probe is told from
+    // the RTO behind it by its retransmitted segment, not by its timer's code (both are 1).
+    d.add(((long) info.retrans() << 32) | ((long) info.lost() << 16) | info.sacked());
+    d.add(c.pendingError() == null ? -1 : c.pendingError().ordinal());
   }
 }

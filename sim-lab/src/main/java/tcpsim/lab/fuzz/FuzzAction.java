@@ -155,7 +155,9 @@ public sealed interface FuzzAction {
     public void apply(FuzzWorld w) {
       FuzzWorld.Endpoint e = w.endpoint(side);
       ErrnoTable.Before before = FuzzWorld.before(e.conn);
-      byte[] buf = new byte[FuzzWorld.RECV_MAX];
+      // One call takes what is readable, however large the buffer: size it to that (at least one
+      // byte, or recv would read nothing by definition) rather than zero RECV_MAX bytes per call.
+      byte[] buf = new byte[Math.max(1, Math.min(FuzzWorld.RECV_MAX, e.conn.readableBytes()))];
       SysResult<Integer> r = w.api(side).recv(e.fd, buf, 0, buf.length);
       if (r.isOk()) {
         w.checkReceived(e, buf, r.intValue());
@@ -221,7 +223,7 @@ public sealed interface FuzzAction {
 
     public void apply(FuzzWorld w) {
       FuzzWorld.Endpoint e = w.endpoint(side);
-      byte[] buf = new byte[FuzzWorld.RECV_MAX];
+      byte[] buf = w.io();
       while (true) {
         ErrnoTable.Before before = FuzzWorld.before(e.conn);
         SysResult<Integer> r = w.api(side).recv(e.fd, buf, 0, buf.length);

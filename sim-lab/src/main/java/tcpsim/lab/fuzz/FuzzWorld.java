@@ -78,8 +78,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
    * once set it serves the current connection and every later one, as a server program does.
    */
   final int[] loop = new int[2];
-  /** The event loop's buffer for writes and reads (the stack copies what it is given). */
-  private final byte[] io = new byte[RECV_MAX];
+  /**
+   * The application's buffer for writes and reads (the stack copies what it is given), made on
+   * first use: a quarter of a megabyte zeroed for every world would be most of what a short
+   * case costs (the explorer makes one world per transition).
+   */
+  private byte[] io;
 
   /** One descriptor the fuzzer's processes hold. */
   static final class Endpoint {
@@ -606,6 +610,14 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   // Steps the actions use
   // ---------------------------------------------------------------------------------------
 
+  /** The application's I/O buffer, {@link #RECV_MAX} bytes. */
+  byte[] io() {
+    if (io == null) {
+      io = new byte[RECV_MAX];
+    }
+    return io;
+  }
+
   SocketApi api(int side) {
     return side == 0 ? clientApi : serverApi;
   }
@@ -798,6 +810,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     String who = e.side == 0 ? CLIENT : SERVER;
     writeOut(e, api, who);
     if (e.readToEof) {
+      byte[] io = io();
       while (true) {
         ErrnoTable.Before before = before(e.conn);
         SysResult<Integer> r = api.recv(e.fd, io, 0, io.length);
@@ -829,6 +842,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   /** Writes what {@code e}'s output buffer holds as far as the socket takes it. */
   private void writeOut(Endpoint e, SocketApi api, String who) {
+    byte[] io = e.toWrite > 0 ? io() : null;
     while (e.toWrite > 0) {
       ErrnoTable.Before before = before(e.conn);
       long off = sentBy(e.incarnation, e.side);

@@ -148,6 +148,8 @@ public final class ReceiveBuffer {
    */
   private Skbs skbs;
 
+  /** The content ring's first size (it doubles as more is held), as SendBuffer's. */
+  private static final int RING_MIN = 4096;
   /** The content ring; null when nothing is held or only lengths are kept. */
   private Ring ring;
 
@@ -753,14 +755,34 @@ public final class ReceiveBuffer {
     if (!carriesContent) {
       return;
     }
-    if (ring == null) {
-      ring = new Ring(new byte[rcvbuf]);
+    int end = seq - copiedSeq + len; // how far into the ring this segment reaches
+    if (ring == null || end > ring.bytes.length && ring.bytes.length < rcvbuf) {
+      growRing(end);
     }
     byte[] bytes = ring.bytes;
     int start = (ring.head + (seq - copiedSeq)) % bytes.length;
     int first = Math.min(len, bytes.length - start);
     System.arraycopy(payload, off, bytes, start, first);
     System.arraycopy(payload, off + first, bytes, 0, len - first);
+  }
+
+  /**
+   * Makes the ring hold at least {@code needed} bytes from {@code head} (up to rcvbuf), keeping what
+   * it holds in order. It starts at 4 KiB and doubles, as SendBuffer's does: zeroing a whole
+   * rcvbuf (128 KiB by default) for the first bytes was most of what a short connection cost.
+   */
+  private void growRing(int needed) {
+    int size = ring == null ? RING_MIN : ring.bytes.length;
+    while (size < needed && size < rcvbuf) {
+      size *= 2;
+    }
+    byte[] grown = new byte[Math.min(size, rcvbuf)];
+    if (ring != null) {
+      byte[] old = ring.bytes;
+      System.arraycopy(old, ring.head, grown, 0, old.length - ring.head);
+      System.arraycopy(old, 0, grown, old.length - ring.head, ring.head);
+    }
+    ring = new Ring(grown);
   }
 
   // ------------------------------------------------------------------------------ window
@@ -1156,7 +1178,7 @@ public final class ReceiveBuffer {
     if (rcvbufBytes < 2) {
       throw new IllegalArgumentException("receive buffer must be >= 2 bytes, got " + rcvbufBytes);
     }
-    if (ring != null && ring.bytes.length != rcvbufBytes) {
+    if (ring != null && ring.bytes.length > rcvbufBytes) { // a smaller one grows to the new size as needed
       int span = rcvNxt - copiedSeq;
       if (ofo.oooCount > 0) {
         span = ofo.oooEnd[ofo.oooCount - 1] - copiedSeq;
@@ -1250,7 +1272,7 @@ public final class ReceiveBuffer {
     }
   }
 
-  /** Content ring, length rcvbuf; the byte at copiedSeq is at {@code head}. */
+  /** Content ring, 4 KiB doubling up to rcvbuf; the byte at copiedSeq is at {@code head}. */
   private static final class Ring {
     final byte[] bytes;
     int head;

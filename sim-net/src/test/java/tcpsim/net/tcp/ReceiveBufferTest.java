@@ -282,6 +282,25 @@ class ReceiveBufferTest {
   }
 
   @Test
+  void theContentRingStartsSmallAndGrowsWithWhatIsHeldNotWithTheBuffer() {
+    ReceiveBuffer rb = new ReceiveBuffer(0, 1 << 20, true);
+    byte[] data = new byte[20_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 13 + 5);
+    }
+    rb.receive(1, 1000, false, data, 0);
+    int small = rb.retainedBytes();
+    assertTrue(small < 8192, "1000 bytes held in a 1 MiB buffer retain " + small);
+    byte[] got = new byte[20_000];
+    assertEquals(500, rb.read(got, 0, 500)); // the ring's start moves off its first byte
+    rb.receive(1 + 19_000, 1000, false, data, 19_000); // out of order, 19,500 bytes past it: grows
+    rb.receive(1 + 1000, 18_000, false, data, 1000); // the gap filled
+    assertTrue(rb.retainedBytes() >= 19_500 && rb.retainedBytes() < 65_536, "retained " + rb.retainedBytes());
+    assertEquals(19_500, rb.read(got, 500, 19_500));
+    assertArrayEquals(data, got);
+  }
+
+  @Test
   void anIdleBufferHoldsNoMemory() {
     ReceiveBuffer rb = new ReceiveBuffer(0, 1 << 20, true);
     assertEquals(0, rb.retainedBytes());

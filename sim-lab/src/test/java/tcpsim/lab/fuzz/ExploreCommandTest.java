@@ -1,0 +1,33 @@
+package tcpsim.lab.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import tcpsim.lab.cli.Main;
+
+/** {@code tcpsim explore} from the command line: a depth limit says the fixpoint was not reached. */
+class ExploreCommandTest {
+  private static int run(StringWriter out, StringWriter err, String... args) {
+    return Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void aDepthLimitedExplorationSaysItStoppedShortOfTheFixpoint() {
+    StringWriter out = new StringWriter();
+    int code = run(out, new StringWriter(), "explore", "teardown", "--depth", "3", "--drops", "0");
+    assertEquals(0, code, out.toString());
+    assertTrue(out.toString().contains("fixpoint NOT reached (depth limit)"), out.toString());
+    assertTrue(out.toString().contains("no invariant broke"), out.toString());
+  }
+
+  @Test
+  void anUnknownScenarioIsAnErrorNamingTheKnownOne() {
+    StringWriter err = new StringWriter();
+    int code = run(new StringWriter(), err, "explore", "handshake");
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("unknown scenario 'handshake' (known: teardown)"), err.toString());
+  }
+}
