@@ -77,6 +77,15 @@ class StaleSegmentSpecTest {
   }
 
   @Test
+  void underLinuxDefaultsATimeWaitTakenOverThenAbortedLetsOldDataIntoAThirdIncarnation() throws Exception {
+    String[] broken = replay("stale-segment-under-linux-after-time-wait-reuse.txt", FuzzConfig.linux(),
+        FuzzWorld.StaleScope.GRACEFUL);
+    assertNotNull(broken, "./tcpsim fuzz --config linux --replay specs/fuzz/stale-segment-under-linux-after-time-wait-reuse.txt");
+    assertEquals(Fuzzer.INV_STALE, broken[0]);
+    assertTrue(broken[1].contains("incarnation 3") && broken[1].contains("incarnation 1 (mod 8)'s tag"), broken[1]);
+  }
+
+  @Test
   void theSavedCaseIsAHandfulOfActions() throws Exception {
     assertTrue(spec("stale-segment-found-by-fuzzer.txt").size() <= 10);
   }
