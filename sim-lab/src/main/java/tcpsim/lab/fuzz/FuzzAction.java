@@ -135,9 +135,7 @@ public sealed interface FuzzAction {
       ErrnoTable.Before before = FuzzWorld.before(e.conn);
       long off = w.sentBy(e.incarnation, side);
       byte[] data = new byte[bytes];
-      for (int i = 0; i < bytes; i++) {
-        data[i] = FuzzWorld.content(e.incarnation, side, off + i);
-      }
+      FuzzWorld.fillContent(e.incarnation, side, off, data, bytes);
       SysResult<Integer> r = w.api(side).send(e.fd, data, 0, bytes);
       if (r.isOk()) {
         w.sent.get(e.incarnation)[side] += r.intValue();

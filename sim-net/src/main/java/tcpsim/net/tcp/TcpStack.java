@@ -821,6 +821,11 @@ public final class TcpStack implements Transport {
   // Connection bookkeeping
   // ---------------------------------------------------------------------------------------
 
+  /** The connection of a 4-tuple in the established table, or null (__inet_lookup_established). */
+  public TcpConnection connection(int remoteAddr, int localPort, int remotePort) {
+    return connections.get(key(remoteAddr, localPort, remotePort));
+  }
+
   static long key(int remoteAddr, int localPort, int remotePort) {
     return ((long) remoteAddr << 32) | ((long) localPort << 16) | remotePort;
   }
