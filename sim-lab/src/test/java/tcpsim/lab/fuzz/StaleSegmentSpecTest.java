@@ -51,14 +51,19 @@ class StaleSegmentSpecTest {
     assertNull(linux.replay(Fuzzer.parse(f.actions()), null));
   }
 
+  /** Replays {@code spec}, asserts it breaks the stale-segment invariant, and returns the detail. */
+  private static String staleDetail(String spec, FuzzConfig config, FuzzWorld.StaleScope scope) throws Exception {
+    String[] broken = replay(spec, config, scope);
+    assertNotNull(broken, "./tcpsim fuzz --config " + config.name() + " --replay specs/fuzz/" + spec);
+    assertEquals(Fuzzer.INV_STALE, broken[0]);
+    return broken[1];
+  }
+
   @Test
   void theFuzzerFoundCaseBreaksOnlyThroughTheShortTimeWait() throws Exception {
-    String[] broken = replay("stale-segment-found-by-fuzzer.txt", FuzzConfig.shortTimeWait(),
+    String detail = staleDetail("stale-segment-found-by-fuzzer.txt", FuzzConfig.shortTimeWait(),
         FuzzWorld.StaleScope.GRACEFUL);
-    assertNotNull(broken, "replay: ./tcpsim fuzz --config short-time-wait --replay specs/fuzz/stale-segment-found-by-fuzzer.txt");
-    assertEquals(Fuzzer.INV_STALE, broken[0]);
-    assertTrue(broken[1].contains("sent in incarnation 1") && broken[1].contains("incarnation 2's server"),
-        broken[1]);
+    assertTrue(detail.contains("sent in incarnation 1") && detail.contains("incarnation 2's server"), detail);
     // Under Linux's defaults the reconnect takes over the 60 s TIME_WAIT with ISN = old SND.NXT +
     // 65537 (tcp_twsk_unique), and PAWS stands behind it.
     assertNull(replay("stale-segment-found-by-fuzzer.txt", FuzzConfig.linux(), FuzzWorld.StaleScope.GRACEFUL));
@@ -69,20 +74,16 @@ class StaleSegmentSpecTest {
     // The server child sent it after the client had begun its next incarnation: it is still the
     // child's (incarnation 1's), which ended with a RST, so the graceful scope does not count it.
     assertNull(replay("stale-byte-after-abort-under-linux.txt", FuzzConfig.linux(), FuzzWorld.StaleScope.GRACEFUL));
-    String[] broken = replay("stale-byte-after-abort-under-linux.txt", FuzzConfig.linux(), FuzzWorld.StaleScope.ANY);
-    assertNotNull(broken);
-    assertEquals(Fuzzer.INV_STALE, broken[0]);
-    assertTrue(broken[1].contains("data sent in incarnation 1 (seq 2493389617 len 1448)")
-        && broken[1].contains("incarnation 3's client"), broken[1]);
+    String detail = staleDetail("stale-byte-after-abort-under-linux.txt", FuzzConfig.linux(), FuzzWorld.StaleScope.ANY);
+    assertTrue(detail.contains("data sent in incarnation 1 (seq 2493389617 len 1448)")
+        && detail.contains("incarnation 3's client"), detail);
   }
 
   @Test
   void underLinuxDefaultsATimeWaitTakenOverThenAbortedLetsOldDataIntoAThirdIncarnation() throws Exception {
-    String[] broken = replay("stale-segment-under-linux-after-time-wait-reuse.txt", FuzzConfig.linux(),
+    String detail = staleDetail("stale-segment-under-linux-after-time-wait-reuse.txt", FuzzConfig.linux(),
         FuzzWorld.StaleScope.GRACEFUL);
-    assertNotNull(broken, "./tcpsim fuzz --config linux --replay specs/fuzz/stale-segment-under-linux-after-time-wait-reuse.txt");
-    assertEquals(Fuzzer.INV_STALE, broken[0]);
-    assertTrue(broken[1].contains("incarnation 3") && broken[1].contains("incarnation 1 (mod 8)'s tag"), broken[1]);
+    assertTrue(detail.contains("incarnation 3") && detail.contains("incarnation 1 (mod 8)'s tag"), detail);
   }
 
   @Test
