@@ -41,6 +41,8 @@ class TargetedSearchTest {
     assertTrue(Fuzzer.mutant(c.first().caseIndex()));
     // 12 actions with the default 5,000 shrink replays; 500 here keep the suite quick.
     assertTrue(c.first().actions().size() <= 16, c.first().message());
+    // --case 2847 alone runs the rounds before it again for its parent and finds the same case.
+    assertEquals(c.first().actions(), fuzzer().runCase(0x974af1ac47614bfL, 2_847, 2).actions());
     // The same actions under Linux's defaults: nothing breaks.
     Fuzzer linux = new Fuzzer(FuzzConfig.linux(), KnownStackBugs.ALL, Fuzzer.DEFAULT_MAX_ACTIONS);
     assertNull(linux.replay(Fuzzer.parse(c.first().actions()), null));
