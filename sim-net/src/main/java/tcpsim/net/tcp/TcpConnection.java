@@ -607,6 +607,20 @@ public final class TcpConnection implements EventHandler {
     tsRecentStampNanos = now == 0 ? 1 : now;
   }
 
+  /**
+   * Whether a SYN-ACK's TS ecr (if any, and not 0) lies between this connection's first SYN and
+   * now on its timestamp clock (tcp_rcv_synsent_state_process: between(rcv_tsecr - tsoffset,
+   * retrans_stamp, tcp_time_stamp_ts)).
+   */
+  private boolean echoesOurSyn(Segment seg) {
+    if (!has(TS_OK) || !seg.options().hasTimestamp() || seg.options().tsEcr() == 0) {
+      return true;
+    }
+    int sent = (int) (retransStampNanos / Nanos.PER_MILLI);
+    int now = (int) (sim.now() / Nanos.PER_MILLI);
+    return Integer.compareUnsigned(seg.options().tsEcr() - tsOffset - sent, now - sent) <= 0;
+  }
+
   /** The virtual time in ms on this connection's timestamp clock (tcp_clock_ms + ts_offset). */
   int tsNow() {
     return (int) (sim.now() / Nanos.PER_MILLI) + tsOffset;
@@ -952,6 +966,17 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, DropReason.TCP_INVALID_ACK_SEQUENCE);
       return;
     }
+    if (hasAck && !echoesOurSyn(seg)) {
+      // RFC 7323 §5 applied to the handshake (tcp_rcv_synsent_state_process, PAWSActive): a
+      // SYN-ACK whose TS ecr is not a value this connection's SYN could have carried answers an
+      // older connection of the 4-tuple: reset it, as for an unacceptable ACK, and keep waiting.
+      stack.count(TcpMib.TcpExtPAWSActive);
+      if (!seg.has(RST)) {
+        stack.sendReset(seg);
+      }
+      stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
+      return;
+    }
     if (seg.has(RST)) {
       if (hasAck) {
         // "If the ACK was acceptable, signal "error: connection reset"" - ECONNREFUSED (tcp_reset).
@@ -965,6 +990,13 @@ public final class TcpConnection implements EventHandler {
     }
     if (!seg.has(SYN)) {
       stack.drop(seg, DropReason.TCP_FLAGS);
+      return;
+    }
+    if (!hasAck && tsRecentStampNanos != 0 && has(TS_OK) && seg.options().hasTimestamp()
+        && tsRecent != 0 && tsRecent - seg.options().tsVal() > 0) {
+      // A simultaneous-open SYN older than the TS.Recent this connection took over from a
+      // TIME-WAIT entry is an old duplicate (tcp_rcv_synsent_state_process: tcp_paws_reject).
+      stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
       return;
     }
     rcv.startAt(seg.seq()); // IRS

@@ -35,6 +35,8 @@ public enum TcpMib {
   TcpExtTCPACKSkippedPAWS,
   TcpExtTCPOutOfWindow,
   TcpExtPAWSEstab,
+  /** LINUX_MIB_PAWSACTIVEREJECTED: SYN-ACKs whose TS ecr no SYN of the connection carried. */
+  TcpExtPAWSActive,
   /**
    * LINUX_MIB_PAWS_TW_REJECTED (Linux 6.15+): segments TIME-WAIT dropped as old duplicates by
    * PAWS (tcp_timewait_state_process); earlier kernels counted them as PAWSEstab.

@@ -133,4 +133,34 @@ class HandshakeTest {
         "0.020000 a > . 1:1(0) ack 1 win 502 <nop,nop,TS val 20 ecr 10>",
         "0.020000 b > . 1:1(0) ack 1 win 502 <nop,nop,TS val 20 ecr 10>");
   }
+
+  /** A SYN-ACK from b's 4-tuple for {@code c}'s SYN, echoing {@code tsEcr} (on c's clock). */
+  private static Segment synAckEchoing(TcpConnection c, int tsEcr) {
+    TcpOptions ts = TcpOptions.builder().mss(1460).sackPermitted().timestamp(700, tsEcr).build();
+    return new Segment(c.remoteAddress(), c.remotePort(), c.localAddress(), c.localPort(),
+        5000, c.iss + 1, TcpFlags.SYN | TcpFlags.ACK, 65535, 0, ts, 0, null);
+  }
+
+  @Test
+  void synAckEchoingATimestampNoSynOfOursCarriedIsResetAndTheConnectGoesOn() {
+    // tcp_rcv_synsent_state_process: a TS ecr outside [first SYN, now] on our clock answers an
+    // older connection of the 4-tuple (PAWSActive): a RST from its ACK, and SYN-SENT goes on.
+    TwoStacks t = new TwoStacks(6);
+    t.dropAll("a", s -> true); // b never sees a; the test answers for it
+    TcpConnection c = t.a.socket();
+    assertNull(t.a.connect(c, B_ADDR, 80));
+    t.runFor(Nanos.millis(50));
+    int synTs = c.tsOffset; // the SYN left at time 0
+    t.a.input(synAckEchoing(c, synTs - 1));
+    t.a.input(synAckEchoing(c, synTs + 51)); // a value from the future
+    assertEquals(TcpState.SYN_SENT, c.state());
+    assertEquals(2, t.a.counter(TcpMib.TcpExtPAWSActive));
+    t.a.input(synAckEchoing(c, synTs + 50));
+    assertEquals(TcpState.ESTABLISHED, c.state());
+    assertEquals(List.of(
+        "0.000000 a > S 0:0(0) win 64240 (dropped)",
+        "0.050000 a > R 1:1(0) win 0 (dropped)",
+        "0.050000 a > R 1:1(0) win 0 (dropped)",
+        "0.050000 a > . 1:1(0) ack 5001 win 64240 (dropped)"), t.wireWithoutOptions());
+  }
 }
