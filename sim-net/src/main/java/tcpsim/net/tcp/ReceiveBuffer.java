@@ -361,7 +361,7 @@ public final class ReceiveBuffer {
       if (receiveWindow() == 0 && !(len == 0 && fin)) {
         return Outcome.DROPPED_ZERO_WINDOW;
       }
-      return queueInOrder(seq, len, fin, payload, off, wireLength);
+      return queueInOrder(seq, len, fin, payload, off, wireLength, len);
     }
     if (SeqNum.le(end, rcvNxt)) {
       dsackSet(seq, end); // a retransmission of what we hold: report it (RFC 2883)
@@ -375,14 +375,16 @@ public final class ReceiveBuffer {
       if (receiveWindow() == 0) {
         return Outcome.DROPPED_ZERO_WINDOW;
       }
+      // The skb keeps its duplicate head (tcp_recvmsg skips it), so tcp_event_data_recv measures
+      // and grows with the whole segment's length.
       int skip = rcvNxt - seq;
-      return queueInOrder(rcvNxt, len - skip, fin, payload, off + skip, wireLength);
+      return queueInOrder(rcvNxt, len - skip, fin, payload, off + skip, wireLength, len);
     }
     return queueOutOfOrder(seq, len, fin, payload, off, wireLength);
   }
 
   private Outcome queueInOrder(
-      int seq, int len, boolean fin, byte[] payload, int off, int wireLength) {
+      int seq, int len, boolean fin, byte[] payload, int off, int wireLength, int skbLen) {
     if (SeqNum.gt(seq + len, copiedSeq + rcvbuf)) {
       return Outcome.DROPPED_NO_MEMORY;
     }
@@ -392,8 +394,8 @@ public final class ReceiveBuffer {
       // tcp_queue_rcv: coalesced into the tail skb, or queued and charged; then
       // tcp_event_data_recv measures and grows with the arriving skb either way.
       chargeSkb(seq, seq + len, truesize, wireLength, true);
-      measureRcvMss(len, truesize);
-      growWindow(len, truesize);
+      measureRcvMss(skbLen, truesize);
+      growWindow(skbLen, truesize);
     }
     rcvNxt = seq + len;
     if (fin) {

@@ -307,4 +307,18 @@ class ReceiveBufferTest {
     assertThrows(IllegalArgumentException.class, () -> rb.receive(1, 10, false, null, 0));
     assertThrows(IllegalArgumentException.class, () -> rb.sackStart(0));
   }
+
+  @Test
+  void aSegmentWithADuplicateHeadMeasuresTheReceiveMssWithItsWholeLength() {
+    // tcp_data_queue queues a partial segment whole (tcp_recvmsg skips its old head), so
+    // tcp_event_data_recv sees skb->len: 1000 bytes move the receive MSS though only 500 are new.
+    ReceiveBuffer rb = lengthOnly(ReceiveBuffer.TCP_RMEM_DEFAULT);
+    rb.chooseInitialWindow(1460, true, false, MACHINE_RMEM_MAX, MACHINE_CORE_RMEM_MAX);
+    rb.startAt(500);
+    rb.establish(1448, 1448);
+    assertEquals(536, rb.rcvMss());
+    assertEquals(Outcome.IN_ORDER, rb.receive(1, 1000, false, null, 0));
+    assertEquals(1001, rb.rcvNxt());
+    assertEquals(1000, rb.rcvMss());
+  }
 }
