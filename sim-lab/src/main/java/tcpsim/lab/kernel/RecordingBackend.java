@@ -16,8 +16,8 @@ import tcpsim.net.wire.TcpOptions;
  * a list of observations without times or timestamp values, in which two backends running the
  * same script can be compared entry by entry.
  *
- * <p>The local stack's sequence numbers are written relative to the ISN of its first SYN of each
- * flow (as the script writes them); the remote's are literal. A segment of a flow other than the
+ * <p>The local stack's sequence numbers are written relative to the ISN of its latest SYN of each
+ * flow (a reconnect from the same port starts a new incarnation); the remote's are literal. A segment of a flow other than the
  * first one (a second remote port, {@code remote_port} in the script) names that port. TS val and
  * ecr are left out of observations: each stack's clock and offset are its own.
  */
@@ -70,7 +70,10 @@ public final class RecordingBackend implements ScriptBackend {
       if (firstFlowPort < 0) {
         firstFlowPort = port;
       }
-      if (!isns.containsKey(port) && s.has(TcpFlags.SYN)) {
+      // A SYN with a new ISN is a new incarnation of the flow (a reconnect from the same port):
+      // its numbers count from it, since each stack's clock picks its own.
+      Integer isn = isns.get(port);
+      if (s.has(TcpFlags.SYN) && (isn == null || (!s.has(TcpFlags.ACK) && isn != s.seq()))) {
         isns.put(port, s.seq());
       }
       String n = "> " + describe(s, isns.getOrDefault(port, 0), true)

@@ -395,9 +395,17 @@ public final class ScriptRunner {
     baseUs = (anyTime || t instanceof Timing.Window) ? actualUs : hi;
   }
 
-  /** Learns a flow's local ISN from the stack's SYN or SYN-ACK, and the ports from an active open. */
+  /**
+   * Learns a flow's local ISN from the stack's SYN or SYN-ACK, and the ports from an active open.
+   * A later SYN of a known flow written {@code 0:0(0)} starts a new incarnation (a fresh connect
+   * from the same port, whose ISN the clock picks): the flow's numbers count from it. Written
+   * with any other start, a SYN is checked against the numbers in force (a connect that took over
+   * a TIME-WAIT entry starts at its SND.NXT + 65537).
+   */
   private void learnFlow(ScriptLine.PacketLine p, Segment s) {
-    if (s.has(TcpFlags.SYN) && (p.flags() & TcpFlags.SYN) != 0 && !localIsns.containsKey(flowPort(p))) {
+    boolean newIncarnation = !s.has(TcpFlags.ACK) && p.start() == 0 && localIsns.containsKey(flowPort(p));
+    if (s.has(TcpFlags.SYN) && (p.flags() & TcpFlags.SYN) != 0
+        && (newIncarnation || !localIsns.containsKey(flowPort(p)))) {
       if (!s.has(TcpFlags.ACK) && !p.hasRemotePort()) {
         localPort = s.srcPort();
         remotePort = s.dstPort();
