@@ -27,6 +27,8 @@ public enum Sysctl {
   TCP_KEEPALIVE_PROBES("net.ipv4.tcp_keepalive_probes", 1, 127,
       "TCP_KEEPALIVE_PROBES in include/net/tcp.h", 9),
   TCP_TW_REUSE("net.ipv4.tcp_tw_reuse", 0, 2, "tcp_sk_init (2 = loopback only)", 2),
+  TCP_TW_REUSE_DELAY("net.ipv4.tcp_tw_reuse_delay", 1, 60_000,
+      "tcp_sk_init: 1 s in ms, at most TCP_PAWS_MSL s (Linux 6.13+)", 1000),
   TCP_RFC1337("net.ipv4.tcp_rfc1337", 0, 1, "tcp_sk_init (0: a RST ends TIME_WAIT)", 0),
   TCP_TIMESTAMPS("net.ipv4.tcp_timestamps", 0, 2, "tcp_sk_init (1: on, random offset)", 1),
   TCP_SACK("net.ipv4.tcp_sack", 0, 1, "tcp_sk_init", 1),

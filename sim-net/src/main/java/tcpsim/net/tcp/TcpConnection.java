@@ -916,6 +916,8 @@ public final class TcpConnection implements EventHandler {
   public void disconnectSynSent() {
     checkState(state == SYN_SENT, "disconnectSynSent in %s", state);
     pendingError = Errno.ECONNRESET;
+    tsRecent = 0; // tcp_disconnect clears rx_opt: a TS.Recent taken over is gone
+    tsRecentStampNanos = 0;
     destroy("shutdown in SYN-SENT", Errno.ECONNRESET);
   }
 
@@ -1910,8 +1912,10 @@ public final class TcpConnection implements EventHandler {
   /** Sends our SYN (or, in a simultaneous open, SYN-ACK) with Linux's option layout. */
   private void sendSyn(boolean withAck) {
     int flags = withAck ? SYN | ACK : SYN;
+    // tcp_syn_options echoes TS.Recent: 0 on a fresh socket, the old entry's value in a SYN that
+    // took over a TIME-WAIT entry (tcp_twsk_unique).
     TcpOptions o = TcpOptionLayout.syn(advertisedMss(), has(SACK_OK), has(TS_OK), tsNow(),
-        withAck && has(TS_OK) ? tsRecent : 0, has(WSCALE_OK) ? rcv.rcvWscale() : -1);
+        has(TS_OK) ? tsRecent : 0, has(WSCALE_OK) ? rcv.rcvWscale() : -1);
     synSentNanos = sim.now();
     Segment s = new Segment(localAddress(), localPort, remoteAddr, remotePort, iss,
         withAck ? rcv.rcvNxt() : 0, flags, synWindow, 0, o, 0, null);

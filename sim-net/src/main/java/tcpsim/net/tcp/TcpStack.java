@@ -318,10 +318,15 @@ public final class TcpStack implements Transport {
       count(TcpMib.TcpExtTCPTimeWaitOverflow);
       return null;
     }
+    // tcp_time_wait: a true TIME-WAIT entry stamps TS.Recent with the time it was entered (in ms,
+    // Linux 6.13+), so tcp_tw_reuse_delay counts from there; a FIN-WAIT-2 one keeps the socket's.
+    long stamp = c.has(TcpConnection.TS_OK) ? c.tsRecentStampNanos : 0;
+    if (stamp != 0 && substate == TcpState.TIME_WAIT) {
+      stamp = Math.max(1, sim.now());
+    }
     TimeWaitSocket tw = new TimeWaitSocket(this, c.localAddress(), c.localPort, c.remoteAddr,
         c.remotePort, sndNxt, rcvNxt, window, c.rcv.receiveWindow(), c.has(TcpConnection.TS_OK),
-        c.tsOffset, c.tsRecent, c.has(TcpConnection.TS_OK) ? c.tsRecentStampNanos : 0,
-        c.has(TcpConnection.REUSE_ADDR), substate);
+        c.tsOffset, c.tsRecent, stamp, c.has(TcpConnection.REUSE_ADDR), substate);
     long k = key(c.remoteAddr, c.localPort, c.remotePort);
     if (c.has(TcpConnection.HASHED)) {
       connections.remove(k);
@@ -625,24 +630,25 @@ public final class TcpStack implements Transport {
   }
 
   /**
-   * tcp_twsk_unique: may a connect take over this TIME-WAIT 4-tuple? Only an entry that saw
-   * timestamps (so PAWS guards the new incarnation), and, when the kernel picks the port, only
-   * under tcp_tw_reuse (1; 2 = when either address is loopback) and once TS.Recent is more than
-   * a second old (time_after32(ktime_get_seconds(), ts_recent_stamp + 1)).
+   * tcp_twsk_unique: may a connect take over this timewait 4-tuple? Only an entry that saw
+   * timestamps (so PAWS guards the new incarnation): with the port bound by the application any
+   * such entry, an orphaned FIN-WAIT-2 one too; when the kernel picks the port, only a TIME-WAIT
+   * one, under tcp_tw_reuse (1; 2 = when either address is loopback), and once its stamp is more
+   * than tcp_tw_reuse_delay old (time_after32(tcp_clock_ms(), ts_recent_stamp + reuse_delay)).
    */
   boolean twskUnique(TimeWaitSocket tw, boolean kernelPickedPort) {
-    if (tw.tsRecentStampNanos == 0 || tw.substate != TcpState.TIME_WAIT) {
+    if (tw.tsRecentStampNanos == 0) {
       return false;
     }
     if (!kernelPickedPort) {
       return true;
     }
-    int reuse = sysctls.twReuse();
+    int reuse = tw.substate == TcpState.FIN_WAIT2 ? 0 : sysctls.twReuse();
     if (reuse == 2 && !isLoopback(tw.remoteAddr) && !isLoopback(tw.localAddr)) {
       reuse = 0;
     }
-    long nowSeconds = sim.now() / Nanos.PER_SECOND;
-    return reuse != 0 && nowSeconds > tw.tsRecentStampNanos / Nanos.PER_SECOND + 1;
+    long sinceStampMs = sim.now() / Nanos.PER_MILLI - tw.tsRecentStampNanos / Nanos.PER_MILLI;
+    return reuse != 0 && sinceStampMs > sysctls.twReuseDelayMs();
   }
 
   private static boolean isLoopback(int addr) {

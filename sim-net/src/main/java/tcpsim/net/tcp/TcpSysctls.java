@@ -188,6 +188,8 @@ public final class TcpSysctls {
   public int keepaliveIntvlSeconds() { return value(Sysctl.TCP_KEEPALIVE_INTVL); }
   public int keepaliveProbes() { return value(Sysctl.TCP_KEEPALIVE_PROBES); }
   public int twReuse() { return value(Sysctl.TCP_TW_REUSE); }
+  /** Milliseconds a TIME-WAIT entry must be past its TS.Recent stamp before tcp_tw_reuse applies. */
+  public int twReuseDelayMs() { return value(Sysctl.TCP_TW_REUSE_DELAY); }
   public boolean rfc1337() { return value(Sysctl.TCP_RFC1337) != 0; }
   public boolean timestamps() { return value(Sysctl.TCP_TIMESTAMPS) != 0; }
   public boolean sack() { return value(Sysctl.TCP_SACK) != 0; }

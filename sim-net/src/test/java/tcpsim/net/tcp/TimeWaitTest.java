@@ -329,25 +329,44 @@ class TimeWaitTest {
   }
 
   @Test
-  void twReuseOneTakesOverATimeWaitPortOnceItsTimestampIsMoreThanASecondOld() {
+  void twReuseOneTakesOverATimeWaitPortOnceTheEntryIsMoreThanTcpTwReuseDelayOld() {
+    // Linux 6.13+ (tcp_twsk_unique): the entry's stamp is the ms it entered TIME-WAIT, and the
+    // port is taken over once tcp_clock_ms() is strictly after stamp + tcp_tw_reuse_delay
+    // (1000 ms by default). specs/pkt/close/time-wait-reuse-after-delay.pkt on a 6.18 kernel.
     TcpSysctls onePort = TcpSysctls.defaults().with(Sysctl.IP_LOCAL_PORT_RANGE, 40000, 40000)
         .with(Sysctl.TCP_TW_REUSE, 1);
     TwoStacks t = new TwoStacks(109, onePort, TcpSysctls.defaults());
     TcpConnection l = listen(t);
-    TcpConnection first = connectAndCloseFirst(t, l); // TS.Recent stored at 0.17 s (second 0)
+    TcpConnection first = connectAndCloseFirst(t, l);
     TimeWaitSocket tw = first.timeWaitSocket();
-    t.runFor(Nanos.millis(1_800) - t.sim.now()); // second 1: not after 0 + 1
+    long entered = tw.tsRecentStampNanos;
+    t.runFor(entered + Nanos.millis(1_000) - t.sim.now()); // exactly the delay: not after it
     TcpConnection next = t.a.socket();
     assertEquals(Errno.EADDRNOTAVAIL, t.a.connect(next, t.b.address(), 8080));
-    t.runFor(Nanos.millis(200)); // second 2
+    t.runFor(Nanos.millis(1));
     t.wire.clear();
     assertNull(t.a.connect(next, t.b.address(), 8080));
     assertEquals(1, t.a.counter(TcpMib.TcpExtTWRecycled));
     assertEquals(TcpState.CLOSE, first.state());
     Segment syn = t.segments.get(t.segments.size() - 1);
     assertEquals(tw.sndNxt + 65535 + 2, syn.seq()); // tcp_twsk_unique's write_seq
+    assertEquals(tw.tsRecent, syn.options().tsEcr()); // tcp_syn_options echoes the TS.Recent taken over
     t.runFor(Nanos.millis(100));
     assertEquals(TcpState.ESTABLISHED, next.state());
+  }
+
+  @Test
+  void twReuseDelayIsTheSysctlsMilliseconds() {
+    TcpSysctls onePort = TcpSysctls.defaults().with(Sysctl.IP_LOCAL_PORT_RANGE, 40000, 40000)
+        .with(Sysctl.TCP_TW_REUSE, 1).with(Sysctl.TCP_TW_REUSE_DELAY, 50);
+    TwoStacks t = new TwoStacks(117, onePort, TcpSysctls.defaults());
+    TcpConnection first = connectAndCloseFirst(t, listen(t));
+    long entered = first.timeWaitSocket().tsRecentStampNanos;
+    t.runFor(entered + Nanos.millis(50) - t.sim.now());
+    TcpConnection next = t.a.socket();
+    assertEquals(Errno.EADDRNOTAVAIL, t.a.connect(next, t.b.address(), 8080));
+    t.runFor(Nanos.millis(1));
+    assertNull(t.a.connect(next, t.b.address(), 8080));
   }
 
   @Test
@@ -410,6 +429,31 @@ class TimeWaitTest {
     // check_established(..., twp = NULL): tcp_twsk_unique needs only the timestamps.
     assertNull(t.a.connect(again, t.b.address(), 8080));
     assertEquals(TcpState.CLOSE, first.state());
+  }
+
+  @Test
+  void anExplicitBindAndConnectTakesOverAnOrphanedFinWait2EntryToo() {
+    // tcp_twsk_unique clears tcp_tw_reuse for a FIN-WAIT-2 entry, which only matters when the
+    // kernel picks the port; with the port bound, any entry that saw timestamps is taken over:
+    // specs/pkt/close/orphan-fin-wait-2-taken-over-by-bound-connect.pkt on a 6.18 kernel.
+    TwoStacks t = new TwoStacks(116);
+    TcpConnection l = listen(t);
+    TcpConnection first = t.a.socket();
+    first.setReuseAddr(true);
+    assertNull(t.a.connect(first, t.b.address(), 8080));
+    t.runFor(Nanos.millis(100));
+    assertNotNull(t.b.accept(l)); // b never closes: a's FIN is only ACKed
+    first.close();
+    t.runFor(Nanos.millis(50));
+    TimeWaitSocket tw = first.timeWaitSocket();
+    assertEquals(TcpState.FIN_WAIT2, tw.substate);
+    TcpConnection again = t.a.socket();
+    again.setReuseAddr(true);
+    assertNull(t.a.bind(again, first.localPort()));
+    t.wire.clear();
+    assertNull(t.a.connect(again, t.b.address(), 8080));
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTWRecycled));
+    assertEquals(tw.sndNxt + 65535 + 2, t.segments.get(t.segments.size() - 1).seq());
   }
 
   @Test
