@@ -73,8 +73,9 @@ public final class FuzzCommand implements Callable<Integer> {
       defaultValue = "step-around")
   String knownBugs;
 
-  @Option(names = "--stale-scope", description = "graceful (default): the stale-segment invariant covers incarnations"
-      + " that ended through TIME_WAIT; any: also those ended by a RST or a reboot.", defaultValue = "graceful")
+  @Option(names = "--stale-scope", description = "full (default): the stale-segment invariant covers incarnations"
+      + " that ended through a TIME_WAIT that ran its course; graceful: also those whose TIME_WAIT a reconnect took"
+      + " over, a SYN reopened or a RST killed; any: also those ended by a RST or a reboot.", defaultValue = "full")
   String staleScope;
 
   @Option(names = "--out", description = "Directory for the case files. Default: ${DEFAULT-VALUE}.", defaultValue = "fuzz-report")
@@ -110,9 +111,10 @@ public final class FuzzCommand implements Callable<Integer> {
     FuzzWorld.StaleScope scope;
     try {
       scope = switch (staleScope) {
+        case "full" -> FuzzWorld.StaleScope.FULL;
         case "graceful" -> FuzzWorld.StaleScope.GRACEFUL;
         case "any" -> FuzzWorld.StaleScope.ANY;
-        default -> throw new IllegalArgumentException("--stale-scope must be graceful or any, was '" + staleScope + "'");
+        default -> throw new IllegalArgumentException("--stale-scope must be full, graceful or any, was '" + staleScope + "'");
       };
     } catch (IllegalArgumentException e) {
       err.println("tcpsim fuzz: " + e.getMessage());
@@ -208,7 +210,7 @@ public final class FuzzCommand implements Callable<Integer> {
    */
   static String replayFlags(String knownBugs, FuzzWorld.StaleScope scope) {
     return (knownBugs.equals("none") ? " --known-bugs none" : "")
-        + (scope == FuzzWorld.StaleScope.ANY ? " --stale-scope any" : "");
+        + (scope == FuzzWorld.StaleScope.FULL ? "" : " --stale-scope " + scope.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Prints a finding and writes its files (package-private for a test of each kind of finding). */

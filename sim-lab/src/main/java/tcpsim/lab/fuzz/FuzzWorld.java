@@ -144,6 +144,15 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
    * segments from them are not held against TIME_WAIT.
    */
   final java.util.BitSet aborted = new java.util.BitSet();
+  /**
+   * Incarnations one of whose timewait entries ended before its time: taken over by a connect
+   * (tcp_twsk_unique), reopened by a SYN (TCP_TW_SYN), killed by a RST (tcp_rfc1337 = 0) or
+   * anything else but its timer. Their TIME_WAIT did not last, so {@link StaleScope#FULL} does
+   * not hold their old segments against it.
+   */
+  final java.util.BitSet cutShort = new java.util.BitSet();
+  /** The incarnation whose connection entered TIME_WAIT (or orphaned FIN_WAIT2), by side and ports. */
+  private final java.util.HashMap<Long, Integer> timeWaitIncarnation = new java.util.HashMap<>();
   final StaleScope staleScope;
   /** ISN by (incarnation, side), from the SYNs seen on the wire; looked up, never iterated. */
   private final java.util.HashMap<Long, Integer> isns = new java.util.HashMap<>();
@@ -192,14 +201,20 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   /** Which earlier incarnations the stale-segment invariant covers. */
   public enum StaleScope {
-    /** Those that ended gracefully, through TIME_WAIT: the case TIME_WAIT >= 2 MSL is meant to cover. */
+    /**
+     * Those that ended through a TIME_WAIT that ran its course: the case TIME_WAIT >= 2 MSL is
+     * meant to cover. Not those whose entry a reconnect took over (timestamps allow it), a SYN
+     * reopened or a RST killed: their TIME_WAIT was cut short.
+     */
+    FULL,
+    /** Those that ended gracefully, through TIME_WAIT, however long it lasted. */
     GRACEFUL,
     /** All, including those ended by a RST (SO_LINGER {1, 0}, close with unread data) or a reboot. */
     ANY
   }
 
   public FuzzWorld(FuzzConfig config, long seed) {
-    this(config, seed, KnownStackBugs.ALL, StaleScope.GRACEFUL, null);
+    this(config, seed, KnownStackBugs.ALL, StaleScope.FULL, null);
   }
 
   /**
@@ -483,6 +498,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       incarnations.put(c, tag != null ? tag : incarnation);
     }
     Integer inc = incarnations.get(c);
+    noteTimeWait(c, from, to, cause, inc);
     if (inc != null && inDelivery) {
       Integer tag = tags.get(delivering);
       if (tag != null && tag < inc && covered(tag) && staleViolation == null) {
@@ -490,6 +506,23 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
             + " (" + TcpFlags.packetdrill(delivering.flags()) + " seq " + Integer.toUnsignedString(delivering.seq())
             + " len " + delivering.payloadLength() + ") moved incarnation " + inc + "'s " + side(c)
             + " connection " + from + " -> " + to + " (" + cause + ")";
+      }
+    }
+  }
+
+  /**
+   * Follows timewait entries: which incarnation entered one, and whether it ended by its timer
+   * (the entry's own changes come on a stand-in connection no incarnation is known for).
+   */
+  private void noteTimeWait(TcpConnection c, TcpState from, TcpState to, String cause, Integer inc) {
+    long key = ((long) (c.stack() == serverStack ? 1 : 0) << 32) | ((long) c.localPort() << 16) | c.remotePort();
+    if (inc != null && (to == TcpState.TIME_WAIT || to == TcpState.FIN_WAIT2)) {
+      timeWaitIncarnation.put(key, inc);
+    } else if (inc == null && to == TcpState.CLOSE
+        && (from == TcpState.TIME_WAIT || from == TcpState.FIN_WAIT2)) {
+      Integer owner = timeWaitIncarnation.remove(key);
+      if (owner != null && !cause.startsWith("TIME-WAIT timeout") && !cause.startsWith("tcp_fin_timeout")) {
+        cutShort.set(owner);
       }
     }
   }
@@ -544,17 +577,18 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   /** Whether old segments of incarnation {@code tag} count against the stale-segment invariant. */
   private boolean covered(int tag) {
-    return staleScope == StaleScope.ANY || !aborted.get(tag);
+    return staleScope == StaleScope.ANY
+        || !aborted.get(tag) && (staleScope == StaleScope.GRACEFUL || !cutShort.get(tag));
   }
 
-  /** Whether an incarnation before {@code current} whose number is {@code tagMod8} mod 8 ended abortively. */
-  private boolean abortedSince(int tagMod8, int current) {
+  /** Whether the latest incarnation before {@code current} numbered {@code tagMod8} mod 8 is covered. */
+  private boolean coveredBefore(int tagMod8, int current) {
     for (int i = current - 1; i >= 1; i--) {
       if ((i & 7) == tagMod8) {
-        return aborted.get(i);
+        return covered(i);
       }
     }
-    return false;
+    return true;
   }
 
   /**
@@ -801,7 +835,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
       String where = (e.side == 0 ? CLIENT : SERVER) + " read byte " + off + " of incarnation "
           + e.incarnation + " at " + Nanos.format(sim.now());
       if (gotInc != (e.incarnation & 7) && staleViolation == null
-          && (staleScope == StaleScope.ANY || !abortedSince(gotInc, e.incarnation))) {
+          && coveredBefore(gotInc, e.incarnation)) {
         staleViolation = where + ": it carries incarnation " + gotInc + " (mod 8)'s tag: old data"
             + " accepted into a new stream";
       } else if (gotInc == (e.incarnation & 7) && contentViolation == null) {

@@ -132,7 +132,7 @@ public final class Fuzzer {
 
   /** A fuzzer whose stale-segment invariant covers incarnations that ended through TIME_WAIT. */
   public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions) {
-    this(config, known, maxActions, FuzzWorld.StaleScope.GRACEFUL);
+    this(config, known, maxActions, FuzzWorld.StaleScope.FULL);
   }
 
   public Fuzzer(FuzzConfig config, KnownStackBugs known, int maxActions, FuzzWorld.StaleScope staleScope) {

@@ -11,8 +11,9 @@ class FuzzReplayFlagsTest {
   void theReplayLineSaysKnownBugsNoneOnlyWhenItWasAskedFor() {
     // With no open stack bug, step-around and none are the same empty set: the line must still
     // tell them apart by what the user asked.
-    assertEquals("", FuzzCommand.replayFlags("step-around", FuzzWorld.StaleScope.GRACEFUL));
-    assertEquals(" --known-bugs none", FuzzCommand.replayFlags("none", FuzzWorld.StaleScope.GRACEFUL));
+    assertEquals("", FuzzCommand.replayFlags("step-around", FuzzWorld.StaleScope.FULL));
+    assertEquals(" --known-bugs none", FuzzCommand.replayFlags("none", FuzzWorld.StaleScope.FULL));
+    assertEquals(" --stale-scope graceful", FuzzCommand.replayFlags("step-around", FuzzWorld.StaleScope.GRACEFUL));
     assertEquals(" --known-bugs none --stale-scope any",
         FuzzCommand.replayFlags("none", FuzzWorld.StaleScope.ANY));
   }
