@@ -233,8 +233,11 @@ public final class SocketApi implements SocketEvents, EventHandler {
           return SysResult.error(Errno.EALREADY);
         }
         case CLOSE -> {
+          // __inet_stream_connect, sock_error: the error once, then tcp_disconnect, so that a
+          // later connect() starts afresh.
           f.connecting = false;
           Errno e = s.takeError();
+          s.disconnected();
           return SysResult.error(e != null ? e : Errno.ECONNABORTED);
         }
         default -> {
@@ -381,7 +384,10 @@ public final class SocketApi implements SocketEvents, EventHandler {
       return SysResult.error(Errno.ENOTCONN);
     }
     if (st == TcpState.SYN_SENT) {
-      f.socket.disconnectSynSent(); // inet_shutdown: tcp_disconnect for any how, returns 0
+      // inet_shutdown: tcp_disconnect for any how, returns 0; the socket is SS_UNCONNECTED again,
+      // so the next connect() starts a new attempt rather than reporting this one's error.
+      f.socket.disconnectSynSent();
+      f.connecting = false;
       return SysResult.ok(0);
     }
     if (st == TcpState.LISTEN) {

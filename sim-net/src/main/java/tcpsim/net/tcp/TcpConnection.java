@@ -134,7 +134,10 @@ public final class TcpConnection implements EventHandler {
   int remotePort;
   /** Bound to a local port (by bind or by connect's implicit bind). */
   static final int BOUND = 1 << 0;
-  /** Bound by bind() rather than by connect(); such ports are not shared by connect. */
+  /**
+   * Bound by bind() (or a child of a listener that was) rather than by connect(): the port stays
+   * when the connection closes (SOCK_BINDPORT_LOCK), and connect does not share it.
+   */
   static final int BOUND_EXPLICITLY = 1 << 1;
   /** Hashed in the stack's connection table under its 4-tuple. */
   static final int HASHED = 1 << 2;
@@ -641,6 +644,7 @@ public final class TcpConnection implements EventHandler {
     iss = presetIss != 0 ? presetIss
         : stack.initialSequence(localAddress(), localPort, remoteAddr, remotePort);
     presetIss = 0;
+    pendingError = null; // tcp_connect_init: sk->sk_err = 0
     tsOffset = stack.tsOffset(localAddress(), remoteAddr);
     sndUna = iss;
     sndNxt = iss + 1;
@@ -916,9 +920,25 @@ public final class TcpConnection implements EventHandler {
   public void disconnectSynSent() {
     checkState(state == SYN_SENT, "disconnectSynSent in %s", state);
     pendingError = Errno.ECONNRESET;
-    tsRecent = 0; // tcp_disconnect clears rx_opt: a TS.Recent taken over is gone
-    tsRecentStampNanos = 0;
     destroy("shutdown in SYN-SENT", Errno.ECONNRESET);
+    disconnected();
+  }
+
+  /**
+   * tcp_disconnect's leftovers on a closed socket that may connect again (after shutdown in
+   * SYN-SENT, or once connect() has reported a failure: __inet_stream_connect's sock_error path):
+   * the next ISN is write_seq + max_window + 2, not the clock's, and rx_opt is cleared, so a
+   * TS.Recent taken over from a TIME-WAIT entry is gone.
+   */
+  public void disconnected() {
+    checkState(state == CLOSE, "disconnected in %s", state);
+    int seq = writeSeq + maxSndWnd + 2;
+    presetIss = seq == 0 ? 1 : seq;
+    tsRecent = 0;
+    tsRecentStampNanos = 0;
+    // sk_shutdown = 0 and the connection's own marks gone; the socket's options stay.
+    flags &= ~(WAS_RESET | SEND_SHUTDOWN | RCV_SHUTDOWN | PEER_FIN | FIN_QUEUED | FIN_SENT | ACK_NOW
+        | CWND_LIMITED | TLP_OUTSTANDING | ACK_SCHEDULED | PINGPONG);
   }
 
   /**
@@ -2597,7 +2617,9 @@ public final class TcpConnection implements EventHandler {
     cancelAllTimers();
     releaseBuffers();
     stack.unhash(this);
-    if (has(ORPHAN)) {
+    if (has(ORPHAN) || !has(BOUND_EXPLICITLY)) {
+      // tcp_set_state(TCP_CLOSE): a port connect() picked goes back at once (inet_put_port
+      // unless SOCK_BINDPORT_LOCK); a bound one stays until close().
       stack.release(this);
     }
     notifyApp();

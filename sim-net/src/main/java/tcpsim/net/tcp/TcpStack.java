@@ -886,7 +886,8 @@ public final class TcpStack implements Transport {
     c.localPort = listening.localPort;
     c.remoteAddr = req.remoteAddr;
     c.remotePort = req.remotePort;
-    c.flags |= TcpConnection.BOUND | listening.flags & (TcpConnection.REUSE_ADDR
+    c.flags |= TcpConnection.BOUND | TcpConnection.BOUND_EXPLICITLY // the listener's bind bucket
+        | listening.flags & (TcpConnection.REUSE_ADDR
         | TcpConnection.NO_DELAY | TcpConnection.KEEP_ALIVE | TcpConnection.SND_BUF_LOCKED
         | TcpConnection.RCV_BUF_LOCKED); // the options a child inherits
     if (listening.opts.userMss != 0) {
