@@ -621,6 +621,14 @@ public final class ReceiveBuffer {
     ofo.sackEnd[b] = e;
   }
 
+  /**
+   * A segment refused before it reached the queue (tcp_sequence, PAWS) that starts below rcv_nxt:
+   * tcp_send_dupack reports [seq, min(end, rcv_nxt)) as the D-SACK block.
+   */
+  public void dsackRefused(int seq, int end) {
+    dsackSet(seq, SeqNum.lt(end, rcvNxt) ? end : rcvNxt);
+  }
+
   /** {@code tcp_dsack_set}. */
   private void dsackSet(int seq, int end) {
     if (ofo == OutOfOrder.NONE) {

@@ -1051,7 +1051,22 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     lastOowAckNanos = stamp;
-    enterQuickAck();
+    sendDupAck(seg);
+  }
+
+  /**
+   * tcp_send_dupack: the ACK to a refused segment. One that takes sequence space (data or a FIN)
+   * and starts below RCV.NXT repeats what we hold: quick ACKs again (tcp_enter_quickack_mode), and
+   * with SACK the ACK reports it as a D-SACK block, cut at RCV.NXT (RFC 2883 §4). A bare ACK gets
+   * a plain ACK and leaves the ACK mode alone.
+   */
+  private void sendDupAck(Segment seg) {
+    if (seg.end() != seg.seq() && SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
+      enterQuickAck();
+      if (has(SACK_OK)) {
+        rcv.dsackRefused(seg.seq(), seg.end());
+      }
+    }
     sendAck();
   }
 

@@ -54,6 +54,22 @@ class OutOfWindowAckTest {
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPACKSkippedSeq));
   }
 
+  /** A segment from b's 4-tuple into a's connection at {@code below} before a's RCV.NXT. */
+  private static Segment old(TcpConnection to, int below, int flags, int len) {
+    return new Segment(to.remoteAddress(), to.remotePort(), to.localAddress(), to.localPort(),
+        to.rcv.rcvNxt() - below, to.sndNxt, flags, 502, 0, TcpOptions.NONE, len, null);
+  }
+
+  @Test
+  void anOldFinIsAnsweredWithADsackBlockOfItsSequenceNumber() {
+    TwoStacks t = new TwoStacks(73);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    t.a.input(old(a, 10, TcpFlags.FIN | TcpFlags.ACK, 0)); // [-9, -8): below RCV.WUP, refused
+    assertEquals(List.of("0.100000 a > . 1:1(0) ack 1 win 502 <nop,nop,TS val 100 ecr 0,nop,nop,"
+        + "sack 4294967287:4294967288>"), t.wire);
+    assertEquals(TcpState.ESTABLISHED, a.state());
+  }
+
   @Test
   void aChallengeAckAndAnOutOfWindowAckShareOneRateLimitClock() {
     TwoStacks t = new TwoStacks(72);
