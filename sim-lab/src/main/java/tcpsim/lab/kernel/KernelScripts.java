@@ -1,8 +1,10 @@
 package tcpsim.lab.kernel;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 import tcpsim.core.time.Nanos;
 import tcpsim.lab.script.Script;
+import tcpsim.lab.script.ScriptBackend;
 import tcpsim.lab.script.ScriptLine;
 import tcpsim.lab.script.ScriptOptions;
 import tcpsim.lab.script.ScriptResult;
@@ -109,6 +111,14 @@ public final class KernelScripts {
 
   /** Runs {@code script} on a fresh namespace of the host's kernel. */
   public static Outcome run(Script script, boolean slow) {
+    return run(script, slow, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #run(Script, boolean)}, the runner talking to {@code outer} applied to each
+   * attempt's recorded backend (a tap of its own between runner and kernel).
+   */
+  static Outcome run(Script script, boolean slow, UnaryOperator<ScriptBackend> outer) {
     ScriptResult unsupported = ScriptRunner.unsupportedFeature(script);
     if (unsupported != null) {
       return new Outcome.Ran(unsupported, List.of(), List.of(), List.of());
@@ -133,7 +143,7 @@ public final class KernelScripts {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try (LinuxKernelBackend k = LinuxKernelBackend.open()) {
         RecordingBackend rec = new RecordingBackend(k);
-        ScriptResult r = ScriptRunner.run(widened(script, EXTRA_TOLERANCE_USECS), rec);
+        ScriptResult r = ScriptRunner.run(widened(script, EXTRA_TOLERANCE_USECS), outer.apply(rec));
         List<String> all = new java.util.ArrayList<>(notes);
         all.addAll(k.notes());
         all.add("attempt " + attempt + ", the runner's worst delay: " + k.worstLateness());
