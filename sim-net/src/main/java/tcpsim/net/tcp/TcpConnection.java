@@ -1838,8 +1838,11 @@ public final class TcpConnection implements EventHandler {
     if (wasIdle && xmitKind != XMIT_RTO) {
       resetXmitTimer(XMIT_RTO, currentRto());
     }
-    if (sim.now() - lastDataRecvNanos < atoNanos && lastDataRecvNanos != 0) {
-      flags |= PINGPONG; // tcp_event_data_sent: a reply within ato: interactive
+    if (len > 0 && sim.now() - lastDataRecvNanos < atoNanos && lastDataRecvNanos != 0) {
+      // tcp_event_data_sent: a reply within ato makes the connection interactive. Only a
+      // segment that carries data counts (__tcp_transmit_skb calls it when skb->len exceeds the
+      // header): a bare FIN after the peer's data leaves quick ACKs on.
+      flags |= PINGPONG;
     }
   }
 
