@@ -1075,7 +1075,15 @@ public final class TcpConnection implements EventHandler {
         && tsRecent - seg.options().tsVal() > PAWS_WINDOW) {
       // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate. tcp_paws_discard allows
       // TCP_PAWS_WINDOW (one tick) of slack; a RST is taken even when it fails PAWS.
-      // Not modelled: tcp_disordered_ack's exception for a pure duplicate ACK.
+      // Not modelled: tcp_disordered_ack_check's exception for a pure duplicate ACK at RCV.NXT.
+      if (seg.has(ACK) && seg.end() == seg.seq() && SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
+        // tcp_disordered_ack_check: a pure ACK from before RCV.NXT is an old ACK, common enough
+        // that tcp_validate_incoming drops it without the duplicate ACK (Linux 6.14+; RFC 7323
+        // §5.3 asks for one).
+        stack.drop(seg, DropReason.TCP_RFC7323_PAWS_ACK);
+        stack.count(TcpMib.TcpExtPAWSOldAck);
+        return false;
+      }
       stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
       stack.count(TcpMib.TcpExtPAWSEstab);
       sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedPAWS);

@@ -71,6 +71,23 @@ class OutOfWindowAckTest {
   }
 
   @Test
+  void anOldPureAckFailingPawsIsDroppedWithoutADuplicateAck() {
+    TwoStacks t = new TwoStacks(75);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    TcpOptions stale = TcpOptions.builder().timestamp(a.tsRecent - 50, 0).build();
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        a.rcv.rcvNxt() - 10, a.sndNxt, TcpFlags.ACK, 502, 0, stale, 0, null));
+    assertEquals(List.of(), t.wire);
+    assertEquals(1, t.a.counter(TcpMib.TcpExtPAWSOldAck));
+    assertEquals(0, t.a.counter(TcpMib.TcpExtPAWSEstab));
+    // Data with the same stale timestamp is an old duplicate, and is answered.
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        a.rcv.rcvNxt() - 10, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH, 502, 0, stale, 10, null));
+    assertEquals(1, t.wire.size());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtPAWSEstab));
+  }
+
+  @Test
   void aChallengeAckAndAnOutOfWindowAckShareOneRateLimitClock() {
     TwoStacks t = new TwoStacks(72);
     TcpConnection a = DataTransferTest.established(t)[0];
