@@ -1236,6 +1236,17 @@ public final class TcpConnection implements EventHandler {
             destroy("TCP_LINGER2 < 0: no orphaned FIN-WAIT-2", null);
             return false;
           }
+          if (has(ORPHAN) && newTextAfterClose(seg)) {
+            // tcp_rcv_state_process, TCP_FIN_WAIT1 ("Receive out of order FIN after close()"):
+            // the segment that acknowledges an orphan's FIN brings data, or a FIN beyond RCV.NXT,
+            // that nobody will read: tcp_done, and the caller answers with a RST formed from the
+            // segment (TcpExtTCPAbortOnData), before the connection could go to FIN-WAIT-2's
+            // light entry.
+            stack.count(TcpMib.TcpExtTCPAbortOnData);
+            stack.sendReset(seg);
+            destroy("data or a FIN out of order after close", null);
+            return false;
+          }
           maybeOrphanFinWait2(seg.has(FIN));
           if (timeWait != null) {
             notifyApp();
@@ -1259,6 +1270,16 @@ public final class TcpConnection implements EventHandler {
       default -> {}
     }
     return true;
+  }
+
+  /**
+   * Whether {@code seg} takes sequence space that ends, FIN aside, beyond RCV.NXT: new data, or a
+   * FIN that does not come next (tcp_rcv_state_process's "end_seq != seq && after(end_seq - fin,
+   * rcv_nxt)"). After close() or SHUT_RD nobody will read it.
+   */
+  private boolean newTextAfterClose(Segment seg) {
+    return seg.end() != seg.seq()
+        && SeqNum.gt(seg.end() - (seg.has(FIN) ? 1 : 0), rcv.rcvNxt());
   }
 
   private boolean finAcked() {
@@ -1302,11 +1323,12 @@ public final class TcpConnection implements EventHandler {
       sendAck();
       return;
     }
-    if (has(RCV_SHUTDOWN) && (state == FIN_WAIT1 || state == FIN_WAIT2) && len > 0
-        && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
-      // tcp_rcv_state_process: new data in FIN-WAIT-1/2 after reading was shut (close, even
-      // while SO_LINGER waits, or SHUT_RD): tcp_reset (RFC 1122 §4.2.2.13), and the caller
-      // answers with tcp_v4_send_reset, a RST formed from the segment (TcpExtTCPAbortOnData).
+    if (has(RCV_SHUTDOWN) && (state == FIN_WAIT1 || state == FIN_WAIT2)
+        && newTextAfterClose(seg)) {
+      // tcp_rcv_state_process: new data, or a FIN out of order, in FIN-WAIT-1/2 after reading
+      // was shut (close, even while SO_LINGER waits, or SHUT_RD): tcp_reset (RFC 1122
+      // §4.2.2.13), and the caller answers with tcp_v4_send_reset, a RST formed from the
+      // segment (TcpExtTCPAbortOnData).
       stack.count(TcpMib.TcpExtTCPAbortOnData);
       stack.sendReset(seg);
       destroy("data after close", null);
