@@ -1002,6 +1002,14 @@ public final class TcpConnection implements EventHandler {
 
   /** The states from SYN-RECEIVED on (§3.10.7.4; tcp_rcv_state_process / tcp_rcv_established). */
   private void synchronizedArrives(Segment seg) {
+    if (!seg.has(ACK) && !seg.has(RST) && !seg.has(SYN)) {
+      // tcp_rcv_state_process (and tcp_rcv_established's slow path) drop a segment with none of
+      // ACK, RST or SYN before any check (SKB_DROP_REASON_TCP_FLAGS): no duplicate ACK even when
+      // it lies outside the window. RFC 9293 §3.10.7.4 ("fifth, if the ACK bit is off drop the
+      // segment") comes after the sequence check, which would answer it.
+      stack.drop(seg, DropReason.TCP_FLAGS);
+      return;
+    }
     if (!checkSequence(seg)) {
       return;
     }

@@ -88,6 +88,17 @@ class OutOfWindowAckTest {
   }
 
   @Test
+  void aSegmentWithoutAckRstOrSynIsDroppedBeforeTheSequenceCheck() {
+    TwoStacks t = new TwoStacks(76);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    t.a.input(beyondWindow(a, TcpFlags.PSH, 100));
+    t.a.input(old(a, 10, TcpFlags.FIN, 0));
+    assertEquals(List.of(), t.wire);
+    assertEquals(2, t.a.drops(tcpsim.net.wire.DropReason.TCP_FLAGS));
+    assertEquals(TcpState.ESTABLISHED, a.state());
+  }
+
+  @Test
   void aChallengeAckAndAnOutOfWindowAckShareOneRateLimitClock() {
     TwoStacks t = new TwoStacks(72);
     TcpConnection a = DataTransferTest.established(t)[0];
