@@ -1104,6 +1104,9 @@ public final class TcpConnection implements EventHandler {
       if (!seg.has(RST)) {
         stack.count(TcpMib.TcpExtTCPOutOfWindow);
         sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedSeq);
+      } else if (isResetAfterPeerFin(seg)) {
+        resetArrived(); // tcp_validate_incoming: tcp_reset_check, even outside the window
+        return false;
       }
       stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
@@ -1127,13 +1130,42 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(RST)) {
       return true;
     }
-    if (seg.seq() != rcv.rcvNxt() && stack.sysctls().value(Sysctl.TCP_RFC5961) != 0) {
+    if (seg.seq() != rcv.rcvNxt() && !isResetAfterPeerFin(seg) && !isResetAtSackEdge(seg)
+        && stack.sysctls().value(Sysctl.TCP_RFC5961) != 0) {
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_RESET);
       return false;
     }
     resetArrived(); // (RFC 793 without RFC 5961: any RST that passed checkSequence resets)
     return false;
+  }
+
+  /**
+   * tcp_reset_check: after the peer's FIN (CLOSE-WAIT, LAST-ACK, CLOSING) a RST numbered like
+   * that FIN, RCV.NXT - 1, resets too: a peer that sends FIN then RST (macOS on ^C) numbers the
+   * RST so, and its challenge ACK would find the peer gone.
+   */
+  private boolean isResetAfterPeerFin(Segment seg) {
+    return seg.seq() == rcv.rcvNxt() - 1
+        && (state == CLOSE_WAIT || state == LAST_ACK || state == CLOSING);
+  }
+
+  /**
+   * tcp_validate_incoming (RFC 5961 §3.2 extended): with SACK, a RST numbered at the right edge of
+   * the highest block we announce resets too, since the peer may have sent everything up to
+   * there.
+   */
+  private boolean isResetAtSackEdge(Segment seg) {
+    if (!has(SACK_OK) || rcv.sackCount() == 0) {
+      return false;
+    }
+    int max = rcv.sackEnd(0);
+    for (int i = 1; i < rcv.sackCount(); i++) {
+      if (SeqNum.gt(rcv.sackEnd(i), max)) {
+        max = rcv.sackEnd(i);
+      }
+    }
+    return seg.seq() == max;
   }
 
   /** tcp_reset: the error by state (ECONNREFUSED in SYN-SENT, EPIPE in CLOSE-WAIT, else ECONNRESET). */
