@@ -23,7 +23,7 @@ import tcpsim.net.wire.TcpFlags;
  *
  * <p>Timing: the opening's ACK comes 30 ms after the SYN-ACK (or the SYN-ACK 30 ms after the SYN),
  * so the smoothed RTT is about 30 ms; the body's events are 0 or 1 ms apart (5 ms after an inbound
- * FIN, see {@link #AFTER_FIN_GAP_US}), 12 at most and no more once they span 20 ms, and the last
+ * FIN, see {@link #AFTER_FIN_GAP_US}), 12 at most and no more once they span 15 ms, and the last
  * probe comes 5 ms after them. Every timer the body can start runs longer: a delayed ACK 40 ms
  * (TCP_DELACK_MIN, 36 to 40 ms on 4 ms ticks), a tail loss probe 2 * srtt + 2 ticks, the RTO
  * 200 ms at least. So on both stacks the body sees only what the segments and calls cause at once
@@ -50,14 +50,15 @@ final class DiffCase {
   static final int MIN_STEPS = 3;
   static final int MAX_STEPS = 12;
   /** The body stops growing past this span, well before a 36 ms delayed ACK can fire. */
-  static final long MAX_BODY_US = 20_000;
+  static final long MAX_BODY_US = 15_000;
   /**
    * The gap after an inbound FIN: before any data arrived the kernel ACKs a FIN from the
    * delayed-ACK timer armed for "jiffies + 0" (ato is 0: tcp_send_delayed_ack), at the next
    * tick, 0 to 4 ms later; the next event waits for it, or which event it answers would depend
-   * on the tick's phase.
+   * on the tick's phase. 10 ms leaves room for a runner up to 4 ms late on the FIN (a late event
+   * shortens the gap after it; later runs are tried when the runner was later than that).
    */
-  static final long AFTER_FIN_GAP_US = 5_000;
+  static final long AFTER_FIN_GAP_US = 10_000;
   private static final String PROBE = "`ss -tan state established | grep -q ':8080'`";
 
   final long runSeed;

@@ -85,7 +85,7 @@ public final class KernelScripts {
      * what crossed between script and kernel.
      */
     record Ran(ScriptResult result, List<String> notes, List<String> transcript,
-        List<String> observations) implements Outcome {
+        List<String> observations, long worstLatenessNanos) implements Outcome {
       @Override
       public String file() {
         return result.file();
@@ -121,7 +121,7 @@ public final class KernelScripts {
   static Outcome run(Script script, boolean slow, UnaryOperator<ScriptBackend> outer) {
     ScriptResult unsupported = ScriptRunner.unsupportedFeature(script);
     if (unsupported != null) {
-      return new Outcome.Ran(unsupported, List.of(), List.of(), List.of());
+      return new Outcome.Ran(unsupported, List.of(), List.of(), List.of(), 0);
     }
     long duration = scriptedDurationUsecs(script);
     if (!slow && duration > QUICK_LIMIT_USECS) {
@@ -147,7 +147,8 @@ public final class KernelScripts {
         List<String> all = new java.util.ArrayList<>(notes);
         all.addAll(k.notes());
         all.add("attempt " + attempt + ", the runner's worst delay: " + k.worstLateness());
-        last = new Outcome.Ran(r, List.copyOf(all), rec.transcript(), rec.observations());
+        last = new Outcome.Ran(r, List.copyOf(all), rec.transcript(), rec.observations(),
+            k.worstLatenessNanos());
         if (!(r instanceof ScriptResult.Fail) || k.worstLatenessNanos() <= DISTURBED_NANOS) {
           return last;
         }
@@ -156,7 +157,8 @@ public final class KernelScripts {
         return new Outcome.NotRun(script.file(), "kernel backend not run: " + e.getMessage());
       }
     }
-    return new Outcome.Ran(last.result(), List.copyOf(notes), last.transcript(), last.observations());
+    return new Outcome.Ran(last.result(), List.copyOf(notes), last.transcript(), last.observations(),
+        last.worstLatenessNanos());
   }
 
   /** {@code script} with {@code extraUsecs} more tolerance. */
