@@ -522,6 +522,26 @@ public final class ReceiveBuffer {
     }
   }
 
+  /**
+   * {@code tcp_fin}: once the peer's FIN is in order, whatever waits out of order beyond it can
+   * never be in order ("It _is_ possible, that we have something out-of-order after FIN"): the
+   * out-of-order queue is dropped ({@code skb_rbtree_purge}) with its memory, and so are the SACK
+   * blocks ({@code tcp_sack_reset}); a pending D-SACK stays for the next ACK.
+   */
+  public void purgeOutOfOrder() {
+    if (ofo == OutOfOrder.NONE) {
+      return;
+    }
+    if (skbs != null) {
+      while (skbs.count > skbs.inOrder) {
+        skbs.count--;
+        rmemAlloc -= skbs.truesize[skbs.count];
+      }
+    }
+    ofo.oooCount = 0;
+    releaseOutOfOrder();
+  }
+
   private void releaseOutOfOrder() {
     if (!ofo.dsack) {
       ofo = OutOfOrder.NONE;

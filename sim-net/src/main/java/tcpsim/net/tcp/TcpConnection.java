@@ -1440,6 +1440,7 @@ public final class TcpConnection implements EventHandler {
     flags |= PEER_FIN;
     flags |= RCV_SHUTDOWN;
     flags |= ACK_SCHEDULED;
+    rcv.purgeOutOfOrder(); // tcp_fin: data beyond the FIN can never be in order
     switch (state) {
       case SYN_RECV, ESTABLISHED -> {
         setState(CLOSE_WAIT, "FIN");

@@ -158,4 +158,21 @@ class FinArrivesTest {
     assertEquals(3, t.a.counter(TcpMib.TcpRetransSegs));
     assertEquals(3, t.a.counter(TcpMib.TcpExtTCPSynRetrans));
   }
+  @Test
+  void anInOrderFinDropsTheOutOfOrderDataBeyondItAndItsSackBlock() {
+    TwoStacks t = new TwoStacks(95);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    int nxt = a.rcv.rcvNxt();
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        nxt + 100, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH, 502, 0, TcpOptions.NONE, 1000, null));
+    assertEquals(1, a.rcv.sackCount());
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        nxt, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH | TcpFlags.FIN, 502, 0, TcpOptions.NONE, 10,
+        null));
+    // tcp_fin: skb_rbtree_purge(&tp->out_of_order_queue) and tcp_sack_reset.
+    assertEquals(TcpState.CLOSE_WAIT, a.state());
+    assertEquals(0, a.rcv.sackCount());
+    assertEquals(0, a.rcv.outOfOrderRanges());
+    assertEquals(nxt + 11, a.rcv.rcvNxt());
+  }
 }
