@@ -506,9 +506,17 @@ public final class TcpConnection implements EventHandler {
     return rcv == null ? 0 : rcv.readable();
   }
 
-  /** Bytes queued and not yet acknowledged (SIOCOUTQ). */
+  /** Bytes queued and not yet acknowledged. */
   public int unackedBytes() {
     return sendBuf == null ? 0 : sendBuf.size();
+  }
+
+  /**
+   * SIOCOUTQ: write_seq - snd_una (tcp_ioctl), so our FIN counts one from shutdown or close (when
+   * tcp_send_fin advances write_seq) until it is acknowledged.
+   */
+  public int outqBytes() {
+    return unackedBytes() + (has(FIN_QUEUED) && !finAcked() ? 1 : 0);
   }
 
   /**
