@@ -59,7 +59,8 @@ public final class DiffFuzz {
       int colon = s.indexOf(':');
       if (paren > 0 && (colon < 0 || paren < colon)) {
         int eq = s.indexOf(" = ");
-        return s.substring(0, paren) + (eq < 0 ? "" : " = " + s.substring(eq + 3).replaceAll("\\{.*", ""));
+        String result = eq < 0 ? "" : " = " + s.substring(eq + 3).replaceAll("\\{.*", "").trim();
+        return s.substring(0, paren) + result;
       }
       return colon > 0 ? s.substring(0, colon) : s;
     }
