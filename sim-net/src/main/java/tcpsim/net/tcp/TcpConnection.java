@@ -1091,7 +1091,12 @@ public final class TcpConnection implements EventHandler {
         && tsRecent - seg.options().tsVal() > PAWS_WINDOW) {
       // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate. tcp_paws_discard allows
       // TCP_PAWS_WINDOW (one tick) of slack; a RST is taken even when it fails PAWS.
-      // Not modelled: tcp_disordered_ack_check's exception for a pure duplicate ACK at RCV.NXT.
+      if (isDisorderedAck(seg)) {
+        return checkWindow(seg); // tcp_disordered_ack_check: not an old duplicate after all
+      }
+      if (seg.has(SYN)) {
+        return synChallenge(seg); // tcp_validate_incoming: "goto syn_challenge"
+      }
       if (seg.has(ACK) && seg.end() == seg.seq() && SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
         // tcp_disordered_ack_check: a pure ACK from before RCV.NXT is an old ACK, common enough
         // that tcp_validate_incoming drops it without the duplicate ACK (Linux 6.14+; RFC 7323
@@ -1105,10 +1110,44 @@ public final class TcpConnection implements EventHandler {
       sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedPAWS);
       return false;
     }
-    // tcp_sequence: !before(end_seq, rcv_wup) && !after(seq, rcv_nxt + window)
+    return checkWindow(seg);
+  }
+
+  /**
+   * tcp_disordered_ack_check (RFC 7323 §5.3's exception, after Van Jacobson): a pure duplicate ACK
+   * at RCV.NXT that acknowledges nothing new, moves no window and whose timestamp lags TS.Recent
+   * by no more than the replay window (1.2 RTO in timestamp ticks, tcp_tsval_replay) may have been
+   * reordered behind later segments: it passes PAWS.
+   */
+  private boolean isDisorderedAck(Segment seg) {
+    if (!seg.has(ACK) || seg.end() != seg.seq() || seg.seq() != rcv.rcvNxt()
+        || seg.ack() != sndUna) {
+      return false;
+    }
+    int nwin = seg.window() << sndWscale;
+    if (SeqNum.gt(seg.seq(), sndWl1) || seg.seq() == sndWl1 && (nwin > sndWnd || nwin == 0)) {
+      return false; // tcp_may_update_window: it would update the window
+    }
+    long replayTicks = currentRto() / 1_000_000 * 1200 / 1000; // tcp_tsval_replay, ms ticks
+    return tsRecent - seg.options().tsVal() <= replayTicks;
+  }
+
+  /** tcp_validate_incoming's syn_challenge: a SYN refused by PAWS or the window check. */
+  private boolean synChallenge(Segment seg) {
+    stack.count(TcpMib.TcpExtTCPSYNChallenge);
+    sendChallengeAck();
+    stack.drop(seg, DropReason.TCP_INVALID_SYN);
+    return false;
+  }
+
+  /** tcp_sequence: !before(end_seq, rcv_wup) && !after(seq, rcv_nxt + window). */
+  private boolean checkWindow(Segment seg) {
     boolean old = rcv.isOldSequence(seg.end());
     boolean acceptable = !old && !rcv.isBeyondWindow(seg.seq());
     if (!acceptable) {
+      if (seg.has(SYN) && !seg.has(RST)) {
+        return synChallenge(seg); // tcp_validate_incoming: "goto syn_challenge"
+      }
       if (!seg.has(RST)) {
         stack.count(TcpMib.TcpExtTCPOutOfWindow);
         sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedSeq);
@@ -1616,11 +1655,15 @@ public final class TcpConnection implements EventHandler {
     return Math.max(0, countFlag(LOST) - lostBefore);
   }
 
-  /** tcp_may_update_window / tcp_ack_update_window (RFC 9293 §3.10.7.4 SND.WL1/WL2 rule). */
+  /**
+   * tcp_may_update_window / tcp_ack_update_window (RFC 9293 §3.10.7.4 SND.WL1/WL2 rule): a
+   * segment that acknowledges nothing new from the same SND.WL1 updates the window only when it
+   * grows it or closes it (a smaller non-zero window there is not taken).
+   */
   private boolean maybeUpdateWindow(Segment seg) {
     int nwin = seg.window() << sndWscale;
     if (SeqNum.lt(sndUna, seg.ack()) || SeqNum.lt(sndWl1, seg.seq())
-        || (sndWl1 == seg.seq() && nwin != sndWnd)) {
+        || (sndWl1 == seg.seq() && (nwin > sndWnd || nwin == 0))) {
       boolean changed = nwin != sndWnd;
       sndWnd = nwin;
       sndWl1 = seg.seq();

@@ -99,6 +99,24 @@ class OutOfWindowAckTest {
   }
 
   @Test
+  void aReorderedDuplicateAckWithASlightlyOlderTimestampPassesPaws() {
+    TwoStacks t = new TwoStacks(77);
+    // The server: the handshake's last ACK set its SND.WL1 to RCV.NXT.
+    TcpConnection b = DataTransferTest.established(t)[1];
+    TcpOptions lagging = TcpOptions.builder().timestamp(b.tsRecent - 7, 0).build();
+    int win = b.sndWnd >> b.sndWscale;
+    t.b.input(new Segment(b.remoteAddress(), b.remotePort(), b.localAddress(), b.localPort(),
+        b.rcv.rcvNxt(), b.sndUna, TcpFlags.ACK, win, 0, lagging, 0, null));
+    assertEquals(List.of(), t.wire); // tcp_disordered_ack_check: taken, nothing to answer
+    assertEquals(0, t.b.counter(TcpMib.TcpExtPAWSEstab));
+    // The same ACK opening the window is a window update: PAWS refuses it, with a dupack.
+    t.b.input(new Segment(b.remoteAddress(), b.remotePort(), b.localAddress(), b.localPort(),
+        b.rcv.rcvNxt(), b.sndUna, TcpFlags.ACK, win + 1, 0, lagging, 0, null));
+    assertEquals(1, t.wire.size());
+    assertEquals(1, t.b.counter(TcpMib.TcpExtPAWSEstab));
+  }
+
+  @Test
   void aChallengeAckAndAnOutOfWindowAckShareOneRateLimitClock() {
     TwoStacks t = new TwoStacks(72);
     TcpConnection a = DataTransferTest.established(t)[0];
