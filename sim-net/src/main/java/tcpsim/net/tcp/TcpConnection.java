@@ -1418,7 +1418,9 @@ public final class TcpConnection implements EventHandler {
       // segment (TcpExtTCPAbortOnData).
       stack.count(TcpMib.TcpExtTCPAbortOnData);
       stack.sendReset(seg);
-      destroy("data after close", null);
+      // tcp_reset, not just tcp_done: a socket still open (SHUT_RD, or a lingering close) has
+      // its read and write fail with ECONNRESET once.
+      resetArrived("data after close");
       return;
     }
     int before = rcv.rcvNxt();

@@ -196,4 +196,16 @@ class ResetTest {
     assertEquals(TcpState.CLOSE, a.state());
     assertEquals(Errno.EPIPE, a.pendingError());
   }
+  @Test
+  void dataAfterShutdownRdwrResetsAndTheOpenSocketSeesEconnreset() {
+    TwoStacks t = new TwoStacks(92);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    a.shutdownRead();
+    a.shutdownWrite();
+    t.a.input(into(a, 0, TcpFlags.ACK | TcpFlags.PSH, 10));
+    // tcp_rcv_state_process step 7 (RCV_SHUTDOWN): tcp_reset, then a RST from the segment.
+    assertEquals(TcpState.CLOSE, a.state());
+    assertEquals(Errno.ECONNRESET, a.pendingError());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnData));
+  }
 }
