@@ -1158,14 +1158,20 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
     }
+    return true;
+  }
+
+  /**
+   * tcp_replace_ts_recent (RFC 7323 §4.3), from tcp_ack once the ACK is acceptable: a segment
+   * that the RST, SYN or ACK checks threw away leaves TS.Recent alone. Only a value that is not
+   * older is stored (tcp_paws_check with window 0), so a segment let through by TCP_PAWS_WINDOW
+   * does not lower TS.Recent.
+   */
+  private void replaceTsRecent(Segment seg) {
     if (has(TS_OK) && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())
         && seg.options().tsVal() - tsRecent >= 0) {
-      // tcp_replace_ts_recent (RFC 7323 §4.3): only a value that is not older is stored
-      // (tcp_paws_check with window 0), so a segment let through by TCP_PAWS_WINDOW does not
-      // lower TS.Recent.
       storeTsRecent(seg.options().tsVal());
     }
-    return true;
   }
 
   /**
@@ -1310,6 +1316,7 @@ public final class TcpConnection implements EventHandler {
       stack.drop(seg, DropReason.TCP_TOO_OLD_ACK);
       return false;
     }
+    replaceTsRecent(seg);
     processAck(seg);
     switch (state) {
       case FIN_WAIT1 -> {

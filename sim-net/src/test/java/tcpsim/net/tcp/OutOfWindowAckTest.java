@@ -117,6 +117,18 @@ class OutOfWindowAckTest {
   }
 
   @Test
+  void aChallengedSynLeavesTsRecentAlone() {
+    TwoStacks t = new TwoStacks(78);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    int before = a.tsRecent;
+    TcpOptions newer = TcpOptions.builder().timestamp(before + 20, 0).build();
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        a.rcv.rcvNxt(), 0, TcpFlags.SYN, 502, 0, newer, 0, null));
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPSYNChallenge));
+    assertEquals(before, a.tsRecent); // tcp_replace_ts_recent runs in tcp_ack, never reached
+  }
+
+  @Test
   void aChallengeAckAndAnOutOfWindowAckShareOneRateLimitClock() {
     TwoStacks t = new TwoStacks(72);
     TcpConnection a = DataTransferTest.established(t)[0];
