@@ -1875,8 +1875,24 @@ public final class TcpConnection implements EventHandler {
 
   /** Segment payload size now: the MSS less options (tcp_current_mss). */
   int currentMss() {
-    return mssCache;
+    // tcp_current_mss: less the option bytes the SACK blocks of the next segment take
+    // (tcp_established_options: TCPOLEN_SACK_BASE_ALIGNED, 4, and 8 a block, as many blocks as
+    // the 40 option bytes left by the timestamp hold), so that a data segment carrying them
+    // still fits the path MTU.
+    if (!has(SACK_OK) || rcv == null) {
+      return mssCache;
+    }
+    boolean dsack = rcv.hasDsack() && stack.sysctls().value(Sysctl.TCP_DSACK) != 0;
+    int blocks = rcv.sackCount() + (dsack ? 1 : 0);
+    if (blocks == 0) {
+      return mssCache;
+    }
+    int room = (MAX_OPTION_BYTES - (has(TS_OK) ? 12 : 0) - 4) / 8;
+    return mssCache - 4 - 8 * Math.min(blocks, room);
   }
+
+  /** MAX_TCP_OPTION_SPACE, include/net/tcp.h. */
+  private static final int MAX_OPTION_BYTES = 40;
 
   /**
    * tcp_push_pending_frames / tcp_write_xmit: send new data as the congestion window, the peer's
