@@ -982,7 +982,10 @@ public final class TcpConnection implements EventHandler {
     }
     if (hasAck) {
       // Our SYN is acknowledged: ESTABLISHED (tcp_finish_connect). SYN windows are never scaled.
+      // tcp_ack's tcp_snd_una_update counts the SYN in bytes_acked (a passive child starts past
+      // its SYN-ACK's SYN: tcp_create_openreq_child).
       sndUna = seg.ack();
+      bytesAcked = 1;
       sndWnd = seg.window();
       maxSndWnd = sndWnd;
       sndWl1 = seg.seq();
@@ -1310,8 +1313,6 @@ public final class TcpConnection implements EventHandler {
       // far ("do not accept ACK for bytes we never sent"), so a connection that has had nothing
       // acknowledged takes no ACK below SND.UNA. This is what keeps a delayed copy from an
       // earlier incarnation out, whatever its sequence number, unless its ACK lines up too.
-      // Differences from Linux: bytes_acked also counts an active opener's SYN and an
-      // acknowledged FIN; bytesAcked counts data, so the allowance is up to two smaller.
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_TOO_OLD_ACK);
       return false;
@@ -1561,7 +1562,8 @@ public final class TcpConnection implements EventHandler {
       if (sendBuf != null && dataAcked > 0) {
         sendBuf.ack(finNowAcked ? ack - 1 : ack);
       }
-      bytesAcked += Math.max(0, dataAcked);
+      // tcp_snd_una_update: bytes_acked counts every sequence number acknowledged, our FIN too.
+      bytesAcked += Math.max(0, dataAcked) + (finNowAcked ? 1 : 0);
       sndUna = ack;
       if (SeqNum.lt(sndSml, sndUna)) {
         sndSml = sndUna;
