@@ -54,6 +54,13 @@ class OutOfWindowAckTest {
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPACKSkippedSeq));
   }
 
+  /** A segment from {@code to}'s peer into {@code to}. */
+  private static Segment into(TcpConnection to, int seq, int ack, int flags, int win,
+      TcpOptions options, int len) {
+    return new Segment(to.remoteAddress(), to.remotePort(), to.localAddress(), to.localPort(), seq,
+        ack, flags, win, 0, options, len, null);
+  }
+
   /** A segment from b's 4-tuple into a's connection at {@code below} before a's RCV.NXT. */
   private static Segment old(TcpConnection to, int below, int flags, int len) {
     return new Segment(to.remoteAddress(), to.remotePort(), to.localAddress(), to.localPort(),
@@ -75,14 +82,12 @@ class OutOfWindowAckTest {
     TwoStacks t = new TwoStacks(75);
     TcpConnection a = DataTransferTest.established(t)[0];
     TcpOptions stale = TcpOptions.builder().timestamp(a.tsRecent - 50, 0).build();
-    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
-        a.rcv.rcvNxt() - 10, a.sndNxt, TcpFlags.ACK, 502, 0, stale, 0, null));
+    t.a.input(into(a, a.rcv.rcvNxt() - 10, a.sndNxt, TcpFlags.ACK, 502, stale, 0));
     assertEquals(List.of(), t.wire);
     assertEquals(1, t.a.counter(TcpMib.TcpExtPAWSOldAck));
     assertEquals(0, t.a.counter(TcpMib.TcpExtPAWSEstab));
     // Data with the same stale timestamp is an old duplicate, and is answered.
-    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
-        a.rcv.rcvNxt() - 10, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH, 502, 0, stale, 10, null));
+    t.a.input(into(a, a.rcv.rcvNxt() - 10, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH, 502, stale, 10));
     assertEquals(1, t.wire.size());
     assertEquals(1, t.a.counter(TcpMib.TcpExtPAWSEstab));
   }
@@ -105,13 +110,11 @@ class OutOfWindowAckTest {
     TcpConnection b = DataTransferTest.established(t)[1];
     TcpOptions lagging = TcpOptions.builder().timestamp(b.tsRecent - 7, 0).build();
     int win = b.sndWnd >> b.sndWscale;
-    t.b.input(new Segment(b.remoteAddress(), b.remotePort(), b.localAddress(), b.localPort(),
-        b.rcv.rcvNxt(), b.sndUna, TcpFlags.ACK, win, 0, lagging, 0, null));
+    t.b.input(into(b, b.rcv.rcvNxt(), b.sndUna, TcpFlags.ACK, win, lagging, 0));
     assertEquals(List.of(), t.wire); // tcp_disordered_ack_check: taken, nothing to answer
     assertEquals(0, t.b.counter(TcpMib.TcpExtPAWSEstab));
     // The same ACK opening the window is a window update: PAWS refuses it, with a dupack.
-    t.b.input(new Segment(b.remoteAddress(), b.remotePort(), b.localAddress(), b.localPort(),
-        b.rcv.rcvNxt(), b.sndUna, TcpFlags.ACK, win + 1, 0, lagging, 0, null));
+    t.b.input(into(b, b.rcv.rcvNxt(), b.sndUna, TcpFlags.ACK, win + 1, lagging, 0));
     assertEquals(1, t.wire.size());
     assertEquals(1, t.b.counter(TcpMib.TcpExtPAWSEstab));
   }
@@ -122,8 +125,7 @@ class OutOfWindowAckTest {
     TcpConnection a = DataTransferTest.established(t)[0];
     int before = a.tsRecent;
     TcpOptions newer = TcpOptions.builder().timestamp(before + 20, 0).build();
-    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
-        a.rcv.rcvNxt(), 0, TcpFlags.SYN, 502, 0, newer, 0, null));
+    t.a.input(into(a, a.rcv.rcvNxt(), 0, TcpFlags.SYN, 502, newer, 0));
     assertEquals(1, t.a.counter(TcpMib.TcpExtTCPSYNChallenge));
     assertEquals(before, a.tsRecent); // tcp_replace_ts_recent runs in tcp_ack, never reached
   }
