@@ -99,10 +99,6 @@ final class DiffCase {
     return "diff-fuzz seed 0x" + Long.toHexString(runSeed) + " case " + index;
   }
 
-  int fd() {
-    return active ? 3 : 4;
-  }
-
   /** The script as run: every call expects nothing ({@code = ...}), a probe after the body. */
   String script() {
     StringBuilder b = new StringBuilder("`../common/defaults.sh`\n");
