@@ -91,10 +91,9 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     KernelHelper helper = null;
     try {
       helper = KernelHelper.start(ns, TUN);
-      ns.ip("link", "set", "lo", "up");
-      ns.ip("addr", "add", LOCAL + "/24", "dev", TUN);
-      ns.ip("link", "set", TUN, "up");
-      ns.ip("route", "add", REMOTE.substring(0, REMOTE.lastIndexOf('.')) + ".0/24", "dev", TUN);
+      ns.ipBatch(List.of("link set lo up", "addr add " + LOCAL + "/24 dev " + TUN,
+          "link set " + TUN + " up",
+          "route add " + REMOTE.substring(0, REMOTE.lastIndexOf('.')) + ".0/24 dev " + TUN));
       warmUp(helper);
       return new LinuxKernelBackend(ns, helper);
     } catch (RuntimeException e) {
