@@ -1457,8 +1457,9 @@ public final class TcpConnection implements EventHandler {
         }
       }
       case OUT_OF_ORDER -> {
-        // tcp_data_queue_ofo: ACK at once, with SACK (RFC 5681 §4.2, RFC 2018).
-        enterQuickAck();
+        // tcp_data_queue_ofo: ACK at once, with SACK (RFC 5681 §4.2, RFC 2018), through
+        // __tcp_ack_snd_check's out-of-order branch; the ACK mode (quick ACKs, ato, pingpong)
+        // is left as it was, so a FIN after only out-of-order data is still ACKed at the next tick.
         flags |= ACK_SCHEDULED;
       }
       case DUPLICATE -> {

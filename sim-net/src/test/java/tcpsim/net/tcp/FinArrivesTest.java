@@ -175,4 +175,18 @@ class FinArrivesTest {
     assertEquals(0, a.rcv.outOfOrderRanges());
     assertEquals(nxt + 11, a.rcv.rcvNxt());
   }
+  @Test
+  void aFinAfterOnlyOutOfOrderDataIsAckedAtTheNextTick() {
+    TwoStacks t = new TwoStacks(98);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    int nxt = a.rcv.rcvNxt();
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        nxt + 100, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH, 502, 0, TcpOptions.NONE, 10, null));
+    t.a.input(new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        nxt, a.sndNxt, TcpFlags.ACK | TcpFlags.FIN, 502, 0, TcpOptions.NONE, 0, null));
+    t.runFor(Nanos.millis(10));
+    // tcp_data_queue_ofo leaves ato at 0: the FIN's delayed ACK is armed for jiffies + 0.
+    assertEquals(List.of("0.100000 a > . 1:1(0) ack 1 win 502",
+        "0.104000 a > . 1:1(0) ack 2 win 502"), t.wireWithoutOptions());
+  }
 }
