@@ -39,6 +39,11 @@ final class DiffCase {
       return text.startsWith(">");
     }
 
+    /** An inbound segment with FIN, after which the next event waits {@link #AFTER_FIN_GAP_US}. */
+    boolean inboundFin() {
+      return kind == Kind.PACKET && text.matches("< [A-Z]*F.*");
+    }
+
     /** Whether the runner makes it an event of the tap (all but expected segments). */
     boolean event() {
       return !outbound();
@@ -116,7 +121,8 @@ final class DiffCase {
   List<Step> all() {
     List<Step> all = new ArrayList<>(opening);
     all.addAll(body);
-    all.add(new Step(LAST_PROBE_GAP_US, Kind.PROBE, PROBE));
+    boolean finLast = !body.isEmpty() && body.get(body.size() - 1).inboundFin();
+    all.add(new Step(finLast ? AFTER_FIN_GAP_US : LAST_PROBE_GAP_US, Kind.PROBE, PROBE));
     return all;
   }
 
@@ -317,7 +323,7 @@ final class DiffCase {
           s = new Step(gap, Kind.PACKET, packet());
         }
         steps.add(s);
-        afterFin = s.kind() == Kind.PACKET && s.text().matches("< [A-Z]*F.*");
+        afterFin = s.inboundFin();
       }
       return steps;
     }
