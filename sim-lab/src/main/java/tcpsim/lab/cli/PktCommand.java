@@ -18,6 +18,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tcpsim.core.time.Nanos;
+import tcpsim.lab.kernel.DiffFuzz;
+import tcpsim.lab.kernel.KernelAvailability;
 import tcpsim.lab.kernel.KernelPkt;
 import tcpsim.lab.report.LadderReport;
 import tcpsim.lab.report.LadderTap;
@@ -48,6 +50,9 @@ import tcpsim.net.observe.PcapWriter;
  * {@code ss -tano} table at that virtual time after the script's result line. {@code <script>}
  * is the script's path below the directory argument that named it, '/' written as '_', without
  * .pkt.
+ *
+ * <p>{@code --diff-fuzz [--seed S] [--cases N | --case I] [--out DIR]} takes no scripts: it
+ * generates short teardown scripts and compares the two backends on them ({@link DiffFuzz}).
  */
 @Command(name = "pkt", mixinStandardHelpOptions = true,
     description = "Run packetdrill-notation scripts (.pkt files, or directories of them).")
@@ -79,13 +84,40 @@ public final class PktCommand implements Callable<Integer> {
           + " repeatable).")
   List<Long> ssAt = List.of();
 
-  @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = ".pkt scripts or directories")
-  List<Path> paths;
+  @Option(names = "--diff-fuzz", description = "Instead of scripts: generate short random teardown "
+      + "scripts, run each on both backends, and report, shrink and write (--out) where they "
+      + "disagree.")
+  boolean diffFuzz;
+
+  @Option(names = "--seed", converter = SeedConverter.class, paramLabel = "S",
+      description = "--diff-fuzz: the run seed (decimal or 0x hex). Default: 0x5eed.")
+  long seed = 0x5eed;
+
+  @Option(names = "--cases", paramLabel = "N", description = "--diff-fuzz: how many cases. Default: 200.")
+  int cases = 200;
+
+  @Option(names = "--case", paramLabel = "I", description = "--diff-fuzz: run only case I of the seed.")
+  Integer onlyCase;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "--diff-fuzz: write each shrunk disagreement to DIR/case-I.pkt.")
+  Path outDir;
+
+  @Parameters(arity = "0..*", paramLabel = "FILE|DIR", description = ".pkt scripts or directories")
+  List<Path> paths = List.of();
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (diffFuzz) {
+      return diffFuzz(out, err);
+    }
+    if (paths.isEmpty()) {
+      err.println("tcpsim pkt: give .pkt files or directories (or --diff-fuzz)");
+      spec.commandLine().usage(err);
+      return 2;
+    }
     boolean observing = pcap != null || report != null || !ssAt.isEmpty();
     if (observing && backend != KernelPkt.Backend.sim) {
       err.println("tcpsim pkt: --pcap, --report and --ss-at observe the simulated stack: use them"
@@ -194,6 +226,27 @@ public final class PktCommand implements Callable<Integer> {
     }
     out.println(passed + " passed, " + failed + " failed, " + unsupported + " unsupported");
     return failed == 0 ? 0 : 1;
+  }
+
+  private int diffFuzz(PrintWriter out, PrintWriter err) {
+    if (!paths.isEmpty() || backend == KernelPkt.Backend.sim && spec.commandLine().getParseResult()
+        .hasMatchedOption("--backend")) {
+      err.println("tcpsim pkt: --diff-fuzz makes its own scripts and runs them on both backends:"
+          + " give no files and no --backend");
+      return 2;
+    }
+    if (cases < 1 || onlyCase != null && onlyCase < 0) {
+      err.println("tcpsim pkt: --cases must be at least 1 and --case at least 0");
+      return 2;
+    }
+    KernelAvailability a = KernelAvailability.check();
+    if (!a.available()) {
+      err.println("tcpsim pkt: --diff-fuzz needs the kernel backend: " + a.reason());
+      return 2;
+    }
+    DiffFuzz.Summary s = new DiffFuzz(out, outDir).campaign(seed,
+        onlyCase == null ? 0 : onlyCase, onlyCase == null ? cases : 1);
+    return s.disagreements() == 0 ? 0 : 1;
   }
 
   /**

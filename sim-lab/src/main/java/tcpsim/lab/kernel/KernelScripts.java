@@ -1,8 +1,10 @@
 package tcpsim.lab.kernel;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 import tcpsim.core.time.Nanos;
 import tcpsim.lab.script.Script;
+import tcpsim.lab.script.ScriptBackend;
 import tcpsim.lab.script.ScriptLine;
 import tcpsim.lab.script.ScriptOptions;
 import tcpsim.lab.script.ScriptResult;
@@ -83,7 +85,7 @@ public final class KernelScripts {
      * what crossed between script and kernel.
      */
     record Ran(ScriptResult result, List<String> notes, List<String> transcript,
-        List<String> observations) implements Outcome {
+        List<String> observations, long worstLatenessNanos) implements Outcome {
       @Override
       public String file() {
         return result.file();
@@ -109,9 +111,17 @@ public final class KernelScripts {
 
   /** Runs {@code script} on a fresh namespace of the host's kernel. */
   public static Outcome run(Script script, boolean slow) {
+    return run(script, slow, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #run(Script, boolean)}, the runner talking to {@code outer} applied to each
+   * attempt's recorded backend (a tap of its own between runner and kernel).
+   */
+  static Outcome run(Script script, boolean slow, UnaryOperator<ScriptBackend> outer) {
     ScriptResult unsupported = ScriptRunner.unsupportedFeature(script);
     if (unsupported != null) {
-      return new Outcome.Ran(unsupported, List.of(), List.of(), List.of());
+      return new Outcome.Ran(unsupported, List.of(), List.of(), List.of(), 0);
     }
     long duration = scriptedDurationUsecs(script);
     if (!slow && duration > QUICK_LIMIT_USECS) {
@@ -133,11 +143,12 @@ public final class KernelScripts {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try (LinuxKernelBackend k = LinuxKernelBackend.open()) {
         RecordingBackend rec = new RecordingBackend(k);
-        ScriptResult r = ScriptRunner.run(widened(script, EXTRA_TOLERANCE_USECS), rec);
+        ScriptResult r = ScriptRunner.run(widened(script, EXTRA_TOLERANCE_USECS), outer.apply(rec));
         List<String> all = new java.util.ArrayList<>(notes);
         all.addAll(k.notes());
         all.add("attempt " + attempt + ", the runner's worst delay: " + k.worstLateness());
-        last = new Outcome.Ran(r, List.copyOf(all), rec.transcript(), rec.observations());
+        last = new Outcome.Ran(r, List.copyOf(all), rec.transcript(), rec.observations(),
+            k.worstLatenessNanos());
         if (!(r instanceof ScriptResult.Fail) || k.worstLatenessNanos() <= DISTURBED_NANOS) {
           return last;
         }
@@ -146,7 +157,8 @@ public final class KernelScripts {
         return new Outcome.NotRun(script.file(), "kernel backend not run: " + e.getMessage());
       }
     }
-    return new Outcome.Ran(last.result(), List.copyOf(notes), last.transcript(), last.observations());
+    return new Outcome.Ran(last.result(), List.copyOf(notes), last.transcript(), last.observations(),
+        last.worstLatenessNanos());
   }
 
   /** {@code script} with {@code extraUsecs} more tolerance. */

@@ -37,9 +37,10 @@ import tcpsim.net.wire.Segment;
  * backend per script and close it: closing deletes the namespace.
  *
  * <p>Caveats: a call counts as blocked when its thread sleeps interruptibly in the kernel (the
- * helper watches /proc/self/task/TID/stat); poll's {@code revents} are not compared (the runner
- * leaves struct results to backends, and this one reports only the return value); sendto,
- * recvfrom, sendmsg, recvmsg and epoll are UNSUPPORTED; only IPv4.
+ * helper watches /proc/self/task/TID/stat); poll's {@code revents} are not checked against the
+ * script (the runner leaves struct results to backends), but a poll that returns at once leaves
+ * the first pollfd's revents in pointer 0, as the simulated backend does, so that the two are
+ * compared; sendto, recvfrom, sendmsg, recvmsg and epoll are UNSUPPORTED; only IPv4.
  */
 public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   static final String TUN = "tun0";
@@ -90,10 +91,9 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
     KernelHelper helper = null;
     try {
       helper = KernelHelper.start(ns, TUN);
-      ns.ip("link", "set", "lo", "up");
-      ns.ip("addr", "add", LOCAL + "/24", "dev", TUN);
-      ns.ip("link", "set", TUN, "up");
-      ns.ip("route", "add", REMOTE.substring(0, REMOTE.lastIndexOf('.')) + ".0/24", "dev", TUN);
+      ns.ipBatch(List.of("link set lo up", "addr add " + LOCAL + "/24 dev " + TUN,
+          "link set " + TUN + " up",
+          "route add " + REMOTE.substring(0, REMOTE.lastIndexOf('.')) + ".0/24 dev " + TUN));
       warmUp(helper);
       return new LinuxKernelBackend(ns, helper);
     } catch (RuntimeException e) {
@@ -341,6 +341,10 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
           && call.args().get(4) instanceof Expr.Array) {
         pointers.put(4, 4L); // an int option's length
       }
+    }
+    String revents = r.values().get("revents0");
+    if (revents != null && call != null && call.name().equals("poll")) {
+      pointers.put(0, Long.parseLong(revents)); // the first pollfd's revents, as the sim reports it
     }
     return new SyscallResult(r.ret(), r.errno(), pointers);
   }

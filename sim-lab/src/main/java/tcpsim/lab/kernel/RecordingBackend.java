@@ -143,13 +143,13 @@ public final class RecordingBackend implements ScriptBackend {
     return inner.tcpInfo(fd);
   }
 
-  private static String result(SyscallResult r) {
+  static String result(SyscallResult r) {
     return r.ret() + (r.errno() == null ? "" : " " + r.errno())
         + (r.intPointers().isEmpty() ? "" : " " + new java.util.TreeMap<>(r.intPointers()));
   }
 
   /** Flags, sequence range, ack and window, in script notation; options without TS values. */
-  private static String describe(Segment s, int base, boolean local) {
+  static String describe(Segment s, int base, boolean local) {
     long start = Integer.toUnsignedLong(s.seq() - base);
     StringBuilder b = new StringBuilder(TcpFlags.packetdrill(s.flags())).append(' ').append(start)
         .append(':').append((start + s.payloadLength()) & 0xffffffffL).append('(')

@@ -46,6 +46,11 @@ final class Tools {
 
   /** Runs {@code command} (stdout and stderr merged) for at most 20 s. */
   static Output run(List<String> command) {
+    return run(command, "");
+  }
+
+  /** Runs {@code command} with {@code stdin} as its input (stdout and stderr merged), 20 s at most. */
+  static Output run(List<String> command, String stdin) {
     List<String> cmd = new ArrayList<>(command);
     Path exe = find(cmd.get(0));
     if (exe != null) {
@@ -54,7 +59,9 @@ final class Tools {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     try {
       Process p = pb.start();
-      p.getOutputStream().close();
+      try (java.io.OutputStream in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
       byte[] out = readAll(p.getInputStream());
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -582,14 +582,14 @@ public final class SimulatedBackend implements ScriptBackend {
     api.onReady(fd, (int) (value(only.get("events")) | ALWAYS), mask -> {
       if (blockedToken == token) {
         blockedToken = null;
-        completion = new SyscallCompletion(sim.now(), pollOutcome(fds, 1));
+        completion = new SyscallCompletion(sim.now(), pollOutcome(fds, 1, false));
       }
     });
     if (timeoutMs > 0) {
       sim.scheduleAfter(Nanos.millis(timeoutMs), (now, arg) -> {
         if (blockedToken == token) {
           blockedToken = null;
-          completion = new SyscallCompletion(now, pollOutcome(fds, 0));
+          completion = new SyscallCompletion(now, pollOutcome(fds, 0, false));
         }
       }, 0);
     }
@@ -605,11 +605,15 @@ public final class SimulatedBackend implements ScriptBackend {
   }
 
   private SyscallOutcome pollResult(Expr.Array fds, int ready) {
-    return new SyscallOutcome.Returned(pollOutcome(fds, ready));
+    return new SyscallOutcome.Returned(pollOutcome(fds, ready, true));
   }
 
-  /** The count of ready descriptors, or a failure naming the first revents that differs. */
-  private SyscallResult pollOutcome(Expr.Array fds, int ready) {
+  /**
+   * The count of ready descriptors, for a poll that returns at once ({@code now}) with the first
+   * pollfd's revents left in pointer 0 as the kernel backend reports them; or a failure naming
+   * the first revents that differs from the script's.
+   */
+  private SyscallResult pollOutcome(Expr.Array fds, int ready, boolean now) {
     for (Expr e : fds.elements()) {
       Expr.Struct s = (Expr.Struct) e;
       if (s.get("revents") != null) {
@@ -622,7 +626,9 @@ public final class SimulatedBackend implements ScriptBackend {
         }
       }
     }
-    return SyscallResult.ok(ready);
+    Map<Integer, Long> first = !now || fds.elements().isEmpty() ? Map.of()
+        : Map.of(0, revents((Expr.Struct) fds.elements().get(0)));
+    return new SyscallResult(ready, null, first);
   }
 
   // ---- arguments and results -----------------------------------------------------------------

@@ -21,6 +21,22 @@ class PktCommandTest {
   }
 
   @Test
+  void withoutScriptsOrDiffFuzzItSaysWhatToGive() {
+    MainTest.Run r = MainTest.run("pkt");
+    assertTrue(r.err().startsWith("tcpsim pkt: give .pkt files or directories (or --diff-fuzz)"),
+        r.err());
+    assertEquals(2, r.code());
+  }
+
+  @Test
+  void diffFuzzTakesNoScripts() throws IOException {
+    Path p = write("a.pkt", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
+    MainTest.Run r = MainTest.run("pkt", "--diff-fuzz", p.toString());
+    assertTrue(r.err().startsWith("tcpsim pkt: --diff-fuzz makes its own scripts"), r.err());
+    assertEquals(2, r.code());
+  }
+
+  @Test
   void aScriptRunsOnTheSimulatedStack() throws IOException {
     Path p = write("a.pkt", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
     MainTest.Run r = MainTest.run("pkt", p.toString());

@@ -628,10 +628,13 @@ public final class SocketApi implements SocketEvents, EventHandler {
     return f == null ? SysResult.error(Errno.EBADF) : SysResult.ok(f.socket.readableBytes());
   }
 
-  /** ioctl(SIOCOUTQ): bytes sent and not acknowledged, plus those not yet sent. */
+  /**
+   * ioctl(SIOCOUTQ): bytes sent and not acknowledged, plus those not yet sent, plus our FIN until
+   * it is acknowledged (write_seq - snd_una, tcp_ioctl).
+   */
   public SysResult<Integer> outq(int fd) {
     Fd f = fds.get(fd);
-    return f == null ? SysResult.error(Errno.EBADF) : SysResult.ok(f.socket.unackedBytes());
+    return f == null ? SysResult.error(Errno.EBADF) : SysResult.ok(f.socket.outqBytes());
   }
 
   // ---------------------------------------------------------------------------------------

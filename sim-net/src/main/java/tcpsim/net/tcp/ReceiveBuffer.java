@@ -524,6 +524,26 @@ public final class ReceiveBuffer {
     }
   }
 
+  /**
+   * {@code tcp_fin}: once the peer's FIN is in order, whatever waits out of order beyond it can
+   * never be in order ("It _is_ possible, that we have something out-of-order after FIN"): the
+   * out-of-order queue is dropped ({@code skb_rbtree_purge}) with its memory, and so are the SACK
+   * blocks ({@code tcp_sack_reset}); a pending D-SACK stays for the next ACK.
+   */
+  public void purgeOutOfOrder() {
+    if (ofo == OutOfOrder.NONE) {
+      return;
+    }
+    if (skbs != null) {
+      while (skbs.count > skbs.inOrder) {
+        skbs.count--;
+        rmemAlloc -= skbs.truesize[skbs.count];
+      }
+    }
+    ofo.oooCount = 0;
+    releaseOutOfOrder();
+  }
+
   private void releaseOutOfOrder() {
     if (!ofo.dsack) {
       ofo = OutOfOrder.NONE;
@@ -621,6 +641,14 @@ public final class ReceiveBuffer {
     ofo.sackEnd[a] = ofo.sackEnd[b];
     ofo.sackStart[b] = s;
     ofo.sackEnd[b] = e;
+  }
+
+  /**
+   * A segment refused before it reached the queue (tcp_sequence, PAWS) that starts below rcv_nxt:
+   * tcp_send_dupack reports [seq, min(end, rcv_nxt)) as the D-SACK block.
+   */
+  public void dsackRefused(int seq, int end) {
+    dsackSet(seq, SeqNum.lt(end, rcvNxt) ? end : rcvNxt);
   }
 
   /** {@code tcp_dsack_set}. */

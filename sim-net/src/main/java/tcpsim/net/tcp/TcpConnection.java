@@ -51,6 +51,10 @@ import tcpsim.net.wire.TcpOptions;
  *       (nor on every window probe that carries data, as tcp_write_wakeup sets it).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
  *       MSS.</li>
+ *   <li>No header prediction: every segment takes tcp_rcv_established's slow path. Linux's fast
+ *       path queues data at RCV.NXT (flags, window and options as predicted) before tcp_ack looks
+ *       at its ACK, so it takes such data even when the ACK is too old (RFC 5961 §5.2), where
+ *       this stack drops it with a challenge ACK (found by {@code tcpsim pkt --diff-fuzz}).</li>
  *   <li>TIME-WAIT (and an orphan's FIN-WAIT-2) is handed to a light {@link TimeWaitSocket}
  *       and this control block is let go, as tcp_time_wait does; {@link #state()} reports CLOSE
  *       from then on, as the kernel's socket does after tcp_done. State observers still see this
@@ -509,9 +513,17 @@ public final class TcpConnection implements EventHandler {
     return rcv == null ? 0 : rcv.readable();
   }
 
-  /** Bytes queued and not yet acknowledged (SIOCOUTQ). */
+  /** Bytes queued and not yet acknowledged. */
   public int unackedBytes() {
     return sendBuf == null ? 0 : sendBuf.size();
+  }
+
+  /**
+   * SIOCOUTQ: write_seq - snd_una (tcp_ioctl), so our FIN counts one from shutdown or close (when
+   * tcp_send_fin advances write_seq) until it is acknowledged.
+   */
+  public int outqBytes() {
+    return unackedBytes() + (has(FIN_QUEUED) && !finAcked() ? 1 : 0);
   }
 
   /**
@@ -1028,7 +1040,10 @@ public final class TcpConnection implements EventHandler {
     }
     if (hasAck) {
       // Our SYN is acknowledged: ESTABLISHED (tcp_finish_connect). SYN windows are never scaled.
+      // tcp_ack's tcp_snd_una_update counts the SYN in bytes_acked (a passive child starts past
+      // its SYN-ACK's SYN: tcp_create_openreq_child).
       sndUna = seg.ack();
+      bytesAcked = 1;
       sndWnd = seg.window();
       maxSndWnd = sndWnd;
       sndWl1 = seg.seq();
@@ -1056,6 +1071,14 @@ public final class TcpConnection implements EventHandler {
 
   /** The states from SYN-RECEIVED on (§3.10.7.4; tcp_rcv_state_process / tcp_rcv_established). */
   private void synchronizedArrives(Segment seg) {
+    if (!seg.has(ACK) && !seg.has(RST) && !seg.has(SYN)) {
+      // tcp_rcv_state_process (and tcp_rcv_established's slow path) drop a segment with none of
+      // ACK, RST or SYN before any check (SKB_DROP_REASON_TCP_FLAGS): no duplicate ACK even when
+      // it lies outside the window. RFC 9293 §3.10.7.4 ("fifth, if the ACK bit is off drop the
+      // segment") comes after the sequence check, which would answer it.
+      stack.drop(seg, DropReason.TCP_FLAGS);
+      return;
+    }
     if (!checkSequence(seg)) {
       return;
     }
@@ -1105,7 +1128,22 @@ public final class TcpConnection implements EventHandler {
       return;
     }
     lastOowAckNanos = stamp;
-    enterQuickAck();
+    sendDupAck(seg);
+  }
+
+  /**
+   * tcp_send_dupack: the ACK to a refused segment. One that takes sequence space (data or a FIN)
+   * and starts below RCV.NXT repeats what we hold: quick ACKs again (tcp_enter_quickack_mode), and
+   * with SACK the ACK reports it as a D-SACK block, cut at RCV.NXT (RFC 2883 §4). A bare ACK gets
+   * a plain ACK and leaves the ACK mode alone.
+   */
+  private void sendDupAck(Segment seg) {
+    if (seg.end() != seg.seq() && SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
+      enterQuickAck();
+      if (has(SACK_OK)) {
+        rcv.dsackRefused(seg.seq(), seg.end());
+      }
+    }
     sendAck();
   }
 
@@ -1114,31 +1152,87 @@ public final class TcpConnection implements EventHandler {
         && tsRecent - seg.options().tsVal() > PAWS_WINDOW) {
       // PAWS (RFC 7323 §5): an older timestamp marks an old duplicate. tcp_paws_discard allows
       // TCP_PAWS_WINDOW (one tick) of slack; a RST is taken even when it fails PAWS.
-      // Not modelled: tcp_disordered_ack's exception for a pure duplicate ACK.
+      if (isDisorderedAck(seg)) {
+        return checkWindow(seg); // tcp_disordered_ack_check: not an old duplicate after all
+      }
+      if (seg.has(SYN)) {
+        return synChallenge(seg); // tcp_validate_incoming: "goto syn_challenge"
+      }
+      if (seg.has(ACK) && seg.end() == seg.seq() && SeqNum.lt(seg.seq(), rcv.rcvNxt())) {
+        // tcp_disordered_ack_check: a pure ACK from before RCV.NXT is an old ACK, common enough
+        // that tcp_validate_incoming drops it without the duplicate ACK (Linux 6.14+; RFC 7323
+        // §5.3 asks for one).
+        stack.drop(seg, DropReason.TCP_RFC7323_PAWS_ACK);
+        stack.count(TcpMib.TcpExtPAWSOldAck);
+        return false;
+      }
       stack.drop(seg, DropReason.TCP_RFC7323_PAWS);
       stack.count(TcpMib.TcpExtPAWSEstab);
       sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedPAWS);
       return false;
     }
-    // tcp_sequence: !before(end_seq, rcv_wup) && !after(seq, rcv_nxt + window)
+    return checkWindow(seg);
+  }
+
+  /**
+   * tcp_disordered_ack_check (RFC 7323 §5.3's exception, after Van Jacobson): a pure duplicate ACK
+   * at RCV.NXT that acknowledges nothing new, moves no window and whose timestamp lags TS.Recent
+   * by no more than the replay window (1.2 RTO in timestamp ticks, tcp_tsval_replay) may have been
+   * reordered behind later segments: it passes PAWS.
+   */
+  private boolean isDisorderedAck(Segment seg) {
+    if (!seg.has(ACK) || seg.end() != seg.seq() || seg.seq() != rcv.rcvNxt()
+        || seg.ack() != sndUna) {
+      return false;
+    }
+    int nwin = seg.window() << sndWscale;
+    if (SeqNum.gt(seg.seq(), sndWl1) || seg.seq() == sndWl1 && (nwin > sndWnd || nwin == 0)) {
+      return false; // tcp_may_update_window: it would update the window
+    }
+    long replayTicks = currentRto() / 1_000_000 * 1200 / 1000; // tcp_tsval_replay, ms ticks
+    return tsRecent - seg.options().tsVal() <= replayTicks;
+  }
+
+  /** tcp_validate_incoming's syn_challenge: a SYN refused by PAWS or the window check. */
+  private boolean synChallenge(Segment seg) {
+    stack.count(TcpMib.TcpExtTCPSYNChallenge);
+    sendChallengeAck();
+    stack.drop(seg, DropReason.TCP_INVALID_SYN);
+    return false;
+  }
+
+  /** tcp_sequence: !before(end_seq, rcv_wup) && !after(seq, rcv_nxt + window). */
+  private boolean checkWindow(Segment seg) {
     boolean old = rcv.isOldSequence(seg.end());
     boolean acceptable = !old && !rcv.isBeyondWindow(seg.seq());
     if (!acceptable) {
+      if (seg.has(SYN) && !seg.has(RST)) {
+        return synChallenge(seg); // tcp_validate_incoming: "goto syn_challenge"
+      }
       if (!seg.has(RST)) {
         stack.count(TcpMib.TcpExtTCPOutOfWindow);
         sendOowAck(seg, TcpMib.TcpExtTCPACKSkippedSeq);
+      } else if (isResetAfterPeerFin(seg)) {
+        resetArrived(); // tcp_validate_incoming: tcp_reset_check, even outside the window
+        return false;
       }
       stack.drop(seg, old ? DropReason.TCP_OLD_SEQUENCE : DropReason.TCP_INVALID_SEQUENCE);
       return false;
     }
+    return true;
+  }
+
+  /**
+   * tcp_replace_ts_recent (RFC 7323 §4.3), from tcp_ack once the ACK is acceptable: a segment
+   * that the RST, SYN or ACK checks threw away leaves TS.Recent alone. Only a value that is not
+   * older is stored (tcp_paws_check with window 0), so a segment let through by TCP_PAWS_WINDOW
+   * does not lower TS.Recent.
+   */
+  private void replaceTsRecent(Segment seg) {
     if (has(TS_OK) && seg.options().hasTimestamp() && SeqNum.le(seg.seq(), rcv.rcvWup())
         && seg.options().tsVal() - tsRecent >= 0) {
-      // tcp_replace_ts_recent (RFC 7323 §4.3): only a value that is not older is stored
-      // (tcp_paws_check with window 0), so a segment let through by TCP_PAWS_WINDOW does not
-      // lower TS.Recent.
       storeTsRecent(seg.options().tsVal());
     }
-    return true;
   }
 
   /**
@@ -1150,13 +1244,42 @@ public final class TcpConnection implements EventHandler {
     if (!seg.has(RST)) {
       return true;
     }
-    if (seg.seq() != rcv.rcvNxt() && stack.sysctls().value(Sysctl.TCP_RFC5961) != 0) {
+    if (seg.seq() != rcv.rcvNxt() && !isResetAfterPeerFin(seg) && !isResetAtSackEdge(seg)
+        && stack.sysctls().value(Sysctl.TCP_RFC5961) != 0) {
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_RESET);
       return false;
     }
     resetArrived(); // (RFC 793 without RFC 5961: any RST that passed checkSequence resets)
     return false;
+  }
+
+  /**
+   * tcp_reset_check: after the peer's FIN (CLOSE-WAIT, LAST-ACK, CLOSING) a RST numbered like
+   * that FIN, RCV.NXT - 1, resets too: a peer that sends FIN then RST (macOS on ^C) numbers the
+   * RST so, and its challenge ACK would find the peer gone.
+   */
+  private boolean isResetAfterPeerFin(Segment seg) {
+    return seg.seq() == rcv.rcvNxt() - 1
+        && (state == CLOSE_WAIT || state == LAST_ACK || state == CLOSING);
+  }
+
+  /**
+   * tcp_validate_incoming (RFC 5961 §3.2 extended): with SACK, a RST numbered at the right edge of
+   * the highest block we announce resets too, since the peer may have sent everything up to
+   * there.
+   */
+  private boolean isResetAtSackEdge(Segment seg) {
+    if (!has(SACK_OK) || rcv.sackCount() == 0) {
+      return false;
+    }
+    int max = rcv.sackEnd(0);
+    for (int i = 1; i < rcv.sackCount(); i++) {
+      if (SeqNum.gt(rcv.sackEnd(i), max)) {
+        max = rcv.sackEnd(i);
+      }
+    }
+    return seg.seq() == max;
   }
 
   /** tcp_reset: the error by state (ECONNREFUSED in SYN-SENT, EPIPE in CLOSE-WAIT, else ECONNRESET). */
@@ -1248,12 +1371,11 @@ public final class TcpConnection implements EventHandler {
       // far ("do not accept ACK for bytes we never sent"), so a connection that has had nothing
       // acknowledged takes no ACK below SND.UNA. This is what keeps a delayed copy from an
       // earlier incarnation out, whatever its sequence number, unless its ACK lines up too.
-      // Differences from Linux: bytes_acked also counts an active opener's SYN and an
-      // acknowledged FIN; bytesAcked counts data, so the allowance is up to two smaller.
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_TOO_OLD_ACK);
       return false;
     }
+    replaceTsRecent(seg);
     processAck(seg);
     switch (state) {
       case FIN_WAIT1 -> {
@@ -1265,6 +1387,17 @@ public final class TcpConnection implements EventHandler {
             stack.count(TcpMib.TcpExtTCPAbortOnData);
             stack.sendReset(seg);
             destroy("TCP_LINGER2 < 0: no orphaned FIN-WAIT-2", null);
+            return false;
+          }
+          if (has(ORPHAN) && newTextAfterClose(seg)) {
+            // tcp_rcv_state_process, TCP_FIN_WAIT1 ("Receive out of order FIN after close()"):
+            // the segment that acknowledges an orphan's FIN brings data, or a FIN beyond RCV.NXT,
+            // that nobody will read: tcp_done, and the caller answers with a RST formed from the
+            // segment (TcpExtTCPAbortOnData), before the connection could go to FIN-WAIT-2's
+            // light entry.
+            stack.count(TcpMib.TcpExtTCPAbortOnData);
+            stack.sendReset(seg);
+            destroy("data or a FIN out of order after close", null);
             return false;
           }
           maybeOrphanFinWait2(seg.has(FIN));
@@ -1290,6 +1423,16 @@ public final class TcpConnection implements EventHandler {
       default -> {}
     }
     return true;
+  }
+
+  /**
+   * Whether {@code seg} takes sequence space that ends, FIN aside, beyond RCV.NXT: new data, or a
+   * FIN that does not come next (tcp_rcv_state_process's "end_seq != seq && after(end_seq - fin,
+   * rcv_nxt)"). After close() or SHUT_RD nobody will read it.
+   */
+  private boolean newTextAfterClose(Segment seg) {
+    return seg.end() != seg.seq()
+        && SeqNum.gt(seg.end() - (seg.has(FIN) ? 1 : 0), rcv.rcvNxt());
   }
 
   private boolean finAcked() {
@@ -1333,14 +1476,17 @@ public final class TcpConnection implements EventHandler {
       sendAck();
       return;
     }
-    if (has(RCV_SHUTDOWN) && (state == FIN_WAIT1 || state == FIN_WAIT2) && len > 0
-        && SeqNum.gt(seg.seq() + len, rcv.rcvNxt())) {
-      // tcp_rcv_state_process: new data in FIN-WAIT-1/2 after reading was shut (close, even
-      // while SO_LINGER waits, or SHUT_RD): tcp_reset (RFC 1122 §4.2.2.13), and the caller
-      // answers with tcp_v4_send_reset, a RST formed from the segment (TcpExtTCPAbortOnData).
+    if (has(RCV_SHUTDOWN) && (state == FIN_WAIT1 || state == FIN_WAIT2)
+        && newTextAfterClose(seg)) {
+      // tcp_rcv_state_process: new data, or a FIN out of order, in FIN-WAIT-1/2 after reading
+      // was shut (close, even while SO_LINGER waits, or SHUT_RD): tcp_reset (RFC 1122
+      // §4.2.2.13), and the caller answers with tcp_v4_send_reset, a RST formed from the
+      // segment (TcpExtTCPAbortOnData).
       stack.count(TcpMib.TcpExtTCPAbortOnData);
       stack.sendReset(seg);
-      destroy("data after close", null);
+      // tcp_reset, not just tcp_done: a socket still open (SHUT_RD, or a lingering close) has
+      // its read and write fail with ECONNRESET once.
+      resetArrived("data after close");
       return;
     }
     int before = rcv.rcvNxt();
@@ -1365,8 +1511,9 @@ public final class TcpConnection implements EventHandler {
         }
       }
       case OUT_OF_ORDER -> {
-        // tcp_data_queue_ofo: ACK at once, with SACK (RFC 5681 §4.2, RFC 2018).
-        enterQuickAck();
+        // tcp_data_queue_ofo: ACK at once, with SACK (RFC 5681 §4.2, RFC 2018), through
+        // __tcp_ack_snd_check's out-of-order branch; the ACK mode (quick ACKs, ato, pingpong)
+        // is left as it was, so a FIN after only out-of-order data is still ACKed at the next tick.
         flags |= ACK_SCHEDULED;
       }
       case DUPLICATE -> {
@@ -1409,6 +1556,7 @@ public final class TcpConnection implements EventHandler {
     flags |= PEER_FIN;
     flags |= RCV_SHUTDOWN;
     flags |= ACK_SCHEDULED;
+    rcv.purgeOutOfOrder(); // tcp_fin: data beyond the FIN can never be in order
     switch (state) {
       case SYN_RECV, ESTABLISHED -> {
         setState(CLOSE_WAIT, "FIN");
@@ -1473,7 +1621,8 @@ public final class TcpConnection implements EventHandler {
       if (sendBuf != null && dataAcked > 0) {
         sendBuf.ack(finNowAcked ? ack - 1 : ack);
       }
-      bytesAcked += Math.max(0, dataAcked);
+      // tcp_snd_una_update: bytes_acked counts every sequence number acknowledged, our FIN too.
+      bytesAcked += Math.max(0, dataAcked) + (finNowAcked ? 1 : 0);
       sndUna = ack;
       if (SeqNum.lt(sndSml, sndUna)) {
         sndSml = sndUna;
@@ -1576,11 +1725,15 @@ public final class TcpConnection implements EventHandler {
     return Math.max(0, countFlag(LOST) - lostBefore);
   }
 
-  /** tcp_may_update_window / tcp_ack_update_window (RFC 9293 §3.10.7.4 SND.WL1/WL2 rule). */
+  /**
+   * tcp_may_update_window / tcp_ack_update_window (RFC 9293 §3.10.7.4 SND.WL1/WL2 rule): a
+   * segment that acknowledges nothing new from the same SND.WL1 updates the window only when it
+   * grows it or closes it (a smaller non-zero window there is not taken).
+   */
   private boolean maybeUpdateWindow(Segment seg) {
     int nwin = seg.window() << sndWscale;
     if (SeqNum.lt(sndUna, seg.ack()) || SeqNum.lt(sndWl1, seg.seq())
-        || (sndWl1 == seg.seq() && nwin != sndWnd)) {
+        || (sndWl1 == seg.seq() && (nwin > sndWnd || nwin == 0))) {
       boolean changed = nwin != sndWnd;
       sndWnd = nwin;
       sndWl1 = seg.seq();
@@ -1783,8 +1936,24 @@ public final class TcpConnection implements EventHandler {
 
   /** Segment payload size now: the MSS less options (tcp_current_mss). */
   int currentMss() {
-    return mssCache;
+    // tcp_current_mss: less the option bytes the SACK blocks of the next segment take
+    // (tcp_established_options: TCPOLEN_SACK_BASE_ALIGNED, 4, and 8 a block, as many blocks as
+    // the 40 option bytes left by the timestamp hold), so that a data segment carrying them
+    // still fits the path MTU.
+    if (!has(SACK_OK) || rcv == null) {
+      return mssCache;
+    }
+    boolean dsack = rcv.hasDsack() && stack.sysctls().value(Sysctl.TCP_DSACK) != 0;
+    int blocks = rcv.sackCount() + (dsack ? 1 : 0);
+    if (blocks == 0) {
+      return mssCache;
+    }
+    int room = (MAX_OPTION_BYTES - (has(TS_OK) ? 12 : 0) - 4) / 8;
+    return mssCache - 4 - 8 * Math.min(blocks, room);
   }
+
+  /** MAX_TCP_OPTION_SPACE, include/net/tcp.h. */
+  private static final int MAX_OPTION_BYTES = 40;
 
   /**
    * tcp_push_pending_frames / tcp_write_xmit: send new data as the congestion window, the peer's
@@ -1877,8 +2046,11 @@ public final class TcpConnection implements EventHandler {
     if (wasIdle && xmitKind != XMIT_RTO) {
       resetXmitTimer(XMIT_RTO, currentRto());
     }
-    if (sim.now() - lastDataRecvNanos < atoNanos && lastDataRecvNanos != 0) {
-      flags |= PINGPONG; // tcp_event_data_sent: a reply within ato: interactive
+    if (len > 0 && sim.now() - lastDataRecvNanos < atoNanos && lastDataRecvNanos != 0) {
+      // tcp_event_data_sent: a reply within ato makes the connection interactive. Only a
+      // segment that carries data counts (__tcp_transmit_skb calls it when skb->len exceeds the
+      // header): a bare FIN after the peer's data leaves quick ACKs on.
+      flags |= PINGPONG;
     }
   }
 

@@ -37,6 +37,8 @@ public enum TcpMib {
   TcpExtPAWSEstab,
   /** LINUX_MIB_PAWSACTIVEREJECTED: SYN-ACKs whose TS ecr no SYN of the connection carried. */
   TcpExtPAWSActive,
+  /** LINUX_MIB_PAWS_OLD_ACK (Linux 6.14+): old pure ACKs PAWS refused, without a duplicate ACK. */
+  TcpExtPAWSOldAck,
   /**
    * LINUX_MIB_PAWS_TW_REJECTED (Linux 6.15+): segments TIME-WAIT dropped as old duplicates by
    * PAWS (tcp_timewait_state_process); earlier kernels counted them as PAWSEstab.

@@ -33,6 +33,8 @@ public enum DropReason {
   TCP_OVERWINDOW,
   TCP_OFOMERGE,
   TCP_RFC7323_PAWS,
+  /** PAWS refused an old pure ACK, which gets no duplicate ACK (Linux 6.14+). */
+  TCP_RFC7323_PAWS_ACK,
   /** PAWS rejected a segment for a TIME-WAIT entry (Linux 6.15+; before, TCP_RFC7323_PAWS). */
   TCP_RFC7323_TW_PAWS,
   TCP_OLD_SEQUENCE,

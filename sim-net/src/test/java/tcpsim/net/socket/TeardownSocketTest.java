@@ -56,6 +56,18 @@ class TeardownSocketTest extends SocketStoryTest {
   }
 
   @Test
+  void siocoutqCountsTheFinUntilItIsAcknowledged() {
+    int[] fds = connected();
+    drain(fds[1]);
+    client.send(fds[0], null, 0, 100, w -> { });
+    client.shutdown(fds[0], 1); // SHUT_WR: tcp_send_fin advances write_seq
+    log("outq " + client.outq(fds[0]).intValue());
+    net.runFor(Nanos.seconds(1));
+    log("outq " + client.outq(fds[0]).intValue());
+    assertEquals(List.of("0.100000 outq 101", "0.110000 server read 0", "1.100000 outq 0"), story);
+  }
+
+  @Test
   void soLingerTimeoutReturnsZeroAndTheOrphanKeepsDelivering() {
     int[] fds = connected();
     client.send(fds[0], null, 0, 100_000, w -> log("client wrote " + w));

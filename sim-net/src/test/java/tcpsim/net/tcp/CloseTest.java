@@ -64,6 +64,28 @@ class CloseTest {
   }
 
   @Test
+  void aBareFinAfterThePeersDataLeavesQuickAcksOnForItsNextData() {
+    // Only a segment carrying data makes a reply "interactive" (tcp_event_data_sent); b's FIN
+    // right after a's data is none, so a's next data, in b's FIN-WAIT-2, is ACKed at once.
+    TwoStacks t = new TwoStacks(24);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    DataTransferTest.drainOnReadable(t, cs[1], null);
+    cs[0].send(null, 0, 100);
+    t.runFor(Nanos.millis(30));
+    cs[1].shutdownWrite();
+    t.runFor(Nanos.millis(30));
+    cs[0].send(null, 0, 10);
+    t.runFor(Nanos.millis(30));
+    assertEquals(List.of(
+        "0.100000 a > P. 1:101(100) ack 1 win 502",
+        "0.110000 b > . 1:1(0) ack 101 win 509",
+        "0.130000 b > F. 1:1(0) ack 101 win 509",
+        "0.144000 a > . 101:101(0) ack 2 win 502", // a has no data yet: the next tick
+        "0.160000 a > P. 101:111(10) ack 2 win 502",
+        "0.170000 b > . 2:2(0) ack 111 win 509"), t.wireWithoutOptions());
+  }
+
+  @Test
   void simultaneousCloseGoesThroughClosingToTimeWaitOnBothSides() {
     TwoStacks t = new TwoStacks(22);
     TcpConnection[] cs = DataTransferTest.established(t);

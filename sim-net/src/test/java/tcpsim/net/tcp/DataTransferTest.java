@@ -254,4 +254,18 @@ class DataTransferTest {
         "7.936000 a > . 82664:82664(0) ack 1 win 502"), probes);
     assertEquals(TcpState.ESTABLISHED, cs[0].state());
   }
+  @Test
+  void aFullSegmentIsShortenedByTheSackBlockItCarries() {
+    TwoStacks t = new TwoStacks(96);
+    TcpConnection a = established(t)[0];
+    // Out-of-order data from b's side: a holds it and SACKs it in every segment.
+    t.a.input(new tcpsim.net.wire.Segment(a.remoteAddress(), a.remotePort(), a.localAddress(),
+        a.localPort(), a.rcv.rcvNxt() + 100, a.sndNxt, tcpsim.net.wire.TcpFlags.ACK, 502, 0,
+        tcpsim.net.wire.TcpOptions.NONE, 10, null));
+    t.wire.clear();
+    a.send(null, 0, 2000);
+    // tcp_current_mss: 1448 less nop, nop and one block (12 bytes).
+    assertEquals(List.of("0.100000 a > . 1:1437(1436) ack 1 win 502",
+        "0.100000 a > P. 1437:2001(564) ack 1 win 502"), t.wireWithoutOptions());
+  }
 }

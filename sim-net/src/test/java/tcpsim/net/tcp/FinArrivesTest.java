@@ -158,4 +158,30 @@ class FinArrivesTest {
     assertEquals(3, t.a.counter(TcpMib.TcpRetransSegs));
     assertEquals(3, t.a.counter(TcpMib.TcpExtTCPSynRetrans));
   }
+  @Test
+  void anInOrderFinDropsTheOutOfOrderDataBeyondItAndItsSackBlock() {
+    TwoStacks t = new TwoStacks(95);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    int nxt = a.rcv.rcvNxt();
+    t.a.input(fromPeer(a, 100, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH, 1000));
+    assertEquals(1, a.rcv.sackCount());
+    t.a.input(fromPeer(a, 0, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH | TcpFlags.FIN, 10));
+    // tcp_fin: skb_rbtree_purge(&tp->out_of_order_queue) and tcp_sack_reset.
+    assertEquals(TcpState.CLOSE_WAIT, a.state());
+    assertEquals(0, a.rcv.sackCount());
+    assertEquals(0, a.rcv.outOfOrderRanges());
+    assertEquals(nxt + 11, a.rcv.rcvNxt());
+  }
+
+  @Test
+  void aFinAfterOnlyOutOfOrderDataIsAckedAtTheNextTick() {
+    TwoStacks t = new TwoStacks(98);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    t.a.input(fromPeer(a, 100, a.sndNxt, TcpFlags.ACK | TcpFlags.PSH, 10));
+    t.a.input(fromPeer(a, 0, a.sndNxt, TcpFlags.ACK | TcpFlags.FIN, 0));
+    t.runFor(Nanos.millis(10));
+    // tcp_data_queue_ofo leaves ato at 0: the FIN's delayed ACK is armed for jiffies + 0.
+    assertEquals(List.of("0.100000 a > . 1:1(0) ack 1 win 502",
+        "0.104000 a > . 1:1(0) ack 2 win 502"), t.wireWithoutOptions());
+  }
 }

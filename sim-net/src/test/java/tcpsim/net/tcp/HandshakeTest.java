@@ -163,4 +163,18 @@ class HandshakeTest {
         "0.050000 a > R 1:1(0) win 0 (dropped)",
         "0.050000 a > . 1:1(0) ack 5001 win 64240 (dropped)"), t.wireWithoutOptions());
   }
+
+  @Test
+  void bytesAckedCountsTheActiveOpenersSynAndEachFin() {
+    TwoStacks t = new TwoStacks(97);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    // tcp_snd_una_update in the SYN-ACK's tcp_ack; the passive child starts past its SYN.
+    assertEquals(1, cs[0].bytesAcked);
+    assertEquals(0, cs[1].bytesAcked);
+    cs[0].close();
+    cs[1].close();
+    t.runFor(tcpsim.core.time.Nanos.millis(100));
+    assertEquals(2, cs[0].bytesAcked);
+    assertEquals(1, cs[1].bytesAcked);
+  }
 }

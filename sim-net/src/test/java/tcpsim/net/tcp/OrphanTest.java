@@ -115,6 +115,25 @@ class OrphanTest {
   }
 
   @Test
+  void dataThatAlsoAcknowledgesTheOrphansFinDrawsARstInsteadOfFinWait2() {
+    TwoStacks t = new TwoStacks(304);
+    TcpConnection[] cs = DataTransferTest.established(t);
+    cs[0].close();
+    t.runFor(Nanos.millis(10)); // b has the FIN (its ACK waits for the next tick): the data acks it
+    cs[1].send(null, 0, 100);
+    t.runFor(Nanos.millis(100));
+    // tcp_rcv_state_process, TCP_FIN_WAIT1 ("Receive out of order FIN after close()"): tcp_done
+    // before the light FIN-WAIT-2 entry, and a RST formed from the segment (seq = its ACK, 2).
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnData));
+    assertEquals(TcpState.CLOSE, cs[0].state());
+    assertNull(cs[0].timeWaitSocket());
+    assertEquals(List.of(
+        "0.100000 a > F. 1:1(0) ack 1 win 502",
+        "0.110000 b > P. 1:101(100) ack 2 win 510",
+        "0.120000 a > R 2:2(0) win 0"), t.wireWithoutOptions().subList(0, 3));
+  }
+
+  @Test
   void aSmallerTcpOrphanRetriesEndsAnOrphanSooner() {
     // tcp_orphan_retries = 3: a budget of tcp_model_timeout(3, 200 ms) = 3 s from the first
     // RTO's retransmission (0.548 s); the RTO firing at 3.68 s (on the wheel's 8-jiffy step)

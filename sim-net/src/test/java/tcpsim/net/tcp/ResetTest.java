@@ -169,4 +169,43 @@ class ResetTest {
     t.runFor(Nanos.millis(500));
     assertEquals(List.of(), t.wire); // nothing to the client, no SYN-ACK retransmission
   }
+  /** A segment from a's peer into a's connection at {@code seq} (RCV.NXT-relative offset). */
+  private static Segment into(TcpConnection a, int offset, int flags, int len) {
+    return new Segment(a.remoteAddress(), a.remotePort(), a.localAddress(), a.localPort(),
+        a.rcv.rcvNxt() + offset, a.sndNxt, flags, 502, 0, TcpOptions.NONE, len, null);
+  }
+
+  @Test
+  void aRstAtTheRightEdgeOfTheHighestSackBlockResets() {
+    TwoStacks t = new TwoStacks(90);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    t.a.input(into(a, 1, TcpFlags.ACK | TcpFlags.PSH, 10)); // [rcv_nxt+1, +11): SACKed
+    t.a.input(into(a, 11, TcpFlags.RST | TcpFlags.ACK, 0));
+    assertEquals(TcpState.CLOSE, a.state());
+    assertEquals(Errno.ECONNRESET, a.pendingError());
+    assertEquals(0, t.a.counter(TcpMib.TcpExtTCPChallengeACK));
+  }
+
+  @Test
+  void aRstNumberedLikeThePeersFinResetsInCloseWait() {
+    TwoStacks t = new TwoStacks(91);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    t.a.input(into(a, 0, TcpFlags.FIN | TcpFlags.ACK, 0));
+    assertEquals(TcpState.CLOSE_WAIT, a.state());
+    t.a.input(into(a, -1, TcpFlags.RST | TcpFlags.ACK, 0)); // before the window: tcp_reset_check
+    assertEquals(TcpState.CLOSE, a.state());
+    assertEquals(Errno.EPIPE, a.pendingError());
+  }
+  @Test
+  void dataAfterShutdownRdwrResetsAndTheOpenSocketSeesEconnreset() {
+    TwoStacks t = new TwoStacks(92);
+    TcpConnection a = DataTransferTest.established(t)[0];
+    a.shutdownRead();
+    a.shutdownWrite();
+    t.a.input(into(a, 0, TcpFlags.ACK | TcpFlags.PSH, 10));
+    // tcp_rcv_state_process step 7 (RCV_SHUTDOWN): tcp_reset, then a RST from the segment.
+    assertEquals(TcpState.CLOSE, a.state());
+    assertEquals(Errno.ECONNRESET, a.pendingError());
+    assertEquals(1, t.a.counter(TcpMib.TcpExtTCPAbortOnData));
+  }
 }

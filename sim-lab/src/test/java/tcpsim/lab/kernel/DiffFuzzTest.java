@@ -1,0 +1,77 @@
+package tcpsim.lab.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+import tcpsim.lab.script.ScriptResult;
+
+/**
+ * The differential fuzzer's generator and its simulated half: a seed gives the same scripts every
+ * time, every script it makes parses and runs to its end on tcpsim's stack, and the stack agrees
+ * with itself. The kernel half runs only where {@link KernelAvailability} allows.
+ */
+class DiffFuzzTest {
+  private static final long SEED = 0x5eed;
+  private static final int CASES = 300;
+
+  @Test
+  void theSameSeedGivesTheSameScriptsAndAnotherSeedOthers() {
+    int differing = 0;
+    for (int i = 0; i < 50; i++) {
+      String a = DiffCase.generate(SEED, i).script();
+      assertEquals(a, DiffCase.generate(SEED, i).script(), "case " + i);
+      if (!a.equals(DiffCase.generate(SEED + 1, i).script())) {
+        differing++;
+      }
+    }
+    assertTrue(differing > 45, differing + " of 50 cases differ between two seeds");
+  }
+
+  @Test
+  void everyGeneratedScriptParsesAndRunsToItsEndOnTheSimulatedStack() {
+    for (int i = 0; i < CASES; i++) {
+      DiffCase c = DiffCase.generate(SEED, i);
+      DiffFuzz.Run run = DiffFuzz.runSim(c);
+      assertEquals(new ScriptResult.Pass(c.name()), run.result(), c.script());
+      // Every event of the script gave an outcome: the opening's, the body's and the last probe.
+      long events = c.all().stream().filter(DiffCase.Step::event).count();
+      assertEquals(events, run.tap().events().size(), c.script());
+      assertNull(DiffFuzz.compare(run, DiffFuzz.runSim(c)), "the stack disagrees with itself");
+    }
+  }
+
+  @Test
+  void aShrinkingStepLeavesTheOpeningAndTheOtherStepsAsTheyWere() {
+    DiffCase c = DiffCase.generate(SEED, 7);
+    DiffCase shorter = c.without(0);
+    assertEquals(c.body.size() - 1, shorter.body.size());
+    assertEquals(c.body.subList(1, c.body.size()), shorter.body);
+    assertEquals(c.opening, shorter.opening);
+    assertNotEquals(c.script(), shorter.script());
+  }
+
+  @Test
+  void aDifferenceIsKindedByWhatDiffersNotByItsNumbers() {
+    DiffFuzz.Difference a = new DiffFuzz.Difference(9, "#9 > R 2:2(0) win 0", "#10 < . 1001:1001(0)");
+    DiffFuzz.Difference b = new DiffFuzz.Difference(4, "#5 > R 12:12(0) win 0", "#6 < . 1:1(0)");
+    assertEquals(a.kind(), b.kind());
+    DiffFuzz.Difference c = new DiffFuzz.Difference(4, "#5 ioctl(4, SIOCOUTQ, [0]) = 0 {2=1}",
+        "#5 ioctl(4, SIOCOUTQ, [0]) = 0 {2=0}");
+    assertEquals("ioctl = 0 / ioctl = 0", c.kind());
+  }
+
+  @Test
+  void onTheHostKernelACampaignRunsEachCaseOnBothStacks() {
+    KernelAssumptions.assumeKernelBackend();
+    StringWriter out = new StringWriter();
+    DiffFuzz.Summary s = new DiffFuzz(new PrintWriter(out, true), null).campaign(SEED, 0, 2);
+    assertEquals(2, s.ran(), out.toString());
+    assertEquals(0, s.notRun(), out.toString());
+  }
+}
