@@ -60,9 +60,9 @@ public final class ExploreCommand implements Callable<Integer> {
         late, replay).run();
     double secs = (System.nanoTime() - start) / 1e9;
     o.printf(java.util.Locale.ROOT, "explore %s (config %s, depth %s, drops %s, late %d; one fault per segment):"
-        + " %d distinct states, %d transitions, %d replays, %d copies, deepest path %d, %s, %.1f s%n", scenario,
+        + " %d distinct states, %d transitions, %d path replays, %d copies, %d restores, deepest path %d, %s, %.1f s%n", scenario,
         cfg.name(), depth == null ? "any" : depth, drops == null ? "any" : drops, late, r.states(), r.transitions(),
-        r.replays(), r.copies(),
+        r.replays(), r.copies(), r.restores(),
         r.depth(), r.fixpoint() ? "fixpoint reached"
         : r.violation() != null ? "stopped at a violation" : "fixpoint NOT reached (depth limit)", secs);
     o.println("end-state pairs (client | server once both closed and only TIME_WAIT is left), with the errno values"

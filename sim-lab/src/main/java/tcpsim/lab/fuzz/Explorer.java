@@ -68,14 +68,15 @@ import tcpsim.net.wire.Segment;
  * left are TIME_WAIT entries (or no timer is left to move anything): the pair of socket states is
  * recorded, and the quiesce step (the network back to normal, 10 minutes) checks nothing is left.
  *
- * <p>Worlds: each state's path is played once, on a copy of the world just after the prefix, and
- * each transition out of it starts from a copy of that world ({@link GraphCopy}, a deep copy of
- * the simulation, both stacks and the explorer's network); the last transition takes the world
- * itself, and a call that changed nothing the digest sees (shutdown twice, recv with nothing to
- * read) hands its world to the next transition. {@link Worlds#REPLAY} is the reference the copies
- * are tested against: a fresh world per transition, the state's whole path replayed on it.
- * Invariants are checked after each transition, on the world it made: the worlds record
- * violations rather than throw, so one check covers every step of the path.
+ * <p>Worlds: the search plays every state on one world. A snapshot of it just after the prefix
+ * is kept ({@link GraphCopy#snapshot}); each state puts the world back to it and plays its path
+ * once, takes a snapshot of the result, and before each transition out of it but the first puts
+ * the world back to that snapshot (a call that changed nothing the digest sees, shutdown twice or
+ * recv with nothing to read, hands its world on instead). Putting back costs a few microseconds
+ * where a replay of the path on a fresh world cost tens. {@link Worlds#REPLAY}, that replay for
+ * every transition, is the reference the restores are tested against (the same states,
+ * transitions and end pairs). Invariants are checked after each transition, on the world it made:
+ * the worlds record violations rather than throw, so one check covers every step of the path.
  *
  * <p>Caveats: a segment on time reaches its host before any timer fires, so a timer racing a
  * segment sent within 100 us of its deadline is reached only through a hold; time is not in the
@@ -91,7 +92,8 @@ public final class Explorer {
    *     some off, or a violation stopped the search)
    */
   public record Result(int states, long transitions, TreeMap<String, EndPair> endPairs,
-      String violation, List<String> violationPath, long replays, long copies, int depth, boolean fixpoint) {}
+      String violation, List<String> violationPath, long replays, long copies, long restores, int depth,
+      boolean fixpoint) {}
 
   /**
    * One end pair: how many explored states end there, whether some path to it saw no errno, and
@@ -194,13 +196,13 @@ public final class Explorer {
 
   /** @param replay replay each state's path for every transition out of it ({@link Worlds#REPLAY}) */
   public Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate, boolean replay) {
-    this(config, maxDepth, maxDrops, maxLate, replay ? Worlds.REPLAY : Worlds.COPY);
+    this(config, maxDepth, maxDrops, maxLate, replay ? Worlds.REPLAY : Worlds.SNAPSHOT);
   }
 
   /** How the world of a state is made for each transition out of it. */
   enum Worlds {
-    /** Played once, then copied ({@link GraphCopy}) for each transition. */
-    COPY,
+    /** Played once, kept as a snapshot and put back to it after each transition ({@link GraphCopy#snapshot}). */
+    SNAPSHOT,
     /** Replayed on a fresh world for each transition: the reference the copies are checked against. */
     REPLAY
   }
@@ -236,6 +238,7 @@ public final class Explorer {
   private long transitions;
   private long replays;
   private long copies;
+  private long restores;
   private int deepest;
   private boolean fixpoint = true;
   private String violation;
@@ -243,8 +246,9 @@ public final class Explorer {
   /** What the path to the state being expanded spent: drops, and segments held or duplicated. */
   private int dropsSpent;
   private int lateSpent;
-  // Worlds.COPY: the world just after the prefix, never changed, that each state's world is copied from.
-  private Net prefixWorld;
+  // Worlds.SNAPSHOT: the one world every state is played on, and it as it was just after the prefix.
+  private Net working;
+  private GraphCopy.Snapshot prefixWorld;
   private final GraphCopy copier = new GraphCopy();
 
   public Result run() {
@@ -252,21 +256,21 @@ public final class Explorer {
     replays++;
     violation = check(root.world);
     if (violation != null) {
-      return new Result(0, 0, new TreeMap<>(), violation, List.of(), replays, 0, 0, false);
+      return new Result(0, 0, new TreeMap<>(), violation, List.of(), replays, 0, 0, 0, false);
     }
     seen.put(digest(root, 0), add(-1, -1, 0));
     queue.add(0);
-    prefixWorld = root;
+    working = root;
     boolean[] applies = new boolean[alphabet.size()];
     while (!queue.isEmpty() && violation == null) {
       int s = queue.poll();
-      if (worlds == Worlds.COPY) {
-        expandFromCopies(s, applies);
+      if (worlds == Worlds.SNAPSHOT) {
+        expandFromSnapshot(s, applies);
       } else {
         expandByReplays(s, applies);
       }
     }
-    return new Result(count, transitions, outcomes(), violation, violationPath, replays, copies, deepest,
+    return new Result(count, transitions, outcomes(), violation, violationPath, replays, copies, restores, deepest,
         fixpoint && violation == null);
   }
 
@@ -283,10 +287,12 @@ public final class Explorer {
   }
 
   /**
-   * Expands {@code s} from its world, played once ({@link #take}): each transition out of it
-   * starts from a copy of that world ({@link GraphCopy}), the last from the world itself.
+   * Expands {@code s} on its world, played once ({@link #take}): a snapshot of it is kept
+   * ({@link GraphCopy#snapshot}) and the world is put back to it after each transition that
+   * changed it; a call that changed nothing the digest sees hands its world on, as in
+   * {@link #expandByReplays}.
    */
-  private void expandFromCopies(int s, boolean[] applies) {
+  private void expandFromSnapshot(int s, boolean[] applies) {
     Net net = take(s);
     applicableSteps(s, net, applies);
     int last = -1;
@@ -295,34 +301,41 @@ public final class Explorer {
         last = i;
       }
     }
-    // As in expandByReplays, a call that changed nothing the digest sees hands its world on.
-    Net reused = null;
+    GraphCopy.Snapshot kept = null;
+    boolean changed = false; // net is no longer s's world as played
+    boolean exact = true; // net is s's world as played, no call before the step
     for (int i = 0; i <= last && violation == null; i++) {
       if (!applies[i]) {
         continue;
       }
-      Net from = reused != null ? reused : i == last ? net : copier.copy(net);
-      if (reused == null && i != last) {
+      if (changed) {
+        kept.restore();
+        restores++;
+        exact = true;
+      } else if (kept == null && i != last) {
+        kept = copier.snapshot(net);
         copies++;
       }
-      int errnosBefore = from.world.errnos.size();
-      apply(from, alphabet.get(i));
+      int errnosBefore = net.world.errnos.size();
+      apply(net, alphabet.get(i));
       transitions++;
-      String broken = check(from.world);
-      if (broken != null && reused != null) { // report only what the path itself replays to
-        from = copier.copy(net);
-        copies++;
-        errnosBefore = from.world.errnos.size();
-        apply(from, alphabet.get(i));
-        broken = check(from.world);
+      String broken = check(net.world);
+      if (broken != null && !exact) { // report only what the path itself replays to
+        kept.restore();
+        restores++;
+        exact = true;
+        errnosBefore = net.world.errnos.size();
+        apply(net, alphabet.get(i));
+        broken = check(net.world);
       }
       if (broken != null) {
         violation = broken;
         violationPath = texts(s, i);
         return;
       }
-      int to = reached(s, i, from, errnosBefore);
-      reused = to == s && alphabet.get(i) instanceof Call ? from : null;
+      int to = reached(s, i, net, errnosBefore);
+      changed = !(to == s && alphabet.get(i) instanceof Call);
+      exact &= changed;
     }
   }
 
@@ -414,17 +427,20 @@ public final class Explorer {
   }
 
   /**
-   * State {@code s}'s world: a copy of the world just after the prefix with {@code s}'s path played
-   * on it. (Keeping each queued state's world instead, the one its transition made, saves the
-   * walk but keeps the whole breadth-first frontier alive, a few hundred megabytes the collector
-   * copied and promoted: slower, measured.)
+   * State {@code s}'s world: the one world the search works on, put back to just after the prefix,
+   * with {@code s}'s path played on it.
    */
   private Net take(int s) {
-    Net net = copier.copy(prefixWorld);
-    copies++;
-    walk(net, s);
+    if (prefixWorld == null) {
+      prefixWorld = copier.snapshot(working);
+      copies++;
+    } else {
+      prefixWorld.restore();
+      restores++;
+    }
+    walk(working, s);
     replays++;
-    return net;
+    return working;
   }
 
   /**

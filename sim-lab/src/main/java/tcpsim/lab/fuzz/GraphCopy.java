@@ -22,9 +22,10 @@ import java.util.TreeSet;
 import tcpsim.net.tcp.TcpSysctls;
 
 /**
- * A deep copy of an object graph, shared structure and cycles kept: the explorer's snapshot of a
- * simulated world, so that a state is played once and each transition out of it starts from a
- * copy instead of replaying the state's whole path on a fresh world.
+ * A deep copy of an object graph, shared structure and cycles kept, and a snapshot that puts a
+ * graph back in place as it was ({@link #snapshot}): the explorer's way to run every transition out
+ * of a state on one simulated world instead of replaying the state's whole path on a fresh world
+ * for each.
  *
  * <p>What is copied, by class:
  * <ul>
@@ -48,8 +49,10 @@ import tcpsim.net.tcp.TcpSysctls;
  * <p>Caveats: fields are read and written through {@code sun.misc.Unsafe} offsets, with no
  * constructor run (the copy is of the state the constructor left); static fields are not state and
  * stay shared. A copy is as good as the rule that worlds hold no hidden identity: a hash map keyed
- * by identity is rebuilt, but a stored {@link System#identityHashCode} would not be. The explorer's
- * tests show a copy explores to the same states, transitions and end pairs as a replay.
+ * by identity is rebuilt, but a stored {@link System#identityHashCode} would not be. A restored
+ * hash map iterates in an order of its own (the project's rule: no hash map's order feeds a trace).
+ * The explorer's tests show its restored worlds explore to the same states, transitions and end
+ * pairs as replays.
  */
 final class GraphCopy {
   private static final sun.misc.Unsafe UNSAFE = unsafe();
@@ -64,7 +67,7 @@ final class GraphCopy {
     }
   }
 
-  /** How a class's instances are copied. */
+  /** How a class's instances are copied; the collections come last ({@link Snapshot#restore} relies on it). */
   private enum Kind {
     SHARED, FIELDS, LAMBDA, PRIMITIVE_ARRAY, OBJECT_ARRAY, ARRAY_LIST, ARRAY_DEQUE, HASH_MAP, LINKED_HASH_MAP,
     IDENTITY_HASH_MAP, TREE_MAP, HASH_SET, LINKED_HASH_SET, TREE_SET, BIT_SET, ENUM_SET, IMMUTABLE_LIST
@@ -142,7 +145,18 @@ final class GraphCopy {
   private Object[] originals = new Object[1024];
   private Object[] copies = new Object[1024];
   private int[] used = new int[512];
+  /** By slot: the pair index ({@code used} position) of the original there. */
+  private int[] order = new int[1024];
   private int size;
+  /**
+   * While a {@link #snapshot} is taken: by pair index, what {@link Snapshot} keeps of each
+   * reference (see there); {@code lastIndex}, the pair index of the object {@link #of} just
+   * returned, -1 for a value.
+   */
+  private boolean recording;
+  private int[][] indices = new int[512][];
+  private Object[][] values = new Object[512][];
+  private int lastIndex;
   /** Objects copied by the last call, a measure of a world's size. */
   private int objects;
 
@@ -154,29 +168,186 @@ final class GraphCopy {
       T out = (T) of(root);
       return out;
     } finally {
-      for (int i = 0; i < size; i++) {
-        originals[used[i]] = null;
-        copies[used[i]] = null;
-      }
-      size = 0;
+      forget();
     }
   }
 
-  /** The copy already made of {@code o}, or null. */
-  private Object copyOf(Object o) {
+  private void forget() {
+    for (int i = 0; i < size; i++) {
+      originals[used[i]] = null;
+      copies[used[i]] = null;
+    }
+    size = 0;
+  }
+
+  /**
+   * Keeps a copy of {@code working}'s graph, so that {@link Snapshot#restore} can put the working
+   * graph back as it is now after something changed it: each of its objects gets the kept copy's
+   * fields back (references mapped to the working graph's objects), each collection its elements.
+   * Putting back costs no identity hash of a fresh object and allocates only the collections' own
+   * entries, where a new copy pays both for every object: this is what lets the explorer run every
+   * transition out of a state on one world.
+   *
+   * <p>Objects the change made are dropped by the restore (nothing kept refers to them); objects
+   * it dropped are referred to again. Lambdas and {@code List.of} lists are immutable and need
+   * nothing; transient fields keep what the working graph has.
+   */
+  Snapshot snapshot(Object working) {
+    objects = 0;
+    recording = true;
+    try {
+      of(working);
+      Snapshot snap = new Snapshot(size);
+      for (int k = 0; k < size; k++) {
+        int slot = used[k];
+        snap.work[k] = originals[slot];
+        snap.kept[k] = copies[slot];
+        snap.plans[k] = planOf(originals[slot].getClass());
+        snap.indices[k] = indices[k];
+        snap.values[k] = values[k];
+        indices[k] = null;
+        values[k] = null;
+      }
+      return snap;
+    } finally {
+      recording = false;
+      forget();
+    }
+  }
+
+  /**
+   * A graph as it was, kept to put a working graph back to; see {@link #snapshot}. Pair {@code n}
+   * is a working object and its kept copy; where the working object referred to another object of
+   * the graph, {@code indices[n]} holds that object's pair (a reference field's, an array's or a
+   * collection's element in order, a map's key then value), and -1 where it held a value (null, a
+   * string, a record), which is then in the kept copy's field or in {@code values[n]}. Putting back
+   * needs no lookup by identity at all.
+   */
+  static final class Snapshot {
+    private final Object[] work;
+    private final Object[] kept;
+    private final Plan[] plans;
+    private final int[][] indices;
+    private final Object[][] values;
+
+    private Snapshot(int n) {
+      work = new Object[n];
+      kept = new Object[n];
+      plans = new Plan[n];
+      indices = new int[n][];
+      values = new Object[n][];
+    }
+
+    /**
+     * Puts every object of the working graph back as it was when the snapshot was taken: fields and
+     * arrays first, then the collections, so that a key hashed or compared by its fields is put back
+     * into its map with those fields already restored.
+     */
+    void restore() {
+      for (int n = 0; n < work.length; n++) {
+        if (plans[n].kind.ordinal() < Kind.ARRAY_LIST.ordinal()) {
+          restoreFields(n);
+        }
+      }
+      for (int n = 0; n < work.length; n++) {
+        if (plans[n].kind.ordinal() >= Kind.ARRAY_LIST.ordinal()) {
+          restoreCollection(n);
+        }
+      }
+    }
+
+    private void restoreFields(int n) {
+      Object w = work[n];
+      Object k = kept[n];
+      Plan p = plans[n];
+      int[] refs = indices[n];
+      switch (p.kind) {
+        case FIELDS -> {
+          long[] words = p.wordOffsets;
+          byte[] widths = p.wordWidths;
+          for (int i = 0; i < words.length; i++) {
+            long at = words[i];
+            switch (widths[i]) {
+              case 8 -> UNSAFE.putLong(w, at, UNSAFE.getLong(k, at));
+              case 4 -> UNSAFE.putInt(w, at, UNSAFE.getInt(k, at));
+              case 2 -> UNSAFE.putShort(w, at, UNSAFE.getShort(k, at));
+              default -> UNSAFE.putByte(w, at, UNSAFE.getByte(k, at));
+            }
+          }
+          for (long at : p.values) {
+            UNSAFE.putObject(w, at, UNSAFE.getObject(k, at));
+          }
+          long[] references = p.references;
+          for (int j = 0; j < references.length; j++) {
+            long at = references[j];
+            UNSAFE.putObject(w, at, refs[j] >= 0 ? work[refs[j]] : UNSAFE.getObject(k, at));
+          }
+        }
+        case PRIMITIVE_ARRAY -> System.arraycopy(k, 0, w, 0, java.lang.reflect.Array.getLength(k));
+        case OBJECT_ARRAY -> {
+          Object[] from = (Object[]) k;
+          Object[] to = (Object[]) w;
+          for (int i = 0; i < from.length; i++) {
+            to[i] = refs[i] >= 0 ? work[refs[i]] : from[i];
+          }
+        }
+        default -> {
+          // LAMBDA: immutable, and the working one already captures working objects
+        }
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void restoreCollection(int n) {
+      Object w = work[n];
+      int[] refs = indices[n];
+      Object[] vals = values[n];
+      switch (plans[n].kind) {
+        case ARRAY_LIST, ARRAY_DEQUE, HASH_SET, LINKED_HASH_SET, TREE_SET -> {
+          Collection<Object> to = (Collection<Object>) w;
+          to.clear();
+          for (int i = 0; i < refs.length; i++) {
+            to.add(refs[i] >= 0 ? work[refs[i]] : vals[i]);
+          }
+        }
+        case HASH_MAP, LINKED_HASH_MAP, IDENTITY_HASH_MAP, TREE_MAP -> {
+          Map<Object, Object> to = (Map<Object, Object>) w;
+          to.clear();
+          for (int i = 0; i < refs.length; i += 2) {
+            to.put(refs[i] >= 0 ? work[refs[i]] : vals[i], refs[i + 1] >= 0 ? work[refs[i + 1]] : vals[i + 1]);
+          }
+        }
+        case BIT_SET -> {
+          ((BitSet) w).clear();
+          ((BitSet) w).or((BitSet) kept[n]);
+        }
+        case ENUM_SET -> {
+          ((Collection<Object>) w).clear();
+          ((Collection<Object>) w).addAll((Collection<Object>) kept[n]);
+        }
+        default -> {
+          // IMMUTABLE_LIST: immutable, and the working one already holds working objects
+        }
+      }
+    }
+  }
+
+  /** The slot of {@code o}'s copy, or -1. */
+  private int find(Object o) {
     int mask = originals.length - 1;
     for (int i = slot(o, mask); ; i = (i + 1) & mask) {
       Object k = originals[i];
       if (k == o) {
-        return copies[i];
+        return i;
       }
       if (k == null) {
-        return null;
+        return -1;
       }
     }
   }
 
-  private void remember(Object o, Object c) {
+  /** Notes {@code c} as {@code o}'s copy; returns their pair index. */
+  private int remember(Object o, Object c) {
     if (2 * (size + 1) > originals.length) {
       grow();
     }
@@ -187,7 +358,9 @@ final class GraphCopy {
     }
     originals[i] = o;
     copies[i] = c;
-    used[size++] = i;
+    order[i] = size;
+    used[size] = i;
+    return size++;
   }
 
   private static int slot(Object o, int mask) {
@@ -202,6 +375,9 @@ final class GraphCopy {
     originals = new Object[oldOriginals.length * 2];
     copies = new Object[oldOriginals.length * 2];
     used = new int[oldOriginals.length];
+    order = new int[oldOriginals.length * 2];
+    indices = Arrays.copyOf(indices, oldOriginals.length);
+    values = Arrays.copyOf(values, oldOriginals.length);
     size = 0;
     for (int k = 0; k < n; k++) {
       remember(oldOriginals[oldUsed[k]], oldCopies[oldUsed[k]]);
@@ -214,6 +390,7 @@ final class GraphCopy {
   }
 
   private Object of(Object o) {
+    lastIndex = -1;
     if (o == null) {
       return null;
     }
@@ -221,42 +398,54 @@ final class GraphCopy {
     if (p.kind == Kind.SHARED) {
       return o;
     }
-    Object done = copyOf(o);
-    if (done != null) {
-      return done;
+    int done = find(o);
+    if (done >= 0) {
+      lastIndex = order[done];
+      return copies[done];
     }
     objects++;
+    Object c;
+    int me;
     switch (p.kind) {
       case FIELDS -> {
-        Object c = allocate(o.getClass());
-        remember(o, c);
-        copyFields(p, o, c);
-        return c;
+        c = allocate(o.getClass());
+        me = remember(o, c);
+        copyFields(p, o, c, me);
       }
       case PRIMITIVE_ARRAY -> {
-        Object c = primitiveArrayClone(o);
-        remember(o, c);
-        return c;
+        c = primitiveArrayClone(o);
+        me = remember(o, c);
       }
       case OBJECT_ARRAY -> {
         Object[] from = (Object[]) o;
-        Object[] c = (Object[]) java.lang.reflect.Array.newInstance(o.getClass().getComponentType(), from.length);
-        remember(o, c);
+        Object[] to = (Object[]) java.lang.reflect.Array.newInstance(o.getClass().getComponentType(), from.length);
+        c = to;
+        me = remember(o, c);
+        int[] refs = recording ? new int[from.length] : null;
         for (int i = 0; i < from.length; i++) {
-          c[i] = of(from[i]);
+          to[i] = of(from[i]);
+          if (refs != null) {
+            refs[i] = lastIndex;
+          }
         }
-        return c;
+        if (refs != null) {
+          indices[me] = refs;
+        }
       }
       case LAMBDA -> {
-        return lambda(p, o);
+        c = lambda(p, o);
+        me = order[find(o)];
       }
       default -> {
-        return collection(p.kind, o);
+        c = collection(p.kind, o);
+        me = order[find(o)];
       }
     }
+    lastIndex = me;
+    return c;
   }
 
-  private void copyFields(Plan p, Object from, Object to) {
+  private void copyFields(Plan p, Object from, Object to, int me) {
     long[] words = p.wordOffsets;
     byte[] widths = p.wordWidths;
     for (int i = 0; i < words.length; i++) {
@@ -271,12 +460,22 @@ final class GraphCopy {
     for (long at : p.values) {
       UNSAFE.putObject(to, at, UNSAFE.getObject(from, at));
     }
-    for (long at : p.references) {
+    long[] references = p.references;
+    int[] refs = recording ? new int[references.length] : null;
+    for (int j = 0; j < references.length; j++) {
+      long at = references[j];
       Object v = UNSAFE.getObject(from, at);
+      int index = -1;
       if (v != null) {
-        Object c = of(v);
-        UNSAFE.putObject(to, at, c);
+        UNSAFE.putObject(to, at, of(v));
+        index = lastIndex;
       }
+      if (refs != null) {
+        refs[j] = index;
+      }
+    }
+    if (refs != null) {
+      indices[me] = refs;
     }
   }
 
@@ -291,9 +490,9 @@ final class GraphCopy {
           args[i] = of(args[i]);
         }
       }
-      Object existing = copyOf(o); // a captured object may lead back here
-      if (existing != null) {
-        return existing;
+      int existing = find(o); // a captured object may lead back here
+      if (existing >= 0) {
+        return copies[existing];
       }
       Object c = p.constructor.newInstance(args);
       remember(o, c);
@@ -306,59 +505,64 @@ final class GraphCopy {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Object collection(Kind kind, Object o) {
     switch (kind) {
-      case ARRAY_LIST -> {
-        List<Object> from = (List<Object>) o;
-        ArrayList<Object> c = new ArrayList<>(from.size());
-        remember(o, c);
-        for (int i = 0; i < from.size(); i++) {
-          c.add(of(from.get(i)));
-        }
-        return c;
-      }
-      case ARRAY_DEQUE -> {
-        ArrayDeque<Object> c = new ArrayDeque<>(((Collection<?>) o).size());
-        remember(o, c);
-        for (Object e : (Collection<?>) o) {
-          c.add(of(e));
-        }
-        return c;
-      }
-      case HASH_MAP, LINKED_HASH_MAP, IDENTITY_HASH_MAP -> {
-        Map<Object, Object> from = (Map<Object, Object>) o;
-        Map<Object, Object> c = kind == Kind.HASH_MAP ? new HashMap<>(capacity(from.size()))
-            : kind == Kind.LINKED_HASH_MAP ? new LinkedHashMap<>(capacity(from.size()))
-            : new IdentityHashMap<>(from.size());
-        remember(o, c);
-        for (Map.Entry<Object, Object> e : from.entrySet()) {
-          c.put(of(e.getKey()), of(e.getValue()));
-        }
-        return c;
-      }
-      case TREE_MAP -> {
-        TreeMap<Object, Object> from = (TreeMap<Object, Object>) o;
-        TreeMap<Object, Object> c = new TreeMap<>((Comparator<Object>) of(from.comparator()));
-        remember(o, c);
-        for (Map.Entry<Object, Object> e : from.entrySet()) {
-          c.put(of(e.getKey()), of(e.getValue()));
-        }
-        return c;
-      }
-      case HASH_SET, LINKED_HASH_SET -> {
+      case ARRAY_LIST, ARRAY_DEQUE, HASH_SET, LINKED_HASH_SET, TREE_SET -> {
         Collection<Object> from = (Collection<Object>) o;
-        Collection<Object> c = kind == Kind.HASH_SET ? new HashSet<>(capacity(from.size()))
-            : new LinkedHashSet<>(capacity(from.size()));
-        remember(o, c);
+        int n = from.size();
+        Collection<Object> c = switch (kind) {
+          case ARRAY_LIST -> new ArrayList<>(n);
+          case ARRAY_DEQUE -> new ArrayDeque<>(n);
+          case HASH_SET -> new HashSet<>(capacity(n));
+          case LINKED_HASH_SET -> new LinkedHashSet<>(capacity(n));
+          default -> new TreeSet<>((Comparator<Object>) of(((TreeSet<Object>) o).comparator()));
+        };
+        int me = remember(o, c);
+        int[] refs = recording ? new int[n] : null;
+        Object[] vals = recording ? new Object[n] : null;
+        int j = 0;
         for (Object e : from) {
-          c.add(of(e));
+          Object ce = of(e);
+          c.add(ce);
+          if (refs != null) {
+            refs[j] = lastIndex;
+            vals[j] = lastIndex < 0 ? ce : null;
+          }
+          j++;
+        }
+        if (refs != null) {
+          indices[me] = refs;
+          values[me] = vals;
         }
         return c;
       }
-      case TREE_SET -> {
-        TreeSet<Object> from = (TreeSet<Object>) o;
-        TreeSet<Object> c = new TreeSet<>((Comparator<Object>) of(from.comparator()));
-        remember(o, c);
-        for (Object e : from) {
-          c.add(of(e));
+      case HASH_MAP, LINKED_HASH_MAP, IDENTITY_HASH_MAP, TREE_MAP -> {
+        Map<Object, Object> from = (Map<Object, Object>) o;
+        int n = from.size();
+        Map<Object, Object> c = switch (kind) {
+          case HASH_MAP -> new HashMap<>(capacity(n));
+          case LINKED_HASH_MAP -> new LinkedHashMap<>(capacity(n));
+          case IDENTITY_HASH_MAP -> new IdentityHashMap<>(n);
+          default -> new TreeMap<>((Comparator<Object>) of(((TreeMap<Object, Object>) o).comparator()));
+        };
+        int me = remember(o, c);
+        int[] refs = recording ? new int[2 * n] : null;
+        Object[] vals = recording ? new Object[2 * n] : null;
+        int j = 0;
+        for (Map.Entry<Object, Object> e : from.entrySet()) {
+          Object key = of(e.getKey());
+          int keyIndex = lastIndex;
+          Object value = of(e.getValue());
+          c.put(key, value);
+          if (refs != null) {
+            refs[j] = keyIndex;
+            vals[j] = keyIndex < 0 ? key : null;
+            refs[j + 1] = lastIndex;
+            vals[j + 1] = lastIndex < 0 ? value : null;
+          }
+          j += 2;
+        }
+        if (refs != null) {
+          indices[me] = refs;
+          values[me] = vals;
         }
         return c;
       }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * the suite (the default, every segment droppable, is in docs/fuzzing.md).
  */
 class ExplorerTest {
-  /** Each budget's exploration (copied worlds, the default), run once for the tests that read it. */
+  /** Each budget's exploration (the default: worlds put back from snapshots), run once for the tests that read it. */
   private static final Map<String, Explorer.Result> EXPLORED = new HashMap<>(); // looked up only
 
   private static synchronized Explorer.Result explored(int drops, int late) {
@@ -51,22 +51,23 @@ class ExplorerTest {
   }
 
   /**
-   * Copying a state's world for each transition out of it explores the same graph as replaying the
-   * state's path on a fresh world each time: the same states, transitions, deepest path and end
-   * pairs with the same errno values. Equal results are what show the copy is exact.
+   * Putting one world back to a snapshot of each state before each transition out of it explores
+   * the same graph as replaying the state's path on a fresh world each time: the same states,
+   * transitions, deepest path and end pairs with the same errno values. Equal results are what show
+   * the snapshot and its restore are exact.
    */
   @Test
-  void copiedWorldsExploreTheSameGraphAsReplayedOnes() {
+  void restoredWorldsExploreTheSameGraphAsReplayedOnes() {
     for (int[] budget : new int[][] {{1, 0}, {0, 1}}) {
-      Explorer.Result copied = explored(budget[0], budget[1]);
+      Explorer.Result restored = explored(budget[0], budget[1]);
       Explorer.Result replayed = new Explorer(FuzzConfig.linux(), Explorer.ANY, budget[0], budget[1],
           Explorer.Worlds.REPLAY).run();
       String which = "drops " + budget[0] + ", late " + budget[1];
-      assertEquals(replayed.states(), copied.states(), which);
-      assertEquals(replayed.transitions(), copied.transitions(), which);
-      assertEquals(replayed.depth(), copied.depth(), which);
-      assertEquals(replayed.endPairs(), copied.endPairs(), which);
-      assertTrue(copied.replays() <= copied.states() + 1, which + ": each state's path is played at most once");
+      assertEquals(replayed.states(), restored.states(), which);
+      assertEquals(replayed.transitions(), restored.transitions(), which);
+      assertEquals(replayed.depth(), restored.depth(), which);
+      assertEquals(replayed.endPairs(), restored.endPairs(), which);
+      assertTrue(restored.replays() <= restored.states() + 1, which + ": each state's path is played at most once");
     }
   }
 }

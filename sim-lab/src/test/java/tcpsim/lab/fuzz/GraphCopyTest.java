@@ -66,6 +66,38 @@ class GraphCopyTest {
   }
 
   @Test
+  void aRestoreUndoesEveryChangeInPlaceAndDropsWhatTheChangeMade() {
+    Node a = new Node();
+    Node b = new Node();
+    a.peer = b;
+    b.peer = a;
+    a.bytes = 1000;
+    a.ring[0] = 7;
+    a.tags.put(b, 3);
+    int[] ring = a.ring;
+    GraphCopy.Snapshot kept = new GraphCopy().snapshot(a);
+
+    Node stranger = new Node();
+    a.bytes = 0;
+    a.ring[0] = 9;
+    a.ring = new int[8];
+    a.peer = stranger;
+    a.tags.clear();
+    a.tags.put(stranger, 1);
+    b.bytes = 42;
+    kept.restore();
+
+    assertSame(b, a.peer, "the peer the change dropped is referred to again");
+    assertSame(ring, a.ring, "the same array, its content put back");
+    assertEquals(7, a.ring[0]);
+    assertEquals(1000, a.bytes);
+    assertEquals(0, b.bytes);
+    assertEquals(3, a.tags.get(b));
+    assertNull(a.tags.get(stranger), "what the change made is gone");
+    assertEquals(1, a.tags.size());
+  }
+
+  @Test
   void aWorldHoldingAnUnknownJdkObjectIsRefusedByName() {
     Node a = new Node();
     a.wakeUp = new java.util.concurrent.atomic.AtomicInteger(1)::get;
