@@ -44,8 +44,8 @@ import tcpsim.net.wire.Segment;
  * <p>Budgets: any segment may be dropped (each at most once) by default, and no segment held or
  * duplicated; {@code maxLate} allows that many late segments per path. A late segment lives on
  * beside everything else until it arrives or dies, so each multiplies the states it crosses: one
- * per path makes the space 5 times larger (75 s on one core instead of 17 s), and the
- * space with any number of them has no fixpoint in reach (see docs/fuzzing.md).
+ * per path makes the space 5.5 times larger, two 18 times, and the space with any number of them
+ * has no fixpoint in reach (see docs/fuzzing.md).
  *
  * <p>States are merged by {@link #digest}: each socket's state (the stack's table and the
  * applications' own sockets, which stay after a reset takes them out of the table), bytes
@@ -176,9 +176,9 @@ public final class Explorer {
   public static final int ANY = Integer.MAX_VALUE;
 
   /**
-   * The default exploration: to the fixpoint, any segment may be dropped (each at most once), none
-   * held or duplicated. With one held or duplicated segment per path as well the space is 5 times
-   * larger (see docs/fuzzing.md) and takes 75 s, over the one minute aimed at.
+   * To the fixpoint, any segment may be dropped (each at most once), none held or duplicated. With
+   * one held or duplicated segment per path as well (the command's default) the space is 5.5 times
+   * larger, with two 18 times (see docs/fuzzing.md).
    */
   public Explorer(FuzzConfig config) {
     this(config, ANY, ANY, 0);

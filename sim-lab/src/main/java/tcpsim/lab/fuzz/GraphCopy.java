@@ -128,11 +128,7 @@ final class GraphCopy {
   }
 
   private void put(Class<?> c, Plan p) {
-    int mask = planned.length - 1;
-    int i = slot(c, mask);
-    while (planned[i] != null) {
-      i = (i + 1) & mask;
-    }
+    int i = freeSlot(planned, c);
     planned[i] = c;
     plans[i] = p;
     planCount++;
@@ -157,12 +153,9 @@ final class GraphCopy {
   private int[][] indices = new int[512][];
   private Object[][] values = new Object[512][];
   private int lastIndex;
-  /** Objects copied by the last call, a measure of a world's size. */
-  private int objects;
 
   /** A deep copy of {@code root}. */
   <T> T copy(T root) {
-    objects = 0;
     try {
       @SuppressWarnings("unchecked")
       T out = (T) of(root);
@@ -193,7 +186,6 @@ final class GraphCopy {
    * nothing; transient fields keep what the working graph has.
    */
   Snapshot snapshot(Object working) {
-    objects = 0;
     recording = true;
     try {
       of(working);
@@ -263,20 +255,7 @@ final class GraphCopy {
       int[] refs = indices[n];
       switch (p.kind) {
         case FIELDS -> {
-          long[] words = p.wordOffsets;
-          byte[] widths = p.wordWidths;
-          for (int i = 0; i < words.length; i++) {
-            long at = words[i];
-            switch (widths[i]) {
-              case 8 -> UNSAFE.putLong(w, at, UNSAFE.getLong(k, at));
-              case 4 -> UNSAFE.putInt(w, at, UNSAFE.getInt(k, at));
-              case 2 -> UNSAFE.putShort(w, at, UNSAFE.getShort(k, at));
-              default -> UNSAFE.putByte(w, at, UNSAFE.getByte(k, at));
-            }
-          }
-          for (long at : p.values) {
-            UNSAFE.putObject(w, at, UNSAFE.getObject(k, at));
-          }
+          copyValues(p, k, w);
           long[] references = p.references;
           for (int j = 0; j < references.length; j++) {
             long at = references[j];
@@ -351,16 +330,22 @@ final class GraphCopy {
     if (2 * (size + 1) > originals.length) {
       grow();
     }
-    int mask = originals.length - 1;
-    int i = slot(o, mask);
-    while (originals[i] != null) {
-      i = (i + 1) & mask;
-    }
+    int i = freeSlot(originals, o);
     originals[i] = o;
     copies[i] = c;
     order[i] = size;
     used[size] = i;
     return size++;
+  }
+
+  /** The slot where {@code key}, not in {@code table} (a power of two long), goes: linear probing. */
+  private static int freeSlot(Object[] table, Object key) {
+    int mask = table.length - 1;
+    int i = slot(key, mask);
+    while (table[i] != null) {
+      i = (i + 1) & mask;
+    }
+    return i;
   }
 
   private static int slot(Object o, int mask) {
@@ -384,11 +369,6 @@ final class GraphCopy {
     }
   }
 
-  /** How many objects the last {@link #copy} made. */
-  int objectsCopied() {
-    return objects;
-  }
-
   private Object of(Object o) {
     lastIndex = -1;
     if (o == null) {
@@ -403,7 +383,6 @@ final class GraphCopy {
       lastIndex = order[done];
       return copies[done];
     }
-    objects++;
     Object c;
     int me;
     switch (p.kind) {
@@ -445,7 +424,8 @@ final class GraphCopy {
     return c;
   }
 
-  private void copyFields(Plan p, Object from, Object to, int me) {
+  /** Copies the primitive fields and the references to values of a FIELDS object {@code from} into {@code to}. */
+  private static void copyValues(Plan p, Object from, Object to) {
     long[] words = p.wordOffsets;
     byte[] widths = p.wordWidths;
     for (int i = 0; i < words.length; i++) {
@@ -460,6 +440,10 @@ final class GraphCopy {
     for (long at : p.values) {
       UNSAFE.putObject(to, at, UNSAFE.getObject(from, at));
     }
+  }
+
+  private void copyFields(Plan p, Object from, Object to, int me) {
+    copyValues(p, from, to);
     long[] references = p.references;
     int[] refs = recording ? new int[references.length] : null;
     for (int j = 0; j < references.length; j++) {

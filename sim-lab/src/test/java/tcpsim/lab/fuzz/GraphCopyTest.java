@@ -32,8 +32,8 @@ class GraphCopyTest {
     transient byte[] scratch = new byte[16];
   }
 
-  @Test
-  void aCopyKeepsCyclesAndSharingAndOwnsEveryMutablePart() {
+  /** Two nodes that are each other's peer; the first has 1000 bytes, a 7 in its ring and its peer tagged 3. */
+  private static Node peers() {
     Node a = new Node();
     Node b = new Node();
     a.peer = b;
@@ -41,6 +41,13 @@ class GraphCopyTest {
     a.bytes = 1000;
     a.ring[0] = 7;
     a.tags.put(b, 3);
+    return a;
+  }
+
+  @Test
+  void aCopyKeepsCyclesAndSharingAndOwnsEveryMutablePart() {
+    Node a = peers();
+    Node b = a.peer;
     Segment syn = new Segment(1, 40000, 2, 80, 0, 0, TcpFlags.SYN, 65535, 0, TcpOptions.NONE, 0, null);
     a.queue.add(syn);
     a.wakeUp = () -> a.peer.bytes; // a lambda capturing a
@@ -67,13 +74,8 @@ class GraphCopyTest {
 
   @Test
   void aRestoreUndoesEveryChangeInPlaceAndDropsWhatTheChangeMade() {
-    Node a = new Node();
-    Node b = new Node();
-    a.peer = b;
-    b.peer = a;
-    a.bytes = 1000;
-    a.ring[0] = 7;
-    a.tags.put(b, 3);
+    Node a = peers();
+    Node b = a.peer;
     int[] ring = a.ring;
     GraphCopy.Snapshot kept = new GraphCopy().snapshot(a);
 
