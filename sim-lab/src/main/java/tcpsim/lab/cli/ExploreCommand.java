@@ -31,7 +31,7 @@ public final class ExploreCommand implements Callable<Integer> {
   Integer drops;
 
   @Option(names = "--late", description = "Most segments held or duplicated on one path (0: drops only,"
-      + " about 12 s; 1: about 42 s of CPU; 2: 1.66 M states, about 140 s). Default: ${DEFAULT-VALUE}.",
+      + " 10 s; 1: 32 s on an idle core; 2: 1.66 M states, 139 s). Default: ${DEFAULT-VALUE}.",
       defaultValue = "1")
   int late;
 
