@@ -44,8 +44,8 @@ import tcpsim.net.wire.Segment;
  * <p>Budgets: any segment may be dropped (each at most once) by default, and no segment held or
  * duplicated; {@code maxLate} allows that many late segments per path. A late segment lives on
  * beside everything else until it arrives or dies, so each multiplies the states it crosses: one
- * per path makes the space 5 times larger (75 s on one core instead of 17 s), and the
- * space with any number of them has no fixpoint in reach (see docs/fuzzing.md).
+ * per path makes the space 5.5 times larger, two 18 times, and the space with any number of them
+ * has no fixpoint in reach (see docs/fuzzing.md).
  *
  * <p>States are merged by {@link #digest}: each socket's state (the stack's table and the
  * applications' own sockets, which stay after a reset takes them out of the table), bytes
@@ -68,11 +68,15 @@ import tcpsim.net.wire.Segment;
  * left are TIME_WAIT entries (or no timer is left to move anything): the pair of socket states is
  * recorded, and the quiesce step (the network back to normal, 10 minutes) checks nothing is left.
  *
- * <p>States are not copied: each is reached by replaying its path on a fresh world (the
- * simulation is deterministic), which costs time but no cloning code in the stack. A state is
- * replayed once per transition out of it; the first transition reuses the replay that found which
- * steps apply. Invariants are checked after each transition, on the world it made: the worlds
- * record violations rather than throw, so one check covers every step of the replay.
+ * <p>Worlds: the search plays every state on one world. A snapshot of it just after the prefix
+ * is kept ({@link GraphCopy#snapshot}); each state puts the world back to it and plays its path
+ * once, takes a snapshot of the result, and before each transition out of it but the first puts
+ * the world back to that snapshot (a call that changed nothing the digest sees, shutdown twice or
+ * recv with nothing to read, hands its world on instead). Putting back costs a few microseconds
+ * where a replay of the path on a fresh world cost tens. {@link Worlds#REPLAY}, that replay for
+ * every transition, is the reference the restores are tested against (the same states,
+ * transitions and end pairs). Invariants are checked after each transition, on the world it made:
+ * the worlds record violations rather than throw, so one check covers every step of the path.
  *
  * <p>Caveats: a segment on time reaches its host before any timer fires, so a timer racing a
  * segment sent within 100 us of its deadline is reached only through a hold; time is not in the
@@ -88,7 +92,8 @@ public final class Explorer {
    *     some off, or a violation stopped the search)
    */
   public record Result(int states, long transitions, TreeMap<String, EndPair> endPairs,
-      String violation, List<String> violationPath, long replays, int depth, boolean fixpoint) {}
+      String violation, List<String> violationPath, long replays, long copies, long restores, int depth,
+      boolean fixpoint) {}
 
   /**
    * One end pair: how many explored states end there, whether some path to it saw no errno, and
@@ -163,6 +168,7 @@ public final class Explorer {
   private final int maxDepth;
   private final int maxDrops;
   private final int maxLate;
+  private final Worlds worlds;
   private final List<Step> alphabet = alphabet();
   private final List<Invariant<FuzzWorld>> invariants = Fuzzer.invariants();
 
@@ -170,9 +176,9 @@ public final class Explorer {
   public static final int ANY = Integer.MAX_VALUE;
 
   /**
-   * The default exploration: to the fixpoint, any segment may be dropped (each at most once), none
-   * held or duplicated. With one held or duplicated segment per path as well the space is 5 times
-   * larger (see docs/fuzzing.md) and takes 75 s, over the one minute aimed at.
+   * To the fixpoint, any segment may be dropped (each at most once), none held or duplicated. With
+   * one held or duplicated segment per path as well (the command's default) the space is 5.5 times
+   * larger, with two 18 times (see docs/fuzzing.md).
    */
   public Explorer(FuzzConfig config) {
     this(config, ANY, ANY, 0);
@@ -185,6 +191,23 @@ public final class Explorer {
    * @param maxLate the most segments held or duplicated on one path (each leaves a late segment)
    */
   public Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate) {
+    this(config, maxDepth, maxDrops, maxLate, false);
+  }
+
+  /** @param replay replay each state's path for every transition out of it ({@link Worlds#REPLAY}) */
+  public Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate, boolean replay) {
+    this(config, maxDepth, maxDrops, maxLate, replay ? Worlds.REPLAY : Worlds.SNAPSHOT);
+  }
+
+  /** How the world of a state is made for each transition out of it. */
+  enum Worlds {
+    /** Played once, kept as a snapshot and put back to it after each transition ({@link GraphCopy#snapshot}). */
+    SNAPSHOT,
+    /** Replayed on a fresh world for each transition: the reference the copies are checked against. */
+    REPLAY
+  }
+
+  Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate, Worlds worlds) {
     if (maxDepth < 1 || maxDrops < 0 || maxLate < 0) {
       throw new IllegalArgumentException("depth must be >= 1, drops and late segments >= 0, got " + maxDepth
           + ", " + maxDrops + ", " + maxLate);
@@ -193,6 +216,7 @@ public final class Explorer {
     this.maxDepth = maxDepth;
     this.maxDrops = maxDrops;
     this.maxLate = maxLate;
+    this.worlds = worlds;
   }
 
   // The explored graph, by state index: the path to each state is its parent's plus one step.
@@ -207,108 +231,216 @@ public final class Explorer {
   private int edges;
   private final Map<String, Integer> errnoBits = new LinkedHashMap<>(); // iterated in insertion order
   private final List<String> errnoNames = new ArrayList<>();
+  // The search.
+  private final HashMap<Long, Integer> seen = new HashMap<>(); // looked up only, never iterated
+  private final ArrayDeque<Integer> queue = new ArrayDeque<>();
+  private final TreeMap<String, List<Integer>> endStates = new TreeMap<>();
+  private long transitions;
+  private long replays;
+  private long copies;
+  private long restores;
+  private int deepest;
+  private boolean fixpoint = true;
+  private String violation;
+  private List<String> violationPath;
+  /** What the path to the state being expanded spent: drops, and segments held or duplicated. */
+  private int dropsSpent;
+  private int lateSpent;
+  // Worlds.SNAPSHOT: the one world every state is played on, and it as it was just after the prefix.
+  private Net working;
+  private GraphCopy.Snapshot prefixWorld;
+  private final GraphCopy copier = new GraphCopy();
 
   public Result run() {
-    HashMap<Long, Integer> seen = new HashMap<>(); // looked up only, never iterated
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    TreeMap<String, List<Integer>> endStates = new TreeMap<>();
-    long transitions = 0;
-    long replays = 0;
-    String violation = null;
-    List<String> violationPath = null;
-    int deepest = 0;
-    boolean fixpoint = true;
-
     Net root = replay(-1);
     replays++;
     violation = check(root.world);
     if (violation != null) {
-      return new Result(0, 0, new TreeMap<>(), violation, List.of(), replays, 0, false);
+      return new Result(0, 0, new TreeMap<>(), violation, List.of(), replays, 0, 0, 0, false);
     }
     seen.put(digest(root, 0), add(-1, -1, 0));
     queue.add(0);
-
+    working = root;
     boolean[] applies = new boolean[alphabet.size()];
     while (!queue.isEmpty() && violation == null) {
       int s = queue.poll();
-      Net net = replay(s);
-      replays++;
-      int drops = spent(s, Fate.DROP);
-      int lates = spent(s, Fate.HOLD) + spent(s, Fate.DUPLICATE);
-      for (int i = 0; i < alphabet.size(); i++) {
-        applies[i] = applicable(net, alphabet.get(i), drops < maxDrops, lates < maxLate);
-      }
-      // net is state s: as replayed (exact), or after calls that changed nothing the digest sees
-      // (shutdown twice, recv with nothing to read), which need no new replay.
-      boolean reusable = true;
-      boolean exact = true;
-      for (int i = 0; i < alphabet.size(); i++) {
-        if (!applies[i]) {
-          continue;
-        }
-        if (!reusable) {
-          net = replay(s);
-          replays++;
-          exact = true;
-        }
-        FuzzWorld w = net.world;
-        int errnosBefore = w.errnos.size();
-        apply(net, alphabet.get(i));
-        transitions++;
-        String broken = check(w);
-        if (broken != null && !exact) { // report only what the path itself replays to
-          net = replay(s);
-          replays++;
-          exact = true;
-          w = net.world;
-          errnosBefore = w.errnos.size();
-          apply(net, alphabet.get(i));
-          broken = check(w);
-        }
-        if (broken != null) {
-          violation = broken;
-          violationPath = texts(s, i);
-          break;
-        }
-        long errnos = errnoBits(w.errnos, errnosBefore);
-        Fate fate = alphabet.get(i) instanceof Wire x ? x.fate() : Fate.DELIVER;
-        // Under a budget, what was spent is state: the same sockets with less left to spend differ.
-        long budget = (maxDrops == ANY ? 0 : drops + (fate == Fate.DROP ? 1 : 0)) * 64
-            + (maxLate == ANY ? 0 : lates + (fate.makesLate() ? 1 : 0));
-        long d = digest(net, budget);
-        Integer known = seen.get(d);
-        reusable = known != null && known == s && alphabet.get(i) instanceof Call;
-        exact &= !reusable;
-        if (known != null) {
-          edge(s, known, errnos);
-          continue;
-        }
-        int child = add(s, i, depthOf[s] + 1);
-        seen.put(d, child);
-        edge(s, child, errnos);
-        deepest = Math.max(deepest, depthOf[child]);
-        if (ended(net)) {
-          String pair = socketStates(w.clientStack) + " | " + socketStates(w.serverStack);
-          endStates.computeIfAbsent(pair, k -> new ArrayList<>()).add(child);
-          net.capturing = false; // the network back to normal for the last check
-          w.beginAction();
-          new FuzzAction.Quiesce().apply(w);
-          if (w.leakViolation != null) {
-            violation = Fuzzer.INV_LEAK + ": " + w.leakViolation;
-            violationPath = texts(child, -1);
-            break;
-          }
-          continue;
-        }
-        if (depthOf[child] < maxDepth) {
-          queue.add(child);
-        } else {
-          fixpoint = false;
-        }
+      if (worlds == Worlds.SNAPSHOT) {
+        expandFromSnapshot(s, applies);
+      } else {
+        expandByReplays(s, applies);
       }
     }
-    return new Result(count, transitions, outcomes(endStates), violation, violationPath, replays, deepest,
+    return new Result(count, transitions, outcomes(), violation, violationPath, replays, copies, restores, deepest,
         fixpoint && violation == null);
+  }
+
+  /**
+   * Marks in {@code applies} the steps that apply to {@code net}, state {@code s}, and notes what
+   * the path to {@code s} spent of the budgets.
+   */
+  private void applicableSteps(int s, Net net, boolean[] applies) {
+    dropsSpent = spent(s, Fate.DROP);
+    lateSpent = spent(s, Fate.HOLD) + spent(s, Fate.DUPLICATE);
+    for (int i = 0; i < alphabet.size(); i++) {
+      applies[i] = applicable(net, alphabet.get(i), dropsSpent < maxDrops, lateSpent < maxLate);
+    }
+  }
+
+  /**
+   * Expands {@code s} on its world, played once ({@link #take}): a snapshot of it is kept
+   * ({@link GraphCopy#snapshot}) and the world is put back to it after each transition that
+   * changed it; a call that changed nothing the digest sees hands its world on, as in
+   * {@link #expandByReplays}.
+   */
+  private void expandFromSnapshot(int s, boolean[] applies) {
+    Net net = take(s);
+    applicableSteps(s, net, applies);
+    int last = -1;
+    for (int i = 0; i < alphabet.size(); i++) {
+      if (applies[i]) {
+        last = i;
+      }
+    }
+    GraphCopy.Snapshot kept = null;
+    boolean changed = false; // net is no longer s's world as played
+    boolean exact = true; // net is s's world as played, no call before the step
+    for (int i = 0; i <= last && violation == null; i++) {
+      if (!applies[i]) {
+        continue;
+      }
+      if (changed) {
+        kept.restore();
+        restores++;
+        exact = true;
+      } else if (kept == null && i != last) {
+        kept = copier.snapshot(net);
+        copies++;
+      }
+      int errnosBefore = net.world.errnos.size();
+      apply(net, alphabet.get(i));
+      transitions++;
+      String broken = check(net.world);
+      if (broken != null && !exact) { // report only what the path itself replays to
+        kept.restore();
+        restores++;
+        exact = true;
+        errnosBefore = net.world.errnos.size();
+        apply(net, alphabet.get(i));
+        broken = check(net.world);
+      }
+      if (broken != null) {
+        violation = broken;
+        violationPath = texts(s, i);
+        return;
+      }
+      int to = reached(s, i, net, errnosBefore);
+      changed = !(to == s && alphabet.get(i) instanceof Call);
+      exact &= changed;
+    }
+  }
+
+  /**
+   * Expands {@code s} by replaying its path on a fresh world once per transition out of it (the
+   * reference the copies are checked against). A call that changed nothing the digest sees
+   * (shutdown twice, recv with nothing to read) hands its world to the next transition.
+   */
+  private void expandByReplays(int s, boolean[] applies) {
+    Net net = replay(s);
+    replays++;
+    applicableSteps(s, net, applies);
+    boolean reusable = true;
+    boolean exact = true;
+    for (int i = 0; i < alphabet.size() && violation == null; i++) {
+      if (!applies[i]) {
+        continue;
+      }
+      if (!reusable) {
+        net = replay(s);
+        replays++;
+        exact = true;
+      }
+      FuzzWorld w = net.world;
+      int errnosBefore = w.errnos.size();
+      apply(net, alphabet.get(i));
+      transitions++;
+      String broken = check(w);
+      if (broken != null && !exact) { // report only what the path itself replays to
+        net = replay(s);
+        replays++;
+        exact = true;
+        w = net.world;
+        errnosBefore = w.errnos.size();
+        apply(net, alphabet.get(i));
+        broken = check(w);
+      }
+      if (broken != null) {
+        violation = broken;
+        violationPath = texts(s, i);
+        return;
+      }
+      int to = reached(s, i, net, errnosBefore);
+      reusable = to == s && alphabet.get(i) instanceof Call;
+      exact &= !reusable;
+    }
+  }
+
+  /**
+   * The transition from {@code s} by step {@code i} made {@code net}'s world (its call's errno
+   * values are those noted from {@code errnosBefore} on): records it, adds the state it reached if
+   * new (queued, or quiesced and checked if it ends a path), and returns that state.
+   */
+  private int reached(int s, int i, Net net, int errnosBefore) {
+    FuzzWorld w = net.world;
+    long errnos = errnoBits(w.errnos, errnosBefore);
+    Fate fate = alphabet.get(i) instanceof Wire x ? x.fate() : Fate.DELIVER;
+    // Under a budget, what was spent is state: the same sockets with less left to spend differ.
+    long budget = (maxDrops == ANY ? 0 : dropsSpent + (fate == Fate.DROP ? 1 : 0)) * 64
+        + (maxLate == ANY ? 0 : lateSpent + (fate.makesLate() ? 1 : 0));
+    long d = digest(net, budget);
+    Integer known = seen.get(d);
+    if (known != null) {
+      edge(s, known, errnos);
+      return known;
+    }
+    int child = add(s, i, depthOf[s] + 1);
+    seen.put(d, child);
+    edge(s, child, errnos);
+    deepest = Math.max(deepest, depthOf[child]);
+    if (ended(net)) {
+      String pair = socketStates(w.clientStack) + " | " + socketStates(w.serverStack);
+      endStates.computeIfAbsent(pair, k -> new ArrayList<>()).add(child);
+      net.capturing = false; // the network back to normal for the last check
+      w.beginAction();
+      new FuzzAction.Quiesce().apply(w);
+      if (w.leakViolation != null) {
+        violation = Fuzzer.INV_LEAK + ": " + w.leakViolation;
+        violationPath = texts(child, -1);
+      }
+      return child;
+    }
+    if (depthOf[child] < maxDepth) {
+      queue.add(child);
+    } else {
+      fixpoint = false;
+    }
+    return child;
+  }
+
+  /**
+   * State {@code s}'s world: the one world the search works on, put back to just after the prefix,
+   * with {@code s}'s path played on it.
+   */
+  private Net take(int s) {
+    if (prefixWorld == null) {
+      prefixWorld = copier.snapshot(working);
+      copies++;
+    } else {
+      prefixWorld.restore();
+      restores++;
+    }
+    walk(working, s);
+    replays++;
+    return working;
   }
 
   /**
@@ -331,6 +463,12 @@ public final class Explorer {
       }
     }
     net.capturing = true;
+    walk(net, s);
+    return net;
+  }
+
+  /** Plays state {@code s}'s path on {@code net}, a world just after the prefix. */
+  private void walk(Net net, int s) {
     int n = s < 0 ? 0 : depthOf[s];
     int[] path = new int[n];
     for (int at = s, k = n - 1; k >= 0; at = parent[at], k--) {
@@ -339,7 +477,6 @@ public final class Explorer {
     for (int i : path) {
       apply(net, alphabet.get(i));
     }
-    return net;
   }
 
   private static void step(FuzzWorld w, FuzzAction a) {
@@ -492,7 +629,7 @@ public final class Explorer {
    * whether one saw none. Both are propagated along every transition (a state's values are those
    * of its predecessors plus each transition's own) until nothing changes.
    */
-  private TreeMap<String, EndPair> outcomes(TreeMap<String, List<Integer>> endStates) {
+  private TreeMap<String, EndPair> outcomes() {
     int[] firstEdge = new int[count + 1]; // the transitions out of s are order[firstEdge[s] .. firstEdge[s + 1])
     for (int e = 0; e < edges; e++) {
       firstEdge[from(e) + 1]++;

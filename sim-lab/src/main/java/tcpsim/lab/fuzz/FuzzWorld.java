@@ -82,9 +82,10 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
   /**
    * The application's buffer for writes and reads (the stack copies what it is given), made on
    * first use: a quarter of a megabyte zeroed for every world would be most of what a short
-   * case costs (the explorer makes one world per transition).
+   * case costs (the explorer makes one world per transition). Scratch, not state: transient, so
+   * the explorer's copy of a world ({@link GraphCopy}) leaves it out.
    */
-  private byte[] io;
+  private transient byte[] io;
 
   /** One descriptor the fuzzer's processes hold. */
   static final class Endpoint {
