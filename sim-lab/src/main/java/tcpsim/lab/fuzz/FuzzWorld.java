@@ -152,6 +152,12 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
    * not hold their old segments against it.
    */
   final java.util.BitSet cutShort = new java.util.BitSet();
+  /**
+   * Incarnations a TIME_WAIT entry of which ran to its timer. One whose ends never entered
+   * TIME_WAIT (an orphan's FIN_WAIT2 timed out while the peer sat in CLOSE_WAIT, or
+   * tcp_max_tw_buckets was full) was never guarded by it.
+   */
+  final java.util.BitSet timeWaitRan = new java.util.BitSet();
   /** The incarnation whose connection entered TIME_WAIT (or orphaned FIN_WAIT2), by side and ports. */
   private final java.util.HashMap<Long, Integer> timeWaitIncarnation = new java.util.HashMap<>();
   final StaleScope staleScope;
@@ -205,7 +211,7 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     /**
      * Those that ended through a TIME_WAIT that ran its course: the case TIME_WAIT >= 2 MSL is
      * meant to cover. Not those whose entry a reconnect took over (timestamps allow it), a SYN
-     * reopened or a RST killed: their TIME_WAIT was cut short.
+     * reopened or a RST killed: their TIME_WAIT was cut short; nor those that never entered it.
      */
     FULL,
     /** Those that ended gracefully, through TIME_WAIT, however long it lasted. */
@@ -522,7 +528,9 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
     } else if (inc == null && to == TcpState.CLOSE
         && (from == TcpState.TIME_WAIT || from == TcpState.FIN_WAIT2)) {
       Integer owner = timeWaitIncarnation.remove(key);
-      if (owner != null && !cause.startsWith("TIME-WAIT timeout") && !cause.startsWith("tcp_fin_timeout")) {
+      if (owner != null && from == TcpState.TIME_WAIT && cause.startsWith("TIME-WAIT timeout")) {
+        timeWaitRan.set(owner);
+      } else if (owner != null && !cause.startsWith("tcp_fin_timeout")) {
         cutShort.set(owner);
       }
     }
@@ -578,8 +586,8 @@ public final class FuzzWorld implements WireTap, TcpStack.StateObserver {
 
   /** Whether old segments of incarnation {@code tag} count against the stale-segment invariant. */
   private boolean covered(int tag) {
-    return staleScope == StaleScope.ANY
-        || !aborted.get(tag) && (staleScope == StaleScope.GRACEFUL || !cutShort.get(tag));
+    return staleScope == StaleScope.ANY || !aborted.get(tag)
+        && (staleScope == StaleScope.GRACEFUL || timeWaitRan.get(tag) && !cutShort.get(tag));
   }
 
   /** Whether the latest incarnation before {@code current} numbered {@code tagMod8} mod 8 is covered. */
