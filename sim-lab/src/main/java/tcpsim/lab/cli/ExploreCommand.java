@@ -30,10 +30,15 @@ public final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--drops", description = "Most segments dropped on one path (default: any, each at most once).")
   Integer drops;
 
-  @Option(names = "--late", description = "Most segments held or duplicated on one path (0: drops only,"
-      + " 10 s; 1: 32 s on an idle core; 2: 1.66 M states, 139 s). Default: ${DEFAULT-VALUE}.",
+  @Option(names = "--late", description = "Most segments held or duplicated on one path (0: drops only; 1: 25 s"
+      + " on an idle core; 2: about two minutes). Default: ${DEFAULT-VALUE}.",
       defaultValue = "1")
   int late;
+
+  @Option(names = "--no-reduce", description = "Expand every state in full. By default, while a segment is in flight"
+      + " to a host, only that host's steps are expanded: the other host's commute with them (partial-order"
+      + " reduction; the same end pairs and errno values, fewer states).")
+  boolean noReduce;
 
   @Option(names = "--replay", description = "Replay each state's path on a fresh world for every transition out of"
       + " it instead of putting one world back from a snapshot of the state (the slower reference the snapshots"
@@ -59,11 +64,12 @@ public final class ExploreCommand implements Callable<Integer> {
     }
     long start = System.nanoTime();
     Explorer.Result r = new Explorer(cfg, depth == null ? Explorer.ANY : depth, drops == null ? Explorer.ANY : drops,
-        late, replay).run();
+        late, replay, !noReduce).run();
     double secs = (System.nanoTime() - start) / 1e9;
-    o.printf(java.util.Locale.ROOT, "explore %s (config %s, depth %s, drops %s, late %d; one fault per segment):"
+    o.printf(java.util.Locale.ROOT, "explore %s (config %s, depth %s, drops %s, late %d; one fault per segment; %s):"
         + " %d distinct states, %d transitions, %d path replays, %d copies, %d restores, deepest path %d, %s, %.1f s%n", scenario,
-        cfg.name(), depth == null ? "any" : depth, drops == null ? "any" : drops, late, r.states(), r.transitions(),
+        cfg.name(), depth == null ? "any" : depth, drops == null ? "any" : drops, late,
+        noReduce ? "every state expanded in full" : "partial-order reduced", r.states(), r.transitions(),
         r.replays(), r.copies(), r.restores(),
         r.depth(), r.fixpoint() ? "fixpoint reached"
         : r.violation() != null ? "stopped at a violation" : "fixpoint NOT reached (depth limit)", secs);

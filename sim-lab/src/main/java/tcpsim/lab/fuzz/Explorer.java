@@ -78,6 +78,13 @@ import tcpsim.net.wire.Segment;
  * transitions and end pairs). Invariants are checked after each transition, on the world it made:
  * the worlds record violations rather than throw, so one check covers every step of the path.
  *
+ * <p>Partial-order reduction (on unless asked off): while a segment is on time in flight to host
+ * h, only the steps that touch h are expanded ({@link #persistent}); the other host's steps commute
+ * with them and are taken after. Every path of the full graph has an equivalent path (the same
+ * steps, each host's in the same order) in the reduced one, so the end pairs and their errno
+ * values are the same; the states counted are the reduced graph's. The cycle proviso is checked
+ * on the graph made ({@link #checkNoIgnoredStep}).
+ *
  * <p>Caveats: a segment on time reaches its host before any timer fires, so a timer racing a
  * segment sent within 100 us of its deadline is reached only through a hold; time is not in the
  * digest, so among states equal up to time only the first found is expanded.
@@ -169,6 +176,7 @@ public final class Explorer {
   private final int maxDrops;
   private final int maxLate;
   private final Worlds worlds;
+  private final boolean reduce;
   private final List<Step> alphabet = alphabet();
   private final List<Invariant<FuzzWorld>> invariants = Fuzzer.invariants();
 
@@ -196,7 +204,12 @@ public final class Explorer {
 
   /** @param replay replay each state's path for every transition out of it ({@link Worlds#REPLAY}) */
   public Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate, boolean replay) {
-    this(config, maxDepth, maxDrops, maxLate, replay ? Worlds.REPLAY : Worlds.SNAPSHOT);
+    this(config, maxDepth, maxDrops, maxLate, replay ? Worlds.REPLAY : Worlds.SNAPSHOT, false);
+  }
+
+  /** @param reduce partial-order reduction ({@link #persistent}) */
+  public Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate, boolean replay, boolean reduce) {
+    this(config, maxDepth, maxDrops, maxLate, replay ? Worlds.REPLAY : Worlds.SNAPSHOT, reduce);
   }
 
   /** How the world of a state is made for each transition out of it. */
@@ -208,6 +221,10 @@ public final class Explorer {
   }
 
   Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate, Worlds worlds) {
+    this(config, maxDepth, maxDrops, maxLate, worlds, false);
+  }
+
+  Explorer(FuzzConfig config, int maxDepth, int maxDrops, int maxLate, Worlds worlds, boolean reduce) {
     if (maxDepth < 1 || maxDrops < 0 || maxLate < 0) {
       throw new IllegalArgumentException("depth must be >= 1, drops and late segments >= 0, got " + maxDepth
           + ", " + maxDrops + ", " + maxLate);
@@ -217,6 +234,7 @@ public final class Explorer {
     this.maxDrops = maxDrops;
     this.maxLate = maxLate;
     this.worlds = worlds;
+    this.reduce = reduce;
   }
 
   // The explored graph, by state index: the path to each state is its parent's plus one step.
@@ -232,6 +250,8 @@ public final class Explorer {
   private final Map<String, Integer> errnoBits = new LinkedHashMap<>(); // iterated in insertion order
   private final List<String> errnoNames = new ArrayList<>();
   // The search.
+  /** The states expanded by a persistent set only (partial-order reduction). */
+  private final java.util.BitSet partial = new java.util.BitSet();
   private final HashMap<Long, Integer> seen = new HashMap<>(); // looked up only, never iterated
   private final ArrayDeque<Integer> queue = new ArrayDeque<>();
   private final TreeMap<String, List<Integer>> endStates = new TreeMap<>();
@@ -270,8 +290,63 @@ public final class Explorer {
         expandByReplays(s, applies);
       }
     }
+    if (reduce && violation == null) {
+      checkNoIgnoredStep();
+    }
+
     return new Result(count, transitions, outcomes(), violation, violationPath, replays, copies, restores, deepest,
         fixpoint && violation == null);
+  }
+
+  /**
+   * The reduction's cycle proviso, checked on the graph it made: a cycle of states each expanded by
+   * a persistent set could put off the other host's steps for ever, so every cycle (a step that
+   * changes nothing aside) must pass a state expanded in full. Equivalently, the partially expanded
+   * states with the transitions between them have no cycle (Kahn's algorithm empties them).
+   */
+  private void checkNoIgnoredStep() {
+    int[] inDegree = new int[count];
+    int[] firstEdge = new int[count + 1];
+    for (int e = 0; e < edges; e++) {
+      int from = from(e);
+      int to = (int) edgeEnds[e];
+      if (from != to && partial.get(from) && partial.get(to)) {
+        inDegree[to]++;
+        firstEdge[from + 1]++;
+      }
+    }
+    for (int v = 0; v < count; v++) {
+      firstEdge[v + 1] += firstEdge[v];
+    }
+    int[] order = new int[firstEdge[count]];
+    int[] fill = Arrays.copyOf(firstEdge, count);
+    for (int e = 0; e < edges; e++) {
+      int from = from(e);
+      int to = (int) edgeEnds[e];
+      if (from != to && partial.get(from) && partial.get(to)) {
+        order[fill[from]++] = to;
+      }
+    }
+    int[] work = new int[count];
+    int head = 0;
+    int tail = 0;
+    for (int v = 0; v < count; v++) {
+      if (inDegree[v] == 0) {
+        work[tail++] = v;
+      }
+    }
+    while (head < tail) {
+      int v = work[head++];
+      for (int k = firstEdge[v]; k < firstEdge[v + 1]; k++) {
+        if (--inDegree[order[k]] == 0) {
+          work[tail++] = order[k];
+        }
+      }
+    }
+    if (tail != count) {
+      throw new IllegalStateException("the reduction's cycle proviso fails: " + (count - tail)
+          + " partially expanded states lie on cycles of partially expanded states");
+    }
   }
 
   /**
@@ -284,6 +359,57 @@ public final class Explorer {
     for (int i = 0; i < alphabet.size(); i++) {
       applies[i] = applicable(net, alphabet.get(i), dropsSpent < maxDrops, lateSpent < maxLate);
     }
+    if (reduce) {
+      persistent(s, net, applies);
+    }
+  }
+
+  /**
+   * Partial-order reduction: while a segment is on time in flight to host h, the steps that touch
+   * h (its calls, and the fates of the segments to it) are a persistent set. Every other step
+   * touches the other host only: its calls and the deliveries to it append to the far end of
+   * queues whose heads h's steps take, and time cannot move while the segment to h waits. So any
+   * path from here interleaves h's steps with the other host's, and the other host's can be taken
+   * after (see docs/fuzzing.md). Of the two hosts the one with fewer steps is taken.
+   */
+  private void persistent(int s, Net net, boolean[] applies) {
+    int best = -1;
+    int bestCount = Integer.MAX_VALUE;
+    for (int h = 0; h < 2; h++) {
+      if (net.onTime.get(1 - h).isEmpty()) {
+        continue;
+      }
+      int n = 0;
+      for (int i = 0; i < applies.length; i++) {
+        if (applies[i] && touches(alphabet.get(i)) == h) {
+          n++;
+        }
+      }
+      if (n < bestCount) {
+        best = h;
+        bestCount = n;
+      }
+    }
+    if (best < 0) {
+      return;
+    }
+    partial.set(s);
+    for (int i = 0; i < applies.length; i++) {
+      applies[i] &= touches(alphabet.get(i)) == best;
+    }
+  }
+
+  /** The host a step acts on (-1: both, time). */
+  static int touches(Step step) {
+    if (step instanceof Call c) {
+      return c.action() instanceof FuzzAction.Close x ? x.side()
+          : c.action() instanceof FuzzAction.Shutdown x ? x.side()
+          : ((FuzzAction.Recv) c.action()).side();
+    }
+    if (step instanceof Wire x) {
+      return 1 - x.from();
+    }
+    return -1;
   }
 
   /**
@@ -404,6 +530,7 @@ public final class Explorer {
     }
     int child = add(s, i, depthOf[s] + 1);
     seen.put(d, child);
+
     edge(s, child, errnos);
     deepest = Math.max(deepest, depthOf[child]);
     if (ended(net)) {
@@ -457,6 +584,7 @@ public final class Explorer {
     for (FuzzAction a : PREFIX) {
       step(w, a);
     }
+
     for (Link l : w.net.links()) {
       if (l.inFlight() != 0) {
         throw new IllegalStateException("the prefix left " + l.inFlight() + " segment(s) on " + l.name());
@@ -464,6 +592,15 @@ public final class Explorer {
     }
     net.capturing = true;
     walk(net, s);
+    return net;
+  }
+
+  /** A fresh world with the prefix played, then the steps (indices into {@link #alphabet()}). */
+  Net replaySteps(List<Integer> steps) {
+    Net net = replay(-1);
+    for (int i : steps) {
+      apply(net, alphabet.get(i));
+    }
     return net;
   }
 
@@ -485,7 +622,7 @@ public final class Explorer {
     w.acceptAll();
   }
 
-  private static boolean applicable(Net net, Step step, boolean dropsLeft, boolean lateLeft) {
+  static boolean applicable(Net net, Step step, boolean dropsLeft, boolean lateLeft) {
     if (step instanceof Call c) {
       return c.action().applicable(net.world);
     }
@@ -500,7 +637,7 @@ public final class Explorer {
         && (net.world.sim.pendingCount() > 0 || !net.late.get(0).isEmpty() || !net.late.get(1).isEmpty());
   }
 
-  private static void apply(Net net, Step step) {
+  static void apply(Net net, Step step) {
     FuzzWorld w = net.world;
     w.beginAction();
     if (step instanceof Call c) {

@@ -30,4 +30,21 @@ class ExploreCommandTest {
     assertEquals(2, code);
     assertTrue(err.toString().contains("unknown scenario 'handshake' (known: teardown)"), err.toString());
   }
+
+  @Test
+  void theReductionIsOnByDefaultAndNoReduceExpandsEveryStateInFull() {
+    StringWriter reduced = new StringWriter();
+    StringWriter full = new StringWriter();
+    assertEquals(0, run(reduced, new StringWriter(), "explore", "teardown", "--depth", "4", "--drops", "0"));
+    assertEquals(0, run(full, new StringWriter(), "explore", "teardown", "--depth", "4", "--drops", "0", "--no-reduce"));
+    assertTrue(reduced.toString().contains("partial-order reduced"), reduced.toString());
+    assertTrue(full.toString().contains("every state expanded in full"), full.toString());
+    assertTrue(states(reduced) < states(full), reduced + "\n" + full);
+  }
+
+  private static int states(StringWriter out) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) distinct states").matcher(out.toString());
+    assertTrue(m.find(), out.toString());
+    return Integer.parseInt(m.group(1));
+  }
 }
