@@ -83,6 +83,25 @@ class SocketApiTest extends SocketStoryTest {
         "0.020000 SO_ERROR = 0"), story);
   }
 
+  /** inet_listen: a socket connect() was called on never listens, not even after the attempt failed. */
+  @Test
+  void aSocketWhoseConnectWasRefusedCannotListenButAFreshOneCan() {
+    int fd = client.socket().intValue();
+    client.setNonBlocking(fd, true);
+    client.connect(fd, B_ADDR, 9);
+    net.runFor(Nanos.seconds(1));
+    log("listen = " + client.listen(fd, 1));
+    log("connect = " + client.connect(fd, B_ADDR, 9));
+    log("listen = " + client.listen(fd, 1));
+    int fresh = client.socket().intValue();
+    log("listen = " + client.listen(fresh, 1));
+    assertEquals(List.of(
+        "1.000000 listen = -1 EINVAL (Invalid argument)",
+        "1.000000 connect = -1 ECONNREFUSED (Connection refused)",
+        "1.000000 listen = -1 EINVAL (Invalid argument)",
+        "1.000000 listen = 0"), story);
+  }
+
   @Test
   void anEchoServerAnswersAndBothSidesSeeTheEndOfTheStream() {
     net.a.setKeepPayload(true);
