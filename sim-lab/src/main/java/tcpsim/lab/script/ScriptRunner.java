@@ -93,8 +93,8 @@ public final class ScriptRunner {
   private int localPort = SERVER_PORT;
   /** The remote's port of the script's flow; a line's {@code remote_port} names another. */
   private int remotePort = REMOTE_EPHEMERAL_PORT;
-  private boolean tsOffsetKnown;
-  private int tsOffset;
+  /** Each flow's TS offset (the stack's clock less the script's), by the remote end's port, in the order learnt. */
+  private final Map<Integer, Integer> tsOffsets = new LinkedHashMap<>();
   private int socketUnderTest = -1;
 
   private ScriptLine.SyscallLine blockedLine;
@@ -311,7 +311,7 @@ public final class ScriptRunner {
         }
         b.sack(pairs);
       } else if (o instanceof PacketOption.Timestamp ts) {
-        int ecr = ts.ecr() == 0 ? 0 : (int) ts.ecr() + (tsOffsetKnown ? tsOffset : 0);
+        int ecr = ts.ecr() == 0 ? 0 : (int) ts.ecr() + tsOffset(flowPort(p));
         b.timestamp((int) ts.val(), ecr);
       }
     }
@@ -467,10 +467,10 @@ public final class ScriptRunner {
     if (p.hasWindow() && s.window() != p.window()) {
       return "win " + s.window() + ", expected " + p.window();
     }
-    return p.anyOptions() ? null : optionMismatch(p.options(), s.options());
+    return p.anyOptions() ? null : optionMismatch(p.options(), s.options(), flowPort(p));
   }
 
-  private String optionMismatch(List<PacketOption> want, TcpOptions have) {
+  private String optionMismatch(List<PacketOption> want, TcpOptions have, int flow) {
     if (want.size() != have.count()) {
       return "options <" + have.describe() + ">, expected <"
           + String.join(",", want.stream().map(Object::toString).toList()) + ">";
@@ -499,7 +499,7 @@ public final class ScriptRunner {
         }
       }
       if (w instanceof PacketOption.Timestamp ts) {
-        String m = timestampMismatch(ts, have.tsVal());
+        String m = timestampMismatch(ts, have.tsVal(), flow);
         if (m != null) {
           return where + m;
         }
@@ -508,24 +508,40 @@ public final class ScriptRunner {
     return null;
   }
 
-  /** TS val counts only with --tcp_ts_tick_usecs; the first one seen sets the offset. */
-  private String timestampMismatch(PacketOption.Timestamp ts, int actualVal) {
-    if (!tsOffsetKnown) {
-      tsOffset = actualVal - (int) ts.val();
-      tsOffsetKnown = true;
+  /**
+   * TS val counts only with --tcp_ts_tick_usecs; the first one a flow shows sets its offset. The
+   * kernel keys the offset on the 4-tuple (secure_tcp_seq_and_ts_off), so each flow has its own.
+   */
+  private String timestampMismatch(PacketOption.Timestamp ts, int actualVal, int flow) {
+    Integer known = tsOffsets.get(flow);
+    if (known == null) {
+      tsOffsets.put(flow, actualVal - (int) ts.val());
       return null;
     }
+    int offset = known;
     if (opt.tsTickUsecs() == 0) {
       return null;
     }
-    long expected = Integer.toUnsignedLong((int) ts.val() + tsOffset);
+    long expected = Integer.toUnsignedLong((int) ts.val() + offset);
     long slack = opt.toleranceUsecs() / opt.tsTickUsecs() + 1;
     long diff = Math.abs(Integer.toUnsignedLong(actualVal) - expected);
     if (diff > slack) {
-      return "has TS val " + Integer.toUnsignedLong(actualVal - tsOffset) + " (script's clock), expected "
+      return "has TS val " + Integer.toUnsignedLong(actualVal - offset) + " (script's clock), expected "
           + ts.val() + " within " + slack + " ticks";
     }
     return null;
+  }
+
+  /**
+   * The offset between the script's TS clock and the stack's on flow {@code flow}: the flow's own
+   * once it showed a TS val, else the first flow's (an echo on a flow that has sent nothing yet).
+   */
+  private int tsOffset(int flow) {
+    Integer known = tsOffsets.get(flow);
+    if (known != null) {
+      return known;
+    }
+    return tsOffsets.isEmpty() ? 0 : tsOffsets.values().iterator().next();
   }
 
   private static int kindOf(PacketOption o) {

@@ -126,7 +126,7 @@ public final class Listener {
     boolean ts = s.timestamps() && o.hasTimestamp();
     boolean ws = s.windowScaling() && o.windowScale() >= 0;
     int iss = stack.initialSequence(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort());
-    int tsOffset = stack.tsOffset(seg.dstAddr(), seg.srcAddr());
+    int tsOffset = stack.tsOffset(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort());
     // tcp_openreq_init_rwin: the window as for a SYN, on the MSS less the timestamp option.
     ReceiveBuffer window = new ReceiveBuffer(seg.seq(), owner.rcvBuf, false);
     int rcvWnd = window.chooseInitialWindow(
@@ -229,7 +229,7 @@ public final class Listener {
       if (Integer.compareUnsigned(tsVal, nowMs) > 0) {
         tsVal -= 1 << TS_BITS;
       }
-      tsVal += stack.tsOffset(seg.dstAddr(), seg.srcAddr());
+      tsVal += stack.tsOffset(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort());
       synAckOptions = TcpOptionLayout.syn(owner.advertisedMss(), sack, true, tsVal, o.tsVal(),
           ws ? window.rcvWscale() : -1);
     } else {
@@ -265,7 +265,7 @@ public final class Listener {
     }
     TcpOptions o = seg.options();
     boolean ts = s.timestamps() && o.hasTimestamp();
-    int tsOffset = stack.tsOffset(seg.dstAddr(), seg.srcAddr());
+    int tsOffset = stack.tsOffset(seg.dstAddr(), seg.dstPort(), seg.srcAddr(), seg.srcPort());
     int bits = ts ? (o.tsEcr() - tsOffset) & TS_MASK : TS_NO_WSCALE;
     int peerWscale = (bits & 0xf) == TS_NO_WSCALE ? -1 : bits & 0xf;
     boolean sack = ts && (bits & TS_SACK_BIT) != 0;

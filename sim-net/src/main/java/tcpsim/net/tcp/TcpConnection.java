@@ -657,7 +657,7 @@ public final class TcpConnection implements EventHandler {
         : stack.initialSequence(localAddress(), localPort, remoteAddr, remotePort);
     presetIss = 0;
     pendingError = null; // tcp_connect_init: sk->sk_err = 0
-    tsOffset = stack.tsOffset(localAddress(), remoteAddr);
+    tsOffset = stack.tsOffset(localAddress(), localPort, remoteAddr, remotePort);
     sndUna = iss;
     sndNxt = iss + 1;
     writeSeq = iss + 1;

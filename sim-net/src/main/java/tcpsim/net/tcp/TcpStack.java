@@ -38,8 +38,8 @@ import tcpsim.net.wire.TcpOptions;
  * <p>Differences from Linux:
  * <ul>
  *   <li>ISNs follow secure_tcp_seq's shape (a keyed hash of the 4-tuple plus a 64 ns clock) with
- *       a key drawn from the seeded random source; timestamp offsets likewise (secure_tcp_ts_off,
- *       per address pair).</li>
+ *       a key drawn from the seeded random source; timestamp offsets likewise, from the 4-tuple
+ *       (secure_tcp_seq_and_ts_off, as in 6.18; earlier kernels from 4.12 used the address pair).</li>
  *   <li>Ephemeral ports follow __inet_hash_connect's walk (a per-destination offset from a keyed
  *       hash plus a perturbation table, even ports first, then odd, stepping by 2), with a 256-slot
  *       perturbation table instead of 65536 slots and the seeded source for its random bump.</li>
@@ -964,9 +964,16 @@ public final class TcpStack implements Transport {
     forcedIsn = isn;
   }
 
-  /** secure_tcp_ts_off: a keyed hash of the address pair. */
-  int tsOffset(int localAddr, int remoteAddr) {
-    return (int) TraceDigest.mix(secret * 31 + (((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL)));
+  /**
+   * The timestamp offset: the other half of the keyed hash of the 4-tuple the ISN comes from
+   * (secure_tcp_seq_and_ts_off, Linux 6.18). Kernels from 4.12 keyed it on the address pair alone
+   * (secure_tcp_ts_off); a 6.18 kernel gives two connections from different ports unrelated TS
+   * values, and the same 4-tuple the same offset in each incarnation.
+   */
+  int tsOffset(int localAddr, int localPort, int remoteAddr, int remotePort) {
+    long tuple = ((long) localAddr << 32) ^ (remoteAddr & 0xffffffffL) ^ ((long) localPort << 16)
+        ^ ((long) remotePort << 48);
+    return (int) TraceDigest.mix(secret * 31 + tuple);
   }
 
   @Override
