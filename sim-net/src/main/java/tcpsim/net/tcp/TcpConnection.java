@@ -1557,6 +1557,7 @@ public final class TcpConnection implements EventHandler {
     flags |= RCV_SHUTDOWN;
     flags |= ACK_SCHEDULED;
     rcv.purgeOutOfOrder(); // tcp_fin: data beyond the FIN can never be in order
+    rcv.clearDsack(); // tcp_fin: tcp_sack_reset, so a D-SACK the FIN's own segment set goes unsent
     switch (state) {
       case SYN_RECV, ESTABLISHED -> {
         setState(CLOSE_WAIT, "FIN");
@@ -2046,7 +2047,7 @@ public final class TcpConnection implements EventHandler {
     if (wasIdle && xmitKind != XMIT_RTO) {
       resetXmitTimer(XMIT_RTO, currentRto());
     }
-    if (len > 0 && sim.now() - lastDataRecvNanos < atoNanos && lastDataRecvNanos != 0) {
+    if (len > 0 && sim.now() - lastDataRecvNanos < atoNanos) {
       // tcp_event_data_sent: a reply within ato makes the connection interactive. Only a
       // segment that carries data counts (__tcp_transmit_skb calls it when skb->len exceeds the
       // header): a bare FIN after the peer's data leaves quick ACKs on.
@@ -2075,7 +2076,22 @@ public final class TcpConnection implements EventHandler {
     if (state == CLOSE || state == SYN_SENT || state == LISTEN) {
       return;
     }
-    output(sndNxt, ACK, 0, null);
+    output(acceptableSeq(), ACK, 0, null);
+  }
+
+  /**
+   * tcp_acceptable_seq: a segment without data goes out at SND.NXT, unless the peer's window
+   * shrank so that SND.NXT lies beyond its right edge by a scaling unit or more; then at the edge
+   * (SND.UNA + SND.WND), which the peer still finds acceptable (RFC 9293 §3.10.7.4 checks SEG.SEQ
+   * against its window).
+   */
+  private int acceptableSeq() {
+    int wndEnd = sndUna + sndWnd;
+    if (!SeqNum.lt(wndEnd, sndNxt)
+        || has(WSCALE_OK) && SeqNum.distance(wndEnd, sndNxt) < (1 << rcv.rcvWscale())) {
+      return sndNxt;
+    }
+    return wndEnd;
   }
 
   /** RFC 5961 challenge ACK (tcp_send_challenge_ack), rate-limited per socket and per host. */
@@ -2087,7 +2103,7 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT, with ACK. It goes
+   * A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT (tcp_acceptable_seq), with ACK. It goes
    * out through tcp_transmit_skb like any segment of the connection, so it carries the
    * established options (nop,nop,TS) and the window tcp_select_window offers; only a reset for a
    * segment that matched no socket (tcp_v4_send_reset) has window 0 and no options.
@@ -2096,7 +2112,7 @@ public final class TcpConnection implements EventHandler {
     stack.count(TcpMib.TcpOutRsts);
     int[] sack = sackBlocksToSend();
     TcpOptions o = TcpOptionLayout.established(has(TS_OK), tsNow(), tsRecent, sack, sackPairs);
-    Segment rst = new Segment(localAddress(), localPort, remoteAddr, remotePort, sndNxt,
+    Segment rst = new Segment(localAddress(), localPort, remoteAddr, remotePort, acceptableSeq(),
         rcv.rcvNxt(), RST | ACK, rcv.selectWindow(), 0, o, 0, null);
     stack.transmit(rst);
   }
@@ -2724,6 +2740,9 @@ public final class TcpConnection implements EventHandler {
     cc = cc.onEstablished(handshakeRetransmits);
     flags |= EVER_CONNECTED;
     lastRecvNanos = sim.now();
+    // icsk_ack.lrcvtime starts at establishment (tcp_finish_connect, tcp_create_openreq_child), so
+    // data sent within ato of it counts as a reply once ato is set (tcp_event_data_sent).
+    lastDataRecvNanos = sim.now();
     if (has(KEEP_ALIVE)) {
       keepaliveChanged();
     }
