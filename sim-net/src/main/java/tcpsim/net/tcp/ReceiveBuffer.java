@@ -142,6 +142,8 @@ public final class ReceiveBuffer {
   private boolean windowGrew;
   /** sk_rmem_alloc: the truesize of every skb held, in order or out of order. */
   private int rmemAlloc;
+  /** Pages behind {@link #forwardAlloc}. */
+  private int fwdPages;
   /**
    * The skbs behind {@link #rmemAlloc}: null until the first data arrives, then kept (emptied when
    * everything is read) for the connection's life, about 170 bytes.
@@ -294,6 +296,32 @@ public final class ReceiveBuffer {
   }
 
   /** sk_rmem_alloc: the truesize of the skbs held (in order and out of order), bytes. */
+  /**
+   * sk_forward_alloc, as far as receiving goes: the whole pages scheduled for the receive queue
+   * (sk_rmem_schedule) less what its skbs are charged. Freed memory goes back at once, down to
+   * less than a page (sk_mem_uncharge, sk_mem_reclaim). The send queue's charges, which share the
+   * kernel's counter, are not modelled.
+   */
+  public int forwardAlloc() {
+    return fwdPages * PAGE_SIZE - rmemAlloc;
+  }
+
+  /** sk_rmem_schedule: whole pages more when an arriving skb does not fit what is left. */
+  private void schedule(int truesize) {
+    int fwd = forwardAlloc();
+    if (truesize > fwd) {
+      fwdPages += (truesize - fwd + PAGE_SIZE - 1) / PAGE_SIZE;
+    }
+  }
+
+  /** sk_mem_reclaim after an uncharge: whole free pages go back. */
+  private void reclaim() {
+    int fwd = forwardAlloc();
+    if (fwd >= PAGE_SIZE) {
+      fwdPages -= fwd / PAGE_SIZE;
+    }
+  }
+
   public int rmemAlloc() {
     return rmemAlloc;
   }
@@ -540,6 +568,7 @@ public final class ReceiveBuffer {
         rmemAlloc -= skbs.truesize[skbs.count];
       }
     }
+    reclaim();
     ofo.oooCount = 0;
     releaseOutOfOrder();
   }
@@ -1061,6 +1090,7 @@ public final class ReceiveBuffer {
     if (skbs == null) {
       skbs = new Skbs();
     }
+    schedule(truesize); // tcp_try_rmem_schedule, before the coalescing is tried
     Skbs q = skbs;
     int len = end - start;
     if (inOrder) {
@@ -1099,6 +1129,7 @@ public final class ReceiveBuffer {
       }
       i++;
     }
+    reclaim();
   }
 
   /**
@@ -1128,6 +1159,7 @@ public final class ReceiveBuffer {
       }
       q.inOrder++;
     }
+    reclaim();
   }
 
   /** {@code tcp_recvmsg}: an skb is freed once everything in it has been read. */
@@ -1144,9 +1176,11 @@ public final class ReceiveBuffer {
       q.count = 0;
       q.inOrder = 0;
       rmemAlloc = 0;
+      reclaim();
       return;
     }
     q.removeFirst(n);
+    reclaim();
   }
 
   private static int alignUp(int value, int unit) {

@@ -1371,6 +1371,12 @@ public final class TcpConnection implements EventHandler {
       // far ("do not accept ACK for bytes we never sent"), so a connection that has had nothing
       // acknowledged takes no ACK below SND.UNA. This is what keeps a delayed copy from an
       // earlier incarnation out, whatever its sequence number, unless its ACK lines up too.
+      if (headerPredicted(seg)) {
+        // ... unless the fast path takes it first: the data is queued before tcp_ack looks at
+        // the ACK, which then only draws the challenge ACK.
+        fastPathDataWithTooOldAck(seg);
+        return false;
+      }
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_TOO_OLD_ACK);
       return false;
@@ -1423,6 +1429,56 @@ public final class TcpConnection implements EventHandler {
       default -> {}
     }
     return true;
+  }
+
+  /**
+   * tcp_rcv_established's header prediction, for a segment with data: the connection is in
+   * ESTABLISHED with the fast path on (no out-of-order data, an open receive window, receive memory
+   * under SO_RCVBUF: tcp_fast_path_check), and the segment is what pred_flags foresee: ACK (PSH
+   * aside) and nothing else, the header of an established segment (the aligned timestamp option
+   * alone, or no option without timestamps), the window field as last advertised, the next
+   * sequence number, an ACK not beyond SND.NXT, a TS value not below TS.Recent, and an skb that
+   * fits the forward allocation (else the slow path, step5). The fast path queues the data before
+   * tcp_ack sees the ACK; elsewhere it does what the slow path does, so only a data segment whose
+   * ACK is too old is told apart (RFC 9293 §3.10.7.4 has no fast path; header prediction is Van
+   * Jacobson's, RFC 1323's appendix).
+   */
+  private boolean headerPredicted(Segment seg) {
+    if (state != ESTABLISHED || seg.payloadLength() == 0 || (seg.flags() & ~PSH) != ACK
+        || seg.seq() != rcv.rcvNxt() || SeqNum.gt(seg.ack(), sndNxt)
+        || seg.window() != sndWnd >>> sndWscale) {
+      return false;
+    }
+    if (rcv.outOfOrderRanges() > 0 || rcv.rcvWnd() == 0 || rcv.rmemAlloc() >= rcvBuf) {
+      return false; // tcp_fast_path_check would leave pred_flags at 0
+    }
+    TcpOptions o = seg.options();
+    if (has(TS_OK)) {
+      boolean aligned = o.count() == 3 && o.kind(0) == TcpOptions.NOP && o.kind(1) == TcpOptions.NOP
+          && o.kind(2) == TcpOptions.TIMESTAMP;
+      if (!aligned || o.tsVal() - tsRecent < 0) {
+        return false;
+      }
+    } else if (!o.isEmpty()) {
+      return false;
+    }
+    return ReceiveBuffer.skbTruesize(seg.wireLength()) <= rcv.forwardAlloc();
+  }
+
+  /**
+   * The fast path's data branch when the ACK turns out too old: TS.Recent is stored as the data
+   * is queued (tcp_store_ts_recent), tcp_ack(FLAG_DATA) answers the ACK with a challenge ACK
+   * (rate-limited) and returns, and the data's own ACK follows unless that one carried it
+   * (__tcp_ack_snd_check).
+   */
+  private void fastPathDataWithTooOldAck(Segment seg) {
+    if (has(TS_OK) && rcv.rcvNxt() == rcv.rcvWup()) {
+      storeTsRecent(seg.options().tsVal());
+    }
+    processText(seg);
+    sendChallengeAck();
+    pushPendingFrames();
+    ackSndCheck();
   }
 
   /**

@@ -226,6 +226,28 @@ class ReceiveBufferTest {
     assertEquals(0, rb.rmemAlloc());
   }
 
+  /**
+   * sk_forward_alloc on the receive side: whole pages are scheduled when an skb does not fit what
+   * is left (sk_rmem_schedule), and whole free pages go back as soon as memory is freed
+   * (sk_mem_uncharge, sk_mem_reclaim). The fast path takes only an skb that fits it.
+   */
+  @Test
+  void theForwardAllocationGrowsByWholePagesAndGivesFreePagesBack() {
+    ReceiveBuffer rb = lengthOnly(540_000);
+    rb.chooseInitialWindow(1448, true, false, 15_728_640, ReceiveBuffer.CORE_RMEM_MAX_DEFAULT);
+    rb.establish(1448, 1448);
+    assertEquals(0, rb.forwardAlloc());
+    rb.receive(1, 100, false, null, 0, HEADERS_WITH_TS + 100); // 832 bytes charged
+    assertEquals(4096 - 832, rb.forwardAlloc());
+    rb.receive(101, 1000, false, null, 0, HEADERS_WITH_TS + 1000); // 2304 more, still one page
+    assertEquals(4096 - 832 - 2304, rb.forwardAlloc());
+    rb.receive(1101, 1000, false, null, 0, HEADERS_WITH_TS + 1000); // a second page is scheduled
+    assertEquals(8192 - 832 - 2 * 2304, rb.forwardAlloc());
+    rb.read(2100);
+    assertEquals(0, rb.rmemAlloc());
+    assertEquals(0, rb.forwardAlloc(), "every page went back");
+  }
+
   @Test
   void aFullBufferAdvertisesZeroDropsDataAndReopensOnlyForAUsefulRead() {
     ReceiveBuffer rb = lengthOnly(4000); // 2000 bytes of window space
