@@ -51,10 +51,11 @@ import tcpsim.net.wire.TcpOptions;
  *       (nor on every window probe that carries data, as tcp_write_wakeup sets it).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
  *       MSS.</li>
- *   <li>No header prediction: every segment takes tcp_rcv_established's slow path. Linux's fast
- *       path queues data at RCV.NXT (flags, window and options as predicted) before tcp_ack looks
- *       at its ACK, so it takes such data even when the ACK is too old (RFC 5961 §5.2), where
- *       this stack drops it with a challenge ACK (found by {@code tcpsim pkt --diff-fuzz}).</li>
+ *   <li>Header prediction is modelled only where it changes the outcome: data at RCV.NXT whose
+ *       ACK is too old (RFC 5961 §5.2) is taken when the fast path would take it
+ *       ({@link #headerPredicted}); every other segment takes tcp_rcv_established's slow path,
+ *       which does the same with it. The forward allocation it needs is the receive side's
+ *       alone (send-queue charges are not modelled).</li>
  *   <li>TIME-WAIT (and an orphan's FIN-WAIT-2) is handed to a light {@link TimeWaitSocket}
  *       and this control block is let go, as tcp_time_wait does; {@link #state()} reports CLOSE
  *       from then on, as the kernel's socket does after tcp_done. State observers still see this
