@@ -431,6 +431,10 @@ public final class ReceiveBuffer {
       finReceived = true;
       finPending = false;
       rcvNxt++;
+      // tcp_data_queue calls tcp_fin, which purges the out-of-order queue, before tcp_ofo_queue:
+      // nothing queued beyond the FIN joins, not even another FIN.
+      purgeOutOfOrder();
+      return Outcome.IN_ORDER;
     }
     if (ofo.oooCount == 0) {
       return Outcome.IN_ORDER;
