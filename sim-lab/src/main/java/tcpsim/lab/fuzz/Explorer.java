@@ -3,6 +3,7 @@ package tcpsim.lab.fuzz;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -251,7 +252,7 @@ public final class Explorer {
   private final List<String> errnoNames = new ArrayList<>();
   // The search.
   /** The states expanded by a persistent set only (partial-order reduction). */
-  private final java.util.BitSet partial = new java.util.BitSet();
+  private final BitSet partial = new BitSet();
   private final HashMap<Long, Integer> seen = new HashMap<>(); // looked up only, never iterated
   private final ArrayDeque<Integer> queue = new ArrayDeque<>();
   private final TreeMap<String, List<Integer>> endStates = new TreeMap<>();
@@ -402,9 +403,16 @@ public final class Explorer {
   /** The host a step acts on (-1: both, time). */
   static int touches(Step step) {
     if (step instanceof Call c) {
-      return c.action() instanceof FuzzAction.Close x ? x.side()
-          : c.action() instanceof FuzzAction.Shutdown x ? x.side()
-          : ((FuzzAction.Recv) c.action()).side();
+      if (c.action() instanceof FuzzAction.Close x) {
+        return x.side();
+      }
+      if (c.action() instanceof FuzzAction.Shutdown x) {
+        return x.side();
+      }
+      if (c.action() instanceof FuzzAction.Recv x) {
+        return x.side();
+      }
+      throw new IllegalStateException("a call the reduction does not place on a host: " + c.text());
     }
     if (step instanceof Wire x) {
       return 1 - x.from();

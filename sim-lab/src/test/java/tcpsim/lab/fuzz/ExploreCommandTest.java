@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tcpsim.lab.cli.Main;
 
@@ -43,7 +45,7 @@ class ExploreCommandTest {
   }
 
   private static int states(StringWriter out) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) distinct states").matcher(out.toString());
+    Matcher m = Pattern.compile("(\\d+) distinct states").matcher(out.toString());
     assertTrue(m.find(), out.toString());
     return Integer.parseInt(m.group(1));
   }
