@@ -1,7 +1,9 @@
 package tcpsim.lab.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import tcpsim.lab.script.Parser;
@@ -25,6 +27,18 @@ class KernelScriptsTest {
         + "+.1 close(4) = 0\n");
     // close at 0.5, the window ends at 0.54, the blocking call runs 1.54..4.04, the last close at 1.64.
     assertEquals(4_040_000, KernelScripts.scriptedDurationUsecs(s));
+  }
+
+  /** A late kernel packet is run again (the VM may have held the kernel up); an early or wrong one never. */
+  @Test
+  void onlyAPacketTheKernelSentLateIsRetried() {
+    assertTrue(KernelScripts.kernelLate(new ScriptResult.Fail("t.pkt", 16, "packet at 0.014925s, expected at "
+        + "0.000000s (tolerance 12000 us): > S. 0:0(0) ack 1 win 65535", 0)));
+    assertTrue(KernelScripts.kernelLate(new ScriptResult.Fail("t.pkt", 9, "packet at 0.090000s, expected at "
+        + "0.010000s~0.050000s (tolerance 12000 us): > . 1:1(0) ack 2", 0)));
+    assertFalse(KernelScripts.kernelLate(new ScriptResult.Fail("t.pkt", 9, "packet at 0.001000s, expected at "
+        + "0.040000s (tolerance 12000 us): > . 1:1(0) ack 2", 0)));
+    assertFalse(KernelScripts.kernelLate(new ScriptResult.Fail("t.pkt", 9, "flags ., expected R.", 0)));
   }
 
   @Test
