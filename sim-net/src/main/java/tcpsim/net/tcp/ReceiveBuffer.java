@@ -295,7 +295,6 @@ public final class ReceiveBuffer {
     return grew;
   }
 
-  /** sk_rmem_alloc: the truesize of the skbs held (in order and out of order), bytes. */
   /**
    * sk_forward_alloc, as far as receiving goes: the whole pages scheduled for the receive queue
    * (sk_rmem_schedule) less what its skbs are charged. Freed memory goes back at once, down to
@@ -322,6 +321,7 @@ public final class ReceiveBuffer {
     }
   }
 
+  /** sk_rmem_alloc: the truesize of the skbs held (in order and out of order), bytes. */
   public int rmemAlloc() {
     return rmemAlloc;
   }

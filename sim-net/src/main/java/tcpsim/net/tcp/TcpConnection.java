@@ -2160,7 +2160,8 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * A RST from a synchronized connection (tcp_send_active_reset): seq SND.NXT (tcp_acceptable_seq), with ACK. It goes
+   * A RST from a synchronized connection (tcp_send_active_reset): with ACK, at the sequence number
+   * an ACK would carry ({@link #acceptableSeq}). It goes
    * out through tcp_transmit_skb like any segment of the connection, so it carries the
    * established options (nop,nop,TS) and the window tcp_select_window offers; only a reset for a
    * segment that matched no socket (tcp_v4_send_reset) has window 0 and no options.
