@@ -471,7 +471,9 @@ public final class ReceiveBuffer {
     }
     if (finPending && SeqNum.lt(finSeq, rcvNxt)) {
       finPending = false;
-      finReceived = true;
+      // A FIN the in-order segment ran past ends at or before rcv_nxt: tcp_ofo_queue drops its
+      // skb (SKB_DROP_REASON_TCP_OFO_DROP) with the D-SACK above, and tcp_fin never runs.
+      finReceived = !SeqNum.lt(finSeq, dsackHigh);
     }
   }
 

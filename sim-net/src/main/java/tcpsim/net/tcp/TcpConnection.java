@@ -1557,9 +1557,13 @@ public final class TcpConnection implements EventHandler {
     switch (out) {
       case NO_DATA -> {}
       case IN_ORDER, IN_ORDER_GAP_FILLED -> {
+        // tcp_data_queue calls tcp_event_data_recv for skb->len, duplicate head and all: a FIN
+        // behind one old byte starts the delayed-ACK engine as data would.
+        if (len > 0) {
+          eventDataRecv();
+        }
         if (advanced > 0) {
           bytesReceived += advanced;
-          eventDataRecv();
           notifyApp();
         }
         flags |= ACK_SCHEDULED;
