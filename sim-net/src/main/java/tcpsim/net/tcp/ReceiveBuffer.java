@@ -432,8 +432,8 @@ public final class ReceiveBuffer {
       finPending = false;
       rcvNxt++;
       // tcp_data_queue calls tcp_fin, which purges the out-of-order queue, before tcp_ofo_queue:
-      // nothing queued beyond the FIN joins, not even another FIN.
-      purgeOutOfOrder();
+      // nothing queued beyond the FIN joins, not even another FIN. The purge is the caller's
+      // (purgeOutOfOrder), after the ACK tcp_fin sends in FIN-WAIT, which still carries the SACK blocks.
       return Outcome.IN_ORDER;
     }
     if (ofo.oooCount == 0) {

@@ -1617,8 +1617,6 @@ public final class TcpConnection implements EventHandler {
     flags |= PEER_FIN;
     flags |= RCV_SHUTDOWN;
     flags |= ACK_SCHEDULED;
-    rcv.purgeOutOfOrder(); // tcp_fin: data beyond the FIN can never be in order
-    rcv.clearDsack(); // tcp_fin: tcp_sack_reset, so a D-SACK the FIN's own segment set goes unsent
     switch (state) {
       case SYN_RECV, ESTABLISHED -> {
         setState(CLOSE_WAIT, "FIN");
@@ -1640,6 +1638,11 @@ public final class TcpConnection implements EventHandler {
       }
       default -> {}
     }
+    // Only after the switch, so the ACK sent in FIN-WAIT above still carries SACK and D-SACK:
+    // data beyond the FIN can never be in order (skb_rbtree_purge), and tcp_sack_reset, so a
+    // D-SACK the FIN's own segment set goes unsent later.
+    rcv.purgeOutOfOrder();
+    rcv.clearDsack();
     notifyApp();
   }
 
