@@ -99,6 +99,10 @@ public final class PktCommand implements Callable<Integer> {
   @Option(names = "--case", paramLabel = "I", description = "--diff-fuzz: run only case I of the seed.")
   Integer onlyCase;
 
+  @Option(names = "--timers", description = "--diff-fuzz: end each body with a wait of 0.13 to 2.6 s for the timers it"
+      + " started (delayed ACK, loss probe, retransmissions, probes), then a few more steps.")
+  boolean timers;
+
   @Option(names = "--out", paramLabel = "DIR",
       description = "--diff-fuzz: write each shrunk disagreement to DIR/case-I.pkt.")
   Path outDir;
@@ -112,6 +116,12 @@ public final class PktCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (diffFuzz) {
       return diffFuzz(out, err);
+    }
+    for (String only : new String[] {"--seed", "--cases", "--case", "--timers", "--out"}) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(only)) {
+        err.println("tcpsim pkt: " + only + " is an option of --diff-fuzz");
+        return 2;
+      }
     }
     if (paths.isEmpty()) {
       err.println("tcpsim pkt: give .pkt files or directories (or --diff-fuzz)");
@@ -245,7 +255,7 @@ public final class PktCommand implements Callable<Integer> {
       return 2;
     }
     DiffFuzz.Summary s = new DiffFuzz(out, outDir).campaign(seed,
-        onlyCase == null ? 0 : onlyCase, onlyCase == null ? cases : 1);
+        onlyCase == null ? 0 : onlyCase, onlyCase == null ? cases : 1, timers);
     return s.disagreements() == 0 ? 0 : 1;
   }
 

@@ -28,6 +28,15 @@ import tcpsim.net.wire.TcpFlags;
  * (TCP_DELACK_MIN, 36 to 40 ms on 4 ms ticks), a tail loss probe 2 * srtt + 2 ticks, the RTO
  * 200 ms at least. So on both stacks the body sees only what the segments and calls cause at once
  * (or at the next tick), and the kernel's timer jitter never shows.
+ *
+ * <p>With timers ({@code --timers}), the body is followed by a wait of {@link #TIMER_WAITS_US}
+ * (one of them, drawn) with nothing else happening, then by up to {@link #MAX_TAIL_STEPS} more
+ * steps. During the wait the timers the body started fire: delayed ACKs, the loss probe, the
+ * retransmissions with their backoff, zero-window probes, the orphan's FIN retransmissions; what
+ * they send is compared as the answers of the step before the wait. The waits fall between the
+ * instants those timers fire after a body of 30 ms RTT (TLP about 70 ms, RTO about 230 ms, then
+ * 460, 920, 1840 ms apart), so the jitter of a kernel timer does not decide which side of the wait's
+ * end a segment falls on.
  */
 final class DiffCase {
   /** A line of the script: the opening's lines are written as they are; the rest are steps. */
@@ -65,18 +74,28 @@ final class DiffCase {
    */
   static final long AFTER_FIN_GAP_US = 10_000;
   private static final String PROBE = "`ss -tan state established | grep -q ':8080'`";
+  /**
+   * The waits of a case with timers, each clear of the instants the body's timers fire (see the
+   * class comment): after the loss probe, after the first RTO, after the second, after the third.
+   */
+  static final long[] TIMER_WAITS_US = {130_000, 420_000, 1_150_000, 2_600_000};
+  /** The most steps after the wait of a case with timers. */
+  static final int MAX_TAIL_STEPS = 3;
 
   final long runSeed;
   final int index;
+  /** Whether the body ends with a wait for the timers ({@code --timers}). */
+  final boolean timers;
   final boolean active;
   final boolean timestamps;
   final List<Step> opening;
   final List<Step> body;
 
-  private DiffCase(long runSeed, int index, boolean active, boolean timestamps, List<Step> opening,
-      List<Step> body) {
+  private DiffCase(long runSeed, int index, boolean timers, boolean active, boolean timestamps,
+      List<Step> opening, List<Step> body) {
     this.runSeed = runSeed;
     this.index = index;
+    this.timers = timers;
     this.active = active;
     this.timestamps = timestamps;
     this.opening = List.copyOf(opening);
@@ -85,23 +104,45 @@ final class DiffCase {
 
   /** Case {@code index} of the campaign with {@code runSeed}. */
   static DiffCase generate(long runSeed, int index) {
+    return generate(runSeed, index, false);
+  }
+
+  /**
+   * Case {@code index} of the campaign with {@code runSeed}; with {@code timers}, the body is the
+   * same as without, then a wait for the timers and a short tail (a separate stream of draws, so
+   * the bodies of a seed are the same in both modes).
+   */
+  static DiffCase generate(long runSeed, int index, boolean timers) {
     SimRandom r = new SimRandom(runSeed).split("diff-fuzz case " + index);
     boolean active = r.chancePpm(300_000);
     boolean ts = r.chancePpm(800_000);
     Generator g = new Generator(r, active, ts);
-    return new DiffCase(runSeed, index, active, ts, opening(active, ts), g.body());
+    List<Step> body = g.body();
+    if (timers) {
+      SimRandom t = new SimRandom(runSeed).split("diff-fuzz timers " + index);
+      body = new ArrayList<>(body);
+      body.add(new Step(TIMER_WAITS_US[t.nextInt(TIMER_WAITS_US.length)], Kind.PROBE, PROBE));
+      body.addAll(g.withRandom(t).tail(t.nextInt(MAX_TAIL_STEPS + 1)));
+    }
+    return new DiffCase(runSeed, index, timers, active, ts, opening(active, ts), body);
   }
 
   /** This case without body step {@code i} (for shrinking). */
   DiffCase without(int i) {
     List<Step> b = new ArrayList<>(body);
     b.remove(i);
-    return new DiffCase(runSeed, index, active, timestamps, opening, b);
+    return new DiffCase(runSeed, index, timers, active, timestamps, opening, b);
   }
 
-  /** The script's name: "diff-fuzz seed 0x5eed case 17". */
+  /** The script's name: "diff-fuzz seed 0x5eed case 17" (", with timers"). */
   String name() {
-    return "diff-fuzz seed 0x" + Long.toHexString(runSeed) + " case " + index;
+    return "diff-fuzz seed 0x" + Long.toHexString(runSeed) + " case " + index + (timers ? " with timers" : "");
+  }
+
+  /** The command that runs this case again. */
+  String replayCommand() {
+    return "./tcpsim pkt --diff-fuzz" + (timers ? " --timers" : "") + " --seed 0x" + Long.toHexString(runSeed)
+        + " --case " + index;
   }
 
   /** The script as run: every call expects nothing ({@code = ...}), a probe after the body. */
@@ -276,7 +317,7 @@ final class DiffCase {
 
   /** Draws a body, counting sequence numbers as it goes (see the class comment). */
   private static final class Generator {
-    private final SimRandom r;
+    private SimRandom r;
     private final boolean active;
     private final boolean ts;
     private final int fd;
@@ -322,6 +363,25 @@ final class DiffCase {
         } else {
           s = new Step(gap, Kind.PACKET, packet());
         }
+        steps.add(s);
+        afterFin = s.inboundFin();
+      }
+      return steps;
+    }
+
+    /** Draws from {@code other} from now on. */
+    Generator withRandom(SimRandom other) {
+      r = other;
+      return this;
+    }
+
+    /** {@code n} steps after a wait, each 0 or 1 ms after the one before (5 ms after a FIN). */
+    List<Step> tail(int n) {
+      List<Step> steps = new ArrayList<>();
+      boolean afterFin = false;
+      for (int i = 0; i < n; i++) {
+        long gap = afterFin ? AFTER_FIN_GAP_US : r.chancePpm(800_000) ? 0 : 1000;
+        Step s = fdOpen && r.nextInt(100) < 50 ? new Step(gap, Kind.CALL, call()) : new Step(gap, Kind.PACKET, packet());
         steps.add(s);
         afterFin = s.inboundFin();
       }

@@ -83,8 +83,13 @@ public final class DiffFuzz {
    * disagreement and a summary. Needs the kernel backend ({@link KernelAvailability}).
    */
   public Summary campaign(long seed, int first, int count) {
+    return campaign(seed, first, count, false);
+  }
+
+  /** As {@link #campaign(long, int, int)}; with {@code timers}, each body ends with a wait for the timers. */
+  public Summary campaign(long seed, int first, int count, boolean timers) {
     out.println("diff-fuzz: seed 0x" + Long.toHexString(seed) + ", cases " + first + " to "
-        + (first + count - 1) + "; kernel " + KernelAvailability.kernelRelease());
+        + (first + count - 1) + (timers ? ", with timers" : "") + "; kernel " + KernelAvailability.kernelRelease());
     out.flush();
     long t0 = System.nanoTime();
     Map<String, Integer> kinds = new LinkedHashMap<>();
@@ -93,7 +98,7 @@ public final class DiffFuzz {
     int flaky = 0;
     int notRun = 0;
     for (int i = first; i < first + count; i++) {
-      DiffCase c = DiffCase.generate(seed, i);
+      DiffCase c = DiffCase.generate(seed, i, timers);
       Run sim = runSim(c);
       Run linux = runKernel(c);
       if (linux == null) {
@@ -157,8 +162,7 @@ public final class DiffFuzz {
     Path file = outDir.resolve("case-" + c.index + ".pkt");
     List<String> header = List.of(
         c.name() + ", shrunk from " + c.body.size() + " to " + cur.body.size() + " body steps.",
-        "Replay the search: ./tcpsim pkt --diff-fuzz --seed 0x" + Long.toHexString(c.runSeed)
-            + " --case " + c.index,
+        "Replay the search: " + c.replayCommand(),
         "linux and sim disagree at " + curD.describe(),
         "The expectations below are what the kernel (" + KernelAvailability.kernelRelease()
             + ") did: ./tcpsim pkt --backend both " + file.getFileName() + " shows where sim departs.");

@@ -37,6 +37,15 @@ class PktCommandTest {
   }
 
   @Test
+  void theDiffFuzzOptionsWithoutDiffFuzzAreAnErrorNotIgnored() throws IOException {
+    Path p = write("a.pkt", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
+    MainTest.Run r = MainTest.run("pkt", "--timers", p.toString());
+    assertEquals("tcpsim pkt: --timers is an option of --diff-fuzz\n", r.err());
+    assertEquals(2, r.code());
+    assertEquals(2, MainTest.run("pkt", "--seed", "7", p.toString()).code());
+  }
+
+  @Test
   void aScriptRunsOnTheSimulatedStack() throws IOException {
     Path p = write("a.pkt", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
     MainTest.Run r = MainTest.run("pkt", p.toString());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import tcpsim.lab.script.ScriptResult;
@@ -44,6 +45,53 @@ class DiffFuzzTest {
       assertEquals(events, run.tap().events().size(), c.script());
       assertNull(DiffFuzz.compare(run, DiffFuzz.runSim(c)), "the stack disagrees with itself");
     }
+  }
+
+  @Test
+  void withTimersABodyIsTheSameThenWaitsBetweenTheTimersAndGoesOnBriefly() {
+    java.util.Set<Long> waits = new java.util.TreeSet<>();
+    for (int i = 0; i < 100; i++) {
+      DiffCase plain = DiffCase.generate(SEED, i);
+      DiffCase timed = DiffCase.generate(SEED, i, true);
+      assertEquals(plain.body, timed.body.subList(0, plain.body.size()), "case " + i);
+      DiffCase.Step wait = timed.body.get(plain.body.size());
+      assertEquals(DiffCase.Kind.PROBE, wait.kind());
+      waits.add(wait.gapUs());
+      int tail = timed.body.size() - plain.body.size() - 1;
+      assertTrue(tail >= 0 && tail <= DiffCase.MAX_TAIL_STEPS, "case " + i + ": a tail of " + tail);
+      for (DiffCase.Step s : timed.body.subList(plain.body.size() + 1, timed.body.size())) {
+        assertTrue(s.gapUs() <= DiffCase.AFTER_FIN_GAP_US, "case " + i + ": " + s);
+      }
+      assertEquals(timed.script(), DiffCase.generate(SEED, i, true).script(), "case " + i);
+      assertTrue(timed.name().endsWith(" with timers") && timed.replayCommand().contains(" --timers "));
+    }
+    java.util.Set<Long> all = new java.util.TreeSet<>();
+    for (long w : DiffCase.TIMER_WAITS_US) {
+      all.add(w);
+    }
+    assertEquals(all, waits, "every wait is drawn, and only those");
+  }
+
+  @Test
+  void everyScriptWithTimersRunsToItsEndAndTheStackSendsWhileItWaits() {
+    int answeredTheWait = 0;
+    for (int i = 0; i < 60; i++) {
+      DiffCase c = DiffCase.generate(SEED, i, true);
+      DiffFuzz.Run run = DiffFuzz.runSim(c);
+      assertEquals(new ScriptResult.Pass(c.name()), run.result(), c.script());
+      assertNull(DiffFuzz.compare(run, DiffFuzz.runSim(c)), "the stack disagrees with itself");
+      // The plain case's observations but its last probe come first; then the wait's probe, where
+      // the plain case probed 5 ms after its body, with what the timers sent while it waited.
+      List<String> plain = DiffFuzz.runSim(DiffCase.generate(SEED, i)).observations();
+      List<String> timed = run.observations();
+      assertEquals(plain.subList(0, plain.size() - 1), timed.subList(0, plain.size() - 1), c.script());
+      String waitProbe = timed.get(plain.size() - 1);
+      String event = waitProbe.substring(0, waitProbe.indexOf(' ') + 1);
+      if (timed.size() > plain.size() && timed.get(plain.size()).startsWith(event + "> ")) {
+        answeredTheWait++;
+      }
+    }
+    assertTrue(answeredTheWait > 10, answeredTheWait + " of 60 cases sent something while waiting");
   }
 
   @Test
