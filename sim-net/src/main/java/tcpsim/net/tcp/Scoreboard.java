@@ -90,6 +90,34 @@ final class Scoreboard {
     head = 0;
   }
 
+  /** The position from the oldest of the entry at ring index {@code i}. */
+  int position(int i) {
+    return (i - head + start.length) % start.length;
+  }
+
+  /**
+   * tcp_collapse_retrans: the entry at position {@code k + 1} joins the one at {@code k}, which
+   * now ends where it ended; of its marks only EVER_RETRANS stays (tcp_adjust_pcount takes the
+   * rest out of the totals).
+   */
+  void mergeNext(int k) {
+    int i = index(k);
+    int j = index(k + 1);
+    end[i] = end[j];
+    byte kept = (byte) (flags[j] & EVER_RETRANS);
+    setFlags(j, (byte) 0);
+    setFlags(i, (byte) (flags[i] | kept));
+    for (int m = k + 1; m < count - 1; m++) {
+      int a = index(m);
+      int b = index(m + 1);
+      start[a] = start[b];
+      end[a] = end[b];
+      time[a] = time[b];
+      flags[a] = flags[b];
+    }
+    count--;
+  }
+
   /** The oldest entry was acknowledged in full. */
   void removeHead() {
     setFlags(head, (byte) 0);

@@ -33,6 +33,8 @@ public enum Sysctl {
   TCP_TIMESTAMPS("net.ipv4.tcp_timestamps", 0, 2, "tcp_sk_init (1: on, random offset)", 1),
   TCP_SACK("net.ipv4.tcp_sack", 0, 1, "tcp_sk_init", 1),
   TCP_DSACK("net.ipv4.tcp_dsack", 0, 1, "tcp_sk_init", 1),
+  TCP_RETRANS_COLLAPSE("net.ipv4.tcp_retrans_collapse", 0, 1,
+      "tcp_sk_init (1: a short retransmission takes the small segments after it along)", 1),
   TCP_WINDOW_SCALING("net.ipv4.tcp_window_scaling", 0, 1, "tcp_sk_init", 1),
   TCP_ABORT_ON_OVERFLOW("net.ipv4.tcp_abort_on_overflow", 0, 1, "tcp_sk_init (0: drop the ACK)", 0),
   TCP_MAX_SYN_BACKLOG("net.ipv4.tcp_max_syn_backlog", 1, Integer.MAX_VALUE,
