@@ -192,6 +192,7 @@ final class DiffCase {
     int ev = 0;
     boolean first = true;
     List<Step> all = all();
+    DiffTap.Event previous = null;
     for (Step s : all) {
       String time = time(s.gapUs(), first);
       first = false;
@@ -205,6 +206,22 @@ final class DiffCase {
         b.append("// (the run ended before:) ").append(time).append(' ').append(s.text()).append('\n');
         continue;
       }
+      List<DiffTap.Sent> answers = e.answers;
+      if (s.gapUs() >= TIMER_WAITS_US[0] && previous != null) {
+        // A wait: what the timers sent during it goes before the event, at the kernel's times.
+        answers = new java.util.ArrayList<>(e.answers);
+        long at = previous.doneNanos;
+        long waited = 0;
+        while (!answers.isEmpty() && answers.get(0).atNanos() - previous.doneNanos < (s.gapUs() - 5_000) * 1000) {
+          DiffTap.Sent sent = answers.remove(0);
+          long gapUs = Math.max(0, (sent.atNanos() - at) / 1_000_000 * 1000);
+          b.append(time(gapUs, false)).append(' ').append(expected(sent)).append('\n');
+          at += gapUs * 1000;
+          waited += gapUs;
+        }
+        time = time(Math.max(0, s.gapUs() - waited), false);
+      }
+      previous = e;
       if (s.kind() == Kind.PROBE) {
         if (e.states == null || e.states.isEmpty()) {
           b.append("// ").append(time).append(" ss: no socket on port 8080\n");
@@ -221,7 +238,7 @@ final class DiffCase {
         b.append(time).append(' ').append(s.text()).append('\n');
       }
       if (s.kind() != Kind.OPENING) {
-        for (DiffTap.Sent sent : e.answers) {
+        for (DiffTap.Sent sent : answers) {
           b.append("+0 ").append(expected(sent)).append('\n');
         }
       }
