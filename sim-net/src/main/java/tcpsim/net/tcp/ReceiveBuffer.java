@@ -145,6 +145,11 @@ public final class ReceiveBuffer {
   /** Pages behind {@link #forwardAlloc}. */
   private int fwdPages;
   /**
+   * sk_wmem_queued: the send queue's skbs, which draw on the same forward allocation
+   * (sk_wmem_schedule, sk_mem_charge); the connection keeps it up to date ({@link #chargeSendQueue}).
+   */
+  private int wmemQueued;
+  /**
    * The skbs behind {@link #rmemAlloc}: null until the first data arrives, then kept (emptied when
    * everything is read) for the connection's life, about 170 bytes.
    */
@@ -296,13 +301,27 @@ public final class ReceiveBuffer {
   }
 
   /**
-   * sk_forward_alloc, as far as receiving goes: the whole pages scheduled for the receive queue
-   * (sk_rmem_schedule) less what its skbs are charged. Freed memory goes back at once, down to
-   * less than a page (sk_mem_uncharge, sk_mem_reclaim). The send queue's charges, which share the
-   * kernel's counter, are not modelled.
+   * sk_forward_alloc: the whole pages scheduled (sk_rmem_schedule, sk_wmem_schedule) less what the
+   * receive queue's and the send queue's skbs are charged. Freed memory goes back at once, down to
+   * less than a page (sk_mem_uncharge, sk_mem_reclaim).
    */
   public int forwardAlloc() {
-    return fwdPages * PAGE_SIZE - rmemAlloc;
+    return fwdPages * PAGE_SIZE - rmemAlloc - wmemQueued;
+  }
+
+  /**
+   * The send queue's skbs now take {@code truesize} bytes (sk_wmem_queued): more is scheduled in
+   * whole pages as tcp_sendmsg's sk_wmem_schedule does, less is uncharged and reclaimed as
+   * sk_wmem_free_skb does.
+   */
+  public void chargeSendQueue(int truesize) {
+    if (truesize > wmemQueued) {
+      schedule(truesize - wmemQueued);
+      wmemQueued = truesize;
+    } else if (truesize < wmemQueued) {
+      wmemQueued = truesize;
+      reclaim();
+    }
   }
 
   /** sk_rmem_schedule: whole pages more when an arriving skb does not fit what is left. */

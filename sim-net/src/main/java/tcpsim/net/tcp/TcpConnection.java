@@ -701,6 +701,7 @@ public final class TcpConnection implements EventHandler {
     n = data == null ? sendBuf.write(n) : sendBuf.write(data, offset, n);
     writeSeq = sendBuf.writeEnd();
     pushPendingFrames();
+    chargeSendQueue();
     return n;
   }
 
@@ -1686,6 +1687,7 @@ public final class TcpConnection implements EventHandler {
       if (sendBuf != null && dataAcked > 0) {
         sendBuf.ack(finNowAcked ? ack - 1 : ack);
       }
+      chargeSendQueue(ack); // tcp_clean_rtx_queue frees the acknowledged skbs
       // tcp_snd_una_update: bytes_acked counts every sequence number acknowledged, our FIN too.
       bytesAcked += Math.max(0, dataAcked) + (finNowAcked ? 1 : 0);
       sndUna = ack;
@@ -1982,7 +1984,9 @@ public final class TcpConnection implements EventHandler {
    * specs/pkt/close/orphan-fin-wait-1-retransmits-then-dies.pkt.
    */
   private void retransmitEntry(int i, boolean stamp) {
-    collapseRetransmission(i);
+    if (collapseRetransmission(i)) {
+      chargeSendQueue(); // the skbs taken along are freed
+    }
     int start = sb.start[i];
     int end = sb.end[i];
     boolean fin = has(FIN_SENT) && end == finSeq + 1;
@@ -2002,10 +2006,11 @@ public final class TcpConnection implements EventHandler {
    * SACKed and none ending past the window, so a small segment and the FIN sent after it go again
    * as one segment with the FIN. (The kernel also skips an skb still cloned for the device, which a
    * retransmission, coming a timeout later, does not meet.) tcp_retrans_collapse=0 turns it off.
+   * Returns whether any entry was taken along.
    */
-  private void collapseRetransmission(int i) {
+  private boolean collapseRetransmission(int i) {
     if (stack.sysctls().value(Sysctl.TCP_RETRANS_COLLAPSE) == 0 || (sb.flags[i] & SACKED) != 0) {
-      return;
+      return false;
     }
     int mss = currentMss();
     int wndEnd = sndUna + sndWnd;
@@ -2013,17 +2018,20 @@ public final class TcpConnection implements EventHandler {
     avail = avail <= 0 ? mss : Math.min(avail, mss);
     int space = avail - entryDataLength(i);
     if (space <= 0) {
-      return;
+      return false;
     }
     int k = sb.position(i);
+    boolean merged = false;
     while (k + 1 < sb.count) {
       int j = sb.index(k + 1);
       space -= entryDataLength(j);
       if ((sb.flags[j] & SACKED) != 0 || space < 0 || SeqNum.gt(sb.end[j], wndEnd)) {
-        return;
+        break;
       }
       sb.mergeNext(k);
+      merged = true;
     }
+    return merged;
   }
 
   /** The data bytes of scoreboard entry {@code i} (skb->len: its FIN takes no byte). */
@@ -2108,10 +2116,39 @@ public final class TcpConnection implements EventHandler {
     }
     if (sentNew) {
       scheduleLossProbeOrRto(false);
+      chargeSendQueue();
     }
     if (sb.count == 0 && sendHeadPending()) {
       checkProbeTimer(); // tcp_push_pending_frames: nothing in flight and the window holds the rest
     }
+  }
+
+  /** The truesize of a send skb's head (SKB_TRUESIZE of tcp_stream_alloc_skb's), as ss -m shows it. */
+  private static final int SEND_SKB_HEAD = 832;
+  /** The most payload tcp_sendmsg puts in one skb (its size goal under GSO's 64 KB). */
+  private static final int SEND_SKB_GOAL = 65536 - 1 - 320;
+
+  private void chargeSendQueue() {
+    chargeSendQueue(sndUna);
+  }
+
+  /**
+   * sk_wmem_queued, brought up to date with SND.UNA at {@code una}: an skb per segment sent and not
+   * acknowledged (the kernel's may hold two or more segments until TSO autosizing splits them), and
+   * the unsent bytes in skbs of up to 64 KB, each a head of {@link #SEND_SKB_HEAD} plus its
+   * payload; a FIN of its own takes a head. Charged to the forward allocation the receive side
+   * draws on too, which the fast path looks at ({@link #headerPredicted}).
+   */
+  private void chargeSendQueue(int una) {
+    if (rcv == null) {
+      return;
+    }
+    int finInFlight = has(FIN_SENT) && SeqNum.gt(sndNxt, finSeq) && !SeqNum.gt(una, finSeq) ? 1 : 0;
+    int inFlight = sb.count == 0 ? 0 : sb.count * SEND_SKB_HEAD + SeqNum.distance(una, sndNxt) - finInFlight;
+    int unsent = Math.max(0, SeqNum.distance(sndNxt, writeSeq));
+    int queued = unsent > 0 ? (unsent + SEND_SKB_GOAL - 1) / SEND_SKB_GOAL * SEND_SKB_HEAD + unsent
+        : has(FIN_QUEUED) && !has(FIN_SENT) ? SEND_SKB_HEAD : 0;
+    rcv.chargeSendQueue(inFlight + queued);
   }
 
   /** Data or a FIN is queued and not yet sent (tcp_send_head is not null). */
@@ -2862,6 +2899,7 @@ public final class TcpConnection implements EventHandler {
       sendBuf = null;
     }
     sb.release();
+    chargeSendQueue();
   }
 
   /**

@@ -249,6 +249,21 @@ class ReceiveBufferTest {
   }
 
   @Test
+  void theSendQueueDrawsOnTheSamePagesAsTheReceiveQueue() {
+    ReceiveBuffer rb = lengthOnly(540_000);
+    rb.chooseInitialWindow(1448, true, false, 15_728_640, ReceiveBuffer.CORE_RMEM_MAX_DEFAULT);
+    rb.establish(1448, 1448);
+    rb.chargeSendQueue(833); // a 1-byte write: one page scheduled
+    assertEquals(4096 - 833, rb.forwardAlloc());
+    rb.receive(1, 100, false, null, 0, HEADERS_WITH_TS + 100); // 832 more fit the same page
+    assertEquals(4096 - 833 - 832, rb.forwardAlloc());
+    rb.chargeSendQueue(0); // the write acknowledged: less than a page free, none goes back
+    assertEquals(4096 - 832, rb.forwardAlloc());
+    rb.read(100);
+    assertEquals(0, rb.forwardAlloc(), "every page went back");
+  }
+
+  @Test
   void aFullBufferAdvertisesZeroDropsDataAndReopensOnlyForAUsefulRead() {
     ReceiveBuffer rb = lengthOnly(4000); // 2000 bytes of window space
     assertEquals(2000, rb.chooseInitialWindow(500, false, true, 0, 0));
