@@ -208,6 +208,16 @@ final class Scoreboard {
     }
   }
 
+  /** tcp_reset_reno_sack: the duplicate ACKs counted as SACKed segments count no more. */
+  void clearRenoSacked() {
+    for (int k = 0; k < count; k++) {
+      int i = index(k);
+      if ((flags[i] & SACKED) != 0) {
+        setFlags(i, (byte) (flags[i] & ~SACKED));
+      }
+    }
+  }
+
   /** tcp_mark_head_lost: the first unacknowledged segment is lost. */
   void markHeadLost() {
     if (count > 0 && (flags[head] & (SACKED | LOST)) == 0) {

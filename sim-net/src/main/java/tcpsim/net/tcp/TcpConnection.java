@@ -1898,6 +1898,9 @@ public final class TcpConnection implements EventHandler {
     CaState before = ca;
     dupAcks = 0;
     tlpHighSeq = 0;
+    if (!has(SACK_OK)) {
+      sb.clearRenoSacked(); // tcp_timeout_mark_lost: tcp_reset_reno_sack, then every skb is lost
+    }
     sb.markAllLost();
     cc.enterLoss(before, SeqNum.gt(highSeq, sndUna), retransmits, packetsInFlight(), sb.count);
     ca = CaState.LOSS;
@@ -2009,7 +2012,10 @@ public final class TcpConnection implements EventHandler {
    * Returns whether any entry was taken along.
    */
   private boolean collapseRetransmission(int i) {
-    if (stack.sysctls().value(Sysctl.TCP_RETRANS_COLLAPSE) == 0 || (sb.flags[i] & SACKED) != 0) {
+    // Without SACK the SACKED marks are duplicate ACKs counted (tcp_add_reno_sack), not skbs
+    // tagged TCPCB_SACKED_ACKED, so they keep no skb from being taken along.
+    byte sackedTag = has(SACK_OK) ? SACKED : 0;
+    if (stack.sysctls().value(Sysctl.TCP_RETRANS_COLLAPSE) == 0 || (sb.flags[i] & sackedTag) != 0) {
       return false;
     }
     int mss = currentMss();
@@ -2025,7 +2031,7 @@ public final class TcpConnection implements EventHandler {
     while (k + 1 < sb.count) {
       int j = sb.index(k + 1);
       space -= entryDataLength(j);
-      if ((sb.flags[j] & SACKED) != 0 || space < 0 || SeqNum.gt(sb.end[j], wndEnd)) {
+      if ((sb.flags[j] & sackedTag) != 0 || space < 0 || SeqNum.gt(sb.end[j], wndEnd)) {
         break;
       }
       sb.mergeNext(k);
