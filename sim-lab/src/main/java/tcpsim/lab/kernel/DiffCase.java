@@ -31,7 +31,8 @@ import tcpsim.net.wire.TcpFlags;
  *
  * <p>With timers ({@code --timers}), the body is followed by a wait of {@link #TIMER_WAITS_US}
  * (one of them, drawn) with nothing else happening, then by up to {@link #MAX_TAIL_STEPS} more
- * steps. During the wait the timers the body started fire: delayed ACKs, the loss probe, the
+ * steps; three cases in ten turn keepalive on before the body (1 s idle, probes 1 s apart, two of
+ * them), so keepalive probes fall inside the longer waits. During the wait the timers the body started fire: delayed ACKs, the loss probe, the
  * retransmissions with their backoff, zero-window probes, the orphan's FIN retransmissions; what
  * they send is compared as the answers of the step before the wait. The waits fall between the
  * instants those timers fire after a body of 30 ms RTT (TLP about 70 ms, RTO about 230 ms, then
@@ -81,6 +82,8 @@ final class DiffCase {
   static final long[] TIMER_WAITS_US = {130_000, 420_000, 1_150_000, 2_600_000};
   /** The most steps after the wait of a case with timers. */
   static final int MAX_TAIL_STEPS = 3;
+  /** How often a case with timers turns keepalive on first (1 s idle, 1 s apart, two probes). */
+  static final int KEEPALIVE_PPM = 300_000;
 
   final long runSeed;
   final int index;
@@ -120,11 +123,29 @@ final class DiffCase {
     List<Step> body = g.body();
     if (timers) {
       SimRandom t = new SimRandom(runSeed).split("diff-fuzz timers " + index);
-      body = new ArrayList<>(body);
-      body.add(new Step(TIMER_WAITS_US[t.nextInt(TIMER_WAITS_US.length)], Kind.PROBE, PROBE));
-      body.addAll(g.withRandom(t).tail(t.nextInt(MAX_TAIL_STEPS + 1)));
+      List<Step> timed = new ArrayList<>();
+      if (t.chancePpm(KEEPALIVE_PPM)) {
+        timed.addAll(keepalive(active ? 3 : 4));
+      }
+      timed.addAll(body);
+      timed.add(new Step(TIMER_WAITS_US[t.nextInt(TIMER_WAITS_US.length)], Kind.PROBE, PROBE));
+      timed.addAll(g.withRandom(t).tail(t.nextInt(MAX_TAIL_STEPS + 1)));
+      body = timed;
     }
     return new DiffCase(runSeed, index, timers, active, ts, opening(active, ts), body);
+  }
+
+  /**
+   * Keepalive after 1 s idle, then every second, two probes (SO_KEEPALIVE, TCP_KEEPIDLE,
+   * TCP_KEEPINTVL, TCP_KEEPCNT): the probes fall about 1 and 2 s into a wait, clear of its end.
+   */
+  private static List<Step> keepalive(int fd) {
+    List<Step> k = new ArrayList<>();
+    k.add(new Step(0, Kind.CALL, "setsockopt(" + fd + ", SOL_SOCKET, SO_KEEPALIVE, [1], 4)"));
+    k.add(new Step(0, Kind.CALL, "setsockopt(" + fd + ", SOL_TCP, TCP_KEEPIDLE, [1], 4)"));
+    k.add(new Step(0, Kind.CALL, "setsockopt(" + fd + ", SOL_TCP, TCP_KEEPINTVL, [1], 4)"));
+    k.add(new Step(0, Kind.CALL, "setsockopt(" + fd + ", SOL_TCP, TCP_KEEPCNT, [2], 4)"));
+    return k;
   }
 
   /** This case without body step {@code i} (for shrinking). */
