@@ -214,11 +214,15 @@ final class DiffCase {
     boolean first = true;
     List<Step> all = all();
     DiffTap.Event previous = null;
+    long scriptUs = 0; // the step's time in the script
+    long printedUs = 0; // the time of the last line written
     for (Step s : all) {
-      String time = time(s.gapUs(), first);
+      scriptUs += s.gapUs();
+      String time = time(scriptUs - printedUs, first);
       first = false;
       if (!s.event()) {
         b.append(time).append(' ').append(s.text()).append('\n');
+        printedUs = scriptUs;
         continue;
       }
       DiffTap.Event e = ev < events.size() ? events.get(ev) : null;
@@ -230,19 +234,19 @@ final class DiffCase {
       List<DiffTap.Sent> answers = e.answers;
       if (s.kind() != Kind.OPENING && previous != null) {
         // What a timer sent before the event (a delayed ACK, a retransmission during a wait) goes
-        // before it, at the times the run gave it, so the script runs as a spec.
+        // before it, at the time the run gave it, so the script runs as a spec. The event began
+        // at its time in the script, or when the one before it returned if the runner was late.
         answers = new java.util.ArrayList<>(e.answers);
-        long at = previous.doneNanos;
-        long waited = 0;
-        while (!answers.isEmpty() && answers.get(0).atNanos() - previous.doneNanos < (s.gapUs() - 2_000) * 1000) {
+        long beganNanos = Math.max(previous.doneNanos, scriptUs * 1000);
+        while (!answers.isEmpty() && answers.get(0).atNanos() < beganNanos - 1_000_000) {
           DiffTap.Sent sent = answers.remove(0);
-          long gapUs = Math.max(0, (sent.atNanos() - at) / 1_000_000 * 1000);
-          b.append(time(gapUs, false)).append(' ').append(expected(sent)).append('\n');
-          at += gapUs * 1000;
-          waited += gapUs;
+          long atUs = Math.min(scriptUs, Math.max(printedUs, sent.atNanos() / 1_000_000 * 1000));
+          b.append(time(atUs - printedUs, false)).append(' ').append(expected(sent)).append('\n');
+          printedUs = atUs;
         }
-        time = time(Math.max(0, s.gapUs() - waited), false);
+        time = time(scriptUs - printedUs, false);
       }
+      printedUs = scriptUs;
       previous = e;
       if (s.kind() == Kind.PROBE) {
         if (e.states == null || e.states.isEmpty()) {
