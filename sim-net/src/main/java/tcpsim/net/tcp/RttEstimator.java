@@ -66,6 +66,8 @@ public final class RttEstimator {
   // less. Arithmetic runs in long and is stored saturated, never wrapped.
   /** srtt << 3, microseconds; 0 until the first sample (as tp->srtt_us). */
   private int srtt8Micros;
+  /** The smallest sample, microseconds (tp->rtt_min, unwindowed); a 0 sample counts a jiffy. */
+  private int minRttMicros = Integer.MAX_VALUE;
   /** Mean deviation, microseconds, scaled as Linux keeps it (about 4 * |error| averaged). */
   private int mdevMicros;
   /** Largest mdev in the current round trip, never below rtoMin. */
@@ -121,6 +123,8 @@ public final class RttEstimator {
       return false;
     }
     long m = rttNanos / NANOS_PER_MICRO; // mrtt_us: Linux measures in whole microseconds
+    // tcp_update_rtt_min: "rtt_us ? rtt_us : jiffies_to_usecs(1)".
+    minRttMicros = (int) Math.min(minRttMicros, m > 0 ? m : bounds.jiffyMicros());
     long srtt = srtt8Micros;
     if (srtt != 0) {
       m -= srtt >> 3; // m is now the error in the estimate
@@ -219,6 +223,11 @@ public final class RttEstimator {
   /** icsk_backoff: retransmission timeouts (or window probes) since the last valid sample. */
   public int backoffCount() {
     return backoff;
+  }
+
+  /** tcp_min_rtt, microseconds; Integer.MAX_VALUE before any sample. */
+  public int minRttMicros() {
+    return minRttMicros;
   }
 
   /** Whether any RTT sample has been taken (tp->srtt_us != 0). */

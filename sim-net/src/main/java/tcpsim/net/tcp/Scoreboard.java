@@ -25,6 +25,8 @@ final class Scoreboard {
   static final byte RETRANS = 4;
   /** The segment was ever retransmitted (TCPCB_EVER_RETRANS): no RTT sample from it (Karn). */
   static final byte EVER_RETRANS = 8;
+  /** The segment went out with PSH (the end of a write, or of a TSO chunk), and goes again with it. */
+  static final byte PUSH = 16;
 
   private static final int[] NO_INTS = new int[0];
   private static final long[] NO_LONGS = new long[0];
@@ -53,8 +55,8 @@ final class Scoreboard {
     return (head + k) % start.length;
   }
 
-  /** A segment [s, e) went out at {@code now} for the first time. */
-  void append(int s, int e, long now) {
+  /** A segment [s, e) went out at {@code now} for the first time, with PSH if {@code push}. */
+  void append(int s, int e, long now, boolean push) {
     if (this == EMPTY) {
       throw new IllegalStateException("the shared empty scoreboard cannot take segment " + s
           + ".." + e + ": the connection must make its own");
@@ -66,7 +68,7 @@ final class Scoreboard {
     start[i] = s;
     end[i] = e;
     time[i] = now;
-    flags[i] = 0;
+    flags[i] = push ? PUSH : 0;
     count++;
   }
 
@@ -104,7 +106,7 @@ final class Scoreboard {
     int i = index(k);
     int j = index(k + 1);
     end[i] = end[j];
-    byte kept = (byte) (flags[j] & EVER_RETRANS);
+    byte kept = (byte) (flags[j] & (EVER_RETRANS | PUSH)); // tcp_flags are ORed: PSH comes along
     setFlags(j, (byte) 0);
     setFlags(i, (byte) (flags[i] | kept));
     for (int m = k + 1; m < count - 1; m++) {
@@ -251,11 +253,11 @@ final class Scoreboard {
     }
   }
 
-  /** Recovery is over: only the Karn mark survives. */
+  /** Recovery is over: only the Karn mark survives (and PSH, which is no mark). */
   void clearMarks() {
     for (int k = 0; k < count; k++) {
       int i = index(k);
-      setFlags(i, (byte) (flags[i] & EVER_RETRANS));
+      setFlags(i, (byte) (flags[i] & (EVER_RETRANS | PUSH)));
     }
   }
 

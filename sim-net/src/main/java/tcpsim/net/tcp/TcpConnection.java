@@ -2000,7 +2000,8 @@ public final class TcpConnection implements EventHandler {
     sb.retransmitted(i, sim.now());
     totalRetrans++;
     stack.count(TcpMib.TcpRetransSegs);
-    transmitData(start, len, fin);
+    // The skb goes again with the flags it had: PSH at the end of a write or of a TSO skb.
+    transmitData(start, len, fin, len > 0 && (sb.flags[i] & Scoreboard.PUSH) != 0);
   }
 
   /**
@@ -2088,6 +2089,8 @@ public final class TcpConnection implements EventHandler {
     boolean sentNew = false;
     boolean cwndLimitedNow = false;
     int mss = currentMss();
+    int chunk = tsoSegs(mss);
+    int inChunk = 0;
     while (true) {
       int avail = SeqNum.distance(sndNxt, writeSeq);
       boolean finPending = has(FIN_QUEUED) && !has(FIN_SENT);
@@ -2110,7 +2113,8 @@ public final class TcpConnection implements EventHandler {
       if (len > 0 && len < mss && !withFin && nagleHolds()) {
         break;
       }
-      transmitNew(len, withFin);
+      inChunk = inChunk + 1 == chunk ? 0 : inChunk + 1;
+      transmitNew(len, withFin, inChunk == 0);
       cc.onSentInRecovery(1);
       sentNew = true;
     }
@@ -2171,7 +2175,36 @@ public final class TcpConnection implements EventHandler {
         && SeqNum.le(sndSml, sndNxt);
   }
 
+  /**
+   * tcp_tso_autosize: how many segments the kernel puts in one TSO skb, each skb sent with PSH on
+   * its last segment (as seen on a 6.18 kernel through tun: two segments at a 10 ms RTT or more,
+   * more below): the bytes the pacing rate sends in 1/1024 s (tcp_update_pacing_rate: 200 % of
+   * cwnd * mss / srtt in slow start, 120 % after; sk_pacing_shift 10), plus 64 KB halved for each
+   * doubling of min_rtt past 512 us (tcp_tso_rtt_log 9), at most 64 KB (gso_max_size), at least two.
+   */
+  private int tsoSegs(int mss) {
+    long srttUs = rtt.srttNanos() / Nanos.PER_MICRO;
+    long cwnd = Math.max(cc.cwnd(), sb.count);
+    long percent = cc.cwnd() < cc.ssthresh() / 2 ? 200 : 120;
+    long rate = srttUs > 0 ? (long) mssCache * cwnd * percent * 10_000 / srttUs
+        : (long) mssCache * cwnd * percent * 80_000; // tp->srtt_us of 1: an eighth of a microsecond
+    long bytes = rate >> 10;
+    int r = rtt.minRttMicros() >> 9;
+    if (r < 32) {
+      bytes += GSO_MAX_SIZE >> r;
+    }
+    return (int) Math.max(Math.min(bytes, GSO_MAX_SIZE) / Math.max(mss, 1), 2);
+  }
+
+  /** gso_max_size of the device (GSO_LEGACY_MAX_SIZE). */
+  private static final int GSO_MAX_SIZE = 65536;
+
   private void transmitNew(int len, boolean fin) {
+    transmitNew(len, fin, false);
+  }
+
+  /** @param chunkEnd the segment ends a TSO skb ({@link #tsoSegs}): PSH, as at the end of a write */
+  private void transmitNew(int len, boolean fin, boolean chunkEnd) {
     int start = sndNxt;
     if (len > 0 && len < currentMss()) {
       sndSml = start + len;
@@ -2186,9 +2219,10 @@ public final class TcpConnection implements EventHandler {
       sb = new Scoreboard(); // made at the first transmission: idle connections hold none
       cc = cc.owned(); // likewise the congestion state, which changes from the first ACK of data
     }
-    sb.append(start, end, sim.now());
+    boolean push = len > 0 && (chunkEnd || start + len == writeSeq);
+    sb.append(start, end, sim.now(), push);
     sndNxt = end;
-    transmitData(start, len, fin);
+    transmitData(start, len, fin, push);
     if (wasIdle && xmitKind != XMIT_RTO) {
       resetXmitTimer(XMIT_RTO, currentRto());
     }
@@ -2200,14 +2234,14 @@ public final class TcpConnection implements EventHandler {
     }
   }
 
-  /** Builds and sends a data (or FIN) segment for [start, start+len) of the send queue. */
-  private void transmitData(int start, int len, boolean fin) {
+  /** Builds and sends a data (or FIN) segment for [start, start+len) of the send queue, PSH if {@code push}. */
+  private void transmitData(int start, int len, boolean fin, boolean push) {
     byte[] payload = null;
     if (len > 0 && sendBuf != null && sendBuf.carriesContent()) {
       payload = sendBuf.payload(start, len);
     }
     int flags = ACK;
-    if (len > 0 && start + len == writeSeq) {
+    if (push) {
       flags |= PSH;
     }
     if (fin) {

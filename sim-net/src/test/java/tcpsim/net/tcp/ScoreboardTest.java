@@ -8,7 +8,7 @@ class ScoreboardTest {
   private static Scoreboard tenSegments() {
     Scoreboard sb = new Scoreboard();
     for (int k = 0; k < 10; k++) {
-      sb.append(1000 + 100 * k, 1100 + 100 * k, k);
+      sb.append(1000 + 100 * k, 1100 + 100 * k, k, false);
     }
     return sb;
   }
@@ -43,8 +43,8 @@ class ScoreboardTest {
   @Test
   void withoutSackEachDuplicateAckMarksOneSegmentButNeverTheHead() {
     Scoreboard sb = new Scoreboard();
-    sb.append(0, 100, 0);
-    sb.append(100, 200, 0);
+    sb.append(0, 100, 0, false);
+    sb.append(100, 200, 0, false);
     sb.markRenoSacked(5);
     assertEquals(1, sb.countFlag(Scoreboard.SACKED));
     assertEquals(0, sb.flags[sb.index(0)] & Scoreboard.SACKED);
@@ -55,7 +55,7 @@ class ScoreboardTest {
     Scoreboard sb = new Scoreboard();
     int seq = -50; // crosses zero, and the arrays grow past 16
     for (int k = 0; k < 40; k++) {
-      sb.append(seq, seq + 10, k);
+      sb.append(seq, seq + 10, k, false);
       seq += 10;
     }
     assertEquals(40, sb.count);
