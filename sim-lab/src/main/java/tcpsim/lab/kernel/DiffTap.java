@@ -67,9 +67,9 @@ final class DiffTap implements ScriptBackend {
     }
 
     /**
-     * As compared: without PSH, which tcpsim sets only where the send queue empties while the
-     * kernel sets it at the end of each TSO chunk its autosizing picked (the stack models no TSO;
-     * see TcpConnection's differences from Linux).
+     * As compared: without PSH. tcpsim sets it where a write or a TSO skb ends as the kernel's
+     * autosizing would group the segments, but the kernel's grouping follows its own measured RTT,
+     * which the runner's timing moves (see TcpConnection's differences from Linux).
      */
     String describe() {
       String d = RecordingBackend.describe(segment, base(), true);

@@ -47,15 +47,19 @@ import tcpsim.net.wire.TcpOptions;
  *       tcp_clean_rtx_queue does), else from the timestamp echo.</li>
  *   <li>No receive-buffer auto-tuning (tcp_rcv_space_adjust): the window tops out at half of
  *       sk_rcvbuf (64 KiB by default). Send-buffer growth follows tcp_sndbuf_expand roughly.</li>
- *   <li>PSH is set on a segment that empties the send queue, not per write() as tcp_push does
- *       (nor on every window probe that carries data, as tcp_write_wakeup sets it).</li>
+ *   <li>PSH is set on a segment that ends a write or ends a TSO skb as tcp_tso_autosize would
+ *       group the segments ({@link #tsoSegs}: from the pacing rate and min_rtt, two segments at a
+ *       10 ms RTT or more), not on every window probe that carries data (tcp_write_wakeup sets
+ *       it).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
- *       MSS.</li>
+ *       MSS, and the retransmission queue keeps one entry per segment, so a partly acknowledged
+ *       TSO skb, which the kernel resends from its new start for a whole MSS, is resent here
+ *       only to the end of its first segment.</li>
  *   <li>Header prediction is modelled only where it changes the outcome: data at RCV.NXT whose
  *       ACK is too old (RFC 5961 §5.2) is taken when the fast path would take it
  *       ({@link #headerPredicted}); every other segment takes tcp_rcv_established's slow path,
- *       which does the same with it. The forward allocation it needs is the receive side's
- *       alone (send-queue charges are not modelled).</li>
+ *       which does the same with it. The forward allocation it needs counts both queues' skbs,
+ *       the send queue's as one per segment in flight ({@link #chargeSendQueue}).</li>
  *   <li>TIME-WAIT (and an orphan's FIN-WAIT-2) is handed to a light {@link TimeWaitSocket}
  *       and this control block is let go, as tcp_time_wait does; {@link #state()} reports CLOSE
  *       from then on, as the kernel's socket does after tcp_done. State observers still see this
