@@ -28,8 +28,9 @@ package tcpsim.net.tcp;
  * come in quick succession (fast convergence), and leaves slow start early on rising delay
  * (HyStart). So on a long fat pipe a Linux sender recovers from a loss much faster than this
  * class, and on short, shallow paths the two behave alike. Also not modelled: the CWR state (no
- * ECN), undo of spurious reductions (D-SACK, timestamps, F-RTO, tcp_frto = 2),
- * the route's initcwnd metric, and snd_cwnd_clamp.
+ * ECN), undo of spurious reductions but a timeout's found spurious by the timestamp echo
+ * ({@link #undoReduction}; not D-SACK's or F-RTO's, tcp_frto = 2), the route's initcwnd metric, and
+ * snd_cwnd_clamp.
  *
  * <p>Where RFC 5681 and Linux differ, Linux is the default: on a loss Linux sets ssthresh to half
  * of cwnd ({@code tcp_reno_ssthresh}), RFC 5681 §3.1 eq. (4) to half of the flight size; the
@@ -53,6 +54,8 @@ public final class RenoCongestion {
   private int cwndCnt;
   private int ssthresh = INFINITE_SSTHRESH;
   private int priorCwnd;
+  /** prior_ssthresh: ssthresh (tcp_current_ssthresh) when the last loss reduction began, 0 before. */
+  private int priorSsthresh;
   private int prrDelivered;
   private int prrOut;
 
@@ -273,10 +276,24 @@ public final class RenoCongestion {
             || (ca == CaState.LOSS && retransmits == 0);
     if (reduce) {
       priorCwnd = cwnd;
+      priorSsthresh = currentSsthresh(ca);
       ssthresh = lossSsthresh(flightSize);
     }
     cwnd = packetsInFlight + 1;
     cwndCnt = 0;
+  }
+
+  /**
+   * {@code tcp_undo_cwnd_reduction}: a reduction found spurious is taken back: the window at least
+   * what it was ({@code tcp_reno_undo_cwnd}), ssthresh back up to what it was.
+   */
+  public void undoReduction() {
+    checkOwned();
+    if (priorSsthresh == 0) {
+      return;
+    }
+    cwnd = Math.max(cwnd, priorCwnd);
+    ssthresh = Math.max(ssthresh, priorSsthresh);
   }
 
   /**

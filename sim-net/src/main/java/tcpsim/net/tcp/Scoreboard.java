@@ -210,6 +210,16 @@ final class Scoreboard {
     }
   }
 
+  /** tcp_undo_cwnd_reduction with unmark_loss: no segment is lost any more (lost_out = 0). */
+  void clearLost() {
+    for (int k = 0; k < count; k++) {
+      int i = index(k);
+      if ((flags[i] & LOST) != 0) {
+        setFlags(i, (byte) (flags[i] & ~LOST));
+      }
+    }
+  }
+
   /** tcp_reset_reno_sack: the duplicate ACKs counted as SACKed segments count no more. */
   void clearRenoSacked() {
     for (int k = 0; k < count; k++) {

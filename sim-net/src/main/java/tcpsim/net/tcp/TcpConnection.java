@@ -41,8 +41,9 @@ import tcpsim.net.wire.TcpOptions;
  *       keeps 70% of the window where Reno keeps half, and grows it along a cubic curve of the
  *       time since the loss where Reno adds one segment per round trip.</li>
  *   <li>Loss detection is duplicate ACKs / SACK (tcp_reordering = 3 segments), the RTO, and one
- *       tail loss probe; RACK's time-based marking (RFC 8985 §6) and undo (F-RTO, D-SACK, Eifel)
- *       are not modelled. Every un-SACKed segment below the highest SACK counts as lost.</li>
+ *       tail loss probe; RACK's time-based marking (RFC 8985 §6) is not modelled, and of the
+ *       undos only a timeout's by the timestamp echo (Eifel, {@link #undoLoss}), not F-RTO's or
+ *       D-SACK's. Every un-SACKed segment below the highest SACK counts as lost.</li>
  *   <li>The RTT sample comes from the oldest newly acknowledged segment not retransmitted (as
  *       tcp_clean_rtx_queue does), else from the timestamp echo.</li>
  *   <li>No receive-buffer auto-tuning (tcp_rcv_space_adjust): the window tops out at half of
@@ -643,7 +644,12 @@ public final class TcpConnection implements EventHandler {
 
   /** The virtual time in ms on this connection's timestamp clock (tcp_clock_ms + ts_offset). */
   int tsNow() {
-    return (int) (sim.now() / Nanos.PER_MILLI) + tsOffset;
+    return tsAt(sim.now());
+  }
+
+  /** The TS value this socket stamps at {@code nanos}. */
+  private int tsAt(long nanos) {
+    return (int) (nanos / Nanos.PER_MILLI) + tsOffset;
   }
 
   // =========================================================================================
@@ -1681,6 +1687,10 @@ public final class TcpConnection implements EventHandler {
       newlySacked = processSackBlocks(seg.options());
     }
     boolean advanced = SeqNum.gt(ack, sndUna);
+    // tcp_packet_delayed, read before the ACK can clear retrans_stamp: the echo is older than our
+    // first retransmission, so an original transmission is what arrived.
+    boolean originalAcked = retransStampNanos != 0 && has(TS_OK) && seg.options().hasTimestamp()
+        && seg.options().tsEcr() != 0 && seg.options().tsEcr() - tsAt(retransStampNanos) < 0;
     int ackedSegs = 0;
     if (advanced) {
       int acked = SeqNum.distance(sndUna, ack);
@@ -1708,6 +1718,9 @@ public final class TcpConnection implements EventHandler {
     }
     boolean dupAck = !advanced && ack == sndUna && seg.payloadLength() == 0 && !windowChanged
         && !seg.has(FIN) && sb.count > 0; // RFC 5681 §2's duplicate ACK
+    if (ca == CaState.LOSS && advanced && originalAcked) {
+      undoLoss();
+    }
     int newlyLost = fastRetransAlert(advanced, dupAck);
     // Without SACK a duplicate ACK stands for one segment delivered (tcp_add_reno_sack).
     int ackedSacked = ackedSegs + newlySacked + (dupAck && !has(SACK_OK) ? 1 : 0);
@@ -1898,6 +1911,23 @@ public final class TcpConnection implements EventHandler {
   }
 
   /** tcp_retransmit_timer's window side (tcp_enter_loss): cwnd 1, everything un-SACKed lost. */
+  /**
+   * tcp_try_undo_loss (RFC 3522, Eifel detection): an ACK of new data in LOSS whose timestamp echo
+   * is older than the first retransmission acknowledges an original transmission, so the timeout
+   * was spurious: the window and ssthresh go back to what they were (tcp_undo_cwnd_reduction),
+   * nothing stays marked lost, the timeout count is cleared, and a SACK connection is OPEN again
+   * (a Reno one stays in LOSS with its window restored). F-RTO and D-SACK undo are not modelled.
+   */
+  private void undoLoss() {
+    stack.count(TcpMib.TcpExtTCPLossUndo);
+    cc.undoReduction();
+    sb.clearLost();
+    retransmits = 0;
+    if (has(SACK_OK)) {
+      ca = CaState.OPEN;
+    }
+  }
+
   private void enterLoss() {
     CaState before = ca;
     dupAcks = 0;

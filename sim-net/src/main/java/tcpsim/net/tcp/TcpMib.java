@@ -24,6 +24,8 @@ public enum TcpMib {
   TcpExtSyncookiesFailed,
   TcpExtTCPSynAckTimeouts,
   TcpExtTCPTimeouts,
+  /** A loss recovery undone (tcp_try_undo_loss: LINUX_MIB_TCPLOSSUNDO). */
+  TcpExtTCPLossUndo,
   TcpExtTCPLossProbes,
   TcpExtTCPFastRetrans,
   TcpExtTCPChallengeACK,

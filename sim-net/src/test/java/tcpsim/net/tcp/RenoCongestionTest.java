@@ -160,6 +160,16 @@ class RenoCongestionTest {
   }
 
   @Test
+  void aTimeoutFoundSpuriousGetsItsWindowAndSsthreshBack() {
+    RenoCongestion cc = grownTo(20);
+    cc.enterLoss(CaState.OPEN, false, 0, 0, 20); // ssthresh 10, cwnd 1
+    cc.congControl(CaState.LOSS, 1, 0, true, true, true, 0); // 2
+    cc.undoReduction();
+    assertEquals(20, cc.cwnd(), "the window as before the timeout");
+    assertTrue(cc.ssthresh() >= 15, "ssthresh back to at least 3/4 of that window: " + cc.ssthresh());
+  }
+
+  @Test
   void aTimeoutDuringRecoveryDoesNotReduceSsthreshTwice() {
     RenoCongestion cc = grownTo(20);
     cc.enterRecovery(20); // ssthresh 10
