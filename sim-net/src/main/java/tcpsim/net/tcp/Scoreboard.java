@@ -120,6 +120,21 @@ final class Scoreboard {
     count--;
   }
 
+  /**
+   * tcp_fragment of a TSO skb on retransmission: the entry at position {@code k} takes
+   * {@code bytes} more from the front of the one after it (both from the same skb); the one after
+   * goes if nothing is left of it.
+   */
+  void takeFromNext(int k, int bytes) {
+    int i = index(k);
+    int j = index(k + 1);
+    end[i] += bytes;
+    start[j] += bytes;
+    if (start[j] == end[j]) {
+      mergeNext(k);
+    }
+  }
+
   /** The oldest entry was acknowledged in full. */
   void removeHead() {
     setFlags(head, (byte) 0);

@@ -53,9 +53,9 @@ import tcpsim.net.wire.TcpOptions;
  *       10 ms RTT or more), not on every window probe that carries data (tcp_write_wakeup sets
  *       it).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
- *       MSS, and the retransmission queue keeps one entry per segment, so a partly acknowledged
- *       TSO skb, which the kernel resends from its new start for a whole MSS, is resent here
- *       only to the end of its first segment.</li>
+ *       MSS, and the retransmission queue keeps one entry per segment; a TSO skb is told only by
+ *       where PSH went ({@link #refillFromTsoSkb}), so where the kernel's skb boundaries fall
+ *       otherwise (cut by cwnd or the window) a retransmission may be cut differently.</li>
  *   <li>Header prediction is modelled only where it changes the outcome: data at RCV.NXT whose
  *       ACK is too old (RFC 5961 §5.2) is taken when the fast path would take it
  *       ({@link #headerPredicted}); every other segment takes tcp_rcv_established's slow path,
@@ -2021,6 +2021,7 @@ public final class TcpConnection implements EventHandler {
    * specs/pkt/close/orphan-fin-wait-1-retransmits-then-dies.pkt.
    */
   private void retransmitEntry(int i, boolean stamp) {
+    refillFromTsoSkb(i);
     if (collapseRetransmission(i)) {
       chargeSendQueue(); // the skbs taken along are freed
     }
@@ -2073,6 +2074,28 @@ public final class TcpConnection implements EventHandler {
       merged = true;
     }
     return merged;
+  }
+
+  /**
+   * A partly acknowledged segment that was not the last of its TSO skb ({@link #tsoSegs}: it went
+   * without PSH, with more of the skb after it) is resent as the kernel resends the rest of that
+   * skb: a whole MSS from the new start (__tcp_retransmit_skb's tcp_fragment at cur_mss), the
+   * bytes taken from the entry after it.
+   */
+  private void refillFromTsoSkb(int i) {
+    int k = sb.position(i);
+    if (k + 1 >= sb.count || (sb.flags[i] & (Scoreboard.PUSH | SACKED)) != 0) {
+      return;
+    }
+    int j = sb.index(k + 1);
+    int room = currentMss() - entryDataLength(i);
+    if (room <= 0 || sb.end[i] != sb.start[j] || (sb.flags[j] & SACKED) != 0) {
+      return;
+    }
+    int bytes = Math.min(room, entryDataLength(j));
+    if (bytes > 0 && SeqNum.le(sb.end[i] + bytes, sndUna + sndWnd)) {
+      sb.takeFromNext(k, bytes);
+    }
   }
 
   /** The data bytes of scoreboard entry {@code i} (skb->len: its FIN takes no byte). */

@@ -51,6 +51,27 @@ class ScoreboardTest {
   }
 
   @Test
+  void aCollapseTakesTheNextEntryWithItsPushAndARefillCutsIt() {
+    Scoreboard sb = new Scoreboard();
+    sb.append(0, 100, 0, false);
+    sb.append(100, 200, 0, false);
+    sb.append(200, 250, 0, true);
+    sb.markAllLost();
+    sb.takeFromNext(0, 60); // [0, 160) and [160, 200): the count stays
+    assertEquals(3, sb.count);
+    assertEquals(160, sb.end[sb.index(0)]);
+    assertEquals(160, sb.start[sb.index(1)]);
+    sb.takeFromNext(0, 40); // nothing left of the second: it goes, and its lost mark with it
+    assertEquals(2, sb.count);
+    assertEquals(2, sb.countFlag(Scoreboard.LOST));
+    sb.mergeNext(0); // [0, 250), with the PSH the last one had
+    assertEquals(1, sb.count);
+    assertEquals(250, sb.end[sb.index(0)]);
+    assertEquals(Scoreboard.PUSH, sb.flags[sb.index(0)] & Scoreboard.PUSH);
+    assertEquals(1, sb.countFlag(Scoreboard.LOST));
+  }
+
+  @Test
   void theRingGrowsAndWrapsKeepingOrder() {
     Scoreboard sb = new Scoreboard();
     int seq = -50; // crosses zero, and the arrays grow past 16
