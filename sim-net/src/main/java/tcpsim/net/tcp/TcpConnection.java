@@ -2077,10 +2077,10 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * A partly acknowledged segment that was not the last of its TSO skb ({@link #tsoSegs}: it went
-   * without PSH, with more of the skb after it) is resent as the kernel resends the rest of that
-   * skb: a whole MSS from the new start (__tcp_retransmit_skb's tcp_fragment at cur_mss), the
-   * bytes taken from the entry after it.
+   * A segment now shorter than the MSS (partly acknowledged, or sent while SACK blocks shortened
+   * it) that was not the last of its TSO skb ({@link #tsoSegs}: it went without PSH, with more of
+   * the skb after it) is resent as the kernel resends the rest of that skb: a whole MSS from its
+   * start (__tcp_retransmit_skb's tcp_fragment at cur_mss), the bytes taken from the entry after.
    */
   private void refillFromTsoSkb(int i) {
     int k = sb.position(i);
