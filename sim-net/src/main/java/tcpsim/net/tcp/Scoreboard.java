@@ -135,6 +135,35 @@ final class Scoreboard {
     }
   }
 
+  /**
+   * tcp_fragment: the entry at position {@code k} is cut at {@code seq}; the part from there is a
+   * new entry after it with the same marks (tcp_fragment copies sacked, and the counts follow) and
+   * time, and with the PSH, which stays with the end.
+   */
+  void splitAt(int k, int seq) {
+    if (count == start.length) {
+      grow();
+    }
+    for (int m = count; m > k + 1; m--) {
+      int a = index(m);
+      int b = index(m - 1);
+      start[a] = start[b];
+      end[a] = end[b];
+      time[a] = time[b];
+      flags[a] = flags[b];
+    }
+    count++;
+    int i = index(k);
+    int j = index(k + 1);
+    start[j] = seq;
+    end[j] = end[i];
+    time[j] = time[i];
+    flags[j] = 0;
+    setFlags(j, flags[i]);
+    end[i] = seq;
+    setFlags(i, (byte) (flags[i] & ~PUSH));
+  }
+
   /** The oldest entry was acknowledged in full. */
   void removeHead() {
     setFlags(head, (byte) 0);

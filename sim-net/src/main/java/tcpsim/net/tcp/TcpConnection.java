@@ -2021,6 +2021,13 @@ public final class TcpConnection implements EventHandler {
    * specs/pkt/close/orphan-fin-wait-1-retransmits-then-dies.pkt.
    */
   private void retransmitEntry(int i, boolean stamp) {
+    int mss = currentMss();
+    if (entryDataLength(i) > mss) {
+      // __tcp_retransmit_skb: tcp_fragment at cur_mss, which SACK blocks on the segment shorten.
+      int k = sb.position(i);
+      sb.splitAt(k, sb.start[i] + mss);
+      i = sb.index(k); // the ring may have grown
+    }
     refillFromTsoSkb(i);
     if (collapseRetransmission(i)) {
       chargeSendQueue(); // the skbs taken along are freed

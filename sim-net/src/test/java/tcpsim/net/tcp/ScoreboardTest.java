@@ -72,6 +72,23 @@ class ScoreboardTest {
   }
 
   @Test
+  void aSplitKeepsTheMarksOnBothPartsAndThePushOnTheEnd() {
+    Scoreboard sb = new Scoreboard();
+    for (int k = 0; k < 16; k++) { // a full ring: the split grows it
+      sb.append(100 * k, 100 * k + 100, k, k == 15);
+    }
+    sb.markAllLost();
+    sb.splitAt(15, 1540);
+    assertEquals(17, sb.count);
+    assertEquals(17, sb.countFlag(Scoreboard.LOST));
+    assertEquals(1540, sb.end[sb.index(15)]);
+    assertEquals(0, sb.flags[sb.index(15)] & Scoreboard.PUSH);
+    assertEquals(1540, sb.start[sb.index(16)]);
+    assertEquals(1600, sb.end[sb.index(16)]);
+    assertEquals(Scoreboard.PUSH, sb.flags[sb.index(16)] & Scoreboard.PUSH);
+  }
+
+  @Test
   void theRingGrowsAndWrapsKeepingOrder() {
     Scoreboard sb = new Scoreboard();
     int seq = -50; // crosses zero, and the arrays grow past 16
