@@ -67,6 +67,14 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
    * to T and acts, which a busy machine makes far less late than a JVM thread waking up.
    */
   private long pendingNanos = -1;
+  /**
+   * The namespace's /proc/net/tcp and tcp6 lines as a state probe last read them: the probes of one
+   * instant (a differential run asks for ten states at once) share one read, until a packet or a
+   * call may have changed the table or a millisecond has passed; null: read again.
+   */
+  private List<String> procTcpLines;
+  private long procTcpReadNanos;
+  private static final long PROC_TCP_REUSE_NANOS = 1_000_000;
   /** When the last packet or call was due to start (System.nanoTime), for its round trip. */
   private long actionStart;
   /** When control last went back to the runner; 0 before the script's first event. */
@@ -250,6 +258,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   @Override
   public void inject(Segment segment) {
     enter();
+    procTcpLines = null;
     try {
       inject0(segment);
     } finally {
@@ -283,6 +292,7 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
   @Override
   public SyscallOutcome syscall(SyscallRequest call) {
     enter();
+    procTcpLines = null;
     try {
       return syscall0(call);
     } finally {
@@ -564,21 +574,25 @@ public final class LinuxKernelBackend implements ScriptBackend, AutoCloseable {
    */
   private boolean procNetTcpMatches(int code, int port) {
     String portHex = String.format(":%04X", port);
-    for (String table : new String[] {"tcp", "tcp6"}) {
-      List<String> lines;
-      try {
-        lines = java.nio.file.Files.readAllLines(
-            java.nio.file.Path.of("/proc", Long.toString(helper.pid()), "net", table));
-      } catch (java.io.IOException e) {
-        throw new KernelBackendException("cannot read the namespace's /proc/net/" + table + ": "
-            + e.getMessage(), e);
-      }
-      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length > 3 && Integer.parseInt(f[3], 16) == code
-            && (f[1].endsWith(portHex) || f[2].endsWith(portHex))) {
-          return true;
+    if (procTcpLines == null || System.nanoTime() - procTcpReadNanos > PROC_TCP_REUSE_NANOS) {
+      procTcpLines = new ArrayList<>();
+      for (String table : new String[] {"tcp", "tcp6"}) {
+        try {
+          List<String> lines = java.nio.file.Files.readAllLines(
+              java.nio.file.Path.of("/proc", Long.toString(helper.pid()), "net", table));
+          procTcpLines.addAll(lines.subList(Math.min(1, lines.size()), lines.size()));
+        } catch (java.io.IOException e) {
+          throw new KernelBackendException("cannot read the namespace's /proc/net/" + table + ": "
+              + e.getMessage(), e);
         }
+      }
+      procTcpReadNanos = System.nanoTime();
+    }
+    for (String line : procTcpLines) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length > 3 && Integer.parseInt(f[3], 16) == code
+          && (f[1].endsWith(portHex) || f[2].endsWith(portHex))) {
+        return true;
       }
     }
     return false;
