@@ -2033,9 +2033,8 @@ public final class TcpConnection implements EventHandler {
       chargeSendQueue(); // the skbs taken along are freed
     }
     int start = sb.start[i];
-    int end = sb.end[i];
-    boolean fin = has(FIN_SENT) && end == finSeq + 1;
-    int len = SeqNum.distance(start, end) - (fin ? 1 : 0);
+    int len = entryDataLength(i);
+    boolean fin = SeqNum.distance(start, sb.end[i]) > len;
     if (stamp && retransStampNanos == 0) {
       retransStampNanos = sim.now();
     }
