@@ -22,6 +22,7 @@ import tcpsim.net.tcp.TcpStack;
 import tcpsim.net.tcp.TcpState;
 import tcpsim.net.tcp.TimeWaitSocket;
 import tcpsim.net.wire.Segment;
+import tcpsim.net.wire.TcpOptions;
 
 /**
  * Exhaustive exploration of a small teardown scenario, to the fixpoint. From an established
@@ -46,7 +47,10 @@ import tcpsim.net.wire.Segment;
  * duplicated; {@code maxLate} allows that many late segments per path. A late segment lives on
  * beside everything else until it arrives or dies, so each multiplies the states it crosses: one
  * per path makes the space 5.5 times larger, two 18 times, and the space with any number of them
- * has no fixpoint in reach (see docs/fuzzing.md).
+ * has no fixpoint in reach searched this way. {@link #anyLate} searches a space that contains it
+ * instead, where each link's segments are a pool they may arrive from any number of times, and a
+ * state whose pools are contained in another's is covered by it; that one reaches its fixpoint
+ * (see docs/fuzzing.md).
  *
  * <p>States are merged by {@link #digest}: each socket's state (the stack's table and the
  * applications' own sockets, which stay after a reset takes them out of the table), bytes
@@ -98,10 +102,13 @@ public final class Explorer {
    *     reaching it saw
    * @param fixpoint whether every reachable state was expanded (false when the depth limit cut
    *     some off, or a violation stopped the search)
+   * @param covered with pools ({@link #anyLate}): the states counted that a later one covered
+   *     before they were expanded
+   * @param largestPool with pools: the most segments one link's pool held
    */
   public record Result(int states, long transitions, TreeMap<String, EndPair> endPairs,
       String violation, List<String> violationPath, long replays, long copies, long restores, int depth,
-      boolean fixpoint) {}
+      boolean fixpoint, int covered, int largestPool) {}
 
   /**
    * One end pair: how many explored states end there, whether some path to it saw no errno, and
@@ -148,6 +155,17 @@ public final class Explorer {
     public String text() { return fate.word + " " + FuzzAction.sideName(from) + "->" + FuzzAction.sideName(1 - from); }
   }
 
+  /**
+   * Segment {@code k} of the pool on the link from {@code from} arrives, and stays in the pool
+   * ({@link #anyLate}).
+   */
+  record LateArrival(int from, int k) implements Step {
+    public String text() { return "deliver late #" + k + " " + FuzzAction.sideName(from) + "->" + FuzzAction.sideName(1 - from); }
+  }
+
+  /** The most segments a link's pool may hold ({@link #anyLate}). */
+  static final int POOL = 64;
+
   /** Time moves to the next timer (or to the next late segment's end of life) and fires it. */
   record NextTimer() implements Step {
     public String text() { return "advance to the next timer"; }
@@ -169,6 +187,11 @@ public final class Explorer {
       }
     }
     a.add(new NextTimer());
+    for (int from = 0; from < 2; from++) {
+      for (int k = 0; k < POOL; k++) {
+        a.add(new LateArrival(from, k));
+      }
+    }
     return a;
   }
 
@@ -178,6 +201,8 @@ public final class Explorer {
   private final int maxLate;
   private final Worlds worlds;
   private final boolean reduce;
+  /** Any number of late segments, over-approximated by pools (see {@link #anyLate}). */
+  private final boolean pool;
   private final List<Step> alphabet = alphabet();
   private final List<Invariant<FuzzWorld>> invariants = Fuzzer.invariants();
 
@@ -236,13 +261,53 @@ public final class Explorer {
     this.maxLate = maxLate;
     this.worlds = worlds;
     this.reduce = reduce;
+    this.pool = false;
+  }
+
+  /** Through pools ({@link #anyLate}). */
+  private Explorer(FuzzConfig config, int maxDepth, Worlds worlds) {
+    if (maxDepth < 1) {
+      throw new IllegalArgumentException("depth must be >= 1, got " + maxDepth);
+    }
+    this.config = config;
+    this.maxDepth = maxDepth;
+    this.maxDrops = ANY;
+    this.maxLate = ANY;
+    this.worlds = worlds;
+    this.reduce = false; // nothing is ever on time, so no persistent set applies
+    this.pool = true;
+  }
+
+  /**
+   * The whole space: any number of segments late, each at most once faulted, explored through an
+   * over-approximation that reaches its fixpoint. Every segment sent goes to its link's pool,
+   * where it may arrive any number of times, in any order, past any timer, until it dies one MSL
+   * after it was last sent. Each path of the fault model (delivered, dropped, duplicated or held,
+   * once each) is a path here, so an invariant that holds here holds there, and the end pairs and
+   * errno values found here contain those of every budget {@code maxLate}. A state is its sockets,
+   * the errno values on the path to it, and its pools; a state whose pools are contained in those
+   * of another with the same rest is covered by it (the larger pools can lose what the smaller lack,
+   * which the hosts cannot tell from a segment never arriving) and is not expanded.
+   *
+   * @param maxDepth the longest path expanded, as for the other searches
+   */
+  public static Explorer anyLate(FuzzConfig config, int maxDepth, boolean replay) {
+    return new Explorer(config, maxDepth, replay ? Worlds.REPLAY : Worlds.SNAPSHOT);
   }
 
   // The explored graph, by state index: the path to each state is its parent's plus one step.
   private int[] parent = new int[1024];
-  private byte[] via = new byte[1024];
+  private short[] via = new short[1024];
   private int[] depthOf = new int[1024];
   private int count;
+  // Pools: the errno values on the path to each state (part of its key), and its pools.
+  private long[] errOf = new long[1024];
+  private long[][] poolOf = new long[1024][];
+  // Pools: by the rest of the state, the states kept; and the states found covered before expansion.
+  private final HashMap<Long, int[]> covering = new HashMap<>(); // looked up only, never iterated
+  private final BitSet dominated = new BitSet();
+  private final BitSet expanded = new BitSet();
+  private int largestPool;
   // Every transition between explored states, with the errno values its call returned (a bit set
   // over errnoNames).
   private long[] edgeEnds = new long[4096]; // from << 32 | to
@@ -277,7 +342,7 @@ public final class Explorer {
     replays++;
     violation = check(root.world);
     if (violation != null) {
-      return new Result(0, 0, new TreeMap<>(), violation, List.of(), replays, 0, 0, 0, false);
+      return new Result(0, 0, new TreeMap<>(), violation, List.of(), replays, 0, 0, 0, false, 0, 0);
     }
     seen.put(digest(root, 0), add(-1, -1, 0));
     queue.add(0);
@@ -285,6 +350,12 @@ public final class Explorer {
     boolean[] applies = new boolean[alphabet.size()];
     while (!queue.isEmpty() && violation == null) {
       int s = queue.poll();
+      if (pool) {
+        if (dominated.get(s)) {
+          continue;
+        }
+        expanded.set(s);
+      }
       if (worlds == Worlds.SNAPSHOT) {
         expandFromSnapshot(s, applies);
       } else {
@@ -296,7 +367,7 @@ public final class Explorer {
     }
 
     return new Result(count, transitions, outcomes(), violation, violationPath, replays, copies, restores, deepest,
-        fixpoint && violation == null);
+        fixpoint && violation == null, dominated.cardinality(), largestPool);
   }
 
   /**
@@ -358,7 +429,7 @@ public final class Explorer {
     dropsSpent = spent(s, Fate.DROP);
     lateSpent = spent(s, Fate.HOLD) + spent(s, Fate.DUPLICATE);
     for (int i = 0; i < alphabet.size(); i++) {
-      applies[i] = applicable(net, alphabet.get(i), dropsSpent < maxDrops, lateSpent < maxLate);
+      applies[i] = applicable(net, alphabet.get(i), dropsSpent < maxDrops, lateSpent < maxLate, pool);
     }
     if (reduce) {
       persistent(s, net, applies);
@@ -415,6 +486,9 @@ public final class Explorer {
       throw new IllegalStateException("a call the reduction does not place on a host: " + c.text());
     }
     if (step instanceof Wire x) {
+      return 1 - x.from();
+    }
+    if (step instanceof LateArrival x) {
       return 1 - x.from();
     }
     return -1;
@@ -526,6 +600,9 @@ public final class Explorer {
   private int reached(int s, int i, Net net, int errnosBefore) {
     FuzzWorld w = net.world;
     long errnos = errnoBits(w.errnos, errnosBefore);
+    if (pool) {
+      return reachedInPools(s, i, net, errnos);
+    }
     Fate fate = alphabet.get(i) instanceof Wire x ? x.fate() : Fate.DELIVER;
     // Under a budget, what was spent is state: the same sockets with less left to spend differ.
     long budget = (maxDrops == ANY ? 0 : dropsSpent + (fate == Fate.DROP ? 1 : 0)) * 64
@@ -559,6 +636,129 @@ public final class Explorer {
       fixpoint = false;
     }
     return child;
+  }
+
+  /**
+   * {@link #reached} with pools ({@link #anyLate}). The key is the digest without the pools (sockets,
+   * TIME_WAIT entries, pending events) and the errno values of the path to the state. A state
+   * whose pools are contained in those of a state kept under the same key is covered by it: the
+   * larger pools can lose what the smaller lack, which the hosts cannot tell from a segment never
+   * arriving, so every step of the smaller is a step of the larger, to a state that covers its
+   * result; and the errno values on the way are the key's. A new state that covers a kept one not
+   * yet expanded takes its place.
+   */
+  private int reachedInPools(int s, int i, Net net, long errnos) {
+    FuzzWorld w = net.world;
+    long path = errOf[s] | errnos;
+    long key = digest(net, path, false);
+    long[] pool = pool(net);
+    largestPool = Math.max(largestPool, Math.max(net.late.get(0).size(), net.late.get(1).size()));
+    int[] same = covering.get(key);
+    if (same != null) {
+      for (int c : same) {
+        if (!dominated.get(c) && contains(poolOf[c], pool)) {
+          edge(s, c, errnos);
+          return c;
+        }
+      }
+    }
+    int child = add(s, i, depthOf[s] + 1);
+    errOf[child] = path;
+    poolOf[child] = pool;
+    int kept = 0;
+    int[] next = new int[same == null ? 1 : same.length + 1];
+    if (same != null) {
+      for (int c : same) {
+        if (!dominated.get(c) && !expanded.get(c) && contains(pool, poolOf[c])) {
+          dominated.set(c);
+        }
+        if (!dominated.get(c)) {
+          next[kept++] = c;
+        }
+      }
+    }
+    next[kept++] = child;
+    covering.put(key, Arrays.copyOf(next, kept));
+    edge(s, child, errnos);
+    deepest = Math.max(deepest, depthOf[child]);
+    boolean anyLate = !net.late.get(0).isEmpty() || !net.late.get(1).isEmpty();
+    if (ended(net, false)) {
+      String pair = socketStates(w.clientStack) + " | " + socketStates(w.serverStack);
+      endStates.computeIfAbsent(pair, k -> new ArrayList<>()).add(child);
+      net.capturing = false; // the network back to normal for the last check: the late segments die
+      w.beginAction();
+      new FuzzAction.Quiesce().apply(w);
+      if (w.leakViolation != null) {
+        violation = Fuzzer.INV_LEAK + ": " + w.leakViolation;
+        violationPath = texts(child, -1);
+      }
+      if (!anyLate) {
+        return child;
+      }
+    }
+    if (depthOf[child] < maxDepth) {
+      queue.add(child);
+    } else {
+      fixpoint = false;
+    }
+    return child;
+  }
+
+  /** Each link's pool, as the sorted set of its segments ({@link #poolKey}) tagged by link. */
+  private static long[] pool(Net net) {
+    int n = net.late.get(0).size() + net.late.get(1).size();
+    long[] out = new long[n];
+    int k = 0;
+    for (int side = 0; side < 2; side++) {
+      List<Flight> late = net.late.get(side);
+      if (late.size() > POOL) {
+        throw new IllegalStateException("a pool held more than " + POOL + " segments, more than a path can name");
+      }
+      for (Flight f : late) {
+        out[k++] = (poolKey(f.segment()) & ~1L) | side;
+      }
+    }
+    Arrays.sort(out);
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == 0 || out[i] != out[i - 1]) {
+        out[kept++] = out[i];
+      }
+    }
+    return kept == n ? out : Arrays.copyOf(out, kept);
+  }
+
+  /** Whether the sorted set {@code big} contains {@code small}. */
+  private static boolean contains(long[] big, long[] small) {
+    if (small.length > big.length) {
+      return false;
+    }
+    int j = 0;
+    for (long v : small) {
+      while (j < big.length && big[j] < v) {
+        j++;
+      }
+      if (j == big.length || big[j] != v) {
+        return false;
+      }
+      j++;
+    }
+    return true;
+  }
+
+  /**
+   * A segment in a pool, as its state: what the digest sees of it (flags, sequence and
+   * acknowledgement numbers, length), its window and SACK blocks; not its timestamps, which are time.
+   */
+  static long poolKey(Segment seg) {
+    long k = TraceDigest.mix(((long) seg.seq() << 32) | (seg.ack() & 0xffffffffL));
+    k = TraceDigest.mix(k ^ (((long) seg.flags() << 32) | seg.payloadLength()));
+    k = TraceDigest.mix(k ^ seg.window());
+    TcpOptions o = seg.options();
+    for (int i = 0; i < o.sackBlockCount(); i++) {
+      k = TraceDigest.mix(k ^ (((long) o.sackStart(i) << 32) | (o.sackEnd(i) & 0xffffffffL)));
+    }
+    return k;
   }
 
   /**
@@ -599,6 +799,7 @@ public final class Explorer {
       }
     }
     net.capturing = true;
+    net.pool = pool;
     walk(net, s);
     return net;
   }
@@ -631,8 +832,18 @@ public final class Explorer {
   }
 
   static boolean applicable(Net net, Step step, boolean dropsLeft, boolean lateLeft) {
+    return applicable(net, step, dropsLeft, lateLeft, false);
+  }
+
+  static boolean applicable(Net net, Step step, boolean dropsLeft, boolean lateLeft, boolean pool) {
     if (step instanceof Call c) {
       return c.action().applicable(net.world);
+    }
+    if (step instanceof LateArrival a) {
+      return pool && a.k() < net.late.get(a.from()).size();
+    }
+    if (pool && step instanceof Wire) {
+      return false; // nothing is on time: every segment goes to its link's pool
     }
     if (step instanceof Wire x) {
       if (x.fate() == Fate.DELIVER_LATE) {
@@ -650,6 +861,8 @@ public final class Explorer {
     w.beginAction();
     if (step instanceof Call c) {
       c.action().apply(w);
+    } else if (step instanceof LateArrival a) {
+      net.arrive(a.from(), net.late.get(a.from()).get(a.k()).segment); // it stays in the pool
     } else if (step instanceof Wire x) {
       List<Flight> onTime = net.onTime.get(x.from());
       List<Flight> late = net.late.get(x.from());
@@ -669,9 +882,22 @@ public final class Explorer {
       if (w.sim.pendingCount() > 0) {
         next = w.sim.pendingSet().peekTime();
       }
-      for (List<Flight> late : net.late) {
-        for (Flight f : late) {
-          next = Math.min(next, f.sentNanos + w.net.mslNanos());
+      if (net.pool) {
+        // A pool's segments die on the way to the next timer; they could arrive before it. With no
+        // timer left, time runs until the last has died.
+        if (next == Long.MAX_VALUE) {
+          next = Long.MIN_VALUE;
+          for (List<Flight> late : net.late) {
+            for (Flight f : late) {
+              next = Math.max(next, f.sentNanos + w.net.mslNanos());
+            }
+          }
+        }
+      } else {
+        for (List<Flight> late : net.late) {
+          for (Flight f : late) {
+            next = Math.min(next, f.sentNanos + w.net.mslNanos());
+          }
         }
       }
       w.advance(next - w.sim.now());
@@ -688,12 +914,17 @@ public final class Explorer {
 
   /** Both applications closed, nothing in flight, nothing left but TIME_WAIT (or nothing left to happen). */
   private static boolean ended(Net net) {
+    return ended(net, true);
+  }
+
+  /** As {@link #ended(Net)}; {@code late}: whether a late segment still in flight keeps the path going. */
+  private static boolean ended(Net net, boolean late) {
     FuzzWorld w = net.world;
     if (w.client != null || !w.servers.isEmpty()) {
       return false;
     }
     for (int side = 0; side < 2; side++) {
-      if (!net.onTime.get(side).isEmpty() || !net.late.get(side).isEmpty()) {
+      if (!net.onTime.get(side).isEmpty() || late && !net.late.get(side).isEmpty()) {
         return false;
       }
     }
@@ -725,11 +956,13 @@ public final class Explorer {
   private int add(int from, int step, int depth) {
     if (count == parent.length) {
       parent = Arrays.copyOf(parent, count * 2);
+      errOf = Arrays.copyOf(errOf, count * 2);
+      poolOf = Arrays.copyOf(poolOf, count * 2);
       via = Arrays.copyOf(via, count * 2);
       depthOf = Arrays.copyOf(depthOf, count * 2);
     }
     parent[count] = from;
-    via[count] = (byte) step;
+    via[count] = (short) step;
     depthOf[count] = depth;
     return count++;
   }
@@ -849,12 +1082,26 @@ public final class Explorer {
 
   /** The path to state {@code s}, then step {@code next} (-1: none), as lines. */
   private List<String> texts(int s, int next) {
-    List<String> out = new ArrayList<>();
+    List<Integer> steps = new ArrayList<>();
     for (int at = s; at > 0; at = parent[at]) {
-      out.add(0, alphabet.get(via[at]).text());
+      steps.add(0, (int) via[at]);
     }
     if (next >= 0) {
-      out.add(alphabet.get(next).text());
+      steps.add(next);
+    }
+    List<String> out = new ArrayList<>();
+    Net net = pool ? replay(-1) : null; // a pool's index says nothing to a reader: name the segment
+    for (int i : steps) {
+      Step step = alphabet.get(i);
+      if (net != null && step instanceof LateArrival a) {
+        out.add("deliver " + FuzzAction.sideName(a.from()) + "->" + FuzzAction.sideName(1 - a.from()) + " from the pool: "
+            + net.late.get(a.from()).get(a.k()).segment());
+      } else {
+        out.add(step.text());
+      }
+      if (net != null) {
+        apply(net, step);
+      }
     }
     return out;
   }
@@ -872,6 +1119,12 @@ public final class Explorer {
     return states.isEmpty() ? "CLOSED" : String.join("+", states);
   }
 
+  /** Whether two segments of one link are the same on the wire (payloads follow from the sequence numbers). */
+  static boolean sameSegment(Segment a, Segment b) {
+    return a.seq() == b.seq() && a.ack() == b.ack() && a.flags() == b.flags() && a.payloadLength() == b.payloadLength()
+        && a.window() == b.window() && a.urgentPointer() == b.urgentPointer() && a.options().equals(b.options());
+  }
+
   /** A segment the explorer holds, and when it left its host (it dies one MSL later). */
   record Flight(Segment segment, long sentNanos) {}
 
@@ -885,12 +1138,27 @@ public final class Explorer {
     boolean capturing;
     final List<List<Flight>> onTime = List.of(new ArrayList<>(), new ArrayList<>());
     final List<List<Flight>> late = List.of(new ArrayList<>(), new ArrayList<>());
+    /** Each segment sent goes to its link's pool, where it may arrive any number of times ({@link #anyLate}). */
+    boolean pool;
 
     @Override
     public void transmitted(long nowNanos, String link, Segment segment) {
-      if (capturing) {
-        onTime.get(link.startsWith(FuzzWorld.CLIENT) ? 0 : 1).add(new Flight(segment, nowNanos));
+      if (!capturing) {
+        return;
       }
+      int side = link.startsWith(FuzzWorld.CLIENT) ? 0 : 1;
+      if (!pool) {
+        onTime.get(side).add(new Flight(segment, nowNanos));
+        return;
+      }
+      List<Flight> in = late.get(side);
+      for (int k = 0; k < in.size(); k++) {
+        if (sameSegment(in.get(k).segment(), segment)) {
+          in.set(k, new Flight(segment, nowNanos)); // the same segment again: it lives from now
+          return;
+        }
+      }
+      in.add(new Flight(segment, nowNanos));
     }
 
     /** The segment reaches the other side now, as the link would hand it over. */
@@ -905,6 +1173,11 @@ public final class Explorer {
 
   /** The state as the merge sees it (see the class comment); {@code budget}: what a budget has spent. */
   static long digest(Net net, long budget) {
+    return digest(net, budget, true);
+  }
+
+  /** As {@link #digest(Net, long)}; {@code queues}: whether the segments in flight are in it. */
+  static long digest(Net net, long budget, boolean queues) {
     FuzzWorld w = net.world;
     TraceDigest d = new TraceDigest();
     d.add(budget);
@@ -921,8 +1194,8 @@ public final class Explorer {
     for (FuzzWorld.Endpoint e : w.servers) {
       socket(d, e.conn);
     }
-    for (List<List<Flight>> queues : List.of(net.onTime, net.late)) {
-      for (List<Flight> q : queues) {
+    for (List<List<Flight>> links : queues ? List.of(net.onTime, net.late) : List.<List<List<Flight>>>of()) {
+      for (List<Flight> q : links) {
         for (Flight f : q) {
           Segment seg = f.segment();
           d.add(((long) seg.seq() << 32) | (seg.ack() & 0xffffffffL));

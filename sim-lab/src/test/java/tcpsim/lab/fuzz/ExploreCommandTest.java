@@ -19,7 +19,7 @@ class ExploreCommandTest {
   @Test
   void aDepthLimitedExplorationSaysItStoppedShortOfTheFixpoint() {
     StringWriter out = new StringWriter();
-    int code = run(out, new StringWriter(), "explore", "teardown", "--depth", "3", "--drops", "0");
+    int code = run(out, new StringWriter(), "explore", "teardown", "--depth", "3", "--late", "1", "--drops", "0");
     assertEquals(0, code, out.toString());
     assertTrue(out.toString().contains("fixpoint NOT reached (depth limit)"), out.toString());
     assertTrue(out.toString().contains("no invariant broke"), out.toString());
@@ -37,11 +37,31 @@ class ExploreCommandTest {
   void theReductionIsOnByDefaultAndNoReduceExpandsEveryStateInFull() {
     StringWriter reduced = new StringWriter();
     StringWriter full = new StringWriter();
-    assertEquals(0, run(reduced, new StringWriter(), "explore", "teardown", "--depth", "4", "--drops", "0"));
-    assertEquals(0, run(full, new StringWriter(), "explore", "teardown", "--depth", "4", "--drops", "0", "--no-reduce"));
+    assertEquals(0, run(reduced, new StringWriter(), "explore", "teardown", "--depth", "4", "--late", "1", "--drops", "0"));
+    assertEquals(0, run(full, new StringWriter(), "explore", "teardown", "--depth", "4", "--late", "1", "--drops", "0",
+        "--no-reduce"));
     assertTrue(reduced.toString().contains("partial-order reduced"), reduced.toString());
     assertTrue(full.toString().contains("every state expanded in full"), full.toString());
     assertTrue(states(reduced) < states(full), reduced + "\n" + full);
+  }
+
+  @Test
+  void aDropBudgetWithAnyNumberOfLateSegmentsIsAnErrorNotIgnored() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(new StringWriter(), err, "explore", "teardown", "--drops", "1"));
+    assertTrue(err.toString().contains("--drops needs --late N"), err.toString());
+    StringWriter bad = new StringWriter();
+    assertEquals(2, run(new StringWriter(), bad, "explore", "teardown", "--late", "some"));
+    assertTrue(bad.toString().contains("--late must be 'any' or a count >= 0, was 'some'"), bad.toString());
+  }
+
+  @Test
+  void theDefaultSearchesAnyNumberOfLateSegmentsThroughPools() {
+    StringWriter out = new StringWriter();
+    assertEquals(0, run(out, new StringWriter(), "explore", "teardown", "--depth", "3"));
+    assertTrue(out.toString().contains("any number of segments late, each at most once faulted; searched as pools"),
+        out.toString());
+    assertTrue(out.toString().contains("covered by a larger pool before expansion"), out.toString());
   }
 
   private static int states(StringWriter out) {

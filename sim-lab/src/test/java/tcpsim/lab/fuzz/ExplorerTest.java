@@ -12,6 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tcpsim.core.check.Gen;
 import tcpsim.core.check.Property;
+import tcpsim.net.wire.Segment;
 
 /**
  * The teardown scenario explored exhaustively under Linux's defaults, on budgets small enough for
@@ -73,6 +74,13 @@ class ExplorerTest {
       assertEquals(replayed.endPairs(), restored.endPairs(), which);
       assertTrue(restored.replays() <= restored.states() + 1, which + ": each state's path is played at most once");
     }
+    // The same through pools, cut at a depth.
+    Explorer.Result restored = Explorer.anyLate(FuzzConfig.linux(), 8, false).run();
+    Explorer.Result replayed = Explorer.anyLate(FuzzConfig.linux(), 8, true).run();
+    assertEquals(replayed.states(), restored.states(), "pools");
+    assertEquals(replayed.transitions(), restored.transitions(), "pools");
+    assertEquals(replayed.covered(), restored.covered(), "pools");
+    assertEquals(replayed.endPairs(), restored.endPairs(), "pools");
   }
 
   /**
@@ -119,6 +127,118 @@ class ExplorerTest {
           }
         });
     assertTrue(compared[0] >= 200, "pairs compared: " + compared[0]);
+  }
+
+  /**
+   * The search with any number of late segments (the command's default) reaches its fixpoint
+   * through pools, breaks no invariant, and holds every end pair and errno value the exact
+   * searches of the small budgets reach: the pools contain the fault model, whatever the budget.
+   */
+  @Test
+  void anyNumberOfLateSegmentsReachesItsFixpointAndHoldsEveryBudgetsOutcomes() {
+    Explorer.Result any = Explorer.anyLate(FuzzConfig.linux(), Explorer.ANY, false).run();
+    assertNull(any.violation(), () -> any.violation() + " via " + any.violationPath());
+    assertTrue(any.fixpoint(), "every state expanded or covered");
+    assertTrue(any.covered() > 0, "some states covered by a larger pool");
+    for (int[] budget : new int[][] {{1, 0}, {0, 1}}) {
+      Explorer.Result exact = explored(budget[0], budget[1]);
+      exact.endPairs().forEach((pair, seen) -> {
+        Explorer.EndPair pooled = any.endPairs().get(pair);
+        String which = "drops " + budget[0] + ", late " + budget[1] + ": " + pair;
+        assertTrue(pooled != null, which);
+        assertTrue(pooled.errnos().containsAll(seen.errnos()), which + " " + seen.errnos() + " in " + pooled.errnos());
+        assertTrue(pooled.withoutErrno() || !seen.withoutErrno(), which);
+      });
+    }
+    // Only a side that gives up sees ETIMEDOUT: fifteen retransmissions none of which arrives,
+    // beyond the small budgets.
+    assertTrue(any.endPairs().get("CLOSED | CLOSED").errnos().contains("client recv=ETIMEDOUT"),
+        any.endPairs().toString());
+  }
+
+  /**
+   * What the pools rest on: a path of the fault model (each segment delivered, dropped,
+   * duplicated or held) is a path through the pools (the same calls, each arrival taken from the
+   * pool, time to the same timers) that leaves both hosts exactly as it left them, with the same
+   * errno values. Random walks of the fault model, any drops and any late segments, each step
+   * mirrored; time moves only where it fires a timer, as it does through the pools.
+   */
+  @Test
+  void everyPathOfTheFaultModelIsAPathThroughThePools() {
+    Explorer faults = new Explorer(FuzzConfig.linux(), Explorer.ANY, Explorer.ANY, Explorer.ANY);
+    Explorer pools = Explorer.anyLate(FuzzConfig.linux(), Explorer.ANY, false);
+    List<Explorer.Step> alphabet = Explorer.alphabet();
+    int[] arrivals = new int[1];
+    Property.forAll(Gen.ints(0, 1_000_000).list(1, 40))
+        .named("a fault path is a pool path").cases(400)
+        .verify(choices -> {
+          Explorer.Net f = faults.replaySteps(List.of());
+          Explorer.Net p = pools.replaySteps(List.of());
+          List<String> walk = new ArrayList<>();
+          for (int choice : choices) {
+            List<Integer> open = new ArrayList<>();
+            for (int i = 0; i < alphabet.size(); i++) {
+              Explorer.Step step = alphabet.get(i);
+              if (Explorer.applicable(f, step, true, true) && (!(step instanceof Explorer.NextTimer) || firesATimer(f))) {
+                open.add(i);
+              }
+            }
+            if (open.isEmpty()) {
+              break;
+            }
+            Explorer.Step step = alphabet.get(open.get(choice % open.size()));
+            walk.add(step.text());
+            Explorer.Step mirror = mirror(step, f, p);
+            Explorer.apply(f, step);
+            if (mirror != null) {
+              assertTrue(Explorer.applicable(p, mirror, true, true, true), walk + ": " + mirror.text());
+              Explorer.apply(p, mirror);
+              arrivals[0] += mirror instanceof Explorer.LateArrival ? 1 : 0;
+            }
+            assertEquals(Explorer.digest(f, 0, false), Explorer.digest(p, 0, false), walk.toString());
+            assertEquals(f.world.errnos, p.world.errnos, walk.toString());
+            assertEquals(f.world.sim.now(), p.world.sim.now(), walk.toString());
+          }
+        });
+    assertTrue(arrivals[0] > 500, "arrivals mirrored: " + arrivals[0]);
+  }
+
+  /** Time moves to a timer, not only to a late segment's end of life. */
+  private static boolean firesATimer(Explorer.Net f) {
+    if (f.world.sim.pendingCount() == 0) {
+      return false;
+    }
+    long timer = f.world.sim.pendingSet().peekTime();
+    for (List<Explorer.Flight> late : f.late) {
+      for (Explorer.Flight x : late) {
+        if (x.sentNanos() + f.world.net.mslNanos() < timer) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The pool step that does what {@code step} does to the fault model's hosts (null: nothing). */
+  private static Explorer.Step mirror(Explorer.Step step, Explorer.Net f, Explorer.Net p) {
+    if (!(step instanceof Explorer.Wire w)) {
+      return step;
+    }
+    Segment arriving = switch (w.fate()) {
+      case DELIVER, DUPLICATE -> f.onTime.get(w.from()).get(0).segment();
+      case DELIVER_LATE -> f.late.get(w.from()).get(0).segment();
+      case DROP, HOLD -> null;
+    };
+    if (arriving == null) {
+      return null;
+    }
+    List<Explorer.Flight> pool = p.late.get(w.from());
+    for (int k = 0; k < pool.size(); k++) {
+      if (Explorer.sameSegment(pool.get(k).segment(), arriving)) {
+        return new Explorer.LateArrival(w.from(), k);
+      }
+    }
+    throw new AssertionError("not in the pool: " + arriving);
   }
 
   /** The steps that apply to {@code net} and touch host {@code h} (-2: any step). */
