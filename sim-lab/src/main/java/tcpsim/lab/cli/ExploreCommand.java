@@ -42,6 +42,11 @@ public final class ExploreCommand implements Callable<Integer> {
       + " (partial-order reduction; the same end pairs and errno values, fewer states).")
   boolean noReduce;
 
+  @Option(names = "--no-cover", description = "With --late any: merge only states with equal pools, instead of"
+      + " covering a state by one whose pools contain its own (the reference the covering is measured against:"
+      + " about three times the states and five times the time).")
+  boolean noCover;
+
   @Option(names = "--replay", description = "Replay each state's path on a fresh world for every transition out of"
       + " it instead of putting one world back from a snapshot of the state (the slower reference the snapshots"
       + " are tested against).")
@@ -64,6 +69,9 @@ public final class ExploreCommand implements Callable<Integer> {
       if (maxLate == Explorer.ANY && drops != null) {
         throw new IllegalArgumentException("--drops needs --late N: with --late any every segment may be lost");
       }
+      if (maxLate != Explorer.ANY && noCover) {
+        throw new IllegalArgumentException("--no-cover needs --late any: only pools cover one another");
+      }
       if (maxLate == Explorer.ANY && noReduce) {
         throw new IllegalArgumentException("--no-reduce needs --late N: with --late any nothing is on time, so no"
             + " step is put off");
@@ -78,7 +86,7 @@ public final class ExploreCommand implements Callable<Integer> {
     boolean pools = maxLate == Explorer.ANY;
     Explorer.Result r;
     try {
-      r = (pools ? Explorer.anyLate(cfg, maxDepth, replay)
+      r = (pools ? Explorer.anyLate(cfg, maxDepth, replay, !noCover)
           : new Explorer(cfg, maxDepth, drops == null ? Explorer.ANY : drops, maxLate, replay, !noReduce)).run();
     } catch (IllegalStateException e) { // a limit of the search, not of the input
       err.println("tcpsim explore: the search stopped: " + e.getMessage());
@@ -89,8 +97,9 @@ public final class ExploreCommand implements Callable<Integer> {
         ? "any number of segments late, each at most once faulted; searched as pools, largest " + r.largestPool()
         : "drops " + (drops == null ? "any" : drops) + ", late " + maxLate + "; one fault per segment; "
             + (noReduce ? "every state expanded in full" : "partial-order reduced");
-    String states = pools ? r.states() + " distinct states (" + r.covered() + " covered by a larger pool before"
-        + " expansion)" : r.states() + " distinct states";
+    String states = !pools ? r.states() + " distinct states"
+        : noCover ? r.states() + " distinct states (only equal pools merged)"
+        : r.states() + " distinct states (" + r.covered() + " covered by a larger pool before expansion)";
     o.printf(java.util.Locale.ROOT, "explore %s (config %s, depth %s, %s): %s, %d transitions, %d path replays,"
         + " %d copies, %d restores, deepest path %d, %s, %.1f s%n", scenario, cfg.name(),
         depth == null ? "any" : depth, budget, states, r.transitions(), r.replays(), r.copies(), r.restores(),

@@ -203,6 +203,8 @@ public final class Explorer {
   private final boolean reduce;
   /** Any number of late segments, over-approximated by pools (see {@link #anyLate}). */
   private final boolean pool;
+  /** With pools: a state whose pools another's contain is covered by it (else only equal pools merge). */
+  private final boolean cover;
   private final List<Step> alphabet = alphabet();
   private final List<Invariant<FuzzWorld>> invariants = Fuzzer.invariants();
 
@@ -262,10 +264,11 @@ public final class Explorer {
     this.worlds = worlds;
     this.reduce = reduce;
     this.pool = false;
+    this.cover = false;
   }
 
   /** Through pools ({@link #anyLate}). */
-  private Explorer(FuzzConfig config, int maxDepth, Worlds worlds) {
+  private Explorer(FuzzConfig config, int maxDepth, Worlds worlds, boolean cover) {
     if (maxDepth < 1) {
       throw new IllegalArgumentException("depth must be >= 1, got " + maxDepth);
     }
@@ -276,6 +279,7 @@ public final class Explorer {
     this.worlds = worlds;
     this.reduce = false; // nothing is ever on time, so no persistent set applies
     this.pool = true;
+    this.cover = cover;
   }
 
   /**
@@ -292,7 +296,15 @@ public final class Explorer {
    * @param maxDepth the longest path expanded, as for the other searches
    */
   public static Explorer anyLate(FuzzConfig config, int maxDepth, boolean replay) {
-    return new Explorer(config, maxDepth, replay ? Worlds.REPLAY : Worlds.SNAPSHOT);
+    return anyLate(config, maxDepth, replay, true);
+  }
+
+  /**
+   * @param cover whether a state is covered by one whose pools contain its own; without, only
+   *     states with equal pools merge (the reference the covering is measured against)
+   */
+  public static Explorer anyLate(FuzzConfig config, int maxDepth, boolean replay, boolean cover) {
+    return new Explorer(config, maxDepth, replay ? Worlds.REPLAY : Worlds.SNAPSHOT, cover);
   }
 
   // The explored graph, by state index: the path to each state is its parent's plus one step.
@@ -656,7 +668,7 @@ public final class Explorer {
     int[] same = covering.get(key);
     if (same != null) {
       for (int c : same) {
-        if (!dominated.get(c) && contains(poolOf[c], pool)) {
+        if (!dominated.get(c) && (cover ? contains(poolOf[c], pool) : Arrays.equals(poolOf[c], pool))) {
           edge(s, c, errnos);
           return c;
         }
@@ -669,7 +681,7 @@ public final class Explorer {
     int[] next = new int[same == null ? 1 : same.length + 1];
     if (same != null) {
       for (int c : same) {
-        if (!dominated.get(c) && !expanded.get(c) && contains(pool, poolOf[c])) {
+        if (cover && !dominated.get(c) && !expanded.get(c) && contains(pool, poolOf[c])) {
           dominated.set(c);
         }
         if (!dominated.get(c)) {
@@ -1091,11 +1103,18 @@ public final class Explorer {
     }
     List<String> out = new ArrayList<>();
     Net net = pool ? replay(-1) : null; // a pool's index says nothing to a reader: name the segment
+    List<Segment> arrived = new ArrayList<>(); // each segment that arrived, as often as it did
     for (int i : steps) {
       Step step = alphabet.get(i);
       if (net != null && step instanceof LateArrival a) {
+        Segment seg = net.late.get(a.from()).get(a.k()).segment();
+        int times = 1;
+        for (Segment before : arrived) {
+          times += sameSegment(before, seg) ? 1 : 0;
+        }
+        arrived.add(seg);
         out.add("deliver " + FuzzAction.sideName(a.from()) + "->" + FuzzAction.sideName(1 - a.from()) + " from the pool: "
-            + net.late.get(a.from()).get(a.k()).segment());
+            + seg + (times > 1 ? " (its arrival " + times + ")" : ""));
       } else {
         out.add(step.text());
       }

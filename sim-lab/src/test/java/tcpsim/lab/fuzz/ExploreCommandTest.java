@@ -46,13 +46,16 @@ class ExploreCommandTest {
   }
 
   @Test
-  void aDropBudgetWithAnyNumberOfLateSegmentsIsAnErrorNotIgnored() {
+  void optionsThatDoNotFitTheSearchAreErrorsNotIgnored() {
     StringWriter err = new StringWriter();
     assertEquals(2, run(new StringWriter(), err, "explore", "teardown", "--drops", "1"));
     assertTrue(err.toString().contains("--drops needs --late N"), err.toString());
     StringWriter bad = new StringWriter();
     assertEquals(2, run(new StringWriter(), bad, "explore", "teardown", "--late", "some"));
     assertTrue(bad.toString().contains("--late must be 'any' or a count >= 0, was 'some'"), bad.toString());
+    StringWriter exact = new StringWriter();
+    assertEquals(2, run(new StringWriter(), exact, "explore", "teardown", "--late", "1", "--no-cover"));
+    assertTrue(exact.toString().contains("--no-cover needs --late any"), exact.toString());
   }
 
   @Test
@@ -62,6 +65,10 @@ class ExploreCommandTest {
     assertTrue(out.toString().contains("any number of segments late, each at most once faulted; searched as pools"),
         out.toString());
     assertTrue(out.toString().contains("covered by a larger pool before expansion"), out.toString());
+    StringWriter uncovered = new StringWriter();
+    assertEquals(0, run(uncovered, new StringWriter(), "explore", "teardown", "--depth", "3", "--no-cover"));
+    assertTrue(uncovered.toString().contains("(only equal pools merged)"), uncovered.toString());
+    assertTrue(states(out) < states(uncovered), out + "\n" + uncovered);
   }
 
   private static int states(StringWriter out) {
