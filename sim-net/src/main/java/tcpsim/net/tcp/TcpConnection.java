@@ -302,6 +302,12 @@ public final class TcpConnection implements EventHandler {
   int quickAcks;
   /** Interactive mode (icsk_ack.pingpong): ACKs wait for data to ride on. */
   static final int PINGPONG = 1 << 23;
+  /**
+   * Header prediction is off (tp->pred_flags = 0) until the next tcp_fast_path_check: so an active
+   * open leaves it when it agreed window scaling (tcp_finish_connect), and the first window change or
+   * in-order data turns it on.
+   */
+  static final int NO_PREDICTION = 1 << 24;
   long atoNanos;
   long lastDataRecvNanos;
 
@@ -962,7 +968,7 @@ public final class TcpConnection implements EventHandler {
     tsRecentStampNanos = 0;
     // sk_shutdown = 0 and the connection's own marks gone; the socket's options stay.
     flags &= ~(WAS_RESET | SEND_SHUTDOWN | RCV_SHUTDOWN | PEER_FIN | FIN_QUEUED | FIN_SENT | ACK_NOW
-        | CWND_LIMITED | TLP_OUTSTANDING | ACK_SCHEDULED | PINGPONG);
+        | CWND_LIMITED | TLP_OUTSTANDING | ACK_SCHEDULED | PINGPONG | NO_PREDICTION);
   }
 
   /**
@@ -1066,6 +1072,9 @@ public final class TcpConnection implements EventHandler {
       retransmits = 0;
       retransStampNanos = 0;
       setState(ESTABLISHED, "SYN-ACK in SYN-SENT");
+      if (sndWscale != 0) {
+        flags |= NO_PREDICTION;
+      }
       initTransfer(synRetransmits);
       // tcp_rcv_synsent_state_process ACKs at once (no data pending to piggyback on).
       sendAck();
@@ -1383,17 +1392,28 @@ public final class TcpConnection implements EventHandler {
       // far ("do not accept ACK for bytes we never sent"), so a connection that has had nothing
       // acknowledged takes no ACK below SND.UNA. This is what keeps a delayed copy from an
       // earlier incarnation out, whatever its sequence number, unless its ACK lines up too.
-      if (headerPredicted(seg)) {
+      if (seg.payloadLength() > 0 && headerPredicted(seg)) {
         // ... unless the fast path takes it first: the data is queued before tcp_ack looks at
         // the ACK, which then only draws the challenge ACK.
         fastPathDataWithTooOldAck(seg);
         return false;
       }
+      if (headerPredicted(seg) && rcv.rcvNxt() == rcv.rcvWup()) {
+        storeTsRecent(seg.options().tsVal()); // the fast path's pure ACK: stored before tcp_ack
+      }
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_TOO_OLD_ACK);
       return false;
     }
-    replaceTsRecent(seg);
+    if (SeqNum.lt(seg.ack(), sndUna)) {
+      // tcp_ack takes an ACK older than SND.UNA to old_ack, past tcp_replace_ts_recent: TS.Recent
+      // stays, unless the fast path stored it before calling tcp_ack (tcp_rcv_established).
+      if (headerPredicted(seg) && rcv.rcvNxt() == rcv.rcvWup()) {
+        storeTsRecent(seg.options().tsVal());
+      }
+    } else {
+      replaceTsRecent(seg);
+    }
     processAck(seg);
     switch (state) {
       case FIN_WAIT1 -> {
@@ -1444,19 +1464,20 @@ public final class TcpConnection implements EventHandler {
   }
 
   /**
-   * tcp_rcv_established's header prediction, for a segment with data: the connection is in
-   * ESTABLISHED with the fast path on (no out-of-order data, an open receive window, receive memory
-   * under SO_RCVBUF: tcp_fast_path_check), and the segment is what pred_flags foresee: ACK (PSH
-   * aside) and nothing else, the header of an established segment (the aligned timestamp option
-   * alone, or no option without timestamps), the window field as last advertised, the next
-   * sequence number, an ACK not beyond SND.NXT, a TS value not below TS.Recent, and an skb that
-   * fits the forward allocation (else the slow path, step5). The fast path queues the data before
-   * tcp_ack sees the ACK; elsewhere it does what the slow path does, so only a data segment whose
-   * ACK is too old is told apart (RFC 9293 §3.10.7.4 has no fast path; header prediction is Van
-   * Jacobson's, RFC 1323's appendix).
+   * tcp_rcv_established's header prediction: the connection is in ESTABLISHED with the fast path
+   * on (no out-of-order data, an open receive window, receive memory under SO_RCVBUF:
+   * tcp_fast_path_check; not left off since an active open, {@link #NO_PREDICTION}), and the
+   * segment is what pred_flags foresee: ACK (PSH aside) and nothing else, the header of an
+   * established segment (the aligned timestamp option alone, or no option without timestamps),
+   * the window field as last advertised, the next sequence number, an ACK not beyond SND.NXT, a TS
+   * value not below TS.Recent, and for data an skb that fits the forward allocation (else the slow
+   * path, step5). The fast path stores TS.Recent and queues data before tcp_ack sees the ACK;
+   * elsewhere it does what the slow path does, so only a segment whose ACK is older than SND.UNA is
+   * told apart (RFC 9293 §3.10.7.4 has no fast path; header prediction is Van Jacobson's, RFC
+   * 1323's appendix).
    */
   private boolean headerPredicted(Segment seg) {
-    if (state != ESTABLISHED || seg.payloadLength() == 0 || (seg.flags() & ~PSH) != ACK
+    if (state != ESTABLISHED || has(NO_PREDICTION) || (seg.flags() & ~PSH) != ACK
         || seg.seq() != rcv.rcvNxt() || SeqNum.gt(seg.ack(), sndNxt)
         || seg.window() != sndWnd >>> sndWscale) {
       return false;
@@ -1474,7 +1495,7 @@ public final class TcpConnection implements EventHandler {
     } else if (!o.isEmpty()) {
       return false;
     }
-    return ReceiveBuffer.skbTruesize(seg.wireLength()) <= rcv.forwardAlloc();
+    return seg.payloadLength() == 0 || ReceiveBuffer.skbTruesize(seg.wireLength()) <= rcv.forwardAlloc();
   }
 
   /**
@@ -1568,6 +1589,7 @@ public final class TcpConnection implements EventHandler {
     switch (out) {
       case NO_DATA -> {}
       case IN_ORDER, IN_ORDER_GAP_FILLED -> {
+        flags &= ~NO_PREDICTION; // tcp_data_queue: tcp_fast_path_check
         // tcp_data_queue calls tcp_event_data_recv for skb->len, duplicate head and all: a FIN
         // behind one old byte starts the delayed-ACK engine as data would.
         if (len > 0) {
@@ -1819,6 +1841,9 @@ public final class TcpConnection implements EventHandler {
     if (SeqNum.lt(sndUna, seg.ack()) || SeqNum.lt(sndWl1, seg.seq())
         || (sndWl1 == seg.seq() && (nwin > sndWnd || nwin == 0))) {
       boolean changed = nwin != sndWnd;
+      if (changed) {
+        flags &= ~NO_PREDICTION; // tcp_ack_update_window: tcp_fast_path_check
+      }
       sndWnd = nwin;
       sndWl1 = seg.seq();
       sndWl2 = seg.ack();
