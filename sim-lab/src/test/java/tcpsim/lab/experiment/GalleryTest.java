@@ -94,12 +94,12 @@ class GalleryTest {
         "tcp_timewait_len=60,tcp_timestamps=0,seed=1", "tcp_timewait_len=60,tcp_timestamps=1,seed=1"),
         f.points().stream().map(GridPoint::id).toList());
     Experiment e = f.points().get(0).experiment();
-    // FuzzConfig.shortTimeWait's link, and the case's "duplicate client->server any%2 hold 6400us".
-    assertEquals(List.of("client -> server: delay 100us late-duplicate every 2 6400us",
+    // FuzzConfig.shortTimeWait's link, and the case's "duplicate client->server any%16 hold 12800us".
+    assertEquals(List.of("client -> server: delay 100us late-duplicate every 16 12800us",
         "server -> client: delay 100us"), e.links().stream().map(LinkSpec::toString).toList());
     Workload.SessionClient sessions = assertInstanceOf(Workload.SessionClient.class,
         e.app("sessions").orElseThrow().workload());
-    assertEquals(List.of(256L << 10, 128L << 10), sessions.sessionBytes());
+    assertEquals(List.of(512L << 10, 512L << 10), sessions.sessionBytes());
     assertEquals(40000, sessions.localPort(), "the fuzz world's client port");
     assertEquals(80, e.app("echo").orElseThrow().workload().listenPort());
   }

@@ -74,10 +74,9 @@ class FuzzApplicationTest {
     // incarnation 2's, at its own offset. (The check used to stop counting at the first wrong
     // byte, so the rest of the stream looked shifted and such a case was reported as corruption
     // of the new stream.)
-    FuzzWorld w = run(FuzzConfig.shortTimeWait(), "client read-to-eof-close",
-        "server echo-to-eof-close", "duplicate client->server any%2 hold 6400us",
-        "client session 262144", "advance 6400us", "client session 131072", "advance 6400us",
-        "quiesce");
+    FuzzWorld w = run(FuzzConfig.shortTimeWait(), "duplicate client->server any%16 hold 12800us",
+        "client read-to-eof-close", "server echo-to-eof-close", "client session 524288", "advance 400us",
+        "advance 12800us", "client session 524288", "advance 12800us", "quiesce");
     assertTrue(w.staleViolation != null && w.staleViolation.contains("sent in incarnation 1"),
         w.staleViolation);
     assertNull(w.contentViolation);

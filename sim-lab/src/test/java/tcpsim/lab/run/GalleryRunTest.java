@@ -100,7 +100,7 @@ class GalleryRunTest {
     for (String app : new String[] {"echo", "sessions"}) {
       RunResult.AppResult a = r.app(app).orElseThrow();
       assertEquals(0L, a.happenings().getOrDefault("stale_bytes_accepted", 0L), app + " " + a.happenings());
-      assertEquals(256 * 1024 + 128 * 1024, a.bytesDelivered(), app + " read both sessions");
+      assertEquals(512 * 1024 + 512 * 1024, a.bytesDelivered(), app + " read both sessions");
     }
     // The reconnect took over the 60 s TIME_WAIT (timestamps on: tcp_twsk_unique).
     assertTrue(r.app("sessions").orElseThrow().errnos().isEmpty());

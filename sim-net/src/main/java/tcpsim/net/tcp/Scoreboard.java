@@ -189,7 +189,7 @@ final class Scoreboard {
   }
 
   /** SACKed: no longer lost, and no retransmitted copy counts as in flight (tcp_sacktag_one). */
-  private void sack(int i) {
+  void sack(int i) {
     setFlags(i, (byte) ((flags[i] | SACKED) & ~(LOST | RETRANS)));
   }
 
@@ -272,6 +272,38 @@ final class Scoreboard {
         setFlags(i, (byte) (flags[i] & ~SACKED));
       }
     }
+  }
+
+  /**
+   * tcp_mark_skb_lost: entry {@code i} is lost; if it already was and its retransmission is in
+   * flight, that retransmission is lost too (no longer counted in flight). Returns whether a
+   * retransmission was lost. A SACKed entry is left alone.
+   */
+  boolean markLost(int i) {
+    byte f = flags[i];
+    if ((f & SACKED) != 0) {
+      return false;
+    }
+    if ((f & LOST) == 0) {
+      setFlags(i, (byte) (f | LOST));
+      return false;
+    }
+    if ((f & RETRANS) != 0) {
+      setFlags(i, (byte) (f & ~RETRANS));
+      return true;
+    }
+    return false;
+  }
+
+  /** tcp_highest_sack_seq: the end of the highest SACKed entry, {@code sndUna} when none is. */
+  int highestSackEnd(int sndUna) {
+    for (int k = count - 1; k >= 0 && sackedOut > 0; k--) {
+      int i = index(k);
+      if ((flags[i] & SACKED) != 0) {
+        return end[i];
+      }
+    }
+    return sndUna;
   }
 
   /** tcp_mark_head_lost: the first unacknowledged segment is lost. */

@@ -60,7 +60,8 @@ public enum Sysctl {
   IP_LOCAL_PORT_RANGE("net.ipv4.ip_local_port_range", 1, 65535,
       "inet_init_net in net/ipv4/af_inet.c", 32768, 60999),
   TCP_EARLY_RETRANS("net.ipv4.tcp_early_retrans", 0, 4, "tcp_sk_init (3: tail loss probes on)", 3),
-  TCP_RECOVERY("net.ipv4.tcp_recovery", 0, 7, "tcp_sk_init (1: RACK loss detection)", 1),
+  TCP_RECOVERY("net.ipv4.tcp_recovery", 0, 7, "tcp_sk_init (1: RACK loss detection, which 6.18 uses even at 0;"
+      + " 4: no duplicate-ACK threshold in RACK's reordering window)", 1),
   TCP_FRTO("net.ipv4.tcp_frto", 0, 2, "tcp_sk_init", 2),
   TCP_REORDERING("net.ipv4.tcp_reordering", 1, 300, "TCP_FASTRETRANS_THRESH in include/net/tcp.h", 3),
   TCP_SLOW_START_AFTER_IDLE("net.ipv4.tcp_slow_start_after_idle", 0, 1, "tcp_sk_init", 1),

@@ -40,10 +40,10 @@ import tcpsim.net.wire.TcpOptions;
  *   <li>Congestion control is Reno, not CUBIC (see {@link RenoCongestion}): after a loss CUBIC
  *       keeps 70% of the window where Reno keeps half, and grows it along a cubic curve of the
  *       time since the loss where Reno adds one segment per round trip.</li>
- *   <li>Loss detection is duplicate ACKs / SACK (tcp_reordering = 3 segments), the RTO, and one
- *       tail loss probe; RACK's time-based marking (RFC 8985 §6) is not modelled, and of the
- *       undos only a timeout's by the timestamp echo (Eifel, {@link #undoLoss}), not F-RTO's or
- *       D-SACK's. Every un-SACKed segment below the highest SACK counts as lost.</li>
+ *   <li>Loss detection is RACK on SACK connections ({@link Rack}, RFC 8985 §6, without the
+ *       reordering window's growth on D-SACKs), duplicate ACKs without SACK (tcp_reordering = 3
+ *       segments), the RTO, and one tail loss probe; of the undos only a timeout's by the
+ *       timestamp echo (Eifel, {@link #undoLoss}), not F-RTO's or D-SACK's.</li>
  *   <li>The RTT sample comes from the oldest newly acknowledged segment not retransmitted (as
  *       tcp_clean_rtx_queue does), else from the timestamp echo.</li>
  *   <li>No receive-buffer auto-tuning (tcp_rcv_space_adjust): the window tops out at half of
@@ -91,6 +91,8 @@ public final class TcpConnection implements EventHandler {
   static final int XMIT_RTO = 1;
   static final int XMIT_TLP = 2;
   static final int XMIT_PROBE0 = 3;
+  /** RACK's reordering timer (ICSK_TIME_REO_TIMEOUT). */
+  static final int XMIT_REO = 4;
 
   /** TCP_TIMEOUT_INIT, include/net/tcp.h: 1 s before any RTT sample (RFC 6298 §2.1). */
   static final long TIMEOUT_INIT_NANOS = Nanos.seconds(1);
@@ -292,6 +294,11 @@ public final class TcpConnection implements EventHandler {
   /** A tail loss probe is in flight. */
   static final int TLP_OUTSTANDING = 1 << 21;
 
+  /** RACK loss detection and the reordering seen (tcp_recovery.c). */
+  final Rack rack;
+  /** RACK armed its reordering timer during this ACK, so tcp_set_xmit_timer is skipped. */
+  private boolean reoArmedByThisAck;
+
   // ---- retransmission queue scoreboard: one entry per segment sent and not acknowledged ----
   /** The shared {@link Scoreboard#EMPTY} until the first transmission of data or FIN. */
   Scoreboard sb = Scoreboard.EMPTY;
@@ -339,6 +346,7 @@ public final class TcpConnection implements EventHandler {
     this.rcvBuf = s.rmemDefault();
     this.cc = RenoCongestion.initial(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
     this.rtt = new RttEstimator(stack.jiffyHz(), RTO_MIN_NANOS, RTO_MAX_NANOS);
+    this.rack = new Rack(s.value(Sysctl.TCP_REORDERING));
   }
 
   /** Whether flag bit {@code flag} (one of the constants such as {@link #ORPHAN}) is set. */
@@ -1696,14 +1704,28 @@ public final class TcpConnection implements EventHandler {
   private void processAck(Segment seg) {
     int ack = seg.ack();
     if (SeqNum.lt(ack, sndUna)) {
-      // An old ACK: ignore it (RFC 9293 "If the ACK is a duplicate, it can be ignored").
+      // An old ACK: ignored (RFC 9293 "If the ACK is a duplicate, it can be ignored"), but for
+      // its SACK blocks, which tcp_ack's old_ack still tags, then runs tcp_fastretrans_alert (so
+      // RACK may find a loss or arm its timer) and tcp_xmit_recovery.
+      if (has(SACK_OK) && seg.options().sackBlockCount() > 0 && sb.count > 0) {
+        reoArmedByThisAck = false;
+        processSackBlocks(seg.options());
+        fastRetransAlert(false, false, true);
+      }
       return;
     }
     int priorInFlight = sb.count;
+    int priorFack = sb.highestSackEnd(sndUna);
+    reoArmedByThisAck = false;
     // Any ACK not older than SND.UNA shows the peer alive: the persist timer's count of
     // unanswered probes starts again (tcp_ack: icsk_probes_out = 0; RFC 1122 §4.2.2.17).
     probesOut = 0;
+    int sndWl1Before = sndWl1;
+    int sndWl2Before = sndWl2;
     boolean windowChanged = maybeUpdateWindow(seg);
+    // FLAG_WIN_UPDATE: tcp_may_update_window let the segment through, changed or not.
+    boolean windowUpdated = windowChanged || sndWl1 != sndWl1Before || sndWl2 != sndWl2Before
+        || SeqNum.lt(sndUna, ack);
     int newlySacked = 0;
     if (has(SACK_OK) && seg.options().sackBlockCount() > 0) {
       newlySacked = processSackBlocks(seg.options());
@@ -1719,7 +1741,7 @@ public final class TcpConnection implements EventHandler {
       boolean finNowAcked = has(FIN_SENT) && SeqNum.gt(ack, finSeq);
       int dataAcked = acked - (finNowAcked ? 1 : 0)
           - (SeqNum.le(sndUna, iss) ? 1 : 0); // our SYN, when a SYN-RECV child's ACK lands here
-      ackedSegs = cleanRtxQueue(ack, seg);
+      ackedSegs = cleanRtxQueue(ack, seg, priorFack);
       if (sendBuf != null && dataAcked > 0) {
         sendBuf.ack(finNowAcked ? ack - 1 : ack);
       }
@@ -1743,7 +1765,11 @@ public final class TcpConnection implements EventHandler {
     if (ca == CaState.LOSS && advanced && originalAcked) {
       undoLoss();
     }
-    int newlyLost = fastRetransAlert(advanced, dupAck);
+    // tcp_ack_is_dubious: not a plain forward step (no data, window update or new ACK), or SACK
+    // news, or a state other than Open.
+    boolean dubious = !(advanced || windowUpdated || seg.payloadLength() > 0 || seg.has(FIN))
+        || newlySacked > 0 || ca != CaState.OPEN;
+    int newlyLost = fastRetransAlert(advanced, dupAck, dubious);
     // Without SACK a duplicate ACK stands for one segment delivered (tcp_add_reno_sack).
     int ackedSacked = ackedSegs + newlySacked + (dupAck && !has(SACK_OK) ? 1 : 0);
     cc.congControl(ca, ackedSacked, newlyLost, advanced, ackedSegs > 0,
@@ -1751,8 +1777,9 @@ public final class TcpConnection implements EventHandler {
     if (advanced) {
       if (sb.count == 0) {
         clearXmitTimer();
-      } else {
-        // tcp_set_xmit_timer: a loss probe if one is allowed, else the RTO, from now.
+      } else if (!reoArmedByThisAck) {
+        // tcp_set_xmit_timer: a loss probe if one is allowed, else the RTO, from now (unless RACK
+        // armed its reordering timer: FLAG_SET_XMIT_TIMER cleared).
         scheduleLossProbeOrRto(true);
       }
       notifyApp();
@@ -1787,8 +1814,8 @@ public final class TcpConnection implements EventHandler {
    * duplicate ACKs (or SACKed segments) and enter fast recovery at tcp_reordering (3) of them
    * (RFC 5681 §3.2, RFC 6675 §5). Returns the segments newly marked lost.
    */
-  private int fastRetransAlert(boolean advanced, boolean dupAck) {
-    int reordering = stack.sysctls().value(Sysctl.TCP_REORDERING);
+  private int fastRetransAlert(boolean advanced, boolean dupAck, boolean dubious) {
+    int reordering = rack.reordering();
     int lostBefore = countFlag(LOST);
     if (advanced) {
       dupAcks = 0;
@@ -1811,6 +1838,8 @@ public final class TcpConnection implements EventHandler {
           if (advanced) {
             markHeadLost(); // a partial ACK: the next hole is lost too
           }
+        } else if (rackOn()) {
+          rackMarkLost(); // tcp_identify_packet_loss
         } else {
           markHolesLost();
           markHeadLost();
@@ -1821,9 +1850,14 @@ public final class TcpConnection implements EventHandler {
         if (dupAck && !has(SACK_OK)) {
           markRenoSacked();
         }
+        if (rackOn() && dubious) {
+          rackMarkLost(); // tcp_identify_packet_loss
+        }
         int sacked = sackedSegments();
         ca = dupAcks > 0 || sacked > 0 ? CaState.DISORDER : CaState.OPEN;
-        if (dupAcks >= reordering || sacked >= reordering) {
+        // tcp_time_to_recover: with RACK a loss must be proven (lost_out); without it, the
+        // duplicate ACKs or SACKed segments reach the reordering degree.
+        if (rackOn() ? countFlag(LOST) > 0 : dupAcks >= reordering || sacked >= reordering) {
           enterRecovery();
         }
       }
@@ -1856,17 +1890,25 @@ public final class TcpConnection implements EventHandler {
   }
 
   /** Removes acknowledged segments from the scoreboard and takes an RTT sample (tcp_clean_rtx_queue). */
-  private int cleanRtxQueue(int ack, Segment seg) {
+  private int cleanRtxQueue(int ack, Segment seg, int priorFack) {
     int removed = 0;
     long oldestSent = -1;
     boolean retransAcked = false;
+    int reord = sndNxt;
     while (sb.count > 0) {
       int i = sb.head;
       if (SeqNum.le(sb.end[i], ack)) {
-        if ((sb.flags[i] & EVER_RETRANS) != 0) {
+        byte f = sb.flags[i];
+        if ((f & EVER_RETRANS) != 0) {
           retransAcked = true;
         } else if (oldestSent < 0) {
           oldestSent = sb.time[i];
+        }
+        if ((f & (EVER_RETRANS | SACKED)) == 0 && SeqNum.lt(sb.start[i], reord)) {
+          reord = sb.start[i];
+        }
+        if (has(SACK_OK) && (f & SACKED) == 0 && !spuriousRetransmission(f, sb.time[i], seg)) {
+          rack.advance(f, sb.end[i], sb.time[i], sim.now(), rtt.minRttMicros());
         }
         sb.removeHead();
         removed++;
@@ -1876,6 +1918,9 @@ public final class TcpConnection implements EventHandler {
         }
         break;
       }
+    }
+    if (has(SACK_OK) && SeqNum.lt(reord, priorFack)) {
+      rack.reorderingSeen(reord, Math.max(priorFack, sb.highestSackEnd(ack)), mssCache, MAX_REORDERING);
     }
     if (oldestSent >= 0 && !retransAcked) {
       rtt.sample(sim.now() - oldestSent, ack, sndNxt);
@@ -1887,6 +1932,15 @@ public final class TcpConnection implements EventHandler {
       }
     }
     return removed;
+  }
+
+  /**
+   * tcp_skb_spurious_retrans: a resent segment whose ACK echoes a timestamp from before the resend
+   * was delivered by an earlier copy.
+   */
+  private boolean spuriousRetransmission(byte marks, long sentNanos, Segment seg) {
+    return (marks & (RETRANS | EVER_RETRANS)) != 0 && has(TS_OK) && seg.options().hasTimestamp()
+        && seg.options().tsEcr() != 0 && seg.options().tsEcr() - tsAt(sentNanos) < 0;
   }
 
   /**
@@ -1929,9 +1983,79 @@ public final class TcpConnection implements EventHandler {
     cc.enterRecovery(sb.count);
     ca = CaState.RECOVERY;
     highSeq = sndNxt;
+    if (rackOn()) {
+      return; // RACK marked what is lost (tcp_fastretrans_alert: no tcp_update_scoreboard)
+    }
     markHeadLost();
     if (has(SACK_OK)) {
       markHolesLost();
+    }
+  }
+
+  /**
+   * RACK decides losses on every SACK connection: Linux 6.18 does so even with
+   * net.ipv4.tcp_recovery at 0, which once turned it off for RFC 6675's duplicate-ACK count
+   * (checked: specs/pkt/retransmit/rack-stays-on-with-tcp-recovery-0.pkt).
+   */
+  private boolean rackOn() {
+    return has(SACK_OK);
+  }
+
+  /** tcp_rack_reo_wnd for this connection's state. */
+  private long rackReoWnd() {
+    boolean dupThresh = (stack.sysctls().value(Sysctl.TCP_RECOVERY) & 4) == 0; // TCP_RACK_NO_DUPTHRESH
+    return rack.reoWndNanos(ca == CaState.RECOVERY || ca == CaState.LOSS, sackedSegments(), dupThresh,
+        rtt.minRttMicros(), rtt.srttNanos());
+  }
+
+  /** tcp_rack_detect_loss, counting retransmissions found lost again (LINUX_MIB_TCPLOSTRETRANSMIT). */
+  private long rackDetectLoss() {
+    long wait = rack.detectLoss(sb, sim.now(), rackReoWnd());
+    for (int n = rack.lostRetransmits(); n > 0; n--) {
+      stack.count(TcpMib.TcpExtTCPLostRetransmit);
+    }
+    return wait;
+  }
+
+  /**
+   * tcp_rack_mark_lost (RFC 8985 §6.2): once something was delivered since the last look, mark
+   * what RACK finds lost; for segments still within their reordering window, arm the reordering
+   * timer for the longest wait plus TCP_TIMEOUT_MIN_US, at most the RTO.
+   */
+  private void rackMarkLost() {
+    if (!rack.takeAdvanced()) {
+      return;
+    }
+    long wait = rackDetectLoss();
+    if (wait > 0) {
+      resetXmitTimer(XMIT_REO, Math.min(wait + TIMEOUT_MIN_US_NANOS, currentRto()));
+      reoArmedByThisAck = true;
+    }
+  }
+
+  /**
+   * tcp_rack_reo_timeout: the reordering window of some segment ran out. If RACK now finds a loss,
+   * fast recovery starts (with one PRR step) unless it is on, and the lost segments go again;
+   * then the RTO is re-armed from the oldest segment's transmission (tcp_rearm_rto).
+   */
+  private void rackReoTimeout() {
+    if (sb.count == 0) {
+      return;
+    }
+    int inFlightBefore = packetsInFlight();
+    int lostBefore = countFlag(LOST);
+    rackDetectLoss();
+    if (inFlightBefore != packetsInFlight()) {
+      if (ca != CaState.RECOVERY) {
+        enterRecovery();
+        cc.congControl(CaState.RECOVERY, 1, countFlag(LOST) - lostBefore, false, false, false,
+            packetsInFlight()); // tcp_cwnd_reduction(sk, 1, newly lost, 0)
+      }
+      xmitRetransmitQueue();
+    }
+    if (xmitKind != XMIT_RTO && sb.count > 0) {
+      // tcp_rearm_rto while the REO timer is the pending one: the RTO counts from the head's send.
+      resetXmitTimer(XMIT_RTO, Math.max(sb.time[sb.head] + currentRto() - sim.now(), 1000));
     }
   }
 
@@ -1987,19 +2111,54 @@ public final class TcpConnection implements EventHandler {
     return sb.countFlag(EVER_RETRANS) > 0;
   }
 
-  /** tcp_sacktag_write_queue: segments wholly inside a SACK block are SACKED. */
+  /**
+   * tcp_sacktag_write_queue: segments wholly inside a SACK block are SACKED, the blocks taken in
+   * sequence order. Each newly SACKed segment advances RACK (tcp_sacktag_one: tcp_rack_advance),
+   * and one never resent that lies below the highest SACKed before it shows reordering
+   * (tcp_check_sack_reordering).
+   */
   private int processSackBlocks(TcpOptions o) {
     int newly = 0;
-    for (int b = 0; b < o.sackBlockCount(); b++) {
+    int reord = sndNxt;
+    int highest = sb.highestSackEnd(sndUna);
+    int done = 0; // blocks taken, a bit each
+    for (int round = 0; round < o.sackBlockCount(); round++) {
+      int b = -1;
+      for (int c = 0; c < o.sackBlockCount(); c++) {
+        if ((done & (1 << c)) == 0 && (b < 0 || SeqNum.lt(o.sackStart(c), o.sackStart(b)))) {
+          b = c;
+        }
+      }
+      done |= 1 << b;
       int s = o.sackStart(b);
       int e = o.sackEnd(b);
       if (!SeqNum.lt(s, e) || SeqNum.le(e, sndUna) || SeqNum.gt(e, sndNxt)) {
         continue; // invalid or DSACK: ignored (tcp_is_sackblock_valid)
       }
-      newly += sb.tagSacked(s, e);
+      for (int k = 0; k < sb.count; k++) {
+        int i = sb.index(k);
+        byte before = sb.flags[i];
+        if (!SeqNum.ge(sb.start[i], s) || !SeqNum.le(sb.end[i], e) || (before & SACKED) != 0) {
+          continue;
+        }
+        if ((before & (RETRANS | EVER_RETRANS)) == 0 && SeqNum.lt(sb.start[i], highest)
+            && SeqNum.lt(sb.start[i], reord)) {
+          reord = sb.start[i];
+        }
+        sb.sack(i);
+        newly++;
+        rack.advance(before, sb.end[i], sb.time[i], sim.now(), rtt.minRttMicros());
+        if (SeqNum.gt(sb.end[i], highest)) {
+          highest = sb.end[i];
+        }
+      }
     }
+    rack.reorderingSeen(reord, sb.highestSackEnd(sndUna), mssCache, MAX_REORDERING);
     return newly;
   }
+
+  /** net.ipv4.tcp_max_reordering's default (tcp_sk_init). */
+  private static final int MAX_REORDERING = 300;
 
   /** Without SACK, each duplicate ACK stands for one segment that left the network (tcp_add_reno_sack). */
   private void markRenoSacked() {
@@ -2569,6 +2728,7 @@ public final class TcpConnection implements EventHandler {
         case XMIT_RTO -> retransmitTimeout();
         case XMIT_TLP -> lossProbeTimeout();
         case XMIT_PROBE0 -> probeTimeout();
+        case XMIT_REO -> rackReoTimeout();
         default -> {}
       }
     } else if (arg == TIMER_DELACK) {
@@ -2616,6 +2776,9 @@ public final class TcpConnection implements EventHandler {
     boolean tlp = (early == 3 || early == 4) && has(SACK_OK) && ca == CaState.OPEN
         && tlpHighSeq == 0 && rtt.hasSample();
     if (!tlp) {
+      if (!advancingRto && xmitKind == XMIT_REO) {
+        return; // tcp_event_new_data_sent re-arms only when nothing was out or a probe was pending
+      }
       if (advancingRto || xmitKind != XMIT_RTO) {
         resetXmitTimer(XMIT_RTO, currentRto());
       }
@@ -3174,7 +3337,7 @@ public final class TcpConnection implements EventHandler {
         rtt.rtoNanos() / 1000,
         atoNanos / 1000, mssCache, rcv == null ? 536 : rcv.rcvMss(), unacked, countFlag(SACKED), countFlag(LOST),
         countFlag(RETRANS), rtt.srttNanos() / 1000, rtt.rttvarNanos() / 1000,
-        cc.ssthresh(), cc.cwnd(), stack.sysctls().value(Sysctl.TCP_REORDERING), totalRetrans, sndWnd,
+        cc.ssthresh(), cc.cwnd(), rack.reordering(), totalRetrans, sndWnd,
         rcv == null ? 0 : rcv.rcvWnd(), Math.max(0, SeqNum.distance(sndNxt, writeSeq)), bytesAcked, bytesReceived,
         segsOut, segsIn);
   }

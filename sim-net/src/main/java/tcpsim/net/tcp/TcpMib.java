@@ -28,6 +28,8 @@ public enum TcpMib {
   TcpExtTCPLossUndo,
   TcpExtTCPLossProbes,
   TcpExtTCPFastRetrans,
+  /** tcp_mark_skb_lost: a retransmission in flight found lost again (LINUX_MIB_TCPLOSTRETRANSMIT). */
+  TcpExtTCPLostRetransmit,
   TcpExtTCPChallengeACK,
   TcpExtTCPSYNChallenge,
   TcpExtTCPACKSkippedChallenge,
