@@ -610,8 +610,7 @@ public final class Explorer {
    * new (queued, or quiesced and checked if it ends a path), and returns that state.
    */
   private int reached(int s, int i, Net net, int errnosBefore) {
-    FuzzWorld w = net.world;
-    long errnos = errnoBits(w.errnos, errnosBefore);
+    long errnos = errnoBits(net.world.errnos, errnosBefore);
     if (pool) {
       return reachedInPools(s, i, net, errnos);
     }
@@ -631,23 +630,37 @@ public final class Explorer {
     edge(s, child, errnos);
     deepest = Math.max(deepest, depthOf[child]);
     if (ended(net)) {
-      String pair = socketStates(w.clientStack) + " | " + socketStates(w.serverStack);
-      endStates.computeIfAbsent(pair, k -> new ArrayList<>()).add(child);
-      net.capturing = false; // the network back to normal for the last check
-      w.beginAction();
-      new FuzzAction.Quiesce().apply(w);
-      if (w.leakViolation != null) {
-        violation = Fuzzer.INV_LEAK + ": " + w.leakViolation;
-        violationPath = texts(child, -1);
-      }
+      endOfPath(child, net);
       return child;
     }
+    enqueue(child);
+    return child;
+  }
+
+  /**
+   * State {@code child} ends a path: its pair of socket states is recorded, and the quiesce step
+   * (the network back to normal, so whatever is still held dies) checks that nothing is left.
+   */
+  private void endOfPath(int child, Net net) {
+    FuzzWorld w = net.world;
+    String pair = socketStates(w.clientStack) + " | " + socketStates(w.serverStack);
+    endStates.computeIfAbsent(pair, k -> new ArrayList<>()).add(child);
+    net.capturing = false;
+    w.beginAction();
+    new FuzzAction.Quiesce().apply(w);
+    if (w.leakViolation != null) {
+      violation = Fuzzer.INV_LEAK + ": " + w.leakViolation;
+      violationPath = texts(child, -1);
+    }
+  }
+
+  /** Queues {@code child} for expansion, unless the depth limit stops it there. */
+  private void enqueue(int child) {
     if (depthOf[child] < maxDepth) {
       queue.add(child);
     } else {
       fixpoint = false;
     }
-    return child;
   }
 
   /**
@@ -660,7 +673,6 @@ public final class Explorer {
    * yet expanded takes its place.
    */
   private int reachedInPools(int s, int i, Net net, long errnos) {
-    FuzzWorld w = net.world;
     long path = errOf[s] | errnos;
     long key = digest(net, path, false);
     long[] pool = pool(net);
@@ -695,24 +707,12 @@ public final class Explorer {
     deepest = Math.max(deepest, depthOf[child]);
     boolean anyLate = !net.late.get(0).isEmpty() || !net.late.get(1).isEmpty();
     if (ended(net, false)) {
-      String pair = socketStates(w.clientStack) + " | " + socketStates(w.serverStack);
-      endStates.computeIfAbsent(pair, k -> new ArrayList<>()).add(child);
-      net.capturing = false; // the network back to normal for the last check: the late segments die
-      w.beginAction();
-      new FuzzAction.Quiesce().apply(w);
-      if (w.leakViolation != null) {
-        violation = Fuzzer.INV_LEAK + ": " + w.leakViolation;
-        violationPath = texts(child, -1);
-      }
+      endOfPath(child, net);
       if (!anyLate) {
         return child;
       }
     }
-    if (depthOf[child] < maxDepth) {
-      queue.add(child);
-    } else {
-      fixpoint = false;
-    }
+    enqueue(child);
     return child;
   }
 
