@@ -25,8 +25,13 @@ final class Scoreboard {
   static final byte RETRANS = 4;
   /** The segment was ever retransmitted (TCPCB_EVER_RETRANS): no RTT sample from it (Karn). */
   static final byte EVER_RETRANS = 8;
-  /** The segment went out with PSH (the end of a write, or of a TSO chunk), and goes again with it. */
+  /** The segment went out with PSH (the end of a write, or of a TSO chunk): where a TSO skb ended. */
   static final byte PUSH = 16;
+  /**
+   * The skb itself carries PSH (tcp_mark_push at the end of a write), so a retransmission sends
+   * it again; a TSO chunk's PSH came from segmenting the skb and does not come back.
+   */
+  static final byte WRITE_PUSH = 32;
 
   private static final int[] NO_INTS = new int[0];
   private static final long[] NO_LONGS = new long[0];
@@ -57,6 +62,11 @@ final class Scoreboard {
 
   /** A segment [s, e) went out at {@code now} for the first time, with PSH if {@code push}. */
   void append(int s, int e, long now, boolean push) {
+    append(s, e, now, push, false);
+  }
+
+  /** As {@link #append(int, int, long, boolean)}; {@code writePush}: it ended a write ({@link #WRITE_PUSH}). */
+  void append(int s, int e, long now, boolean push, boolean writePush) {
     if (this == EMPTY) {
       throw new IllegalStateException("the shared empty scoreboard cannot take segment " + s
           + ".." + e + ": the connection must make its own");
@@ -68,7 +78,7 @@ final class Scoreboard {
     start[i] = s;
     end[i] = e;
     time[i] = now;
-    flags[i] = push ? PUSH : 0;
+    flags[i] = (byte) ((push ? PUSH : 0) | (writePush ? WRITE_PUSH : 0));
     count++;
   }
 
@@ -106,7 +116,7 @@ final class Scoreboard {
     int i = index(k);
     int j = index(k + 1);
     end[i] = end[j];
-    byte kept = (byte) (flags[j] & (EVER_RETRANS | PUSH)); // tcp_flags are ORed: PSH comes along
+    byte kept = (byte) (flags[j] & (EVER_RETRANS | PUSH | WRITE_PUSH)); // tcp_flags are ORed: PSH comes along
     setFlags(j, (byte) 0);
     setFlags(i, (byte) (flags[i] | kept));
     for (int m = k + 1; m < count - 1; m++) {
@@ -161,7 +171,7 @@ final class Scoreboard {
     flags[j] = 0;
     setFlags(j, flags[i]);
     end[i] = seq;
-    setFlags(i, (byte) (flags[i] & ~PUSH));
+    setFlags(i, (byte) (flags[i] & ~(PUSH | WRITE_PUSH)));
   }
 
   /** The oldest entry was acknowledged in full. */
@@ -343,7 +353,7 @@ final class Scoreboard {
   void clearMarks() {
     for (int k = 0; k < count; k++) {
       int i = index(k);
-      setFlags(i, (byte) (flags[i] & (EVER_RETRANS | PUSH)));
+      setFlags(i, (byte) (flags[i] & (EVER_RETRANS | PUSH | WRITE_PUSH)));
     }
   }
 

@@ -51,7 +51,7 @@ import tcpsim.net.wire.TcpOptions;
  *   <li>PSH is set on a segment that ends a write or ends a TSO skb as tcp_tso_autosize would
  *       group the segments ({@link #tsoSegs}: from the pacing rate and min_rtt, two segments at a
  *       10 ms RTT or more), not on every window probe that carries data (tcp_write_wakeup sets
- *       it).</li>
+ *       it); a retransmission carries it only where a write ended (the skb's own PSH).</li>
  *   <li>No urgent data, no ECN, no TSO/GSO, no TCP Fast Open: every segment is at most one
  *       MSS, and the retransmission queue keeps one entry per segment; a TSO skb is told only by
  *       where PSH went ({@link #refillFromTsoSkb}), so where the kernel's skb boundaries fall
@@ -2225,8 +2225,9 @@ public final class TcpConnection implements EventHandler {
     sb.retransmitted(i, sim.now());
     totalRetrans++;
     stack.count(TcpMib.TcpRetransSegs);
-    // The skb goes again with the flags it had: PSH at the end of a write or of a TSO skb.
-    transmitData(start, len, fin, len > 0 && (sb.flags[i] & Scoreboard.PUSH) != 0);
+    // The skb goes again with its own flags: PSH where a write ended (tcp_mark_push), not where
+    // segmenting a TSO skb put it.
+    transmitData(start, len, fin, len > 0 && (sb.flags[i] & Scoreboard.WRITE_PUSH) != 0);
   }
 
   /**
@@ -2466,8 +2467,9 @@ public final class TcpConnection implements EventHandler {
       sb = new Scoreboard(); // made at the first transmission: idle connections hold none
       cc = cc.owned(); // likewise the congestion state, which changes from the first ACK of data
     }
-    boolean push = len > 0 && (chunkEnd || start + len == writeSeq);
-    sb.append(start, end, sim.now(), push);
+    boolean writeEnd = len > 0 && start + len == writeSeq;
+    boolean push = writeEnd || len > 0 && chunkEnd;
+    sb.append(start, end, sim.now(), push, writeEnd);
     sndNxt = end;
     transmitData(start, len, fin, push);
     if (wasIdle && xmitKind != XMIT_RTO) {

@@ -89,6 +89,22 @@ class ScoreboardTest {
   }
 
   @Test
+  void theWritesPushMovesWithTheEndOfASplitAndComesAlongInAMerge() {
+    Scoreboard sb = new Scoreboard();
+    sb.append(0, 100, 0, true); // a TSO chunk's end: PSH on the wire only
+    sb.append(100, 200, 0, true, true); // a write's end: the skb's own PSH
+    assertEquals(0, sb.flags[sb.index(0)] & Scoreboard.WRITE_PUSH);
+    sb.splitAt(1, 150);
+    assertEquals(0, sb.flags[sb.index(1)] & (Scoreboard.PUSH | Scoreboard.WRITE_PUSH));
+    assertEquals(Scoreboard.WRITE_PUSH, sb.flags[sb.index(2)] & Scoreboard.WRITE_PUSH);
+    sb.mergeNext(1);
+    assertEquals(Scoreboard.WRITE_PUSH, sb.flags[sb.index(1)] & Scoreboard.WRITE_PUSH);
+    sb.markAllLost();
+    sb.clearMarks();
+    assertEquals(Scoreboard.WRITE_PUSH | Scoreboard.PUSH, sb.flags[sb.index(1)]);
+  }
+
+  @Test
   void theRingGrowsAndWrapsKeepingOrder() {
     Scoreboard sb = new Scoreboard();
     int seq = -50; // crosses zero, and the arrays grow past 16
