@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Reads a {@code %{ }%} block: statements separated by line ends or {@code ;}, each
- * {@code assert} followed by chained comparisons over {@code tcpi_*} fields and integers joined by
+ * {@code assert} followed by chained comparisons over {@code tcpi_*} fields, integers and Linux's
+ * named constants ({@code TCP_CA_Recovery}, {@code TCP_ESTABLISHED}) joined by
  * {@code and}, optionally with a {@code , message} (not evaluated). Anything else (other
  * Python, arithmetic, other names) makes the block unsupported, naming the first thing not
  * understood.
@@ -129,6 +130,10 @@ final class Assertions {
     if (!negative && t.kind() == TokenKind.IDENT && t.text().startsWith("tcpi_")) {
       p++;
       return new Assertion.Operand.Field(t.text());
+    }
+    if (!negative && t.kind() == TokenKind.IDENT && LinuxConstants.value(t.text()) != null) {
+      p++; // a state or congestion state by name: TCP_CA_Recovery, TCP_ESTABLISHED
+      return new Assertion.Operand.Int(LinuxConstants.value(t.text()));
     }
     throw new NotSimple("'" + t.text() + "' at " + t.pos());
   }

@@ -4,7 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The values of the symbolic constants a script may write as call arguments, with Linux's numbers
+ * The values of the symbolic constants a script may write as call arguments or in {@code %{ }%}
+ * assertions, with Linux's numbers
  * for x86-64 (include/uapi/asm-generic/socket.h, include/uapi/linux/tcp.h, fcntl.h, poll.h,
  * sockios.h). A script may also write the number itself.
  */
@@ -51,6 +52,25 @@ final class LinuxConstants {
     put("FIONREAD", 0x541B);
     put("SIOCOUTQ", 0x5411);
     put("TIOCOUTQ", 0x5411);
+    // The states and congestion states tcp_info reports (include/net/tcp_states.h,
+    // include/uapi/linux/tcp.h), which packetdrill's %{ }% blocks compare tcpi_state and
+    // tcpi_ca_state with.
+    put("TCP_ESTABLISHED", 1);
+    put("TCP_SYN_SENT", 2);
+    put("TCP_SYN_RECV", 3);
+    put("TCP_FIN_WAIT1", 4);
+    put("TCP_FIN_WAIT2", 5);
+    put("TCP_TIME_WAIT", 6);
+    put("TCP_CLOSE", 7);
+    put("TCP_CLOSE_WAIT", 8);
+    put("TCP_LAST_ACK", 9);
+    put("TCP_LISTEN", 10);
+    put("TCP_CLOSING", 11);
+    put("TCP_CA_Open", 0);
+    put("TCP_CA_Disorder", 1);
+    put("TCP_CA_CWR", 2);
+    put("TCP_CA_Recovery", 3);
+    put("TCP_CA_Loss", 4);
     put("POLLIN", 0x001);
     put("POLLPRI", 0x002);
     put("POLLOUT", 0x004);

@@ -44,8 +44,8 @@ import tcpsim.net.wire.Segment;
  * <p>Differences from Linux (and from packetdrill on Linux):
  * <ul>
  *   <li>Settings the stack does not model are refused by {@link #setSysctl}, and so is any
- *       tcp_congestion_control but reno, since the stack runs Reno: defaults.sh's cubic is
- *       tolerated by the runner, a script's own such line is UNSUPPORTED.</li>
+ *       tcp_congestion_control but cubic (its loss response, with Reno's growth) and reno: a
+ *       script's own such line is UNSUPPORTED.</li>
  *   <li>epoll, MSG_PEEK, blocking poll on more than one descriptor, and socket options outside
  *       {@link SocketOption}, SO_LINGER and TCP_INFO are UNSUPPORTED, named.</li>
  *   <li>{@code ss} checks see listeners, connections, TIME_WAIT entries (with their FIN_WAIT_2
@@ -245,9 +245,6 @@ public final class SimulatedBackend implements ScriptBackend {
 
   @Override
   public boolean setSysctl(String name, String value) {
-    if (name.endsWith("tcp_congestion_control") && !value.trim().equals("reno")) {
-      return false; // the stack runs Reno whatever the setting names
-    }
     try {
       stack.setSysctls(stack.sysctls().with(name, value));
       return true;

@@ -378,6 +378,15 @@ class ParserTest {
     }
 
     @Test
+    void linuxsNamedStatesCompareAsTheirNumbers() {
+      AssertBlock b = block("+0 %{ assert tcpi_ca_state == TCP_CA_Recovery and tcpi_state == TCP_ESTABLISHED }%\n");
+      assertNull(b.unsupported());
+      assertEquals("tcpi_ca_state == 3", b.assertions().get(0).toString());
+      assertEquals("tcpi_state == 1", b.assertions().get(1).toString());
+      assertTrue(block("+0 %{ assert tcpi_ca_state == TCP_CA_Bogus }%\n").unsupported().contains("'TCP_CA_Bogus'"));
+    }
+
+    @Test
     void anAssertMessageIsNotEvaluated() {
       AssertBlock b = block("+0 %{ assert tcpi_snd_cwnd == 10, tcpi_snd_cwnd }%\n");
       assertNull(b.unsupported());

@@ -140,7 +140,9 @@ class SimulatedBackendTest {
     assertTrue(backend.setSysctl("/proc/sys/net/ipv4/tcp_syn_retries", "2"));
     assertEquals(2, backend.stack().sysctls().synRetries());
     assertFalse(backend.setSysctl("net.ipv4.tcp_mtu_probing", "1"));
-    assertFalse(backend.setSysctl("net.ipv4.tcp_congestion_control", "cubic"));
+    assertTrue(backend.setSysctl("net.ipv4.tcp_congestion_control", "cubic"));
+    assertTrue(backend.setSysctl("net.ipv4.tcp_congestion_control", "reno"));
+    assertFalse(backend.setSysctl("net.ipv4.tcp_congestion_control", "bbr"));
   }
 
   @Test

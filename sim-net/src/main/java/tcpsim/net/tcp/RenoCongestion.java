@@ -20,8 +20,10 @@ package tcpsim.net.tcp;
  * #INFINITE_SSTHRESH} before); {@code 0 <= cwndCnt() < cwnd()} after congestion avoidance has run.
  *
  * <h2>Differences from Linux</h2>
- * Linux's default congestion control is CUBIC (RFC 9438), not Reno. CUBIC reduces the window to
- * 0.7 of its value on loss instead of half (beta 717/1024), grows it as a cubic function of the
+ * Linux's default congestion control is CUBIC (RFC 9438), not Reno. Of CUBIC this class takes only
+ * the loss response, when asked ({@link #withCubicBeta}; a connection asks while
+ * net.ipv4.tcp_congestion_control is cubic, the default): the window is reduced to 0.7 of its
+ * value on loss instead of half (beta 717/1024). CUBIC also grows it as a cubic function of the
  * time since the last reduction rather than by one segment per round trip (fast at first, flat
  * near the previous maximum, then probing beyond it), keeps a Reno-equivalent estimate so it is
  * never slower than Reno ("TCP friendliness"), lowers its remembered maximum further when losses
@@ -43,10 +45,16 @@ public final class RenoCongestion {
   public static final int INFINITE_SSTHRESH = 0x7fffffff;
 
   /** The initial states connections share until their first change (see {@link #initial}). */
-  private static final RenoCongestion INITIAL_LINUX = new RenoCongestion(false, true);
-  private static final RenoCongestion INITIAL_RFC = new RenoCongestion(true, true);
+  private static final RenoCongestion INITIAL_LINUX = new RenoCongestion(false, false, true);
+  private static final RenoCongestion INITIAL_RFC = new RenoCongestion(true, false, true);
+  private static final RenoCongestion INITIAL_CUBIC = new RenoCongestion(false, true, true);
+
+  /** CUBIC's multiplicative decrease (bictcp_recalc_ssthresh): beta = 717/1024. */
+  static final int CUBIC_BETA = 717;
 
   private final boolean rfcFlightSizeSsthresh;
+  /** On a loss, CUBIC's ssthresh (0.7 of cwnd) instead of Reno's half. */
+  private final boolean cubicBeta;
   /** One of the shared initial states: read-only, every change refused. */
   private final boolean shared;
 
@@ -69,11 +77,20 @@ public final class RenoCongestion {
    *     loss instead of Linux's max(cwnd / 2, 2)
    */
   public RenoCongestion(boolean rfcFlightSizeSsthresh) {
-    this(rfcFlightSizeSsthresh, false);
+    this(rfcFlightSizeSsthresh, false, false);
   }
 
-  private RenoCongestion(boolean rfcFlightSizeSsthresh, boolean shared) {
+  /**
+   * @param cubicBeta on a loss set ssthresh to max(cwnd * 717 / 1024, 2), as CUBIC does
+   *     (net.ipv4.tcp_congestion_control=cubic, Linux's default), instead of Reno's half
+   */
+  public static RenoCongestion withCubicBeta() {
+    return new RenoCongestion(false, true, false);
+  }
+
+  private RenoCongestion(boolean rfcFlightSizeSsthresh, boolean cubicBeta, boolean shared) {
     this.rfcFlightSizeSsthresh = rfcFlightSizeSsthresh;
+    this.cubicBeta = cubicBeta;
     this.shared = shared;
   }
 
@@ -87,9 +104,18 @@ public final class RenoCongestion {
     return rfcFlightSizeSsthresh ? INITIAL_RFC : INITIAL_LINUX;
   }
 
+  /**
+   * As {@link #initial(boolean)}; {@code cubic}: the connection runs under CUBIC
+   * (tcp_congestion_control), whose loss response this class takes ({@link #withCubicBeta}). The
+   * RFC 5681 flight-size rule is Reno's and wins.
+   */
+  public static RenoCongestion initial(boolean rfcFlightSizeSsthresh, boolean cubic) {
+    return rfcFlightSizeSsthresh ? INITIAL_RFC : cubic ? INITIAL_CUBIC : INITIAL_LINUX;
+  }
+
   /** This state if it is a connection's own; for a shared initial state, a fresh copy of it. */
   public RenoCongestion owned() {
-    return shared ? new RenoCongestion(rfcFlightSizeSsthresh) : this;
+    return shared ? new RenoCongestion(rfcFlightSizeSsthresh, cubicBeta, false) : this;
   }
 
   private void checkOwned() {
@@ -343,6 +369,9 @@ public final class RenoCongestion {
   }
 
   private int lossSsthresh(int flightSize) {
+    if (cubicBeta) {
+      return Math.max((int) ((long) cwnd * CUBIC_BETA / 1024), 2); // bictcp_recalc_ssthresh
+    }
     int base = rfcFlightSizeSsthresh ? flightSize : cwnd; // tcp_reno_ssthresh uses cwnd
     return Math.max(base >> 1, 2);
   }

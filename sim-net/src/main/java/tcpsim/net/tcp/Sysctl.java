@@ -68,7 +68,7 @@ public enum Sysctl {
   TCP_TSO_WIN_DIVISOR("net.ipv4.tcp_tso_win_divisor", 1, 255, "tcp_sk_init", 3),
   TCP_ECN("net.ipv4.tcp_ecn", 0, 2, "TCP_ECN_DEFAULT: accept ECN when asked, never ask", 2),
   TCP_CONGESTION_CONTROL("net.ipv4.tcp_congestion_control", "CONFIG_DEFAULT_TCP_CONG (cubic);"
-      + " tcpsim models reno only", "cubic"),
+      + " tcpsim takes cubic's loss response (beta 0.7) with Reno's window growth, or reno", "cubic"),
   /**
    * Simulator only: the TIME_WAIT length. Linux fixes it at compile time (TCP_TIMEWAIT_LEN, 60 s,
    * include/net/tcp.h); this setting exists for what-if runs. Seconds.

@@ -37,9 +37,10 @@ import tcpsim.net.wire.TcpOptions;
  *
  * <p>Differences from Linux:
  * <ul>
- *   <li>Congestion control is Reno, not CUBIC (see {@link RenoCongestion}): after a loss CUBIC
- *       keeps 70% of the window where Reno keeps half, and grows it along a cubic curve of the
- *       time since the loss where Reno adds one segment per round trip.</li>
+ *   <li>Congestion control is Reno's window growth with the configured algorithm's loss response
+ *       (see {@link RenoCongestion}): under CUBIC, the default, a loss keeps 70% of the window as
+ *       Linux does, but the window then grows by one segment per round trip, not along CUBIC's
+ *       cubic curve of the time since the loss (nor does HyStart end slow start early).</li>
  *   <li>Loss detection is RACK on SACK connections ({@link Rack}, RFC 8985 §6, without the
  *       reordering window's growth on D-SACKs), duplicate ACKs without SACK (tcp_reordering = 3
  *       segments), the RTO, and one tail loss probe; of the undos only a timeout's by the
@@ -296,6 +297,8 @@ public final class TcpConnection implements EventHandler {
 
   /** RACK loss detection and the reordering seen (tcp_recovery.c). */
   final Rack rack;
+  /** Segments the last ACK acknowledged that no SACK had covered (cleanRtxQueue). */
+  private int ackedUnsacked;
   /** RACK armed its reordering timer during this ACK, so tcp_set_xmit_timer is skipped. */
   private boolean reoArmedByThisAck;
 
@@ -344,7 +347,9 @@ public final class TcpConnection implements EventHandler {
     TcpSysctls s = stack.sysctls();
     this.sndBuf = s.wmemDefault();
     this.rcvBuf = s.rmemDefault();
-    this.cc = RenoCongestion.initial(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0);
+    // tcp_assign_congestion_control: the algorithm is the namespace's default when the socket is made.
+    this.cc = RenoCongestion.initial(s.value(Sysctl.TCP_RFC5681_SSTHRESH) != 0,
+        "cubic".equals(s.congestionControl()));
     this.rtt = new RttEstimator(stack.jiffyHz(), RTO_MIN_NANOS, RTO_MAX_NANOS);
     this.rack = new Rack(s.value(Sysctl.TCP_REORDERING));
   }
@@ -1771,7 +1776,8 @@ public final class TcpConnection implements EventHandler {
         || newlySacked > 0 || ca != CaState.OPEN;
     int newlyLost = fastRetransAlert(advanced, dupAck, dubious);
     // Without SACK a duplicate ACK stands for one segment delivered (tcp_add_reno_sack).
-    int ackedSacked = ackedSegs + newlySacked + (dupAck && !has(SACK_OK) ? 1 : 0);
+    // tp->delivered: a segment counts when first SACKed or, if never SACKed, when ACKed.
+    int ackedSacked = ackedUnsacked + newlySacked + (dupAck && !has(SACK_OK) ? 1 : 0);
     cc.congControl(ca, ackedSacked, newlyLost, advanced, ackedSegs > 0,
         cc.isCwndLimited(has(CWND_LIMITED), maxPacketsOut), packetsInFlight());
     if (advanced) {
@@ -1892,6 +1898,7 @@ public final class TcpConnection implements EventHandler {
   /** Removes acknowledged segments from the scoreboard and takes an RTT sample (tcp_clean_rtx_queue). */
   private int cleanRtxQueue(int ack, Segment seg, int priorFack) {
     int removed = 0;
+    ackedUnsacked = 0;
     long oldestSent = -1;
     boolean retransAcked = false;
     int reord = sndNxt;
@@ -1909,6 +1916,9 @@ public final class TcpConnection implements EventHandler {
         }
         if (has(SACK_OK) && (f & SACKED) == 0 && !spuriousRetransmission(f, sb.time[i], seg)) {
           rack.advance(f, sb.end[i], sb.time[i], sim.now(), rtt.minRttMicros());
+        }
+        if ((f & SACKED) == 0) {
+          ackedUnsacked++; // tcp_count_delivered: a SACKed one was counted when it was SACKed
         }
         sb.removeHead();
         removed++;
@@ -2366,8 +2376,11 @@ public final class TcpConnection implements EventHandler {
       cc.onSentInRecovery(1);
       sentNew = true;
     }
-    // tcp_cwnd_validate: remember whether this flight was limited by cwnd, for RFC 7661 growth.
-    if (!SeqNum.lt(sndUna, cwndUsageSeq) || cwndLimitedNow || sb.count > maxPacketsOut) {
+    // tcp_write_xmit's end: the flight is cwnd-limited when it fills cwnd, with or without more
+    // to send; tcp_cwnd_validate remembers that for the window (RFC 7661 growth).
+    cwndLimitedNow |= packetsInFlight() >= cc.cwnd();
+    if ((sentNew || cwndLimitedNow) && (!SeqNum.lt(sndUna, cwndUsageSeq) || cwndLimitedNow
+        || !has(CWND_LIMITED) && sb.count > maxPacketsOut)) {
       setFlag(CWND_LIMITED, cwndLimitedNow);
       maxPacketsOut = sb.count;
       cwndUsageSeq = sndNxt;

@@ -37,7 +37,7 @@ public record TcpInfo(
   public long field(String name) {
     return switch (name) {
       case "tcpi_state" -> state.code();
-      case "tcpi_ca_state" -> caState.ordinal();
+      case "tcpi_ca_state" -> caState.linuxValue();
       case "tcpi_retransmits" -> retransmits;
       case "tcpi_probes" -> probes;
       case "tcpi_backoff" -> backoff;

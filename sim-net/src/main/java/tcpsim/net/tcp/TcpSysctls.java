@@ -90,6 +90,9 @@ public final class TcpSysctls {
       if (!text.matches("[a-z0-9_]+")) {
         throw new IllegalArgumentException(s.fullName() + ": bad value '" + text + "'");
       }
+      if (s == Sysctl.TCP_CONGESTION_CONTROL && !text.equals("cubic") && !text.equals("reno")) {
+        throw new IllegalArgumentException(s.fullName() + ": tcpsim models cubic and reno, not '" + text + "'");
+      }
       String[] t = texts.clone();
       t[s.ordinal()] = text;
       return new TcpSysctls(values, t);

@@ -39,7 +39,7 @@ class DataTransferTest {
     TcpConnection[] cs = established(t);
     for (TcpConnection c : cs) {
       assertSame(Scoreboard.EMPTY, c.sb, "no scoreboard of its own while idle");
-      assertSame(RenoCongestion.initial(false), c.cc, "no congestion state of its own while idle");
+      assertSame(RenoCongestion.initial(false, true), c.cc, "no congestion state of its own while idle");
       assertSame(UserOptions.UNSET, c.opts, "no options object while none is set");
     }
 
@@ -148,8 +148,9 @@ class DataTransferTest {
     assertTrue(t.wireWithoutOptions().contains("0.120000 a > . 2897:4345(1448) ack 1 win 502"),
         wire);
     assertEquals(CaState.OPEN, cs[0].ca);
-    // cwnd grew 10 -> 12 with the two ACKs before the hole; Reno halves it (CUBIC would keep 8).
-    assertEquals(6, cs[0].cc.ssthresh());
+    // cwnd grew 10 -> 12 with the two ACKs before the hole; CUBIC, the default, keeps 0.7 of it
+    // (Reno would halve it to 6).
+    assertEquals(8, cs[0].cc.ssthresh());
     assertEquals(10 * 1448, cs[1].bytesReceived);
     assertEquals(1, t.a.counter("TcpExtTCPFastRetrans"));
   }

@@ -143,6 +143,26 @@ class RenoCongestionTest {
   }
 
   @Test
+  void underCubicALossKeepsSevenTenthsOfTheWindow() {
+    RenoCongestion cubic = RenoCongestion.withCubicBeta();
+    ack(cubic, 10); // cwnd 20
+    cubic.enterRecovery(12);
+    assertEquals(14, cubic.ssthresh()); // bictcp_recalc_ssthresh: 20 * 717 / 1024
+    RenoCongestion small = RenoCongestion.withCubicBeta().owned();
+    small.enterLoss(CaState.OPEN, false, 0, 0, 2);
+    assertEquals(7, small.ssthresh()); // 10 * 717 / 1024
+    assertEquals(1, small.cwnd());
+    assertEquals(Linux.CA_RECOVERY, CaState.RECOVERY.linuxValue());
+    assertEquals(Linux.CA_LOSS, CaState.LOSS.linuxValue());
+  }
+
+  /** enum tcp_ca_state (include/uapi/linux/tcp.h): what tcpi_ca_state reports. */
+  private static final class Linux {
+    static final int CA_RECOVERY = 3;
+    static final int CA_LOSS = 4;
+  }
+
+  @Test
   void aTimeoutCollapsesTheWindowToOneAndRepeatedTimeoutsKeepSsthresh() {
     RenoCongestion cc = grownTo(20);
     cc.enterLoss(CaState.OPEN, false, 0, 0, 20);
