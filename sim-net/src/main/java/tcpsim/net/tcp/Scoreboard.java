@@ -198,7 +198,10 @@ final class Scoreboard {
     return (f & mark) != 0 ? 1 : 0;
   }
 
-  /** SACKed: no longer lost, and no retransmitted copy counts as in flight (tcp_sacktag_one). */
+  /**
+   * SACKed: no longer lost, and no retransmitted copy counts as in flight (tcp_sacktag_one; the
+   * connection walks the SACK blocks, TcpConnection.processSackBlocks).
+   */
   void sack(int i) {
     setFlags(i, (byte) ((flags[i] | SACKED) & ~(LOST | RETRANS)));
   }
@@ -234,19 +237,6 @@ final class Scoreboard {
       case EVER_RETRANS -> everRetransOut;
       default -> throw new IllegalArgumentException("not a scoreboard mark: " + flag);
     };
-  }
-
-  /** tcp_sacktag_one: entries wholly inside [s, e) become SACKED; returns how many newly. */
-  int tagSacked(int s, int e) {
-    int newly = 0;
-    for (int k = 0; k < count; k++) {
-      int i = index(k);
-      if (SeqNum.ge(start[i], s) && SeqNum.le(end[i], e) && (flags[i] & SACKED) == 0) {
-        sack(i);
-        newly++;
-      }
-    }
-    return newly;
   }
 
   /**

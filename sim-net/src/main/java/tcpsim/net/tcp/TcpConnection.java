@@ -1411,8 +1411,8 @@ public final class TcpConnection implements EventHandler {
         fastPathDataWithTooOldAck(seg);
         return false;
       }
-      if (headerPredicted(seg) && rcv.rcvNxt() == rcv.rcvWup()) {
-        storeTsRecent(seg.options().tsVal()); // the fast path's pure ACK: stored before tcp_ack
+      if (headerPredicted(seg)) {
+        storeTsRecentOnFastPath(seg); // the fast path's pure ACK: stored before tcp_ack
       }
       sendChallengeAck();
       stack.drop(seg, DropReason.TCP_TOO_OLD_ACK);
@@ -1421,8 +1421,8 @@ public final class TcpConnection implements EventHandler {
     if (SeqNum.lt(seg.ack(), sndUna)) {
       // tcp_ack takes an ACK older than SND.UNA to old_ack, past tcp_replace_ts_recent: TS.Recent
       // stays, unless the fast path stored it before calling tcp_ack (tcp_rcv_established).
-      if (headerPredicted(seg) && rcv.rcvNxt() == rcv.rcvWup()) {
-        storeTsRecent(seg.options().tsVal());
+      if (headerPredicted(seg)) {
+        storeTsRecentOnFastPath(seg);
       }
     } else {
       replaceTsRecent(seg);
@@ -1517,10 +1517,18 @@ public final class TcpConnection implements EventHandler {
    * (rate-limited) and returns, and the data's own ACK follows unless that one carried it
    * (__tcp_ack_snd_check).
    */
-  private void fastPathDataWithTooOldAck(Segment seg) {
+  /**
+   * tcp_rcv_established's tcp_store_ts_recent, done before tcp_ack sees the ACK: a predicted
+   * segment at RCV.NXT with nothing unacknowledged received (seq <= rcv_wup) takes TS.Recent.
+   */
+  private void storeTsRecentOnFastPath(Segment seg) {
     if (has(TS_OK) && rcv.rcvNxt() == rcv.rcvWup()) {
       storeTsRecent(seg.options().tsVal());
     }
+  }
+
+  private void fastPathDataWithTooOldAck(Segment seg) {
+    storeTsRecentOnFastPath(seg);
     processText(seg);
     sendChallengeAck();
     pushPendingFrames();
@@ -1725,12 +1733,8 @@ public final class TcpConnection implements EventHandler {
     // Any ACK not older than SND.UNA shows the peer alive: the persist timer's count of
     // unanswered probes starts again (tcp_ack: icsk_probes_out = 0; RFC 1122 §4.2.2.17).
     probesOut = 0;
-    int sndWl1Before = sndWl1;
-    int sndWl2Before = sndWl2;
+    boolean windowUpdated = mayUpdateWindow(seg); // FLAG_WIN_UPDATE
     boolean windowChanged = maybeUpdateWindow(seg);
-    // FLAG_WIN_UPDATE: tcp_may_update_window let the segment through, changed or not.
-    boolean windowUpdated = windowChanged || sndWl1 != sndWl1Before || sndWl2 != sndWl2Before
-        || SeqNum.lt(sndUna, ack);
     int newlySacked = 0;
     if (has(SACK_OK) && seg.options().sackBlockCount() > 0) {
       newlySacked = processSackBlocks(seg.options());
@@ -1878,8 +1882,7 @@ public final class TcpConnection implements EventHandler {
    */
   private boolean maybeUpdateWindow(Segment seg) {
     int nwin = seg.window() << sndWscale;
-    if (SeqNum.lt(sndUna, seg.ack()) || SeqNum.lt(sndWl1, seg.seq())
-        || (sndWl1 == seg.seq() && (nwin > sndWnd || nwin == 0))) {
+    if (mayUpdateWindow(seg)) {
       boolean changed = nwin != sndWnd;
       if (changed) {
         flags &= ~NO_PREDICTION; // tcp_ack_update_window: tcp_fast_path_check
@@ -1893,6 +1896,13 @@ public final class TcpConnection implements EventHandler {
       return changed;
     }
     return false;
+  }
+
+  /** tcp_may_update_window: whether the segment's window is taken (FLAG_WIN_UPDATE), changed or not. */
+  private boolean mayUpdateWindow(Segment seg) {
+    int nwin = seg.window() << sndWscale;
+    return SeqNum.lt(sndUna, seg.ack()) || SeqNum.lt(sndWl1, seg.seq())
+        || (sndWl1 == seg.seq() && (nwin > sndWnd || nwin == 0));
   }
 
   /** Removes acknowledged segments from the scoreboard and takes an RTT sample (tcp_clean_rtx_queue). */

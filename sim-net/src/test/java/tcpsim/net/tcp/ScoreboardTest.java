@@ -5,6 +5,19 @@ import static org.junit.jupiter.api.Assertions.*;
 import org.junit.jupiter.api.Test;
 
 class ScoreboardTest {
+  /** Entries wholly inside [s, e) become SACKED, as the connection's SACK walk does; returns how many newly. */
+  private static int tagSacked(Scoreboard sb, int s, int e) {
+    int newly = 0;
+    for (int k = 0; k < sb.count; k++) {
+      int i = sb.index(k);
+      if (sb.start[i] >= s && sb.end[i] <= e && (sb.flags[i] & Scoreboard.SACKED) == 0) {
+        sb.sack(i);
+        newly++;
+      }
+    }
+    return newly;
+  }
+
   private static Scoreboard tenSegments() {
     Scoreboard sb = new Scoreboard();
     for (int k = 0; k < 10; k++) {
@@ -17,7 +30,7 @@ class ScoreboardTest {
   void inFlightCountsSentMinusSackedAndLostPlusRetransmitted() {
     Scoreboard sb = tenSegments();
     assertEquals(10, sb.inFlight());
-    assertEquals(3, sb.tagSacked(1300, 1600)); // segments 3, 4, 5
+    assertEquals(3, tagSacked(sb, 1300, 1600)); // segments 3, 4, 5
     assertEquals(7, sb.inFlight());
     sb.markHolesLost(); // 0, 1, 2 lie below the highest SACK
     assertEquals(3, sb.countFlag(Scoreboard.LOST));
@@ -29,7 +42,7 @@ class ScoreboardTest {
   @Test
   void aTimeoutMarksEverythingNotSackedLostAndForgetsRetransmittedCopies() {
     Scoreboard sb = tenSegments();
-    sb.tagSacked(1900, 2000);
+    tagSacked(sb, 1900, 2000);
     sb.retransmitted(sb.index(0), 5);
     sb.markAllLost();
     assertEquals(9, sb.countFlag(Scoreboard.LOST));
